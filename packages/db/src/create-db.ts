@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { Kysely, PGliteDialect, sql } from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import postgres from 'postgres';
+import type { Database } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** A database handle: the Kysely instance plus what only the storage layer knows. */
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly kind: DatabaseKind;
+  /** The postgres.js client when kind is 'postgres' (used for COPY); otherwise undefined. */
+  readonly postgresClient: postgres.Sql | undefined;
+  /** The PGlite instance when kind is 'pglite' (used for backups); otherwise undefined. */
+  readonly pglite: PGlite | undefined;
+  close(): Promise<void>;
+}
+
+export type CreateDbOptions =
+  | { readonly databaseUrl: string; readonly maxConnections?: number }
+  | { readonly dataDir: string }
+  | { readonly pgliteDump: Blob }
+  | { readonly memory: true };
+
+/** Raised when the database cannot be opened or reached; its message is one clear line. */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+}
+
+// Dates stay 'YYYY-MM-DD' strings and int8 stays a string on both drivers, so the two
+// databases return identical rows.
+const PG_INT8 = 20;
+const PG_DATE = 1082;
+const PG_NUMERIC = 1700;
+const identity = (value: string): string => value;
+
+/**
+ * Opens PostgreSQL when `databaseUrl` is given, otherwise PGlite with PostGIS in `dataDir`
+ * (or in memory, or from a dump). Example: `const db = await createDb({ dataDir: './data' })`.
+ */
+export async function createDb(options: CreateDbOptions): Promise<Db> {
+  if ('databaseUrl' in options) return openPostgres(options.databaseUrl, options.maxConnections);
+  return openPglite(options);
+}
+
+async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<Db> {
+  const client = postgres(databaseUrl, {
+    max: maxConnections,
+    onnotice: () => undefined,
+    connect_timeout: 10,
+    idle_timeout: 30,
+    types: {
+      date: { to: PG_DATE, from: [PG_DATE], serialize: (x: string) => x, parse: identity },
+    },
+    connection: { application_name: 'hotspot-map' },
+  });
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 1 }).catch(() => undefined);
+    throw new DatabaseUnavailableError(
+      `cannot reach PostgreSQL at ${redactUrl(databaseUrl)}: ${describeError(error)}`,
+    );
+  }
+  const kysely = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  return {
+    kysely,
+    kind: 'postgres',
+    postgresClient: client,
+    pglite: undefined,
+    close: () => kysely.destroy(),
+  };
+}
+
+async function openPglite(
+  options: { dataDir: string } | { pgliteDump: Blob } | { memory: true },
+): Promise<Db> {
+  const parsers = { [PG_INT8]: identity, [PG_DATE]: identity, [PG_NUMERIC]: identity };
+  let pglite: PGlite;
+  try {
+    if ('dataDir' in options) mkdirSync(options.dataDir, { recursive: true });
+    pglite = await PGlite.create({
+      extensions: { postgis },
+      parsers,
+      ...('dataDir' in options ? { dataDir: options.dataDir } : {}),
+      ...('pgliteDump' in options ? { loadDataDir: options.pgliteDump } : {}),
+    });
+  } catch (error) {
+    const where = 'dataDir' in options ? ` in ${options.dataDir}` : '';
+    throw new DatabaseUnavailableError(
+      `cannot open the embedded database${where}: ${describeError(error)}`,
+    );
+  }
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    kysely,
+    kind: 'pglite',
+    postgresClient: undefined,
+    pglite,
+    close: async () => {
+      await kysely.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** The PostGIS version string, e.g. "3.6.2". */
+export async function postgisVersion(db: Db): Promise<string> {
+  const result = await sql<{ version: string }>`select postgis_lib_version() as version`.execute(
+    db.kysely,
+  );
+  return result.rows[0]?.version ?? 'unknown';
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && code !== error.message
+      ? `${code} ${error.message}`
+      : error.message || String(error);
+  }
+  return String(error);
+}

@@ -1,0 +1,47 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import * as m0001 from './migrations/0001-initial.ts';
+import type { Database } from './schema.ts';
+
+/** Numbered, frozen migrations, shared by PGlite and PostgreSQL. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
+
+/** Raised when the database holds migrations this code does not know (a newer schema). */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+}
+
+/**
+ * Brings the schema to the latest version; refuses a database written by newer code.
+ * Returns the names of the migrations it applied.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const known = new Set(Object.keys(migrations));
+  const existing = await appliedNames(db);
+  const unknown = existing.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new SchemaTooNewError(
+      `the database was written by a newer version of this application (unknown migrations: ${unknown.join(', ')}); upgrade the application before opening it`,
+    );
+  }
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function appliedNames(db: Kysely<Database>): Promise<string[]> {
+  const found = await sql<{
+    t: string | null;
+  }>`select to_regclass('kysely_migration')::text as t`.execute(db);
+  if (!found.rows[0]?.t) return [];
+  const rows = await (db as unknown as Kysely<{ kysely_migration: { name: string } }>)
+    .selectFrom('kysely_migration')
+    .select('name')
+    .execute();
+  return rows.map((r) => r.name);
+}

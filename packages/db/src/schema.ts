@@ -1,0 +1,338 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// Types of the tables created by the migrations. Geometry columns are read through PostGIS
+// functions (ST_AsGeoJSON) and written as SQL expressions, so their TS type is opaque text.
+type Geometry = ColumnType<string, string, string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DateOnly = ColumnType<string, string, string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface PartnershipTable {
+  id: string;
+  slug: string;
+  name: string;
+  area: Geometry | null;
+  suppression_k: Generated<number>;
+  retention_months: Generated<number>;
+  mfa_required: Generated<boolean>;
+  synthetic: Generated<boolean>;
+  analysis_defaults: Generated<Json<Record<string, unknown>>>;
+  data_version: ColumnType<string, never, string>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface BoundaryTable {
+  id: string;
+  partnership_id: string;
+  kind: 'district' | 'ward';
+  code: string;
+  name: string;
+  geom: Geometry;
+  source: string;
+  loaded_at: Generated<Timestamp>;
+}
+
+export interface AgencyTable {
+  id: string;
+  partnership_id: string;
+  code: string;
+  name: string;
+  kind: string;
+  email: string | null;
+}
+
+export interface TaxonomyTable {
+  partnership_id: string;
+  code: string;
+  label: string;
+  description: string | null;
+  retired: Generated<boolean>;
+}
+
+export interface PoliceUkMappingTable {
+  partnership_id: string;
+  crime_type: string;
+  category_code: string;
+}
+
+export interface AppUserTable {
+  id: string;
+  partnership_id: string;
+  email: string;
+  display_name: string;
+  role: 'admin' | 'analyst' | 'chair' | 'partner' | 'viewer';
+  agency_id: string;
+  password_hash: string;
+  mfa_secret: string | null;
+  mfa_enrolled_at: Timestamp | null;
+  disabled: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface RecoveryCodeTable {
+  user_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  partnership_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  mfa_passed: Generated<boolean>;
+  csrf_token: string;
+  address: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  first_failure_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
+export interface BatchTable {
+  id: string;
+  partnership_id: string;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+  file_name: string;
+  sha256: string;
+  profile: 'native-csv' | 'geojson' | 'police-uk' | 'single';
+  size_bytes: ColumnType<string, number | string, number | string>;
+  rows_total: number;
+  rows_valid: number;
+  rows_invalid: number;
+  rows_skipped: number;
+  status: 'validated' | 'committed' | 'rejected' | 'withdrawn';
+  errors: Generated<Json>;
+  committed_at: Timestamp | null;
+  committed_by: string | null;
+  withdrawn_at: Timestamp | null;
+  withdrawn_by: string | null;
+  withdraw_reason: string | null;
+}
+
+interface RecordColumns {
+  reported_on: DateOnly;
+  occurred_from: Timestamp | null;
+  occurred_to: Timestamp | null;
+  location: Geometry;
+  easting: number;
+  northing: number;
+  precision: 'exact' | 'street' | 'area';
+  place_type: string;
+  category: string;
+  source_agency_id: string;
+  source_grade: '1' | '2' | '3';
+  intelligence_grade: 'A' | 'B' | 'C' | 'D' | 'E';
+  handling_code: 'P' | 'C';
+  summary: string | null;
+  external_ref: string | null;
+  fingerprint: string;
+}
+
+export interface BatchRowTable extends RecordColumns {
+  batch_id: string;
+  row_no: number;
+}
+
+export interface IntelligenceRecordTable extends RecordColumns {
+  id: ColumnType<string, never, never>;
+  partnership_id: string;
+  batch_id: string;
+  row_no: number;
+  review_on: DateOnly;
+  synthetic: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface RecordRetentionTable {
+  id: string;
+  partnership_id: string;
+  record_id: string;
+  decided_by: string;
+  decided_at: Timestamp;
+  reason: string;
+  previous_review_on: DateOnly;
+  new_review_on: DateOnly;
+}
+
+export interface HotspotTable {
+  id: string;
+  partnership_id: string;
+  name: string;
+  area: Geometry;
+  method: 'dbscan' | 'gistar' | 'kde' | 'drawn';
+  parameters: Generated<Json<Record<string, unknown>>>;
+  period_from: DateOnly | null;
+  period_to: DateOnly | null;
+  stats: Generated<Json<Record<string, unknown>>>;
+  status: Generated<'proposed' | 'confirmed' | 'tasked' | 'monitoring' | 'closed'>;
+  risk: 'low' | 'medium' | 'high' | 'very-high' | null;
+  review_on: DateOnly | null;
+  objective: string | null;
+  scanning: string | null;
+  analysis: string | null;
+  response: string | null;
+  assessment: string | null;
+  response_started_on: DateOnly | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface HotspotStatusChangeTable {
+  id: string;
+  partnership_id: string;
+  hotspot_id: string;
+  from_status: string | null;
+  to_status: string;
+  changed_by: string;
+  changed_at: Timestamp;
+  reason: string | null;
+}
+
+export interface MeetingTable {
+  id: string;
+  partnership_id: string;
+  title: string;
+  starts_at: Timestamp;
+  place: string | null;
+  status: Generated<'planned' | 'in_progress' | 'closed'>;
+  created_by: string;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface MeetingAttendeeTable {
+  meeting_id: string;
+  partnership_id: string;
+  agency_id: string;
+  user_id: string | null;
+  present: Generated<boolean>;
+}
+
+export interface ActionTable {
+  id: string;
+  partnership_id: string;
+  hotspot_id: string;
+  priority:
+    | 'prevention-education'
+    | 'recognition-identification'
+    | 'intervention-support'
+    | 'pursue-disrupt';
+  agency_id: string;
+  title: string;
+  detail: string | null;
+  due_on: DateOnly;
+  status: Generated<'assigned' | 'acknowledged' | 'in_progress' | 'completed' | 'declined'>;
+  acknowledged_by: string | null;
+  acknowledged_at: Timestamp | null;
+  outcome: string | null;
+  decline_reason: string | null;
+  meeting_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface ActionUpdateTable {
+  id: string;
+  partnership_id: string;
+  action_id: string;
+  author_id: string;
+  created_at: Timestamp;
+  from_status: string | null;
+  to_status: string | null;
+  note: string | null;
+}
+
+export interface AgendaItemTable {
+  id: string;
+  partnership_id: string;
+  meeting_id: string;
+  position: number;
+  kind:
+    | 'new-hotspot'
+    | 'emerging-hotspot'
+    | 'review-due'
+    | 'awaiting-acknowledgement'
+    | 'overdue-action'
+    | 'completed-action'
+    | 'custom';
+  hotspot_id: string | null;
+  action_id: string | null;
+  title: string;
+  decision: string | null;
+}
+
+export type AuditCategory =
+  | 'collection'
+  | 'alteration'
+  | 'consultation'
+  | 'disclosure'
+  | 'combination'
+  | 'erasure'
+  | 'authentication'
+  | 'refusal'
+  | 'admin';
+
+export interface AuditEventTable {
+  id: ColumnType<string, string | number, never>;
+  partnership_id: string | null;
+  occurred_at: Timestamp;
+  actor_user_id: string | null;
+  actor_role: string | null;
+  actor_agency: string | null;
+  category: AuditCategory;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  query: Json | null;
+  outcome: string;
+  address: string | null;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  partnership: PartnershipTable;
+  boundary: BoundaryTable;
+  agency: AgencyTable;
+  category: TaxonomyTable;
+  place_type: TaxonomyTable;
+  police_uk_mapping: PoliceUkMappingTable;
+  app_user: AppUserTable;
+  recovery_code: RecoveryCodeTable;
+  session: SessionTable;
+  login_throttle: LoginThrottleTable;
+  batch: BatchTable;
+  batch_row: BatchRowTable;
+  intelligence_record: IntelligenceRecordTable;
+  record_retention: RecordRetentionTable;
+  hotspot: HotspotTable;
+  hotspot_status_change: HotspotStatusChangeTable;
+  meeting: MeetingTable;
+  meeting_attendee: MeetingAttendeeTable;
+  action: ActionTable;
+  action_update: ActionUpdateTable;
+  agenda_item: AgendaItemTable;
+  audit_event: AuditEventTable;
+}
+
+export type Partnership = Selectable<PartnershipTable>;
+export type AppUser = Selectable<AppUserTable>;
+export type NewAppUser = Insertable<AppUserTable>;
+export type AppUserUpdate = Updateable<AppUserTable>;
+export type Agency = Selectable<AgencyTable>;
+export type Hotspot = Selectable<HotspotTable>;
+export type Action = Selectable<ActionTable>;
+export type AuditEvent = Selectable<AuditEventTable>;

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { createDb, type DatabaseKind, type Db } from '../create-db.ts';
+import { withDatabase } from './global-setup.ts';
+
+export interface TestDatabase {
+  readonly kind: DatabaseKind;
+  /** Opens a fresh, migrated, empty database of this kind. */
+  open(): Promise<Db>;
+}
+
+const pglite: TestDatabase = {
+  kind: 'pglite',
+  open: async () => {
+    const dump = new Blob([readFileSync(inject('pgliteTemplatePath'))]);
+    return createDb({ pgliteDump: dump });
+  },
+};
+
+function postgresFrom(template: { url: string; database: string }): TestDatabase {
+  return {
+    kind: 'postgres',
+    open: async () => {
+      const name = `${template.database.replace('tmpl', 't')}_${randomBytes(4).toString('hex')}`;
+      const admin = postgres(template.url, { max: 1, onnotice: () => undefined });
+      await admin.unsafe(`create database ${name} template ${template.database}`);
+      await admin.end();
+      return createDb({ databaseUrl: withDatabase(template.url, name), maxConnections: 10 });
+    },
+  };
+}
+
+/**
+ * The databases every storage test runs against: PGlite + PostGIS always, PostgreSQL +
+ * PostGIS when TEST_DATABASE_URL is set. Use with `describe.each(testDatabases())`.
+ */
+export function testDatabases(): TestDatabase[] {
+  const template = inject('postgresTemplate');
+  return template ? [pglite, postgresFrom(template)] : [pglite];
+}

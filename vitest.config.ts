@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole repository. Database suites open PGlite + PostGIS (seconds per
+// open), so files run in at most two workers (the machine has two cores) with long timeouts.
+export default defineConfig({
+  test: {
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/*/src/**/*.test.{ts,tsx}',
+      'scripts/**/*.test.ts',
+    ],
+    globalSetup: ['./packages/db/src/testing/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
