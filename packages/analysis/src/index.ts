@@ -1,0 +1,28 @@
+/**
+ * @hotspot/analysis: pure, deterministic hotspot statistics on projected points.
+ *
+ * Conventions for every function here:
+ * - Coordinates are British National Grid metres (EPSG:27700): `{ x, y }`. The caller projects
+ *   (PostGIS `ST_Transform(geom, 27700)`) and reprojects any GeoJSON output, whose coordinates are
+ *   also EPSG:27700 metres (tagged with the legacy `crs` member so QGIS opens it in place).
+ * - Times (`t`) are epoch milliseconds or ISO 8601 strings, interpreted in UTC.
+ * - No I/O, no clock, no randomness. Bad or insufficient input throws `AnalysisInputError` with a
+ *   `code` and a message written for an analyst.
+ * - Each operation exports a one-sentence `*_EXPLANATION` for the tasking meeting.
+ */
+export type { BenchOptions, BenchResult, BenchRun } from './bench-types.ts';
+export {
+  type ClusteringComparison,
+  compareClusterings,
+  DBSCAN_EXPLANATION,
+  type DbscanCluster,
+  type DbscanOptions,
+  type DbscanResult,
+  dbscan,
+  dbscanGraph,
+  dbscanToGeoJson,
+  type NeighbourQuery,
+} from './dbscan/dbscan.ts';
+export { AnalysisInputError, type AnalysisInputErrorCode } from './errors.ts';
+export { BNG_CRS, type BngFeatureCollection } from './shared/geojson.ts';
+export type { PointXY, RecordPoint, TimedPoint } from './shared/types.ts';
