@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import type { FeatureCollection, Point } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { golden, readJson } from '../shared/golden.ts';
+import { syntheticPoints } from '../shared/prng.ts';
+import { buildIndex } from '../shared/spatial-index.ts';
 import type { PointXY } from '../shared/types.ts';
 import {
   compareClusterings,
@@ -146,6 +148,49 @@ describe('dbscan properties', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('with sample weights, still equals brute force (grid shortcut is skipped for negative weights)', () => {
+    fc.assert(
+      fc.property(
+        arbPoints.chain((pts) =>
+          fc.tuple(
+            fc.constant(pts),
+            fc.array(fc.integer({ min: -1, max: 3 }), {
+              minLength: pts.length,
+              maxLength: pts.length,
+            }),
+          ),
+        ),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 8 }),
+        ([pts, weights], eps, minPoints) => {
+          const indexed = dbscan(pts, { epsMeters: eps, minPoints, weights });
+          const brute = dbscanGraph(pts.length, bruteForceQuery(pts, eps), minPoints, weights);
+          expect(indexed.labels).toEqual(brute.labels);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('equals plain expansion on 3,000 clustered synthetic points', () => {
+    const pts = syntheticPoints({ count: 3000, seed: 5, bbox: [380000, 265000, 390000, 275000] });
+    for (const [eps, minPoints] of [
+      [50, 4],
+      [150, 10],
+      [400, 3],
+    ] as const) {
+      const grid = dbscan(pts, { epsMeters: eps, minPoints });
+      const index = buildIndex(pts);
+      const plain = dbscanGraph(
+        pts.length,
+        (i, out) => index.withinInto(pts[i]!.x, pts[i]!.y, eps, out),
+        minPoints,
+      );
+      expect(grid.labels).toEqual(plain.labels);
+      expect(grid.clusters.length).toBeGreaterThan(1);
+    }
   });
 
   it('reordering the input changes only cluster numbering and border tie-breaks', () => {

@@ -117,11 +117,15 @@ export function dbscan(points: readonly PointXY[], options: DbscanOptions): Dbsc
     );
   }
   const index = buildIndex(points);
-  const query: NeighbourQuery = (i, out) => {
-    const p = points[i]!;
-    return index.withinInto(p.x, p.y, epsMeters, out);
-  };
-  const { labels, isCore } = dbscanGraph(points.length, query, minPoints, weights);
+  const { labels, isCore } =
+    epsMeters > 0 && gridFits(points, epsMeters)
+      ? gridDbscan(points, index, epsMeters, minPoints, weights)
+      : dbscanGraph(
+          points.length,
+          (i, out) => index.withinInto(points[i]!.x, points[i]!.y, epsMeters, out),
+          minPoints,
+          weights,
+        );
   return {
     labels,
     isCore,
@@ -129,6 +133,176 @@ export function dbscan(points: readonly PointXY[], options: DbscanOptions): Dbsc
     noiseCount: labels.reduce((s, l) => s + (l === -1 ? 1 : 0), 0),
     params: { epsMeters, minPoints },
   };
+}
+
+/** A cell side of eps/√2 keeps every pair inside one cell within eps; refuse absurd grids. */
+function gridFits(points: readonly PointXY[], eps: number): boolean {
+  if (points.length === 0) return false;
+  const [minX, minY, maxX, maxY] = extent(points);
+  const side = eps / Math.SQRT2;
+  return ((maxX - minX) / side + 1) * ((maxY - minY) / side + 1) < 2 ** 50;
+}
+
+function extent(points: readonly PointXY[]): [number, number, number, number] {
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const p of points) {
+    if (p.x < minX) minX = p.x;
+    if (p.y < minY) minY = p.y;
+    if (p.x > maxX) maxX = p.x;
+    if (p.y > maxY) maxY = p.y;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+// Cell offsets that can hold a point within eps of a point in the centre cell (side eps/√2),
+// keeping only the "forward" half so each cell pair is examined once.
+const FORWARD_OFFSETS: readonly (readonly [number, number])[] = (() => {
+  const out: [number, number][] = [];
+  for (let dy = 0; dy <= 2; dy++) {
+    for (let dx = -2; dx <= 2; dx++) {
+      if (dy === 0 && dx <= 0) continue;
+      if (Math.abs(dx) === 2 && dy === 2) continue;
+      out.push([dx, dy]);
+    }
+  }
+  return out;
+})();
+
+/**
+ * Grid-accelerated DBSCAN (Gunawan's method) giving exactly `dbscanGraph`'s labels:
+ * - a cell of side eps/√2 holding at least minPoints points makes all of them core without a query;
+ * - cores in one cell are always connected, so clusters are connected components of cells, two cells
+ *   joined when some pair of their cores is within eps (checked with early exit);
+ * - clusters are numbered by their lowest-index core point, and a border point takes the lowest
+ *   cluster id among the cores within eps of it: the same rule as sequential expansion.
+ * This avoids one radius query per point in dense town-centre clusters, where neighbourhoods hold
+ * thousands of points.
+ */
+function gridDbscan(
+  points: readonly PointXY[],
+  index: ReturnType<typeof buildIndex>,
+  eps: number,
+  minPoints: number,
+  weights: readonly number[] | undefined,
+): { labels: number[]; isCore: boolean[] } {
+  const n = points.length;
+  const [minX, minY, maxX] = extent(points);
+  const side = eps / Math.SQRT2;
+  const nx = Math.floor((maxX - minX) / side) + 5;
+  const cellKey = (ix: number, iy: number) => iy * nx + ix;
+  const cells = new Map<number, { ix: number; iy: number; members: number[]; cores: number[] }>();
+  const cellOfPoint = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const p = points[i]!;
+    const ix = Math.floor((p.x - minX) / side) + 2;
+    const iy = Math.floor((p.y - minY) / side) + 2;
+    const key = cellKey(ix, iy);
+    cellOfPoint[i] = key;
+    const cell = cells.get(key);
+    if (cell) cell.members.push(i);
+    else cells.set(key, { ix, iy, members: [i], cores: [] });
+  }
+
+  const nonNegative = !weights || weights.every((w) => w >= 0);
+  const isCore = new Array<boolean>(n).fill(false);
+  const buffer = new Uint32Array(n);
+  for (const cell of cells.values()) {
+    let cellMass = cell.members.length;
+    if (weights) cellMass = cell.members.reduce((s, i) => s + weights[i]!, 0);
+    if (nonNegative && cellMass >= minPoints) {
+      for (const i of cell.members) isCore[i] = true;
+      continue;
+    }
+    for (const i of cell.members) {
+      const p = points[i]!;
+      const count = index.withinInto(p.x, p.y, eps, buffer);
+      let mass = count;
+      if (weights) {
+        mass = 0;
+        for (let k = 0; k < count; k++) mass += weights[buffer[k]!]!;
+      }
+      isCore[i] = mass >= minPoints;
+    }
+  }
+  for (const cell of cells.values()) {
+    for (const i of cell.members) if (isCore[i]) cell.cores.push(i);
+  }
+
+  // Union-find over cells that hold cores.
+  const parent = new Map<number, number>();
+  const find = (k: number): number => {
+    let root = k;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    let cur = k;
+    while (cur !== root) {
+      const next = parent.get(cur)!;
+      parent.set(cur, root);
+      cur = next;
+    }
+    return root;
+  };
+  for (const [key, cell] of cells) if (cell.cores.length > 0) parent.set(key, key);
+  const eps2 = eps * eps;
+  for (const [key, cell] of cells) {
+    if (cell.cores.length === 0) continue;
+    for (const [dx, dy] of FORWARD_OFFSETS) {
+      const otherKey = cellKey(cell.ix + dx, cell.iy + dy);
+      const other = cells.get(otherKey);
+      if (!other || other.cores.length === 0) continue;
+      const ra = find(key);
+      const rb = find(otherKey);
+      if (ra === rb) continue;
+      if (anyPairWithin(points, cell.cores, other.cores, eps2)) parent.set(ra, rb);
+    }
+  }
+
+  const labels = new Array<number>(n).fill(-1);
+  const clusterOfRoot = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    if (!isCore[i]) continue;
+    const root = find(cellOfPoint[i]!);
+    let id = clusterOfRoot.get(root);
+    if (id === undefined) {
+      id = clusterOfRoot.size;
+      clusterOfRoot.set(root, id);
+    }
+    labels[i] = id;
+  }
+  for (let i = 0; i < n; i++) {
+    if (isCore[i]) continue;
+    const p = points[i]!;
+    const count = index.withinInto(p.x, p.y, eps, buffer);
+    let best = -1;
+    for (let k = 0; k < count; k++) {
+      const j = buffer[k]!;
+      if (!isCore[j]) continue;
+      const l = labels[j]!;
+      if (best === -1 || l < best) best = l;
+    }
+    labels[i] = best;
+  }
+  return { labels, isCore };
+}
+
+function anyPairWithin(
+  points: readonly PointXY[],
+  a: readonly number[],
+  b: readonly number[],
+  eps2: number,
+): boolean {
+  for (const i of a) {
+    const p = points[i]!;
+    for (const j of b) {
+      const q = points[j]!;
+      const dx = p.x - q.x;
+      const dy = p.y - q.y;
+      if (dx * dx + dy * dy <= eps2) return true;
+    }
+  }
+  return false;
 }
 
 function summariseLabels(
