@@ -24,5 +24,42 @@ export {
   type NeighbourQuery,
 } from './dbscan/dbscan.ts';
 export { AnalysisInputError, type AnalysisInputErrorCode } from './errors.ts';
+export {
+  benjaminiHochbergThreshold,
+  type ConfidenceBin,
+  confidenceBins,
+  GETIS_ORD_EXPLANATION,
+  type GetisOrdLocalOptions,
+  type GetisOrdLocalResult,
+  getisOrdLocal,
+} from './getis-ord/getis-ord.ts';
+export {
+  BIN_COLOURS,
+  defaultDistanceBand,
+  distanceBandNeighbours,
+  GISTAR_EXPLANATION,
+  type HexHotspotCell,
+  type HexHotspotOptions,
+  type HexHotspotResult,
+  hexHotspots,
+  hexHotspotsToGeoJson,
+  MIN_CELLS_WITH_DATA,
+} from './gistar/gistar.ts';
+export {
+  aggregateToHexes,
+  HEX_GRID_EXPLANATION,
+  type HexAggregationOptions,
+  type HexCellRef,
+  type HexCount,
+  hexAreaSquareMeters,
+  hexCell,
+  hexCellId,
+  hexCentre,
+  hexesCoveringArea,
+  hexesToGeoJson,
+  hexIndexAt,
+  hexRing,
+  type StudyArea,
+} from './hex-grid/hex-grid.ts';
 export { BNG_CRS, type BngFeatureCollection } from './shared/geojson.ts';
 export type { PointXY, RecordPoint, TimedPoint } from './shared/types.ts';
