@@ -4,6 +4,9 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 // functions (ST_AsGeoJSON) and written as SQL expressions, so their TS type is opaque text.
 type Geometry = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableDate = ColumnType<string | null, string | null, string | null>;
 type DateOnly = ColumnType<string, string, string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
@@ -18,7 +21,7 @@ export interface PartnershipTable {
   synthetic: Generated<boolean>;
   analysis_defaults: Generated<Json<Record<string, unknown>>>;
   data_version: ColumnType<string, never, string>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface BoundaryTable {
@@ -29,7 +32,7 @@ export interface BoundaryTable {
   name: string;
   geom: Geometry;
   source: string;
-  loaded_at: Generated<Timestamp>;
+  loaded_at: DefaultTimestamp;
 }
 
 export interface AgencyTable {
@@ -64,16 +67,20 @@ export interface AppUserTable {
   agency_id: string;
   password_hash: string;
   mfa_secret: string | null;
-  mfa_enrolled_at: Timestamp | null;
+  mfa_enrolled_at: NullableTimestamp;
   disabled: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  /** Sessions created before this instant are refused (migration 0002). */
+  sessions_valid_from: NullableTimestamp;
+  /** The TOTP time step last accepted, against replay (migration 0002). */
+  totp_last_counter: ColumnType<string | null, number | string | null, number | string | null>;
 }
 
 export interface RecoveryCodeTable {
   user_id: string;
   code_hash: string;
-  used_at: Timestamp | null;
+  used_at: NullableTimestamp;
 }
 
 export interface SessionTable {
@@ -93,7 +100,7 @@ export interface LoginThrottleTable {
   key: string;
   failures: Generated<number>;
   first_failure_at: Timestamp;
-  locked_until: Timestamp | null;
+  locked_until: NullableTimestamp;
 }
 
 export interface BatchTable {
@@ -111,17 +118,17 @@ export interface BatchTable {
   rows_skipped: number;
   status: 'validated' | 'committed' | 'rejected' | 'withdrawn';
   errors: Generated<Json>;
-  committed_at: Timestamp | null;
+  committed_at: NullableTimestamp;
   committed_by: string | null;
-  withdrawn_at: Timestamp | null;
+  withdrawn_at: NullableTimestamp;
   withdrawn_by: string | null;
   withdraw_reason: string | null;
 }
 
 interface RecordColumns {
   reported_on: DateOnly;
-  occurred_from: Timestamp | null;
-  occurred_to: Timestamp | null;
+  occurred_from: NullableTimestamp;
+  occurred_to: NullableTimestamp;
   location: Geometry;
   easting: number;
   northing: number;
@@ -149,7 +156,7 @@ export interface IntelligenceRecordTable extends RecordColumns {
   row_no: number;
   review_on: DateOnly;
   synthetic: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface RecordRetentionTable {
@@ -170,18 +177,18 @@ export interface HotspotTable {
   area: Geometry;
   method: 'dbscan' | 'gistar' | 'kde' | 'drawn';
   parameters: Generated<Json<Record<string, unknown>>>;
-  period_from: DateOnly | null;
-  period_to: DateOnly | null;
+  period_from: NullableDate;
+  period_to: NullableDate;
   stats: Generated<Json<Record<string, unknown>>>;
   status: Generated<'proposed' | 'confirmed' | 'tasked' | 'monitoring' | 'closed'>;
   risk: 'low' | 'medium' | 'high' | 'very-high' | null;
-  review_on: DateOnly | null;
+  review_on: NullableDate;
   objective: string | null;
   scanning: string | null;
   analysis: string | null;
   response: string | null;
   assessment: string | null;
-  response_started_on: DateOnly | null;
+  response_started_on: NullableDate;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -207,7 +214,7 @@ export interface MeetingTable {
   status: Generated<'planned' | 'in_progress' | 'closed'>;
   created_by: string;
   created_at: Timestamp;
-  closed_at: Timestamp | null;
+  closed_at: NullableTimestamp;
 }
 
 export interface MeetingAttendeeTable {
@@ -233,14 +240,14 @@ export interface ActionTable {
   due_on: DateOnly;
   status: Generated<'assigned' | 'acknowledged' | 'in_progress' | 'completed' | 'declined'>;
   acknowledged_by: string | null;
-  acknowledged_at: Timestamp | null;
+  acknowledged_at: NullableTimestamp;
   outcome: string | null;
   decline_reason: string | null;
   meeting_id: string | null;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;
-  completed_at: Timestamp | null;
+  completed_at: NullableTimestamp;
 }
 
 export interface ActionUpdateTable {

@@ -1,0 +1,74 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps, AppEnv } from '../../deps.ts';
+import { currentUser } from '../../http/current-user.ts';
+import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { boundaryCollection, findPartnership } from './partnership.queries.ts';
+
+const PartnershipSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    synthetic: z.boolean(),
+    suppressionK: z.number().int(),
+    retentionMonths: z.number().int(),
+    mfaRequired: z.boolean(),
+    bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+    dataVersion: z.string(),
+    tiles: z.object({ url: z.string(), attribution: z.string() }),
+  })
+  .openapi('Partnership');
+
+const getPartnership = createRoute({
+  method: 'get',
+  path: '/api/partnership',
+  summary: "The signed-in user's partnership: name, extent, disclosure threshold, map tiles",
+  responses: {
+    200: {
+      description: 'Partnership',
+      content: { 'application/json': { schema: PartnershipSchema } },
+    },
+    ...problemResponses(401, 404),
+  },
+});
+
+const getBoundaries = createRoute({
+  method: 'get',
+  path: '/api/boundaries',
+  summary: 'Partnership, district or ward boundaries as GeoJSON (WGS84)',
+  request: {
+    query: z.object({ kind: z.enum(['partnership', 'district', 'ward']).default('district') }),
+  },
+  responses: {
+    200: {
+      description: 'Boundaries',
+      content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+    },
+    ...problemResponses(401, 422),
+  },
+});
+
+export function partnershipRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(getPartnership, async (c) => {
+      const user = currentUser(c);
+      const partnership = await findPartnership(deps.db, user.partnershipId);
+      if (!partnership) throw new ProblemError(PROBLEM.notFound, 'Partnership not found.');
+      return c.json(
+        {
+          ...partnership,
+          tiles: { url: deps.env.TILE_URL, attribution: deps.env.TILE_ATTRIBUTION },
+        },
+        200,
+      );
+    })
+    .openapi(getBoundaries, async (c) => {
+      const user = currentUser(c);
+      const { kind } = c.req.valid('query');
+      const body = await boundaryCollection(deps.db, user.partnershipId, kind);
+      return c.body(body, 200, {
+        'content-type': 'application/geo+json',
+        'cache-control': 'private, max-age=300',
+      }) as never;
+    });
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import {
+  createDb,
+  DatabaseUnavailableError,
+  migrateToLatest,
+  SchemaTooNewError,
+} from '@hotspot/db';
+import { createApp } from './app.ts';
+import { EnvError, loadEnv } from './env.ts';
+import { ensureDemo } from './features/demo/ensure-demo.ts';
+import { createLogger } from './http/logger.ts';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const db = await createDb(
+    env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR },
+  );
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    // tsx and process managers may forward the same signal twice: shut down once, and
+    // force the exit only if closing hangs.
+    if (closing) return;
+    closing = true;
+    setTimeout(() => {
+      process.stderr.write(`hotspot-map: shutdown after ${signal} took too long; exiting\n`);
+      process.exit(1);
+    }, 15_000).unref();
+    logger.info({ signal }, 'shutting down');
+    server?.close();
+    // Let in-flight requests finish (bounded), then close the database so PGlite flushes.
+    await new Promise((r) => setTimeout(r, 200));
+    await db.close();
+    logger.info('database closed');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  let server: ReturnType<typeof serve> | undefined;
+
+  const applied = await migrateToLatest(db.kysely);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const deps = { db, env, logger, clock: () => new Date(), newId: randomUUID };
+  const demo = env.SEED_DEMO ? await ensureDemo(deps) : undefined;
+  if (closing) return;
+  const app = createApp(deps);
+  server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    const url = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST === '127.0.0.1' ? 'localhost' : env.HOST}:${info.port}`;
+    const lines = [`Hotspot map listening on ${url} (database: ${db.kind})`];
+    if (demo?.created) {
+      lines.push('', 'Synthetic demo data seeded. Demo sign-ins (passwords shown once):');
+      for (const u of demo.users) lines.push(`  ${u.role.padEnd(8)} ${u.email}  ${u.password}`);
+      lines.push('');
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+}
+
+main().catch((error: unknown) => {
+  if (
+    error instanceof EnvError ||
+    error instanceof DatabaseUnavailableError ||
+    error instanceof SchemaTooNewError
+  ) {
+    process.stderr.write(`hotspot-map: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `hotspot-map: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});
