@@ -61,5 +61,17 @@ export {
   hexRing,
   type StudyArea,
 } from './hex-grid/hex-grid.ts';
+export {
+  type DensityBandProperties,
+  type DensitySurface,
+  defaultBandwidth,
+  densityAt,
+  KERNEL_DENSITY_EXPLANATION,
+  type KernelDensityOptions,
+  type KernelDensityResult,
+  kernelDensity,
+  MAX_DENSITY_CELLS,
+  surfaceValueAt,
+} from './kernel-density/kernel-density.ts';
 export { BNG_CRS, type BngFeatureCollection } from './shared/geojson.ts';
 export type { PointXY, RecordPoint, TimedPoint } from './shared/types.ts';
