@@ -29,7 +29,7 @@ const DETECTORS: readonly Detector[] = [
   {
     // UK numbers: +44 or 0, then 9-10 more digits, allowing spaces, dots, hyphens, brackets.
     kind: 'phone number',
-    pattern: /(?:\+\s?44\s?(?:\(0\)\s?)?|\b0|\(0)(?:[\s.\-()]?\d){9,10}(?!\d)/,
+    pattern: /(?:\+\s?44\s?(?:\(0\)\s?)?|\b0|\(0)(?:[\s.\-()]{0,2}\d){9,10}(?!\d)/,
   },
   {
     // "DOB", "D.O.B.", "date of birth", "born", "birthday" followed shortly by a number.
@@ -54,14 +54,20 @@ const DETECTORS: readonly Detector[] = [
 ];
 
 // A title and a capitalised word. "Dr" after a capitalised word is a street ("Station Dr Kidder...").
-const TITLE_NAME =
-  /(^|[^\p{L}])(Mr|Mrs|Ms|Miss|Mx|Dr|Master|Sir|Dame|Lady|Lord)\.?\s+\p{Lu}[\p{Ll}'’-]+/gu;
+// Titles in any letter case ("MRS", "mrs."); the name must still be capitalised.
+const TITLES = ['Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Dr', 'Master', 'Sir', 'Dame', 'Lady', 'Lord'];
+const anyCase = (word: string) =>
+  [...word].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join('');
+const TITLE_NAME = new RegExp(
+  `(^|[^\\p{L}])(${TITLES.map(anyCase).join('|')})\\.?\\s+\\p{Lu}[\\p{Ll}'’-]+`,
+  'gu',
+);
 const CAPITALISED_WORD_BEFORE = /\p{Lu}[\p{Ll}]+\s*$/u;
 
 function hasNameAfterTitle(text: string): boolean {
   for (const match of text.matchAll(TITLE_NAME)) {
     const title = match[2];
-    if (title === 'Dr') {
+    if (title?.toLowerCase() === 'dr') {
       const before = text.slice(0, (match.index ?? 0) + (match[1]?.length ?? 0));
       if (CAPITALISED_WORD_BEFORE.test(before)) continue;
     }

@@ -363,7 +363,7 @@ export function checkLngLat(
   const swapMessage =
     'Latitude and longitude appear to be swapped (the latitude column holds a longitude).';
   if (Math.abs(lng) > 180 || Math.abs(lat) > 90) {
-    if (Math.abs(lat) <= 180 && Math.abs(lng) <= 90) {
+    if (Math.abs(lat) <= 180 && Math.abs(lng) <= 90 && ctx.area.contains(lat, lng)) {
       problems.add(column, 'lat-lng-swapped', swapMessage);
     } else {
       problems.add(
