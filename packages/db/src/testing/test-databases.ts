@@ -9,6 +9,11 @@ export interface TestDatabase {
   readonly kind: DatabaseKind;
   /** Opens a fresh, migrated, empty database of this kind. */
   open(): Promise<Db>;
+  /**
+   * PostgreSQL only: creates a fresh, migrated, empty database and returns its URL, so a test
+   * can open several connections (as several API processes would).
+   */
+  createUrl?(): Promise<string>;
 }
 
 const pglite: TestDatabase = {
@@ -20,15 +25,17 @@ const pglite: TestDatabase = {
 };
 
 function postgresFrom(template: { url: string; database: string }): TestDatabase {
+  const createUrl = async () => {
+    const name = `${template.database.replace('tmpl', 't')}_${randomBytes(4).toString('hex')}`;
+    const admin = postgres(template.url, { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`create database ${name} template ${template.database}`);
+    await admin.end();
+    return withDatabase(template.url, name);
+  };
   return {
     kind: 'postgres',
-    open: async () => {
-      const name = `${template.database.replace('tmpl', 't')}_${randomBytes(4).toString('hex')}`;
-      const admin = postgres(template.url, { max: 1, onnotice: () => undefined });
-      await admin.unsafe(`create database ${name} template ${template.database}`);
-      await admin.end();
-      return createDb({ databaseUrl: withDatabase(template.url, name), maxConnections: 10 });
-    },
+    open: async () => createDb({ databaseUrl: await createUrl(), maxConnections: 10 }),
+    createUrl,
   };
 }
 

@@ -1,0 +1,215 @@
+import type { Db } from '@hotspot/db';
+import { testDatabases } from '@hotspot/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../deps.ts';
+import {
+  createTestApp,
+  createTestClock,
+  request,
+  type SeededPartnership,
+  seedPartnership,
+  sessionCookieFrom,
+  signIn,
+  type TestApp,
+  type TestClock,
+} from '../../testing/fixtures.ts';
+
+describe.each(testDatabases())('sign-in and sessions on $kind', (target) => {
+  let db: Db;
+  let app: TestApp;
+  let deps: AppDeps;
+  let clock: TestClock;
+  let seed: SeededPartnership;
+
+  beforeAll(async () => {
+    db = await target.open();
+    clock = createTestClock();
+    ({ app, deps } = createTestApp(db, { clock }));
+    seed = await seedPartnership(deps);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('signs in, answers /me, and sets a strict HttpOnly cookie', async () => {
+    const { analyst } = seed.users;
+    const login = await request(app, 'POST', '/api/auth/login', {
+      json: { email: analyst.email.toUpperCase(), password: analyst.password },
+    });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toEqual({ mfaRequired: false, enrolmentRequired: false });
+    const setCookie = login.headers.getSetCookie().join('\n');
+    expect(setCookie).toMatch(/^session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/m);
+    const me = await request(app, 'GET', '/api/auth/me', { cookie: sessionCookieFrom(login)! });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({
+      id: analyst.id,
+      email: analyst.email,
+      name: 'Test analyst',
+      role: 'analyst',
+      agency: { id: seed.agencies.POL, code: 'POL', name: 'West Mercia Police' },
+      mfaEnrolled: false,
+      partnership: {
+        id: seed.partnershipId,
+        name: 'Test partnership test-csp',
+        synthetic: false,
+        mfaRequired: false,
+      },
+    });
+  });
+
+  it('uses the __Host- prefix and Secure when the public origin is https', async () => {
+    const secure = createTestApp(db, {
+      clock,
+      env: { PUBLIC_ORIGIN: 'https://hotspots.example.org' },
+    });
+    const login = await request(secure.app, 'POST', '/api/auth/login', {
+      json: { email: seed.users.viewer.email, password: seed.users.viewer.password },
+    });
+    expect(login.status).toBe(200);
+    expect(login.headers.getSetCookie().join('\n')).toMatch(
+      /^__Host-session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Strict$/m,
+    );
+  });
+
+  it('issues a new session id at sign-in and ends the one the browser arrived with (no fixation)', async () => {
+    const { chair } = seed.users;
+    const first = await signIn(app, chair.email, chair.password);
+    const second = await request(app, 'POST', '/api/auth/login', {
+      cookie: first,
+      json: { email: chair.email, password: chair.password },
+    });
+    const secondCookie = sessionCookieFrom(second)!;
+    expect(secondCookie).not.toEqual(first);
+    expect((await request(app, 'GET', '/api/auth/me', { cookie: first })).status).toBe(401);
+    expect((await request(app, 'GET', '/api/auth/me', { cookie: secondCookie })).status).toBe(200);
+    // A cookie value an attacker planted is never adopted.
+    const planted = await request(app, 'POST', '/api/auth/login', {
+      cookie: 'session=attacker-chosen-value',
+      json: { email: chair.email, password: chair.password },
+    });
+    expect(sessionCookieFrom(planted)).not.toBe('session=attacker-chosen-value');
+  });
+
+  it('answers an unknown email exactly as a wrong password, with a problem', async () => {
+    const wrong = await request(app, 'POST', '/api/auth/login', {
+      json: { email: seed.users.partner.email, password: 'not-the-password-at-all' },
+    });
+    const unknown = await request(app, 'POST', '/api/auth/login', {
+      json: { email: 'nobody@test-csp.test', password: 'not-the-password-at-all' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.headers.get('content-type')).toBe('application/problem+json');
+    const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined });
+    expect(strip(await wrong.json())).toEqual(strip(await unknown.json()));
+    expect(sessionCookieFrom(wrong)).toBeUndefined();
+  });
+
+  it('ends a session after 30 idle minutes, and keeps an active one alive', async () => {
+    const cookie = await signIn(app, seed.users.viewer.email, seed.users.viewer.password);
+    clock.advance(29 * 60_000);
+    expect((await request(app, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+    clock.advance(29 * 60_000);
+    expect((await request(app, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+    clock.advance(30 * 60_000);
+    const expired = await request(app, 'GET', '/api/auth/me', { cookie });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({
+      type: 'urn:problem:unauthenticated',
+      reason: 'expired',
+    });
+  });
+
+  it('ends a session 12 hours after sign-in however active it is', async () => {
+    const cookie = await signIn(app, seed.users.viewer.email, seed.users.viewer.password);
+    for (let elapsed = 20; elapsed < 12 * 60; elapsed += 20) {
+      clock.advance(20 * 60_000);
+      expect((await request(app, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+    }
+    clock.advance(20 * 60_000);
+    expect((await request(app, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
+  });
+
+  it('signs out: the cookie no longer works', async () => {
+    const cookie = await signIn(app, seed.users.viewer.email, seed.users.viewer.password);
+    const out = await request(app, 'POST', '/api/auth/logout', { cookie });
+    expect(out.status).toBe(204);
+    expect(out.headers.getSetCookie().join()).toMatch(/session=;/);
+    expect((await request(app, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
+  });
+
+  it('refuses state-changing requests from another origin or with no origin (CSRF)', async () => {
+    const cookie = await signIn(app, seed.users.viewer.email, seed.users.viewer.password);
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, {}]) {
+      const res = await request(app, 'POST', '/api/auth/logout', {
+        cookie,
+        noOrigin: true,
+        headers,
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ type: 'urn:problem:csrf', status: 403 });
+    }
+    const crossSiteLogin = await request(app, 'POST', '/api/auth/login', {
+      noOrigin: true,
+      headers: { 'sec-fetch-site': 'cross-site' },
+      json: { email: seed.users.viewer.email, password: seed.users.viewer.password },
+    });
+    expect(crossSiteLogin.status).toBe(403);
+    // Same-origin fetch without Origin (allowed by Fetch metadata) still works.
+    const sameOrigin = await request(app, 'GET', '/api/auth/me', { cookie, noOrigin: true });
+    expect(sameOrigin.status).toBe(200);
+    const viaFetchMetadata = await request(app, 'POST', '/api/auth/logout', {
+      cookie,
+      noOrigin: true,
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
+    expect(viaFetchMetadata.status).toBe(204);
+  });
+
+  it('turns malformed JSON, unknown fields and wrong types into problems', async () => {
+    const malformed = await request(app, 'POST', '/api/auth/login', { body: '{"email": ' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    const unknownField = await request(app, 'POST', '/api/auth/login', {
+      json: { email: 'a@b.c', password: 'x', admin: true },
+    });
+    expect(unknownField.status).toBe(422);
+    expect(await unknownField.json()).toMatchObject({ type: 'urn:problem:validation' });
+    const wrongType = await request(app, 'POST', '/api/auth/login', {
+      json: { email: 42, password: ['x'] },
+    });
+    expect(wrongType.status).toBe(422);
+    const body = (await wrongType.json()) as { errors: { pointer: string }[] };
+    expect(body.errors.map((e) => e.pointer).sort()).toEqual(['/body/email', '/body/password']);
+  });
+
+  it('changes the password: old one refused, other sessions end, this one continues', async () => {
+    const { partner } = seed.users;
+    const other = await signIn(app, partner.email, partner.password);
+    const mine = await signIn(app, partner.email, partner.password);
+    const weak = await request(app, 'POST', '/api/auth/password', {
+      cookie: mine,
+      json: { currentPassword: partner.password, newPassword: 'password1234' },
+    });
+    expect(weak.status).toBe(422);
+    const wrongCurrent = await request(app, 'POST', '/api/auth/password', {
+      cookie: mine,
+      json: { currentPassword: 'not-my-password-really', newPassword: 'Lantern-ferret-cobble-93' },
+    });
+    expect(wrongCurrent.status).toBe(422);
+    const changed = await request(app, 'POST', '/api/auth/password', {
+      cookie: mine,
+      json: { currentPassword: partner.password, newPassword: 'Lantern-ferret-cobble-93' },
+    });
+    expect(changed.status).toBe(204);
+    const rotated = sessionCookieFrom(changed)!;
+    expect((await request(app, 'GET', '/api/auth/me', { cookie: rotated })).status).toBe(200);
+    expect((await request(app, 'GET', '/api/auth/me', { cookie: other })).status).toBe(401);
+    const oldPassword = await request(app, 'POST', '/api/auth/login', {
+      json: { email: partner.email, password: partner.password },
+    });
+    expect(oldPassword.status).toBe(401);
+    await signIn(app, partner.email, 'Lantern-ferret-cobble-93');
+  });
+});

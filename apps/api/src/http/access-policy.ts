@@ -1,0 +1,161 @@
+import { ROLES, type Role } from '@hotspot/contracts';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { AppDeps, AppEnv } from '../deps.ts';
+import { audit } from '../features/audit/audit.ts';
+import { clearSessionCookie, loadSession } from '../features/auth/sessions.ts';
+import { PROBLEM, problemResponse } from './problem.ts';
+
+/**
+ * Who may call a route.
+ * - `public`: anyone, signed in or not.
+ * - `roles`: signed-in users with one of these roles and a completed second factor.
+ *   `scope: 'own-agency'` means the handler must further restrict rows to the caller's agency
+ *   (partners see only their agency's actions); the middleware cannot know the rows.
+ *   `pendingSession: true` also admits a session whose second factor is still outstanding
+ *   (only the sign-in and enrolment routes).
+ */
+export type RoutePolicy =
+  | { readonly public: true }
+  | {
+      readonly roles: readonly Role[];
+      readonly scope?: 'own-agency';
+      readonly pendingSession?: true;
+    };
+
+const ALL_ROLES: readonly Role[] = ROLES;
+const ADMIN: readonly Role[] = ['admin'];
+
+/**
+ * The single place where access is decided: "METHOD /path" (Hono's pattern, `:param`) ->
+ * policy. A route without an entry is refused for everyone, and the route x role matrix test
+ * fails, so adding a route forces a decision here. DESIGN.md section 5 is the source.
+ */
+export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
+  'GET /api/health': { public: true },
+  'GET /api/openapi.json': { public: true },
+  // Boundaries and the partnership's name/extent are not intelligence: every role needs them
+  // to draw the map (the admin too, for the boundary loader).
+  'GET /api/partnership': { roles: ALL_ROLES },
+  'GET /api/boundaries': { roles: ALL_ROLES },
+
+  'POST /api/auth/login': { public: true },
+  'POST /api/auth/mfa': { roles: ALL_ROLES, pendingSession: true },
+  'POST /api/auth/mfa/enrol': { roles: ALL_ROLES, pendingSession: true },
+  'POST /api/auth/mfa/enrol/confirm': { roles: ALL_ROLES, pendingSession: true },
+  'POST /api/auth/logout': { roles: ALL_ROLES, pendingSession: true },
+  'GET /api/auth/me': { roles: ALL_ROLES },
+  'POST /api/auth/password': { roles: ALL_ROLES },
+
+  'GET /api/admin/users': { roles: ADMIN },
+  'POST /api/admin/users': { roles: ADMIN },
+  'PATCH /api/admin/users/:id': { roles: ADMIN },
+  'POST /api/admin/users/:id/reset-mfa': { roles: ADMIN },
+  'GET /api/admin/agencies': { roles: ADMIN },
+  'POST /api/admin/agencies': { roles: ADMIN },
+  'PATCH /api/admin/agencies/:id': { roles: ADMIN },
+  'GET /api/admin/settings': { roles: ADMIN },
+  'PATCH /api/admin/settings': { roles: ADMIN },
+  'GET /api/admin/categories': { roles: ADMIN },
+  'POST /api/admin/categories': { roles: ADMIN },
+  'PATCH /api/admin/categories/:code': { roles: ADMIN },
+  'GET /api/admin/place-types': { roles: ADMIN },
+  'POST /api/admin/place-types': { roles: ADMIN },
+  'PATCH /api/admin/place-types/:code': { roles: ADMIN },
+  'GET /api/admin/police-uk-mapping': { roles: ADMIN },
+  'PUT /api/admin/police-uk-mapping': { roles: ADMIN },
+
+  'GET /api/audit': { roles: ADMIN },
+  'GET /api/audit/verify': { roles: ADMIN },
+  'GET /api/audit/export.csv': { roles: ADMIN },
+};
+
+// The web app's static files and SPA fallback: registered for every path, never data.
+export const STATIC_ROUTE_PATHS: ReadonlySet<string> = new Set(['*', '/*', '/assets/*']);
+
+export function policyKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}
+
+/** The endpoint (not middleware) route Hono matched for this request, if any. */
+function matchedEndpoint(c: Context): { method: string; path: string } | undefined {
+  return matchedRoutes(c).find((r) => r.method !== 'ALL' && !STATIC_ROUTE_PATHS.has(r.path));
+}
+
+/**
+ * Loads the session from the cookie, puts its user on the context, and applies ROUTE_POLICY
+ * to the matched route: 401 without a (complete) session, 403 for a role the route does not
+ * admit (audited as a refusal). Mount on /api/* before the routes.
+ */
+export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const endpoint = matchedEndpoint(c);
+    // Nothing matched: let the 404/405 handler answer; it reveals no data.
+    if (!endpoint) return next();
+    const key = policyKey(endpoint.method, endpoint.path);
+    const policy = ROUTE_POLICY[key];
+
+    const loaded = await loadSession(deps, c);
+    const session = 'session' in loaded ? loaded.session : undefined;
+    const refusal = 'refused' in loaded ? loaded.refused : 'none';
+    if (session) {
+      c.set('user', session.user);
+      c.set('sessionIdHash', session.idHash);
+    } else if (refusal !== 'none') {
+      clearSessionCookie(c, deps);
+    }
+
+    if (!policy) {
+      deps.logger.error({ route: key }, 'route has no entry in ROUTE_POLICY; refused');
+      return refuse(c, deps, key, 'This route has no access policy.');
+    }
+    if ('public' in policy) return next();
+    if (!session) {
+      return problemResponse(
+        c,
+        PROBLEM.unauthenticated,
+        refusal === 'expired'
+          ? 'Your session has expired. Please sign in again.'
+          : refusal === 'revoked'
+            ? 'Your session has ended. Please sign in again.'
+            : 'Please sign in.',
+        refusal === 'none' ? {} : { reason: refusal },
+      );
+    }
+    if (!session.mfaPassed && !policy.pendingSession) {
+      return problemResponse(
+        c,
+        PROBLEM.unauthenticated,
+        'Complete the second sign-in step first.',
+        {
+          reason: 'mfa-pending',
+        },
+      );
+    }
+    if (!policy.roles.includes(session.user.role)) {
+      return refuse(c, deps, key, `The ${session.user.role} role may not use this.`);
+    }
+    return next();
+  };
+}
+
+async function refuse(c: Context<AppEnv>, deps: AppDeps, routeKey: string, detail: string) {
+  await audit(deps, c, {
+    category: 'refusal',
+    action: 'access.refused',
+    objectType: 'route',
+    objectId: routeKey,
+    outcome: 'refused',
+  });
+  return problemResponse(c, PROBLEM.forbidden, detail);
+}
+
+/**
+ * For `scope: 'own-agency'` routes: true when the caller may touch a row of `agencyId`
+ * (partners only their own agency's; other admitted roles all).
+ */
+export function mayActForAgency(c: Context<AppEnv>, agencyId: string): boolean {
+  const user = c.get('user');
+  if (!user) return false;
+  return user.role !== 'partner' || user.agencyId === agencyId;
+}
