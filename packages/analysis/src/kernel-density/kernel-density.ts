@@ -202,7 +202,9 @@ export function kernelDensity(
   };
   const breaks = bandBreaks(values, quantiles, max);
   const bands =
-    options.contours === false ? bngCollection([]) : contourBands(surface, breaks, quantiles);
+    options.contours === false
+      ? bngCollection<MultiPolygon, DensityBandProperties>([])
+      : contourBands(surface, breaks);
   return {
     surface,
     bands,
@@ -260,9 +262,8 @@ const GRID_UNIT = 1e-3;
 function contourBands(
   surface: DensitySurface,
   breaks: readonly { value: number; quantile: number }[],
-  quantiles: readonly number[],
 ): BngFeatureCollection<MultiPolygon, DensityBandProperties> {
-  if (breaks.length < 2) return bngCollection([]);
+  if (breaks.length < 2) return bngCollection<MultiPolygon, DensityBandProperties>([]);
   const { cols, rows, values, originX, originY, cellSizeMeters: cs } = surface;
   const grid: FeatureCollection<Point> = { type: 'FeatureCollection', features: [] };
   for (let r = 0; r < rows; r++) {
