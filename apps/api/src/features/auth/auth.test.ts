@@ -102,7 +102,9 @@ describe.each(testDatabases())('sign-in and sessions on $kind', (target) => {
     expect(unknown.status).toBe(401);
     expect(wrong.headers.get('content-type')).toBe('application/problem+json');
     const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined });
-    expect(strip(await wrong.json())).toEqual(strip(await unknown.json()));
+    expect(strip((await wrong.json()) as Record<string, unknown>)).toEqual(
+      strip((await unknown.json()) as Record<string, unknown>),
+    );
     expect(sessionCookieFrom(wrong)).toBeUndefined();
   });
 
@@ -141,7 +143,12 @@ describe.each(testDatabases())('sign-in and sessions on $kind', (target) => {
 
   it('refuses state-changing requests from another origin or with no origin (CSRF)', async () => {
     const cookie = await signIn(app, seed.users.viewer.email, seed.users.viewer.password);
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, {}]) {
+    const foreign: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      {},
+    ];
+    for (const headers of foreign) {
       const res = await request(app, 'POST', '/api/auth/logout', {
         cookie,
         noOrigin: true,
