@@ -23,6 +23,22 @@ export {
   dbscanToGeoJson,
   type NeighbourQuery,
 } from './dbscan/dbscan.ts';
+export {
+  classifyEmergingPattern,
+  EMERGING_HOTSPOTS_EXPLANATION,
+  EMERGING_PATTERN_DEFINITIONS,
+  type EmergingCell,
+  type EmergingHotspotOptions,
+  type EmergingHotspotResult,
+  type EmergingPattern,
+  emergingHotspots,
+  emergingHotspotsToGeoJson,
+  MIN_TIME_SLICES,
+  sliceOrdinal,
+  type TimeSlice,
+  type TimeSliceUnit,
+} from './emerging-hotspots/emerging-hotspots.ts';
+export { type MannKendallResult, mannKendall } from './emerging-hotspots/mann-kendall.ts';
 export { AnalysisInputError, type AnalysisInputErrorCode } from './errors.ts';
 export {
   benjaminiHochbergThreshold,
