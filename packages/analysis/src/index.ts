@@ -89,5 +89,16 @@ export {
   MAX_DENSITY_CELLS,
   surfaceValueAt,
 } from './kernel-density/kernel-density.ts';
+export {
+  REPEAT_LOCATIONS_EXPLANATION,
+  type RecordSummary,
+  type RepeatLocation,
+  type RepeatLocationOptions,
+  type RepeatLocationResult,
+  repeatLocations,
+  summariseClusters,
+  summariseRecords,
+  type ValueCount,
+} from './repeat-locations/repeat-locations.ts';
 export { BNG_CRS, type BngFeatureCollection } from './shared/geojson.ts';
 export type { PointXY, RecordPoint, TimedPoint } from './shared/types.ts';
