@@ -77,16 +77,25 @@ export function canonicalJson(value: unknown): string {
 
 /** sha256 (hex) over the canonical serialisation of the event, which includes prev_hash. */
 export function hashEvent(fields: ChainedFields): string {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        ...fields,
-        id: String(fields.id),
-        occurred_at: new Date(fields.occurred_at).toISOString(),
-        query: fields.query ?? null,
-      }),
-    )
-    .digest('hex');
+  // Named one by one: a row read back also carries `hash`, which must not hash itself.
+  const chained = {
+    id: String(fields.id),
+    partnership_id: fields.partnership_id,
+    occurred_at: new Date(fields.occurred_at).toISOString(),
+    actor_user_id: fields.actor_user_id,
+    actor_role: fields.actor_role,
+    actor_agency: fields.actor_agency,
+    category: fields.category,
+    action: fields.action,
+    object_type: fields.object_type,
+    object_id: fields.object_id,
+    query: fields.query ?? null,
+    outcome: fields.outcome,
+    address: fields.address,
+    request_id: fields.request_id,
+    prev_hash: fields.prev_hash,
+  } satisfies Record<keyof ChainedFields, unknown>;
+  return createHash('sha256').update(canonicalJson(chained)).digest('hex');
 }
 
 /** The network address of the client as the API sees it (the proxy's, behind one). */
@@ -154,7 +163,12 @@ export async function audit(
       .values({
         ...fields,
         category: event.category,
-        query: fields.query === null ? null : JSON.stringify(fields.query),
+        // Sent as text and cast by the server: postgres.js would JSON-encode a string param
+        // for a jsonb column a second time (storing a JSON string, not an object).
+        query:
+          fields.query === null
+            ? null
+            : sql<string>`cast(${JSON.stringify(fields.query)}::text as jsonb)`,
         hash: hashEvent(fields),
       })
       .execute();
