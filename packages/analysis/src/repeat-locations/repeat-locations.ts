@@ -187,17 +187,21 @@ export function repeatLocations(
   });
   const pts = inPeriod.map((i) => records[i]!);
   const index = buildIndex(pts);
-  const neighbourLists = pts.map((p) => index.within(p.x, p.y, radiusMeters).sort((a, b) => a - b));
-  const order = pts
-    .map((_, k) => k)
-    .sort((a, b) => neighbourLists[b]!.length - neighbourLists[a]!.length || a - b);
+  // Counts first (no allocation); neighbour lists are fetched again only for candidate anchors.
+  const buffer = new Uint32Array(Math.max(1, pts.length));
+  const counts = pts.map((p) => index.withinInto(p.x, p.y, radiusMeters, buffer));
+  const order = pts.map((_, k) => k).sort((a, b) => counts[b]! - counts[a]! || a - b);
   const claimed = new Uint8Array(pts.length);
   const locations: RepeatLocation[] = [];
   for (const k of order) {
-    if (neighbourLists[k]!.length < minReports) break;
+    if (counts[k]! < minReports) break;
     if (claimed[k]) continue;
-    const members = neighbourLists[k]!.filter((m) => !claimed[m]);
+    const anchorPoint = pts[k]!;
+    const found = index.withinInto(anchorPoint.x, anchorPoint.y, radiusMeters, buffer);
+    const members: number[] = [];
+    for (let q = 0; q < found; q++) if (!claimed[buffer[q]!]) members.push(buffer[q]!);
     if (members.length < minReports) continue;
+    members.sort((a, b) => a - b);
     for (const m of members) claimed[m] = 1;
     const anchor = pts[k]!;
     let sx = 0;
