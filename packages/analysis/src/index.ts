@@ -41,6 +41,23 @@ export {
 export { type MannKendallResult, mannKendall } from './emerging-hotspots/mann-kendall.ts';
 export { AnalysisInputError, type AnalysisInputErrorCode } from './errors.ts';
 export {
+  type BeforeAfter,
+  type Computable,
+  type DisplacementAreas,
+  displacementAnalysis,
+  hitRateAtCoverage,
+  PAI_EXPLANATION,
+  type PaiInputRow,
+  type PaiRow,
+  paiTable,
+  predictiveAccuracyIndex,
+  slidingBlockSums,
+  WDQ_EXPLANATION,
+  type WdqInterpretation,
+  type WdqResult,
+  weightedDisplacementQuotient,
+} from './evaluation/evaluation.ts';
+export {
   benjaminiHochbergThreshold,
   type ConfidenceBin,
   confidenceBins,
