@@ -57,6 +57,7 @@ export {
   type WdqResult,
   weightedDisplacementQuotient,
 } from './evaluation/evaluation.ts';
+export { type AnalysisMethod, EXPLANATIONS } from './explanations.ts';
 export {
   benjaminiHochbergThreshold,
   type ConfidenceBin,
