@@ -9,7 +9,10 @@ export default defineConfig({
       'apps/*/src/**/*.test.{ts,tsx}',
       'scripts/**/*.test.ts',
     ],
-    globalSetup: ['./packages/db/src/testing/global-setup.ts'],
+    globalSetup: [
+      './packages/db/src/testing/global-setup.ts',
+      './apps/web/src/testing/build-web.ts',
+    ],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',

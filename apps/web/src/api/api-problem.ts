@@ -1,0 +1,82 @@
+/** Problem types the web app branches on (RFC 9457 `type`); never on the message text. */
+export const PROBLEM_TYPES = {
+  unauthenticated: 'urn:problem:unauthenticated',
+  forbidden: 'urn:problem:forbidden',
+  validation: 'urn:problem:validation',
+  csrf: 'urn:problem:csrf',
+  conflict: 'urn:problem:conflict',
+  notFound: 'urn:problem:not-found',
+  tooManyRequests: 'urn:problem:too-many-requests',
+  databaseUnavailable: 'urn:problem:database-unavailable',
+  network: 'urn:problem:network',
+  unexpectedResponse: 'urn:problem:unexpected-response',
+} as const;
+
+export interface ProblemFieldError {
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+/** An API error as the server described it (application/problem+json), or a network failure. */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  constructor(
+    readonly type: string,
+    readonly title: string,
+    readonly status: number,
+    readonly detail: string | undefined,
+    readonly instance: string | undefined,
+    readonly errors: readonly ProblemFieldError[],
+  ) {
+    super(detail ?? title);
+  }
+
+  is(type: (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES]): boolean {
+    return this.type === type;
+  }
+
+  /** The message for one field, by JSON pointer suffix (e.g. "/body/email" -> "email"). */
+  fieldError(field: string): string | undefined {
+    return this.errors.find((e) => e.pointer === `/body/${field}` || e.pointer === `/${field}`)
+      ?.detail;
+  }
+
+  /** A sentence to show the user. */
+  get userMessage(): string {
+    return this.detail ?? this.title;
+  }
+}
+
+export function isApiProblem(error: unknown): error is ApiProblem {
+  return error instanceof ApiProblem;
+}
+
+export function isUnauthenticated(error: unknown): boolean {
+  return isApiProblem(error) && error.type === PROBLEM_TYPES.unauthenticated;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Parses a problem+json body defensively: a proxy may answer with anything. */
+export function toApiProblem(body: unknown, status: number): ApiProblem {
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const errors = Array.isArray(record.errors)
+    ? record.errors.flatMap((e: unknown) => {
+        if (typeof e !== 'object' || e === null) return [];
+        const entry = e as Record<string, unknown>;
+        const pointer = asString(entry.pointer);
+        const detail = asString(entry.detail);
+        return pointer !== undefined && detail !== undefined ? [{ pointer, detail }] : [];
+      })
+    : [];
+  return new ApiProblem(
+    asString(record.type) ?? PROBLEM_TYPES.unexpectedResponse,
+    asString(record.title) ?? `The server answered ${status}`,
+    typeof record.status === 'number' ? record.status : status,
+    asString(record.detail),
+    asString(record.instance),
+    errors,
+  );
+}

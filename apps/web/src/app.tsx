@@ -1,0 +1,73 @@
+import { type ReactNode, useEffect } from 'react';
+import { isUnauthenticated } from './api/api-problem.ts';
+import { useMe } from './api/queries.ts';
+import type { Me } from './api/types.ts';
+import { EnrolPage } from './features/auth/enrol-page.tsx';
+import { SecondFactorPage } from './features/auth/second-factor-page.tsx';
+import { SignInPage } from './features/auth/sign-in-page.tsx';
+import { MapPage } from './features/map-page/map-page.tsx';
+import { landingPathFor, mayVisit } from './features/nav/navigation.ts';
+import { AppShell } from './features/shell/app-shell.tsx';
+import { NotAvailablePage, PlaceholderPage } from './features/shell/placeholder-page.tsx';
+import { navigate, useLocation } from './routing/router.tsx';
+import { ErrorNotice, LoadingNotice } from './ui/notices.tsx';
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function pageFor(pathname: string, me: Me): ReactNode {
+  switch (pathname) {
+    case '/map':
+      return <MapPage />;
+    case '/upload':
+      return (
+        <PlaceholderPage title="Upload" description="Upload and check intelligence batches." />
+      );
+    case '/review':
+      return <PlaceholderPage title="Review" description="Records due for retention review." />;
+    case '/hotspots':
+      return <PlaceholderPage title="Hotspots" description="Confirm and track hotspots." />;
+    case '/actions':
+      return me.role === 'partner' ? (
+        <PlaceholderPage
+          title={`Actions for ${me.agency.name}`}
+          description="Actions assigned to your agency, to acknowledge and update."
+        />
+      ) : (
+        <PlaceholderPage title="Actions" description="Assign and track partnership actions." />
+      );
+    case '/meetings':
+      return <PlaceholderPage title="Meetings" description="Tasking meetings and decisions." />;
+    default:
+      return undefined;
+  }
+}
+
+function SignedInApp() {
+  const location = useLocation();
+  const me = useMe();
+  if (me.isPending) return <LoadingNotice what="your account" />;
+  if (me.isError) {
+    // A 401 is handled globally (off to sign-in); anything else is worth saying.
+    return isUnauthenticated(me.error) ? null : (
+      <ErrorNotice error={me.error} what="your account" />
+    );
+  }
+  const user = me.data;
+  const landing = landingPathFor(user.role);
+  if (location.pathname === '/') return <Redirect to={landing} />;
+  const page = mayVisit(user.role, location.pathname)
+    ? pageFor(location.pathname, user)
+    : undefined;
+  return <AppShell me={user}>{page ?? <NotAvailablePage landing={landing} />}</AppShell>;
+}
+
+export function App() {
+  const { pathname } = useLocation();
+  if (pathname === '/sign-in') return <SignInPage />;
+  if (pathname === '/sign-in/factor') return <SecondFactorPage />;
+  if (pathname === '/sign-in/enrol') return <EnrolPage />;
+  return <SignedInApp />;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../api/types.ts';
+import { landingPathFor, mayVisit, navItemsFor } from './navigation.ts';
+
+const labels = (role: (typeof ROLES)[number]) => navItemsFor(role).map((i) => i.label);
+
+describe('navigation per role', () => {
+  it('gives each role exactly its own items', () => {
+    expect(labels('admin')).toEqual(['Users', 'Agencies', 'Settings', 'Taxonomy', 'Audit']);
+    expect(labels('analyst')).toEqual(['Map', 'Upload', 'Review']);
+    expect(labels('chair')).toEqual(['Map', 'Hotspots', 'Actions', 'Meetings']);
+    expect(labels('partner')).toEqual(["My agency's actions", 'Map']);
+    expect(labels('viewer')).toEqual(['Map']);
+  });
+
+  it('never shows the admin the map or any intelligence page', () => {
+    for (const path of ['/map', '/upload', '/review', '/hotspots', '/meetings', '/actions']) {
+      expect(mayVisit('admin', path)).toBe(false);
+    }
+  });
+
+  it('keeps everyone else out of the admin pages', () => {
+    for (const role of ROLES.filter((r) => r !== 'admin')) {
+      expect(mayVisit(role, '/admin/users')).toBe(false);
+      expect(mayVisit(role, '/admin/audit')).toBe(false);
+    }
+  });
+
+  it('lands each role on its first item', () => {
+    expect(landingPathFor('admin')).toBe('/admin/users');
+    expect(landingPathFor('partner')).toBe('/actions');
+    expect(landingPathFor('viewer')).toBe('/map');
+  });
+
+  it('matches nested paths to their item and refuses unknown ones', () => {
+    expect(mayVisit('admin', '/admin/users/42')).toBe(true);
+    expect(mayVisit('analyst', '/nowhere')).toBe(false);
+  });
+});

@@ -1,0 +1,88 @@
+import type { ReactNode } from 'react';
+import type { Me } from '../../api/types.ts';
+import { signInPath } from '../../routing/return-path.ts';
+import { Link, navigate, useLocation } from '../../routing/router.tsx';
+import { useLogout } from '../auth/auth-api.ts';
+import { navItemForPath, navItemsFor } from '../nav/navigation.ts';
+
+const ROLE_NAMES: Readonly<Record<Me['role'], string>> = {
+  admin: 'Administrator',
+  analyst: 'Analyst',
+  chair: 'Tasking chair',
+  partner: 'Partner',
+  viewer: 'Viewer',
+};
+
+/** Header, role navigation and the main landmark around every signed-in page. */
+export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
+  const location = useLocation();
+  const logout = useLogout();
+  const current = navItemForPath(me.role, location.pathname);
+  const signOut = () =>
+    logout.mutate(undefined, {
+      onSettled: () => navigate(signInPath({ reason: 'signed-out' })),
+    });
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="app-header">
+        <div className="brand-block">
+          <p className="brand">Hotspot map</p>
+          <p className="partnership-name">{me.partnership.name}</p>
+        </div>
+        <nav aria-label="Main" className="main-nav">
+          <ul>
+            {navItemsFor(me.role).map((item) => (
+              <li key={item.path}>
+                <Link
+                  href={item.path}
+                  aria-current={current?.path === item.path ? 'page' : undefined}
+                >
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="header-flags">
+          {me.partnership.synthetic && (
+            <span className="badge badge--synthetic" data-testid="synthetic-label">
+              Synthetic demo data
+            </span>
+          )}
+          {!me.partnership.mfaRequired && (
+            <span
+              className="badge badge--relaxed"
+              data-testid="mfa-relaxed"
+              title="This partnership lets users sign in without a second factor."
+            >
+              Second factor not required
+            </span>
+          )}
+        </div>
+        <div className="account">
+          <p className="account-name">
+            {me.name}
+            <span className="account-role">
+              {ROLE_NAMES[me.role]} · {me.agency.code}
+            </span>
+          </p>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={signOut}
+            disabled={logout.isPending}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="app-main">
+        {children}
+      </main>
+    </div>
+  );
+}

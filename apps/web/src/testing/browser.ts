@@ -1,0 +1,116 @@
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** The Chromium the e2e tests drive: CHROMIUM_PATH, else the distribution's. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+/** True when a Chromium binary is there to run; e2e suites use `describe.skipIf(!hasChromium())`. */
+export function hasChromium(): boolean {
+  try {
+    accessSync(chromiumPath(), constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Says why browser tests are skipped, once, only when they are (CI always has Chromium).
+ * Call at the top of an e2e file.
+ */
+export function reportMissingChromium(): void {
+  if (hasChromium()) return;
+  process.stderr.write(
+    `e2e: skipping browser tests: no Chromium at ${chromiumPath()} (set CHROMIUM_PATH)\n`,
+  );
+}
+
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface TestBrowser {
+  /** A browser context with its own fresh profile (cookies, storage). */
+  readonly context: BrowserContext;
+  /** A new tab at 1280x720 (the projector size the product is designed for). */
+  newPage(): Promise<Page>;
+  /**
+   * A separate profile, e.g. to sign in as a second user at the same time. Closed with the
+   * browser.
+   */
+  newProfile(): Promise<TestBrowser>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
+
+/**
+ * Launches headless Chromium with a throwaway profile directory. One per test file: launch in
+ * beforeAll, close in afterAll. Console errors of pages are forwarded to stderr so a failing
+ * test shows what the page said.
+ */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
+  const viewport = options.viewport ?? { width: 1280, height: 720 };
+  const profiles: TestBrowser[] = [];
+  const launchProfile = async (): Promise<TestBrowser> => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'hotspot-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath(),
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      viewport,
+      locale: 'en-GB',
+      timezoneId: 'Europe/London',
+      reducedMotion: 'reduce',
+    });
+    context.setDefaultTimeout(15_000);
+    context.on('page', (page) => forwardConsoleErrors(page));
+    for (const page of context.pages()) forwardConsoleErrors(page);
+    const browser: TestBrowser = {
+      context,
+      newPage: async () => {
+        // A persistent context opens with one blank tab: use it first.
+        const blank = context.pages().find((p) => p.url() === 'about:blank');
+        return blank ?? context.newPage();
+      },
+      newProfile: async () => {
+        const profile = await launchProfile();
+        profiles.push(profile);
+        return profile;
+      },
+      close: async () => {
+        await Promise.all(profiles.splice(0).map((p) => p.close()));
+        await context.close().catch(() => undefined);
+        rmSync(userDataDir, { recursive: true, force: true });
+      },
+    };
+    return browser;
+  };
+  return launchProfile();
+}
+
+// Tile failures are expected in tests (tiles point at a closed port); everything else the
+// page logs as an error is worth seeing when a test fails.
+const EXPECTED_CONSOLE = /Failed to load resource|ERR_CONNECTION_REFUSED|status of 401/;
+
+function forwardConsoleErrors(page: Page): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !EXPECTED_CONSOLE.test(message.text())) {
+      process.stderr.write(`[page console] ${message.text()}\n`);
+    }
+  });
+  page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
+}

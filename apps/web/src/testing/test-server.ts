@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Role } from '@hotspot/contracts';
+import { testDatabases } from '@hotspot/db/testing';
+import { createApp } from '../../../api/src/app.ts';
+import type { AppDeps } from '../../../api/src/deps.ts';
+import { loadEnv } from '../../../api/src/env.ts';
+import { ensureDemo } from '../../../api/src/features/demo/ensure-demo.ts';
+import { createLogger } from '../../../api/src/http/logger.ts';
+import { TEST_PASSWORD_HASH } from '../../../api/src/testing/fixtures.ts';
+
+export interface TestServerUser {
+  readonly role: Role;
+  readonly email: string;
+  readonly password: string;
+}
+
+export interface TestServer {
+  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:41234". */
+  readonly url: string;
+  /** The demo's sign-ins, one per role (empty with `seed: 'none'`). */
+  readonly users: readonly TestServerUser[];
+  /** Sign-in of the demo user with this role (throws with `seed: 'none'`). */
+  user(role: Role): TestServerUser;
+  /** The API's dependencies: `deps.db.kysely` to arrange data, `deps.env`, ... */
+  readonly deps: AppDeps;
+  /** The demo partnership's id (undefined with `seed: 'none'`). */
+  readonly partnershipId: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** 'demo' (default): the synthetic North Worcestershire partnership and one user per role. */
+  readonly seed?: 'demo' | 'none';
+  /** Synthetic records in the demo (default 300: enough to draw, quick to seed). */
+  readonly recordCount?: number;
+  /** Extra environment for the API (strings, as in process.env). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The real API and the built web app on a random local port, over a fresh migrated PGlite
+ * database: what a browser test signs in to. Tiles point at a closed local port so they fail
+ * fast and offline. One per test file: start in beforeAll, close in afterAll.
+ * Example: `const server = await startTestServer(); await page.goto(`${server.url}/sign-in`)`.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = testDatabases()[0];
+  if (!database) throw new Error('no test database configured');
+  const db = await database.open();
+  try {
+    const env = loadEnv({
+      ...process.env,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'silent',
+      TILE_URL: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      DATABASE_URL: undefined,
+      PUBLIC_ORIGIN: undefined,
+      ...options.env,
+    });
+    const deps: AppDeps = {
+      db,
+      env,
+      logger: createLogger('silent'),
+      clock: () => new Date(),
+      newId: randomUUID,
+      passwordHashOptions: TEST_PASSWORD_HASH,
+    };
+    const demo =
+      (options.seed ?? 'demo') === 'demo'
+        ? await ensureDemo(deps, { recordCount: options.recordCount ?? 300 })
+        : undefined;
+    const app = createApp(deps);
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve, reject) => {
+      if (server.listening) resolve();
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const users = demo?.users ?? [];
+    return {
+      url: `http://127.0.0.1:${port}`,
+      users,
+      user: (role) => {
+        const found = users.find((u) => u.role === role);
+        if (!found) throw new Error(`the test server has no ${role} user (seed: 'none'?)`);
+        return found;
+      },
+      deps,
+      partnershipId: demo?.partnershipId,
+      close: async () => {
+        // Browsers keep connections alive; drop them so close() does not wait for a timeout.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
