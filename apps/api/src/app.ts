@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './deps.ts';
+import { adminRoutes } from './features/admin/admin.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', partnershipRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', adminRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

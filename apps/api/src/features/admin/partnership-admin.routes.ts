@@ -1,0 +1,484 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { AgencyKindSchema } from '@hotspot/contracts';
+import type { AppDeps, AppEnv } from '../../deps.ts';
+import { currentUser } from '../../http/current-user.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { audit } from '../audit/audit.ts';
+import { withConstraintProblems } from './database-errors.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});
+const atLeastOne = (v: Record<string, unknown>) => Object.values(v).some((x) => x !== undefined);
+const AT_LEAST_ONE = 'Give at least one field to change.';
+
+// ---- agencies ---------------------------------------------------------------------------
+
+const AgencySchema = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    name: z.string(),
+    kind: AgencyKindSchema,
+    email: z.string().nullable(),
+  })
+  .openapi('Agency');
+const NewAgencySchema = z
+  .strictObject({
+    code: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, 'capitals, digits and hyphens, up to 16'),
+    name: z.string().trim().min(1).max(200),
+    kind: AgencyKindSchema,
+    email: z.email().max(320).nullable().optional(),
+  })
+  .openapi('NewAgency');
+const AgencyChangeSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    kind: AgencyKindSchema.optional(),
+    email: z.email().max(320).nullable().optional(),
+  })
+  .refine(atLeastOne, AT_LEAST_ONE)
+  .openapi('AgencyChange');
+
+const listAgencies = createRoute({
+  method: 'get',
+  path: '/api/admin/agencies',
+  summary: "The partnership's agencies (admin)",
+  responses: {
+    200: {
+      description: 'Agencies',
+      content: { 'application/json': { schema: z.object({ agencies: z.array(AgencySchema) }) } },
+    },
+    ...problemResponses(401, 403),
+  },
+});
+const createAgency = createRoute({
+  method: 'post',
+  path: '/api/admin/agencies',
+  summary: 'Add an agency (admin)',
+  request: json(NewAgencySchema),
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: AgencySchema } } },
+    ...problemResponses(400, 401, 403, 409, 422),
+  },
+});
+const changeAgency = createRoute({
+  method: 'patch',
+  path: '/api/admin/agencies/{id}',
+  summary: "Change an agency's name, kind or email (admin); the code is permanent",
+  request: { params: z.object({ id: z.uuid() }), ...json(AgencyChangeSchema) },
+  responses: {
+    200: { description: 'Changed', content: { 'application/json': { schema: AgencySchema } } },
+    ...problemResponses(400, 401, 403, 404, 422),
+  },
+});
+
+// ---- settings ---------------------------------------------------------------------------
+
+const SettingsSchema = z
+  .object({
+    suppressionK: z.number().int(),
+    retentionMonths: z.number().int(),
+    mfaRequired: z.boolean(),
+  })
+  .openapi('PartnershipSettings');
+const SettingsChangeSchema = z
+  .strictObject({
+    // DESIGN.md section 5: the disclosure threshold is never below 2.
+    suppressionK: z.number().int().min(2).max(100).optional(),
+    retentionMonths: z.number().int().min(1).max(120).optional(),
+    mfaRequired: z.boolean().optional(),
+  })
+  .refine(atLeastOne, AT_LEAST_ONE)
+  .openapi('PartnershipSettingsChange');
+
+const getSettings = createRoute({
+  method: 'get',
+  path: '/api/admin/settings',
+  summary: 'Partnership settings: suppression threshold k, retention period, second-factor policy',
+  responses: {
+    200: { description: 'Settings', content: { 'application/json': { schema: SettingsSchema } } },
+    ...problemResponses(401, 403),
+  },
+});
+const changeSettings = createRoute({
+  method: 'patch',
+  path: '/api/admin/settings',
+  summary: 'Change partnership settings (admin)',
+  request: json(SettingsChangeSchema),
+  responses: {
+    200: { description: 'Changed', content: { 'application/json': { schema: SettingsSchema } } },
+    ...problemResponses(400, 401, 403, 422),
+  },
+});
+
+// ---- taxonomy ---------------------------------------------------------------------------
+
+const TaxonomyItemSchema = z
+  .object({
+    code: z.string(),
+    label: z.string(),
+    description: z.string().nullable(),
+    retired: z.boolean(),
+  })
+  .openapi('TaxonomyItem');
+const NewTaxonomyItemSchema = z
+  .strictObject({
+    code: z
+      .string()
+      .max(60)
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by hyphens'),
+    label: z.string().trim().min(1).max(200),
+    description: z.string().max(1000).nullable().optional(),
+  })
+  .openapi('NewTaxonomyItem');
+const TaxonomyChangeSchema = z
+  .strictObject({
+    label: z.string().trim().min(1).max(200).optional(),
+    description: z.string().max(1000).nullable().optional(),
+    /** Retired items stay on existing records but cannot be chosen for new ones. */
+    retired: z.boolean().optional(),
+  })
+  .refine(atLeastOne, AT_LEAST_ONE)
+  .openapi('TaxonomyChange');
+const CodeParamSchema = z.object({
+  code: z
+    .string()
+    .max(60)
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+});
+
+const TAXONOMIES = [
+  { table: 'category', path: 'categories', noun: 'category' },
+  { table: 'place_type', path: 'place-types', noun: 'place type' },
+] as const;
+
+const PoliceUkMappingSchema = z
+  .object({
+    mappings: z
+      .array(
+        z.strictObject({
+          crimeType: z.string().trim().min(1).max(100),
+          categoryCode: z.string().min(1).max(60),
+        }),
+      )
+      .max(100)
+      .refine(
+        (m) => new Set(m.map((x) => x.crimeType)).size === m.length,
+        'Each crime type may appear once.',
+      ),
+  })
+  .strict()
+  .openapi('PoliceUkMapping');
+
+const getMapping = createRoute({
+  method: 'get',
+  path: '/api/admin/police-uk-mapping',
+  summary: 'How police.uk crime types map to the partnership categories (admin)',
+  responses: {
+    200: {
+      description: 'Mapping',
+      content: { 'application/json': { schema: PoliceUkMappingSchema } },
+    },
+    ...problemResponses(401, 403),
+  },
+});
+const putMapping = createRoute({
+  method: 'put',
+  path: '/api/admin/police-uk-mapping',
+  summary:
+    'Replace the police.uk crime-type mapping (admin); unmapped crime types are not imported',
+  request: json(PoliceUkMappingSchema),
+  responses: {
+    200: {
+      description: 'Replaced',
+      content: { 'application/json': { schema: PoliceUkMappingSchema } },
+    },
+    ...problemResponses(400, 401, 403, 422),
+  },
+});
+
+function toAgency(r: {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  email: string | null;
+}) {
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    kind: AgencyKindSchema.parse(r.kind),
+    email: r.email,
+  };
+}
+
+async function settingsOf(deps: AppDeps, partnershipId: string) {
+  const row = await deps.db.kysely
+    .selectFrom('partnership')
+    .select(['suppression_k', 'retention_months', 'mfa_required'])
+    .where('id', '=', partnershipId)
+    .executeTakeFirstOrThrow();
+  return {
+    suppressionK: row.suppression_k,
+    retentionMonths: row.retention_months,
+    mfaRequired: row.mfa_required,
+  };
+}
+
+async function mappingOf(deps: AppDeps, partnershipId: string) {
+  const rows = await deps.db.kysely
+    .selectFrom('police_uk_mapping')
+    .select(['crime_type', 'category_code'])
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('crime_type')
+    .execute();
+  return {
+    mappings: rows.map((r) => ({ crimeType: r.crime_type, categoryCode: r.category_code })),
+  };
+}
+
+function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
+  const { table, path, noun } = taxonomy;
+  const list = createRoute({
+    method: 'get',
+    path: `/api/admin/${path}`,
+    summary: `The partnership's ${noun} list, retired included (admin)`,
+    responses: {
+      200: {
+        description: 'Items',
+        content: {
+          'application/json': { schema: z.object({ items: z.array(TaxonomyItemSchema) }) },
+        },
+      },
+      ...problemResponses(401, 403),
+    },
+  });
+  const create = createRoute({
+    method: 'post',
+    path: `/api/admin/${path}`,
+    summary: `Add a ${noun} (admin)`,
+    request: json(NewTaxonomyItemSchema),
+    responses: {
+      201: {
+        description: 'Created',
+        content: { 'application/json': { schema: TaxonomyItemSchema } },
+      },
+      ...problemResponses(400, 401, 403, 409, 422),
+    },
+  });
+  const change = createRoute({
+    method: 'patch',
+    path: `/api/admin/${path}/{code}`,
+    summary: `Relabel, describe, retire or restore a ${noun} (admin); codes are permanent`,
+    request: { params: CodeParamSchema, ...json(TaxonomyChangeSchema) },
+    responses: {
+      200: {
+        description: 'Changed',
+        content: { 'application/json': { schema: TaxonomyItemSchema } },
+      },
+      ...problemResponses(400, 401, 403, 404, 422),
+    },
+  });
+  const columns = ['code', 'label', 'description', 'retired'] as const;
+  return new OpenAPIHono<AppEnv>()
+    .openapi(list, async (c) => {
+      const admin = currentUser(c);
+      const items = await deps.db.kysely
+        .selectFrom(table)
+        .select(columns)
+        .where('partnership_id', '=', admin.partnershipId)
+        .orderBy('label')
+        .execute();
+      return c.json({ items }, 200);
+    })
+    .openapi(create, async (c) => {
+      const admin = currentUser(c);
+      const input = c.req.valid('json');
+      const item = await withConstraintProblems(
+        () =>
+          deps.db.kysely
+            .insertInto(table)
+            .values({
+              partnership_id: admin.partnershipId,
+              code: input.code,
+              label: input.label,
+              description: input.description ?? null,
+            })
+            .returning(columns)
+            .executeTakeFirstOrThrow(),
+        { duplicate: `A ${noun} with code ${input.code} already exists.` },
+      );
+      await audit(deps, c, {
+        category: 'admin',
+        action: `${table}.create`,
+        objectType: table,
+        objectId: input.code,
+      });
+      return c.json(item, 201);
+    })
+    .openapi(change, async (c) => {
+      const admin = currentUser(c);
+      const { code } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const item = await deps.db.kysely
+        .updateTable(table)
+        .set({
+          ...(input.label !== undefined ? { label: input.label } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(input.retired !== undefined ? { retired: input.retired } : {}),
+        })
+        .where('partnership_id', '=', admin.partnershipId)
+        .where('code', '=', code)
+        .returning(columns)
+        .executeTakeFirst();
+      if (!item) throw new ProblemError(PROBLEM.notFound, `No ${noun} with code ${code}.`);
+      await audit(deps, c, {
+        category: 'admin',
+        action: input.retired === true ? `${table}.retire` : `${table}.change`,
+        objectType: table,
+        objectId: code,
+        query: { retired: input.retired },
+      });
+      return c.json(item, 200);
+    });
+}
+
+/** Agencies, settings and taxonomy of the admin's own partnership. */
+export function partnershipAdminRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>()
+    .openapi(listAgencies, async (c) => {
+      const admin = currentUser(c);
+      const rows = await deps.db.kysely
+        .selectFrom('agency')
+        .select(['id', 'code', 'name', 'kind', 'email'])
+        .where('partnership_id', '=', admin.partnershipId)
+        .orderBy('code')
+        .execute();
+      return c.json({ agencies: rows.map(toAgency) }, 200);
+    })
+    .openapi(createAgency, async (c) => {
+      const admin = currentUser(c);
+      const input = c.req.valid('json');
+      const row = await withConstraintProblems(
+        () =>
+          deps.db.kysely
+            .insertInto('agency')
+            .values({
+              id: deps.newId(),
+              partnership_id: admin.partnershipId,
+              code: input.code,
+              name: input.name,
+              kind: input.kind,
+              email: input.email ?? null,
+            })
+            .returning(['id', 'code', 'name', 'kind', 'email'])
+            .executeTakeFirstOrThrow(),
+        { duplicate: `An agency with code ${input.code} already exists.` },
+      );
+      await audit(deps, c, {
+        category: 'admin',
+        action: 'agency.create',
+        objectType: 'agency',
+        objectId: row.id,
+        query: { code: row.code },
+      });
+      return c.json(toAgency(row), 201);
+    })
+    .openapi(changeAgency, async (c) => {
+      const admin = currentUser(c);
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const row = await deps.db.kysely
+        .updateTable('agency')
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.kind !== undefined ? { kind: input.kind } : {}),
+          ...(input.email !== undefined ? { email: input.email } : {}),
+        })
+        .where('partnership_id', '=', admin.partnershipId)
+        .where('id', '=', id)
+        .returning(['id', 'code', 'name', 'kind', 'email'])
+        .executeTakeFirst();
+      if (!row) throw new ProblemError(PROBLEM.notFound, 'No such agency in this partnership.');
+      await audit(deps, c, {
+        category: 'admin',
+        action: 'agency.change',
+        objectType: 'agency',
+        objectId: id,
+      });
+      return c.json(toAgency(row), 200);
+    })
+    .openapi(getSettings, async (c) =>
+      c.json(await settingsOf(deps, currentUser(c).partnershipId), 200),
+    )
+    .openapi(changeSettings, async (c) => {
+      const admin = currentUser(c);
+      const input = c.req.valid('json');
+      await deps.db.kysely
+        .updateTable('partnership')
+        .set({
+          ...(input.suppressionK !== undefined ? { suppression_k: input.suppressionK } : {}),
+          ...(input.retentionMonths !== undefined
+            ? { retention_months: input.retentionMonths }
+            : {}),
+          ...(input.mfaRequired !== undefined ? { mfa_required: input.mfaRequired } : {}),
+        })
+        .where('id', '=', admin.partnershipId)
+        .execute();
+      await audit(deps, c, {
+        category: 'admin',
+        action: 'settings.change',
+        objectType: 'partnership',
+        objectId: admin.partnershipId,
+        query: input,
+      });
+      return c.json(await settingsOf(deps, admin.partnershipId), 200);
+    })
+    .openapi(getMapping, async (c) =>
+      c.json(await mappingOf(deps, currentUser(c).partnershipId), 200),
+    )
+    .openapi(putMapping, async (c) => {
+      const admin = currentUser(c);
+      const { mappings } = c.req.valid('json');
+      await withConstraintProblems(
+        () =>
+          deps.db.kysely.transaction().execute(async (trx) => {
+            await trx
+              .deleteFrom('police_uk_mapping')
+              .where('partnership_id', '=', admin.partnershipId)
+              .execute();
+            if (mappings.length === 0) return;
+            await trx
+              .insertInto('police_uk_mapping')
+              .values(
+                mappings.map((m) => ({
+                  partnership_id: admin.partnershipId,
+                  crime_type: m.crimeType,
+                  category_code: m.categoryCode,
+                })),
+              )
+              .execute();
+          }),
+        {
+          duplicate: 'Each crime type may appear once.',
+          missingReference: {
+            pointer: '/body/mappings',
+            detail: 'Every categoryCode must be one of the partnership’s categories.',
+          },
+        },
+      );
+      await audit(deps, c, {
+        category: 'admin',
+        action: 'police-uk-mapping.replace',
+        objectType: 'partnership',
+        objectId: admin.partnershipId,
+        query: { count: mappings.length },
+      });
+      return c.json(await mappingOf(deps, admin.partnershipId), 200);
+    });
+  for (const taxonomy of TAXONOMIES) app.route('/', taxonomyRoutes(deps, taxonomy));
+  return app;
+}
