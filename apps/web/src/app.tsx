@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { isUnauthenticated } from './api/api-problem.ts';
 import { useMe } from './api/queries.ts';
 import type { Me } from './api/types.ts';
@@ -11,6 +11,23 @@ import { AppShell } from './features/shell/app-shell.tsx';
 import { NotAvailablePage, PlaceholderPage } from './features/shell/placeholder-page.tsx';
 import { navigate, useLocation } from './routing/router.tsx';
 import { ErrorNotice, LoadingNotice } from './ui/notices.tsx';
+
+// Admin pages are for one role: loaded on first visit, not with the map.
+const UsersPage = lazy(async () => ({
+  default: (await import('./features/admin/users-page.tsx')).UsersPage,
+}));
+const AgenciesPage = lazy(async () => ({
+  default: (await import('./features/admin/agencies-page.tsx')).AgenciesPage,
+}));
+const SettingsPage = lazy(async () => ({
+  default: (await import('./features/admin/settings-page.tsx')).SettingsPage,
+}));
+const TaxonomyPage = lazy(async () => ({
+  default: (await import('./features/admin/taxonomy-page.tsx')).TaxonomyPage,
+}));
+const AuditPage = lazy(async () => ({
+  default: (await import('./features/audit/audit-page.tsx')).AuditPage,
+}));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -38,6 +55,16 @@ function pageFor(pathname: string, me: Me): ReactNode {
       ) : (
         <PlaceholderPage title="Actions" description="Assign and track partnership actions." />
       );
+    case '/admin/users':
+      return <UsersPage />;
+    case '/admin/agencies':
+      return <AgenciesPage />;
+    case '/admin/settings':
+      return <SettingsPage />;
+    case '/admin/taxonomy':
+      return <TaxonomyPage />;
+    case '/admin/audit':
+      return <AuditPage />;
     case '/meetings':
       return <PlaceholderPage title="Meetings" description="Tasking meetings and decisions." />;
     default:
@@ -61,7 +88,13 @@ function SignedInApp() {
   const page = mayVisit(user.role, location.pathname)
     ? pageFor(location.pathname, user)
     : undefined;
-  return <AppShell me={user}>{page ?? <NotAvailablePage landing={landing} />}</AppShell>;
+  return (
+    <AppShell me={user}>
+      <Suspense fallback={<LoadingNotice what="the page" />}>
+        {page ?? <NotAvailablePage landing={landing} />}
+      </Suspense>
+    </AppShell>
+  );
 }
 
 export function App() {

@@ -2,16 +2,9 @@ import type { ReactNode } from 'react';
 import type { Me } from '../../api/types.ts';
 import { signInPath } from '../../routing/return-path.ts';
 import { Link, navigate, useLocation } from '../../routing/router.tsx';
+import { ROLE_NAMES } from '../../ui/role-names.ts';
 import { useLogout } from '../auth/auth-api.ts';
 import { navItemForPath, navItemsFor } from '../nav/navigation.ts';
-
-const ROLE_NAMES: Readonly<Record<Me['role'], string>> = {
-  admin: 'Administrator',
-  analyst: 'Analyst',
-  chair: 'Tasking chair',
-  partner: 'Partner',
-  viewer: 'Viewer',
-};
 
 /** Header, role navigation and the main landmark around every signed-in page. */
 export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
@@ -29,9 +22,25 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
         Skip to main content
       </a>
       <header className="app-header">
-        <div className="brand-block">
+        <div className="app-bar">
           <p className="brand">Hotspot map</p>
           <p className="partnership-name">{me.partnership.name}</p>
+          <div className="account">
+            <p className="account-name">
+              {me.name}
+              <span className="account-role">
+                {ROLE_NAMES[me.role]} · {me.agency.code}
+              </span>
+            </p>
+            <button
+              type="button"
+              className="button button--quiet button--small"
+              onClick={signOut}
+              disabled={logout.isPending}
+            >
+              Sign out
+            </button>
+          </div>
         </div>
         <nav aria-label="Main" className="main-nav">
           <ul>
@@ -46,39 +55,19 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
               </li>
             ))}
           </ul>
+          <div className="header-flags">
+            {me.partnership.synthetic && (
+              <span className="badge badge--synthetic" data-testid="synthetic-label">
+                Synthetic demo data
+              </span>
+            )}
+            {!me.partnership.mfaRequired && (
+              <span className="badge badge--relaxed" data-testid="mfa-relaxed">
+                Second factor not required
+              </span>
+            )}
+          </div>
         </nav>
-        <div className="header-flags">
-          {me.partnership.synthetic && (
-            <span className="badge badge--synthetic" data-testid="synthetic-label">
-              Synthetic demo data
-            </span>
-          )}
-          {!me.partnership.mfaRequired && (
-            <span
-              className="badge badge--relaxed"
-              data-testid="mfa-relaxed"
-              title="This partnership lets users sign in without a second factor."
-            >
-              Second factor not required
-            </span>
-          )}
-        </div>
-        <div className="account">
-          <p className="account-name">
-            {me.name}
-            <span className="account-role">
-              {ROLE_NAMES[me.role]} · {me.agency.code}
-            </span>
-          </p>
-          <button
-            type="button"
-            className="button button--quiet"
-            onClick={signOut}
-            disabled={logout.isPending}
-          >
-            Sign out
-          </button>
-        </div>
       </header>
       <main id="main" tabIndex={-1} className="app-main">
         {children}

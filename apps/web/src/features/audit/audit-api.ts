@@ -1,0 +1,55 @@
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { apiFetch } from '../../api/api-fetch.ts';
+import { type AuditCategory, type AuditFilters, auditApiParams } from './audit-filters.ts';
+
+export interface AuditEvent {
+  readonly id: string;
+  readonly occurredAt: string;
+  readonly actorUserId: string | null;
+  readonly actorRole: string | null;
+  readonly actorAgency: string | null;
+  readonly category: AuditCategory;
+  readonly action: string;
+  readonly objectType: string | null;
+  readonly objectId: string | null;
+  readonly query: unknown;
+  readonly outcome: string;
+  readonly address: string | null;
+  readonly requestId: string | null;
+}
+
+export interface AuditPage {
+  readonly events: readonly AuditEvent[];
+  readonly nextCursor: string | null;
+}
+
+export type AuditVerification =
+  | { readonly ok: true; readonly events: number }
+  | { readonly ok: false; readonly brokenAt: string; readonly events: number };
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export function useAuditPage(filters: AuditFilters, cursor: string | null) {
+  return useQuery({
+    queryKey: ['audit', filters, cursor],
+    queryFn: ({ signal }) => {
+      const params = auditApiParams(filters);
+      params.set('limit', String(AUDIT_PAGE_SIZE));
+      if (cursor) params.set('cursor', cursor);
+      return apiFetch<AuditPage>(`/api/audit?${params}`, { signal });
+    },
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+}
+
+export function useVerifyAudit() {
+  return useMutation({
+    mutationFn: () => apiFetch<AuditVerification>('/api/audit/verify'),
+  });
+}
+
+export function auditExportHref(filters: AuditFilters): string {
+  const params = auditApiParams(filters).toString();
+  return `/api/audit/export.csv${params ? `?${params}` : ''}`;
+}
