@@ -71,7 +71,11 @@ async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<D
     kind: 'postgres',
     postgresClient: client,
     pglite: undefined,
-    close: () => kysely.destroy(),
+    // Bounded: a connection broken mid-query must not keep the process from shutting down.
+    close: async () => {
+      await client.end({ timeout: 5 });
+      await kysely.destroy();
+    },
   };
 }
 

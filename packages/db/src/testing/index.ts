@@ -1,1 +1,2 @@
+export * from './tcp-proxy.ts';
 export * from './test-databases.ts';

@@ -64,9 +64,12 @@ export async function ensureDemo(
   const { districts, wards } = loadDemoBoundaries();
   const partnershipId = deps.newId();
   const now = deps.clock();
-  const db = deps.db.kysely;
+  const users: { role: Role; email: string; password: string }[] = [];
+  const records = generateSyntheticRecords(districts, now, { count: options.recordCount });
 
-  await db.transaction().execute(async (trx) => {
+  // One transaction: a start interrupted mid-seed leaves no half-seeded partnership behind.
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const txDeps = { ...deps, db: { ...deps.db, kysely: trx } };
     await trx
       .insertInto('partnership')
       .values({
@@ -132,29 +135,23 @@ export async function ensureDemo(
         })),
       )
       .execute();
+
+    let analystId = '';
+    for (const u of DEMO_USERS) {
+      const password = randomBytes(12).toString('base64url');
+      const created = await createUser(txDeps, {
+        partnershipId,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        agencyCode: u.agency,
+        password,
+      });
+      if (u.role === 'analyst') analystId = created.id;
+      users.push({ role: u.role, email: u.email, password });
+    }
+    await insertDemoRecords(txDeps, partnershipId, analystId, records);
   });
-
-  const users: { role: Role; email: string; password: string }[] = [];
-  for (const u of DEMO_USERS) {
-    const password = randomBytes(12).toString('base64url');
-    await createUser(deps, {
-      partnershipId,
-      email: u.email,
-      name: u.name,
-      role: u.role,
-      agencyCode: u.agency,
-      password,
-    });
-    users.push({ role: u.role, email: u.email, password });
-  }
-  const analyst = await db
-    .selectFrom('app_user')
-    .select('id')
-    .where('email', '=', 'analyst@demo.invalid')
-    .executeTakeFirstOrThrow();
-
-  const records = generateSyntheticRecords(districts, now, { count: options.recordCount });
-  await insertDemoRecords(deps, partnershipId, analyst.id, records);
   return { created: true, partnershipId, users, records: records.length };
 }
 
@@ -174,57 +171,55 @@ async function insertDemoRecords(
   const content = JSON.stringify(records);
   const batchId = deps.newId();
   const now = deps.clock();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('batch')
-      .values({
-        id: batchId,
-        partnership_id: partnershipId,
-        uploaded_by: analystId,
-        uploaded_at: now,
-        file_name: 'synthetic-demo-records.json',
-        sha256: createHash('sha256').update(content).digest('hex'),
-        profile: 'native-csv',
-        size_bytes: Buffer.byteLength(content),
-        rows_total: records.length,
-        rows_valid: records.length,
-        rows_invalid: 0,
-        rows_skipped: 0,
-        status: 'committed',
-        committed_at: now,
-        committed_by: analystId,
-      })
-      .execute();
-    const chunk = 500;
-    for (let start = 0; start < records.length; start += chunk) {
-      const rows = records.slice(start, start + chunk).map((r, i) => ({
-        partnership_id: partnershipId,
-        batch_id: batchId,
-        row_no: start + i + 2,
-        reported_on: r.reportedOn,
-        occurred_from: null,
-        occurred_to: null,
-        location: sql<string>`ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326)`,
-        easting: 0,
-        northing: 0,
-        precision: r.precision,
-        place_type: r.placeType,
-        category: r.category,
-        source_agency_id: agencyId.get(r.sourceAgency)!,
-        source_grade: r.sourceGrade,
-        intelligence_grade: r.intelligenceGrade,
-        handling_code: r.handlingCode,
-        summary: r.summary,
-        external_ref: null,
-        fingerprint: createHash('sha256').update(JSON.stringify(r)).digest('hex'),
-        review_on: sql<string>`(${r.reportedOn}::date + make_interval(months => (select retention_months from partnership where id = ${partnershipId})))::date`,
-        synthetic: true,
-      }));
-      await trx.insertInto('intelligence_record').values(rows).execute();
-    }
-    // British National Grid coordinates are derived by PostGIS, the one place that projects.
-    await sql`update intelligence_record
-      set easting = ST_X(ST_Transform(location, 27700)), northing = ST_Y(ST_Transform(location, 27700))
-      where batch_id = ${batchId}`.execute(trx);
-  });
+  await db
+    .insertInto('batch')
+    .values({
+      id: batchId,
+      partnership_id: partnershipId,
+      uploaded_by: analystId,
+      uploaded_at: now,
+      file_name: 'synthetic-demo-records.json',
+      sha256: createHash('sha256').update(content).digest('hex'),
+      profile: 'native-csv',
+      size_bytes: Buffer.byteLength(content),
+      rows_total: records.length,
+      rows_valid: records.length,
+      rows_invalid: 0,
+      rows_skipped: 0,
+      status: 'committed',
+      committed_at: now,
+      committed_by: analystId,
+    })
+    .execute();
+  const chunk = 500;
+  for (let start = 0; start < records.length; start += chunk) {
+    const rows = records.slice(start, start + chunk).map((r, i) => ({
+      partnership_id: partnershipId,
+      batch_id: batchId,
+      row_no: start + i + 2,
+      reported_on: r.reportedOn,
+      occurred_from: null,
+      occurred_to: null,
+      location: sql<string>`ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326)`,
+      easting: 0,
+      northing: 0,
+      precision: r.precision,
+      place_type: r.placeType,
+      category: r.category,
+      source_agency_id: agencyId.get(r.sourceAgency)!,
+      source_grade: r.sourceGrade,
+      intelligence_grade: r.intelligenceGrade,
+      handling_code: r.handlingCode,
+      summary: r.summary,
+      external_ref: null,
+      fingerprint: createHash('sha256').update(JSON.stringify(r)).digest('hex'),
+      review_on: sql<string>`(${r.reportedOn}::date + make_interval(months => (select retention_months from partnership where id = ${partnershipId})))::date`,
+      synthetic: true,
+    }));
+    await db.insertInto('intelligence_record').values(rows).execute();
+  }
+  // British National Grid coordinates are derived by PostGIS, the one place that projects.
+  await sql`update intelligence_record
+    set easting = ST_X(ST_Transform(location, 27700)), northing = ST_Y(ST_Transform(location, 27700))
+    where batch_id = ${batchId}`.execute(db);
 }
