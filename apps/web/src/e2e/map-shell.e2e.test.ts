@@ -76,6 +76,41 @@ describe.skipIf(!hasChromium())('map shell in headless Chromium', () => {
     await saveScreenshot(page, 'map-shell-wards');
   });
 
+  it('can be used from the keyboard: skip link, navigation, layers and the map itself', async () => {
+    await page.reload();
+    await page.locator('.leaflet-districts-pane path').first().waitFor();
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to main content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await skip.isVisible()).toBe(true);
+    const focusedName = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? (el.getAttribute('aria-label') ?? el.textContent ?? '').trim() : '';
+      });
+    const reached = new Set<string>();
+    for (let i = 0; i < 12; i += 1) {
+      await page.keyboard.press('Tab');
+      reached.add(await focusedName());
+    }
+    expect(reached).toContain('Sign out');
+    expect(reached).toContain('Map');
+    expect([...reached].some((n) => n.startsWith('Map of the partnership area'))).toBe(true);
+    // Tab on to the map and show its focus ring in a screenshot.
+    await skip.focus();
+    for (let i = 0; i < 20 && !(await focusedName()).startsWith('Map of the partnership'); i += 1) {
+      await page.keyboard.press('Tab');
+    }
+    expect(
+      await page.locator('.leaflet-container').evaluate((el) => el.matches(':focus-visible')),
+    ).toBe(true);
+    const outline = await page
+      .locator('.leaflet-container')
+      .evaluate((el) => getComputedStyle(el).outlineStyle);
+    expect(outline).toBe('solid');
+    await saveScreenshot(page, 'map-shell-keyboard-focus');
+  });
+
   it('passes axe on the map page', async () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
