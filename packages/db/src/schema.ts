@@ -144,9 +144,23 @@ interface RecordColumns {
   fingerprint: string;
 }
 
-export interface BatchRowTable extends RecordColumns {
+export interface BatchRowTable extends Omit<RecordColumns, 'easting' | 'northing'> {
   batch_id: string;
   row_no: number;
+  /** Null in staging; commit derives them with ST_Transform (migration 0003). */
+  easting: number | null;
+  northing: number | null;
+}
+
+/** Every row-level problem or deliberate skip of a batch, in file order (migration 0003). */
+export interface BatchErrorTable {
+  batch_id: string;
+  seq: number;
+  row_no: number;
+  column_name: string | null;
+  code: string;
+  message: string;
+  skipped: Generated<boolean>;
 }
 
 export interface IntelligenceRecordTable extends RecordColumns {
@@ -323,6 +337,7 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   batch: BatchTable;
   batch_row: BatchRowTable;
+  batch_error: BatchErrorTable;
   intelligence_record: IntelligenceRecordTable;
   record_retention: RecordRetentionTable;
   hotspot: HotspotTable;
