@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { audit } from '../features/audit/audit.ts';
-import { clearSessionCookie, loadSession } from '../features/auth/sessions.ts';
+import { clearSessionCookieHeader, loadSession } from '../features/auth/sessions.ts';
 import { PROBLEM, problemResponse } from './problem.ts';
 
 /**
@@ -101,8 +101,6 @@ export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (session) {
       c.set('user', session.user);
       c.set('sessionIdHash', session.idHash);
-    } else if (refusal !== 'none') {
-      clearSessionCookie(c, deps);
     }
 
     if (!policy) {
@@ -111,7 +109,7 @@ export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
     }
     if ('public' in policy) return next();
     if (!session) {
-      return problemResponse(
+      const res = problemResponse(
         c,
         PROBLEM.unauthenticated,
         refusal === 'expired'
@@ -121,6 +119,9 @@ export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
             : 'Please sign in.',
         refusal === 'none' ? {} : { reason: refusal },
       );
+      // The dead cookie goes too, so the browser stops sending it.
+      if (refusal !== 'none') res.headers.append('set-cookie', clearSessionCookieHeader(c, deps));
+      return res;
     }
     if (!session.mfaPassed && !policy.pendingSession) {
       return problemResponse(

@@ -121,6 +121,9 @@ describe.each(testDatabases())('sign-in and sessions on $kind', (target) => {
       type: 'urn:problem:unauthenticated',
       reason: 'expired',
     });
+    expect(expired.headers.getSetCookie().join()).toMatch(
+      /^session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Strict/,
+    );
   });
 
   it('ends a session 12 hours after sign-in however active it is', async () => {

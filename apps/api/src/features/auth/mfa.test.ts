@@ -185,6 +185,19 @@ describe.each(testDatabases())('second factor on $kind', (target) => {
     ).toBe(200);
   });
 
+  it('lets a session awaiting its second factor live 10 minutes only', async () => {
+    const { chair } = seed.users;
+    clock.advance(10 * STEP_MS);
+    const { cookie } = await pendingSession(chair.email, chair.password);
+    clock.advance(10 * 60_000);
+    const late = await request(app, 'POST', '/api/auth/mfa', {
+      cookie,
+      json: { code: totpCodeAt(chair.totpSecret!, clock()) },
+    });
+    expect(late.status).toBe(401);
+    expect(await late.json()).toMatchObject({ reason: 'expired' });
+  });
+
   it('locks the second factor after 5 wrong codes', async () => {
     const { admin } = seed.users;
     clock.advance(10 * STEP_MS);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
+import { serialize } from 'hono/utils/cookie';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 
 /** A session as the access-policy middleware loads it for each request. */
@@ -13,6 +14,10 @@ export interface LoadedSession {
 }
 
 export type SessionRefusal = 'none' | 'expired' | 'revoked';
+
+// Between the password and the second factor: long enough to open an authenticator app,
+// short enough that a half-signed-in session on a shared machine soon dies.
+const PENDING_SESSION_MS = 10 * 60_000;
 
 // Writing last_seen_at on every request would turn every read into a write; a minute of
 // slack on a 30-minute idle timeout is immaterial.
@@ -54,14 +59,20 @@ function writeSessionCookie(c: Context, deps: Pick<AppDeps, 'env'>, token: strin
   });
 }
 
-export function clearSessionCookie(c: Context, deps: Pick<AppDeps, 'env'>): void {
+/** A Set-Cookie value that makes the browser drop its session cookie. */
+export function clearSessionCookieHeader(c: Context, deps: Pick<AppDeps, 'env'>): string {
   const cookie = sessionCookie(c, deps);
-  deleteCookie(c, cookie.name, {
+  return serialize(cookie.name, '', {
     path: '/',
-    secure: cookie.secure,
+    maxAge: 0,
     httpOnly: true,
+    secure: cookie.secure,
     sameSite: 'Strict',
   });
+}
+
+export function clearSessionCookie(c: Context, deps: Pick<AppDeps, 'env'>): void {
+  c.header('set-cookie', clearSessionCookieHeader(c, deps), { append: true });
 }
 
 /**
@@ -158,6 +169,7 @@ export async function loadSession(
   const idleLimitMs = deps.env.SESSION_IDLE_MINUTES * 60_000;
   const expired =
     now.getTime() >= new Date(row.expires_at).getTime() ||
+    (!row.mfa_passed && now.getTime() - new Date(row.created_at).getTime() >= PENDING_SESSION_MS) ||
     now.getTime() - new Date(row.last_seen_at).getTime() >= idleLimitMs;
   const revoked =
     row.disabled ||
