@@ -8,10 +8,13 @@ import { type LoginResult, type Me, type MfaEnrolment, parseMe } from '../../api
 const OWN_401 = { handlesUnauthenticated: true } as const;
 
 export function useLogin() {
+  const queryClient = useQueryClient();
   return useMutation({
     meta: OWN_401,
     mutationFn: (body: { email: string; password: string }) =>
       apiFetch<LoginResult>('/api/auth/login', { method: 'POST', json: body }),
+    // Whoever was signed in here before, nothing of theirs may linger in the cache.
+    onSuccess: () => queryClient.clear(),
   });
 }
 
