@@ -62,7 +62,9 @@ export class EnvError extends Error {
 
 /** The only reader of process.env. Fails fast naming every invalid variable. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = EnvSchema.safeParse(source);
+  // An empty variable (e.g. `DATABASE_URL=` from a compose file) means "not set".
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = EnvSchema.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   throw new EnvError(`invalid environment: ${lines.join('; ')}`);

@@ -95,6 +95,11 @@ export async function restoreFrom(db: Db, file: string): Promise<Record<string, 
   const counts: Record<string, number> = {};
   await db.kysely.transaction().execute(async (trx) => {
     const tables = new Set(await tablesInDependencyOrder(trx));
+    // Created right before iterating: readline drops lines emitted before iteration starts.
+    const lines = createInterface({
+      input: createReadStream(file).pipe(createGunzip()),
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) {
       if (!line.trim()) continue;
       const value = JSON.parse(line) as unknown;
@@ -114,7 +119,7 @@ export async function restoreFrom(db: Db, file: string): Promise<Record<string, 
       const { table, rows } = value as { table: string; rows: unknown[] };
       if (!tables.has(table)) throw new BackupError(`the backup names an unknown table: ${table}`);
       await sql`insert into ${sql.table(table)} overriding system value
-        select * from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb)`.execute(
+        select * from jsonb_populate_recordset(null::${sql.table(table)}, cast(${JSON.stringify(rows)}::text as jsonb))`.execute(
         trx,
       );
       counts[table] = (counts[table] ?? 0) + rows.length;

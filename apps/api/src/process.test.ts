@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb } from '@hotspot/db';
+import { afterAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from './features/audit/audit.ts';
+
+// The real entry point in a child process: what `npm start` runs.
+const MAIN = join(import.meta.dirname, 'main.ts');
+const folders: string[] = [];
+
+function tempFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hotspot-process-'));
+  folders.push(dir);
+  return dir;
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk) => {
+    text += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    text += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor: (pattern, timeoutMs = 90_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const timer = setInterval(() => {
+          const match = text.match(pattern);
+          if (match) {
+            clearInterval(timer);
+            resolve(match);
+          } else if (Date.now() - started > timeoutMs || child.exitCode !== null) {
+            clearInterval(timer);
+            reject(new Error(`did not see ${pattern} in: ${text.slice(-2000)}`));
+          }
+        }, 100);
+      }),
+  };
+}
+
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the server process on the embedded database', () => {
+  it('shuts down cleanly on SIGTERM during writes, leaving the folder openable with committed data intact', async () => {
+    const dataDir = tempFolder();
+    const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
+    const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
+    const [, analystPassword] = await server.waitFor(/analyst\s+analyst@demo\.invalid\s+(\S+)/);
+    const base = `http://127.0.0.1:${port}`;
+    const signIn = () =>
+      fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ email: 'analyst@demo.invalid', password: analystPassword }),
+      }).then(
+        (r) => r.status,
+        () => 0,
+      );
+    // Writes (sessions, audit events) keep arriving while the signal lands.
+    const completed = await Promise.all(Array.from({ length: 5 }, signIn));
+    expect(completed.every((status) => status === 200)).toBe(true);
+    const inFlight = Array.from({ length: 10 }, signIn);
+    server.child.kill('SIGTERM');
+    const statuses = await Promise.all(inFlight);
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toMatch(/database closed/);
+
+    const db = await createDb({ dataDir });
+    try {
+      const records = await db.kysely
+        .selectFrom('intelligence_record')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(records.n)).toBe(2400);
+      const signIns = await db.kysely
+        .selectFrom('audit_event')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('action', '=', 'login')
+        .where('outcome', '=', 'ok')
+        .executeTakeFirstOrThrow();
+      // Every sign-in the client saw succeed is in the audit trail, and the chain is whole.
+      const succeeded = 5 + statuses.filter((s) => s === 200).length;
+      expect(Number(signIns.n)).toBeGreaterThanOrEqual(succeeded);
+      expect(await verifyAuditChain(db.kysely)).toMatchObject({ ok: true });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('leaves no half-seeded demo when stopped during the first start', async () => {
+    const dataDir = tempFolder();
+    const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
+    await server.waitFor(/migrations applied/);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const db = await createDb({ dataDir });
+    try {
+      const partnerships = await db.kysely.selectFrom('partnership').select('id').execute();
+      const records = await db.kysely
+        .selectFrom('intelligence_record')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      // Either the whole demo or nothing at all.
+      expect(partnerships.length === 0 ? 0 : 2400).toBe(Number(records.n));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses to start with one clear line when the data folder is unusable or the env is invalid', async () => {
+    const notAFolder = join(tempFolder(), 'file');
+    writeFileSync(notAFolder, 'not a database');
+    const broken = start({ DATA_DIR: notAFolder, SEED_DEMO: 'false' });
+    expect(await broken.exited).toBe(1);
+    expect(broken.output()).toMatch(/^hotspot-map: cannot open the embedded database in .*file/m);
+    expect(broken.output()).not.toMatch(/\n\s+at /);
+
+    const badEnv = start({ PORT: 'eighty' });
+    expect(await badEnv.exited).toBe(1);
+    expect(badEnv.output().trim()).toMatch(/^hotspot-map: invalid environment: PORT: /);
+
+    const unreachable = start({ DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' });
+    expect(await unreachable.exited).toBe(1);
+    expect(unreachable.output().trim()).toMatch(
+      /^hotspot-map: cannot reach PostgreSQL at postgres:\/\/nobody@127\.0\.0\.1:9\/none/,
+    );
+    expect(unreachable.output()).not.toMatch(/\n\s+at /);
+  });
+});
