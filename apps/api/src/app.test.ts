@@ -116,7 +116,7 @@ describe.each(testDatabases())('HTTP foundation on $kind', (target) => {
   it('answers invalid query parameters with 422 naming the parameter', async () => {
     const response = await request(app, 'GET', '/api/boundaries?kind=county', { cookie });
     expect(response.status).toBe(422);
-    const body = await response.json();
+    const body = (await response.json()) as { type: string; errors: unknown };
     expect(body.type).toBe('urn:problem:validation');
     expect(body.errors).toEqual([expect.objectContaining({ pointer: '/query/kind' })]);
   });
