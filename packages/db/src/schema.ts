@@ -294,6 +294,55 @@ export interface AgendaItemTable {
   decision: string | null;
 }
 
+/** Suggested actions by place type, editable per partnership (migration 0004). */
+export interface SuggestedActionTable {
+  id: string;
+  partnership_id: string;
+  place_type: string;
+  priority: ActionTable['priority'];
+  title: string;
+  detail: string | null;
+  agency_kind: string | null;
+  position: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type NotificationKind =
+  | 'action-assigned'
+  | 'action-due-soon'
+  | 'action-overdue'
+  | 'action-declined'
+  | 'action-completed';
+
+/** In-app notifications; (user_id, dedupe_key) is unique so each notice is made once (0004). */
+export interface NotificationTable {
+  id: string;
+  partnership_id: string;
+  user_id: string;
+  kind: NotificationKind;
+  action_id: string | null;
+  message: string;
+  dedupe_key: string;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+}
+
+/** Emails waiting for SMTP; dedupe_key unique, claimed with a lease so each is sent once (0004). */
+export interface EmailOutboxTable {
+  id: string;
+  partnership_id: string;
+  dedupe_key: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  created_at: Timestamp;
+  claimed_until: NullableTimestamp;
+  attempts: Generated<number>;
+  sent_at: NullableTimestamp;
+  last_error: string | null;
+}
+
 export type AuditCategory =
   | 'collection'
   | 'alteration'
@@ -348,6 +397,9 @@ export interface Database {
   action_update: ActionUpdateTable;
   agenda_item: AgendaItemTable;
   audit_event: AuditEventTable;
+  suggested_action: SuggestedActionTable;
+  notification: NotificationTable;
+  email_outbox: EmailOutboxTable;
 }
 
 export type Partnership = Selectable<PartnershipTable>;
