@@ -11,6 +11,7 @@ import { adminRoutes } from './features/admin/admin.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { layerRoutes } from './features/layers/layers.routes.ts';
 import { partnershipRoutes } from './features/partnership/partnership.routes.ts';
 import { accessPolicy } from './http/access-policy.ts';
 import { csrfProtection } from './http/csrf.ts';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', auditRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', layerRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -68,6 +68,27 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/audit': { roles: ADMIN },
   'GET /api/audit/verify': { roles: ADMIN },
   'GET /api/audit/export.csv': { roles: ADMIN },
+
+  // Map layers (DESIGN.md section 5): record-level points for analysts; aggregate layers for
+  // analysts, chairs and viewers; partners see only hotspots tied to their agency's actions
+  // (the handler restricts the rows). Non-analyst bodies pass the disclosure module.
+  'GET /api/layers/points': { roles: ['analyst'] },
+  'GET /api/layers/hexagons': { roles: ['analyst', 'chair', 'viewer'] },
+  'GET /api/layers/density': { roles: ['analyst', 'chair', 'viewer'] },
+  'GET /api/layers/hotspots': {
+    roles: ['analyst', 'chair', 'partner', 'viewer'],
+    scope: 'own-agency',
+  },
+  // Exports hold exactly what the role sees on the map; the handler refuses layers the role
+  // may not see (points for non-analysts, anything but hotspots for partners).
+  'GET /api/export/layer.csv': {
+    roles: ['analyst', 'chair', 'partner', 'viewer'],
+    scope: 'own-agency',
+  },
+  'GET /api/export/layer.geojson': {
+    roles: ['analyst', 'chair', 'partner', 'viewer'],
+    scope: 'own-agency',
+  },
 };
 
 // The web app's static files and SPA fallback: registered for every path, never data.

@@ -1,0 +1,223 @@
+import { z } from '@hono/zod-openapi';
+import type { Db } from '@hotspot/db';
+import { sql } from 'kysely';
+
+/**
+ * A repeatable query parameter that also accepts comma lists: `?category=a,b&category=c`.
+ * Hono hands one occurrence over as a string and several as an array.
+ */
+function listParam(item: z.ZodString, description: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value) =>
+      (value === undefined ? [] : Array.isArray(value) ? value : [value])
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0),
+    )
+    .pipe(z.array(item).max(50))
+    .openapi({ description: `${description}; repeat the parameter or give a comma list` });
+}
+
+const CODE = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a taxonomy code (kebab-case)');
+
+/** Period and filters every layer, analysis and export takes. Dates are inclusive (reported_on). */
+export const RecordFilterShape = {
+  from: z.iso
+    .date()
+    .optional()
+    .openapi({ description: 'First reported date (inclusive); default one year before `to`' }),
+  to: z.iso
+    .date()
+    .optional()
+    .openapi({ description: 'Last reported date (inclusive); default today' }),
+  category: listParam(CODE, 'Category codes'),
+  placeType: listParam(CODE, 'Place type codes'),
+  sourceAgency: listParam(
+    z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, 'an agency code'),
+    'Source agency codes',
+  ),
+  sourceGrade: listParam(z.string().regex(/^[123]$/, 'one of 1, 2, 3'), 'Source grades 1-3'),
+  intelligenceGrade: listParam(
+    z.string().regex(/^[A-E]$/, 'one of A-E'),
+    'Intelligence grades A-E',
+  ),
+  handlingCode: listParam(
+    z.string().regex(/^[PC]$/, 'P or C'),
+    'Handling codes P/C (C records never reach non-analysts whatever is asked)',
+  ),
+} as const;
+
+export interface RecordFilters {
+  readonly from: string;
+  readonly to: string;
+  readonly category: readonly string[];
+  readonly placeType: readonly string[];
+  readonly sourceAgency: readonly string[];
+  readonly sourceGrade: readonly string[];
+  readonly intelligenceGrade: readonly string[];
+  readonly handlingCode: readonly string[];
+}
+
+type RawFilters = {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+} & Omit<RecordFilters, 'from' | 'to'>;
+
+const DEFAULT_PERIOD_DAYS = 365;
+
+/**
+ * Fills in the default period (the year up to today by the injected clock) and sorts the lists,
+ * so equal requests produce equal cache keys. Throws a 422-shaped error list when from > to.
+ */
+export function resolveFilters(raw: RawFilters, today: Date): RecordFilters {
+  const to = raw.to ?? today.toISOString().slice(0, 10);
+  const from =
+    raw.from ??
+    new Date(Date.parse(`${to}T00:00:00Z`) - DEFAULT_PERIOD_DAYS * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+  const sorted = (v: readonly string[]) => [...new Set(v)].sort();
+  return {
+    from,
+    to,
+    category: sorted(raw.category),
+    placeType: sorted(raw.placeType),
+    sourceAgency: sorted(raw.sourceAgency),
+    sourceGrade: sorted(raw.sourceGrade),
+    intelligenceGrade: sorted(raw.intelligenceGrade),
+    handlingCode: sorted(raw.handlingCode),
+  };
+}
+
+/** One selected record, coordinates in British National Grid metres. */
+export interface SelectedRecord {
+  readonly id: string;
+  readonly x: number;
+  readonly y: number;
+  readonly t: string;
+  readonly category: string;
+  readonly placeType: string;
+  readonly sourceAgency: string;
+  readonly handlingCode: 'P' | 'C';
+}
+
+export interface RecordSelection {
+  readonly partnershipId: string;
+  readonly filters: RecordFilters;
+  /**
+   * False for every non-analyst request: C-coded records are removed in SQL before anything is
+   * aggregated (DESIGN.md section 5 rule 4), whatever `handlingCode` asks for.
+   */
+  readonly includeHandlingC: boolean;
+  /** Optional WGS84 box [west, south, east, north] (uses the GiST index on location). */
+  readonly bbox?: readonly [number, number, number, number];
+  /** Optional WGS84 polygon (GeoJSON geometry text) the records must lie in. */
+  readonly withinGeoJson?: string;
+}
+
+function whereClause(selection: RecordSelection) {
+  const f = selection.filters;
+  const any = (column: ReturnType<typeof sql.ref>, values: readonly string[]) =>
+    values.length === 0 ? sql`true` : sql`${column} = any(${[...values]}::text[])`;
+  const handling = selection.includeHandlingC
+    ? f.handlingCode
+    : f.handlingCode.length === 0
+      ? ['P']
+      : f.handlingCode.filter((h) => h === 'P');
+  return sql`r.partnership_id = ${selection.partnershipId}
+    and r.reported_on between ${f.from}::date and ${f.to}::date
+    and ${any(sql.ref('r.category'), f.category)}
+    and ${any(sql.ref('r.place_type'), f.placeType)}
+    and ${any(sql.ref('a.code'), f.sourceAgency)}
+    and ${any(sql.ref('r.source_grade'), f.sourceGrade)}
+    and ${any(sql.ref('r.intelligence_grade'), f.intelligenceGrade)}
+    and ${handling.length === 0 && !selection.includeHandlingC ? sql`false` : any(sql.ref('r.handling_code'), handling)}
+    and (p.area is null or ST_Intersects(r.location, p.area))
+    ${selection.bbox ? sql`and r.location && ST_MakeEnvelope(${selection.bbox[0]}, ${selection.bbox[1]}, ${selection.bbox[2]}, ${selection.bbox[3]}, 4326)` : sql``}
+    ${selection.withinGeoJson ? sql`and ST_Intersects(r.location, ST_SetSRID(ST_GeomFromGeoJSON(${selection.withinGeoJson}), 4326))` : sql``}`;
+}
+
+/**
+ * Selects the records matching the period, filters and partnership area with PostGIS and
+ * returns them in British National Grid metres (the easting/northing PostGIS derived at commit),
+ * ordered by id so every analysis sees the same order.
+ */
+export async function selectRecords(db: Db, selection: RecordSelection): Promise<SelectedRecord[]> {
+  const result = await sql<{
+    id: string;
+    x: number;
+    y: number;
+    t: string;
+    category: string;
+    place_type: string;
+    agency: string;
+    handling_code: 'P' | 'C';
+  }>`
+    select r.id::text as id, r.easting as x, r.northing as y, r.reported_on::text as t,
+      r.category, r.place_type, a.code as agency, r.handling_code
+    from intelligence_record r
+    join agency a on a.id = r.source_agency_id
+    join partnership p on p.id = r.partnership_id
+    where ${whereClause(selection)}
+    order by r.id`.execute(db.kysely);
+  return result.rows.map((r) => ({
+    id: r.id,
+    x: Number(r.x),
+    y: Number(r.y),
+    t: r.t,
+    category: r.category,
+    placeType: r.place_type,
+    sourceAgency: r.agency,
+    handlingCode: r.handling_code,
+  }));
+}
+
+/** Records as clusters on a square BNG grid (server-side clustering of the points layer). */
+export async function selectRecordGridClusters(
+  db: Db,
+  selection: RecordSelection,
+  cellMeters: number,
+): Promise<{ x: number; y: number; count: number }[]> {
+  const result = await sql<{ x: number; y: number; count: string }>`
+    select avg(r.easting) as x, avg(r.northing) as y, count(*)::text as count
+    from intelligence_record r
+    join agency a on a.id = r.source_agency_id
+    join partnership p on p.id = r.partnership_id
+    where ${whereClause(selection)}
+    group by floor(r.easting / ${cellMeters}), floor(r.northing / ${cellMeters})
+    order by 1, 2`.execute(db.kysely);
+  return result.rows.map((r) => ({ x: Number(r.x), y: Number(r.y), count: Number(r.count) }));
+}
+
+export async function countRecords(db: Db, selection: RecordSelection): Promise<number> {
+  const result = await sql<{ n: string }>`
+    select count(*)::text as n
+    from intelligence_record r
+    join agency a on a.id = r.source_agency_id
+    join partnership p on p.id = r.partnership_id
+    where ${whereClause(selection)}`.execute(db.kysely);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** The partnership's suppression threshold, area (WGS84 GeoJSON text) and analysis defaults. */
+export async function partnershipSettings(
+  db: Db,
+  partnershipId: string,
+): Promise<{ k: number; areaGeoJson: string | null; analysisDefaults: Record<string, unknown> }> {
+  const row = await db.kysely
+    .selectFrom('partnership')
+    .select([
+      'suppression_k',
+      'analysis_defaults',
+      sql<string | null>`ST_AsGeoJSON(area)`.as('area'),
+    ])
+    .where('id', '=', partnershipId)
+    .executeTakeFirstOrThrow();
+  const defaults =
+    typeof row.analysis_defaults === 'string'
+      ? (JSON.parse(row.analysis_defaults) as Record<string, unknown>)
+      : (row.analysis_defaults ?? {});
+  return { k: Math.max(2, row.suppression_k), areaGeoJson: row.area, analysisDefaults: defaults };
+}

@@ -1,0 +1,322 @@
+/**
+ * Disclosure control: the one place that turns aggregates into what a non-analyst may receive
+ * (DESIGN.md section 5). Every layer, analysis, summary and export handler builds an
+ * `AggregateLayer` (shapes in British National Grid metres, raw counts, descriptive labels) and
+ * renders it with `renderLayer`, which for any role but analyst applies:
+ *
+ * 1. Aggregates only: a feature carries its shape, its disclosed counts and whitelisted labels
+ *    (enumerations, bins, hotspot names); never a record id, coordinate or summary. Point
+ *    geometries are refused outright for non-analysts.
+ * 2. Counts below k are replaced by `{ suppressed: true, fewerThan: k }`; counts at or above k
+ *    are rounded to a multiple of 5 (never below k), so the difference of two overlapping
+ *    requests (one day more, one category less) or of a total and its visible parts cannot
+ *    recover a suppressed or exact small number. No unrounded total is ever published.
+ * 3. No served vertex lies within 25 m of a record: every vertex of every served shape (hexagon,
+ *    generalised hotspot, density band) is checked against a kd-tree of record locations in BNG
+ *    and offending vertices are removed. Removal never creates a vertex, so what remains has
+ *    already passed the check; a ring left with fewer than three corners is dropped. The check
+ *    uses a 1 m margin so WGS84 rounding cannot carry a vertex back inside 25 m.
+ * 4. Handling code C: callers select with `includeHandlingC: false` for non-analysts, so C
+ *    records are removed in SQL before aggregation.
+ *
+ * Rules 3 and 4 conflict for C records, and rule 4 wins here. Proof that both cannot hold
+ * literally: take any served output; it has a vertex v; add a C record exactly at v. Rule 3 now
+ * demands a different output, rule 4 the same one. We keep outputs a pure function of P records,
+ * so a C record leaves no trace at all (it cannot even be detected by a vertex disappearing,
+ * which would locate it to 25 m), and rule 3's check runs against every P record of the
+ * partnership, in any period and whatever the filters. A vertex that happens to lie near a C
+ * record was placed without knowledge of it, so it discloses nothing about it.
+ *
+ * Hexagons are a fixed public grid, so an unmodified corner discloses nothing; the check still
+ * runs on them (the rule is unconditional), and a missing corner then tells the reader only that
+ * some P report, of any date or kind, lies within about 25 m of that public grid point.
+ */
+import { type BNG_CRS, hexCentre, hexIndexAt, hexRing, type PointXY } from '@hotspot/analysis';
+import type { Db } from '@hotspot/db';
+import { bngToLngLat } from '@hotspot/ingest';
+import { booleanIntersects, featureCollection, polygon as turfPolygon, union } from '@turf/turf';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import KDBush from 'kdbush';
+import { sql } from 'kysely';
+import type { SessionUser } from '../../deps.ts';
+import { BoundedCache } from '../../http/bounded-cache.ts';
+
+export const VERTEX_CLEARANCE_METERS = 25;
+// Served coordinates are rounded to 1e-7 degrees (about 1 cm) and reprojected; checking at 26 m
+// keeps every served vertex beyond 25 m of a record with a wide margin.
+const VERTEX_CHECK_METERS = VERTEX_CLEARANCE_METERS + 1;
+export const COUNT_ROUNDING_BASE = 5;
+
+/** Only analysts receive record-level detail (DESIGN.md section 5). */
+export function receivesRecordLevel(user: Pick<SessionUser, 'role'>): boolean {
+  return user.role === 'analyst';
+}
+
+export type DisclosedCount =
+  | { readonly count: number }
+  | { readonly suppressed: true; readonly fewerThan: number };
+
+/** A count as a non-analyst may see it: suppressed below k, otherwise rounded to base 5, >= k. */
+export function discloseCount(n: number, k: number): DisclosedCount {
+  if (n < k) return { suppressed: true, fewerThan: k };
+  const floor = Math.ceil(k / COUNT_ROUNDING_BASE) * COUNT_ROUNDING_BASE;
+  return { count: Math.max(floor, Math.round(n / COUNT_ROUNDING_BASE) * COUNT_ROUNDING_BASE) };
+}
+
+export interface BreakdownEntry {
+  readonly value: string;
+  readonly count: number;
+}
+
+export type DisclosedBreakdownEntry = { readonly value: string } & DisclosedCount;
+
+/**
+ * A breakdown (per month, per category...) for a non-analyst: each entry disclosed on its own
+ * (suppressed below k, rounded otherwise). Suppressed entries stay listed without a number, so
+ * the reader knows the list is incomplete rather than reading a smaller total.
+ */
+export function discloseBreakdown(
+  entries: readonly BreakdownEntry[],
+  k: number,
+): DisclosedBreakdownEntry[] {
+  return entries.map((e) => ({ value: e.value, ...discloseCount(e.count, k) }));
+}
+
+/** Answers "is a record within the clearance of this point?" in BNG metres. */
+export interface VertexGuard {
+  tooClose(x: number, y: number): boolean;
+}
+
+function guardFrom(points: readonly PointXY[]): VertexGuard {
+  if (points.length === 0) return { tooClose: () => false };
+  const index = new KDBush(points.length);
+  for (const p of points) index.add(p.x, p.y);
+  index.finish();
+  return { tooClose: (x, y) => index.within(x, y, VERTEX_CHECK_METERS).length > 0 };
+}
+
+// Per process, bounded, keyed by partnership and data version: a commit, withdrawal or erasure
+// bumps the version, so a stale index is never used (and old entries age out).
+const guardCache = new BoundedCache<string, Promise<VertexGuard>>(16);
+
+/**
+ * The vertex guard for a partnership: every P record it holds, in any period (a vertex near a
+ * record outside the requested period would still point at it).
+ */
+export function loadVertexGuard(
+  db: Db,
+  partnershipId: string,
+  dataVersion: string,
+): Promise<VertexGuard> {
+  const key = `${partnershipId}:${dataVersion}`;
+  const cached = guardCache.get(key);
+  if (cached) return cached;
+  const loading = sql<{ x: number; y: number }>`
+      select easting as x, northing as y from intelligence_record
+      where partnership_id = ${partnershipId} and handling_code = 'P'`
+    .execute(db.kysely)
+    .then((r) => guardFrom(r.rows.map((p) => ({ x: Number(p.x), y: Number(p.y) }))));
+  guardCache.set(key, loading);
+  loading.catch(() => guardCache.delete(key));
+  return loading;
+}
+
+type Polygonal = Polygon | MultiPolygon;
+
+/** Removes every vertex within the clearance of a record; null when nothing drawable is left. */
+export function enforceVertexClearance(geometry: Polygonal, guard: VertexGuard): Polygonal | null {
+  const cleanRing = (ring: readonly Position[]): Position[] | null => {
+    const open = ring.slice(0, -1).filter(([x, y]) => !guard.tooClose(x!, y!));
+    const distinct = open.filter(
+      (p, i) => i === 0 || p[0] !== open[i - 1]![0] || p[1] !== open[i - 1]![1],
+    );
+    if (distinct.length < 3) return null;
+    return [...distinct, distinct[0]!];
+  };
+  const cleanPolygon = (rings: readonly Position[][]): Position[][] | null => {
+    const outer = cleanRing(rings[0] ?? []);
+    if (!outer) return null;
+    const holes = rings.slice(1).flatMap((h) => {
+      const cleaned = cleanRing(h);
+      return cleaned ? [cleaned] : [];
+    });
+    return [outer, ...holes];
+  };
+  if (geometry.type === 'Polygon') {
+    const cleaned = cleanPolygon(geometry.coordinates);
+    return cleaned ? { type: 'Polygon', coordinates: cleaned } : null;
+  }
+  const polygons = geometry.coordinates.flatMap((p) => {
+    const cleaned = cleanPolygon(p);
+    return cleaned ? [cleaned] : [];
+  });
+  return polygons.length > 0 ? { type: 'MultiPolygon', coordinates: polygons } : null;
+}
+
+/** BNG metres -> WGS84 [lng, lat] (proj4 via @hotspot/ingest, the one reprojection we use). */
+export function toWgs84<G extends Polygonal | { type: 'Point'; coordinates: Position }>(
+  geometry: G,
+): G {
+  const ring = (r: Position[]) => r.map(([x, y]) => bngToLngLat(x!, y!) as Position);
+  if (geometry.type === 'Point') {
+    return {
+      ...geometry,
+      coordinates: bngToLngLat(geometry.coordinates[0]!, geometry.coordinates[1]!),
+    };
+  }
+  if (geometry.type === 'Polygon') {
+    return { ...geometry, coordinates: geometry.coordinates.map(ring) };
+  }
+  return {
+    ...geometry,
+    coordinates: (geometry as MultiPolygon).coordinates.map((p) => p.map(ring)),
+  };
+}
+
+/** Hexagon polygon (BNG) of a grid cell. */
+export function hexPolygon(i: number, j: number, sizeMeters: number): Polygon {
+  return { type: 'Polygon', coordinates: [hexRing(i, j, sizeMeters)] };
+}
+
+/**
+ * A generalised version of an area for non-analysts: the union of the fixed-grid hexagons
+ * (`sizeMeters` circumradius) that touch it, so the outline follows a public grid and never the
+ * points or a hull around them. Vertex clearance is applied afterwards by `renderLayer`.
+ */
+export function generaliseToHexUnion(area: Polygonal, sizeMeters: number): Polygonal | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
+  for (const p of polygons) {
+    for (const [x, y] of p[0] ?? []) {
+      xs.push(x!);
+      ys.push(y!);
+    }
+  }
+  if (xs.length === 0) return null;
+  const lo = hexIndexAt(Math.min(...xs), Math.min(...ys), sizeMeters);
+  const hi = hexIndexAt(Math.max(...xs), Math.max(...ys), sizeMeters);
+  const cells: Feature<Polygon>[] = [];
+  for (let i = lo.i - 1; i <= hi.i + 1; i++) {
+    for (let j = lo.j - 1; j <= hi.j + 1; j++) {
+      const hex = turfPolygon(hexPolygon(i, j, sizeMeters).coordinates);
+      if (booleanIntersects(hex, area)) cells.push(hex);
+    }
+  }
+  if (cells.length === 0) {
+    const c = hexIndexAt(xs[0]!, ys[0]!, sizeMeters);
+    return hexPolygon(c.i, c.j, sizeMeters);
+  }
+  if (cells.length === 1) return cells[0]!.geometry;
+  const merged = union(featureCollection(cells));
+  return merged ? (merged.geometry as Polygonal) : null;
+}
+
+// ----- the layer model every handler renders through -----
+
+export type LabelValue = string | number | boolean | null;
+
+export interface AggregateFeature {
+  /** Shape in BNG metres. Points are only rendered for analysts. */
+  readonly geometry: Polygonal | { type: 'Point'; coordinates: Position } | null;
+  /** Raw counts (number of records); disclosed (suppressed/rounded) for non-analysts. */
+  readonly counts?: Readonly<Record<string, number>>;
+  /** Non-count attributes a non-analyst may see (bins, names, statuses, band limits). */
+  readonly labels?: Readonly<Record<string, LabelValue>>;
+  /** Record-level or fine-grained detail for analysts only (z, p, record ids...). */
+  readonly analystOnly?: Readonly<Record<string, unknown>>;
+  /** Drop the feature for non-analysts when this count is below k (e.g. a small cluster). */
+  readonly omitBelowKFor?: string;
+}
+
+export interface AggregateLayer {
+  readonly features: readonly AggregateFeature[];
+  /** Response-level metadata every role may see (parameters used, explanation). */
+  readonly meta: Readonly<Record<string, unknown>>;
+  /** Response-level metadata for analysts only (totals, diagnostics). */
+  readonly analystMeta?: Readonly<Record<string, unknown>>;
+  /** Response-level counts (e.g. total reports), disclosed for non-analysts. */
+  readonly metaCounts?: Readonly<Record<string, number>>;
+}
+
+export interface DisclosureContext {
+  readonly k: number;
+  readonly guard: VertexGuard;
+}
+
+export type LayerFeature = Feature<
+  Polygon | MultiPolygon | { type: 'Point'; coordinates: Position } | null,
+  Record<string, unknown>
+>;
+
+export type LayerCollection = FeatureCollection<LayerFeature['geometry'], Record<string, unknown>> &
+  Record<string, unknown>;
+
+/**
+ * Renders a layer for the user: analysts get everything (reprojected); everyone else gets the
+ * disclosure-controlled version (rules 1-3; rule 4 was applied when the records were selected).
+ */
+export function renderLayer(
+  user: Pick<SessionUser, 'role'>,
+  layer: AggregateLayer,
+  ctx: DisclosureContext,
+): LayerCollection {
+  if (receivesRecordLevel(user)) {
+    return {
+      type: 'FeatureCollection',
+      ...layer.meta,
+      ...(layer.metaCounts ?? {}),
+      ...(layer.analystMeta ?? {}),
+      features: layer.features.map((f) => ({
+        type: 'Feature' as const,
+        geometry: f.geometry ? toWgs84(f.geometry) : null,
+        properties: { ...(f.counts ?? {}), ...(f.labels ?? {}), ...(f.analystOnly ?? {}) },
+      })),
+    };
+  }
+  const features: LayerFeature[] = [];
+  for (const f of layer.features) {
+    if (f.omitBelowKFor !== undefined && (f.counts?.[f.omitBelowKFor] ?? 0) < ctx.k) continue;
+    let geometry: Polygonal | null = null;
+    if (f.geometry) {
+      if (f.geometry.type === 'Point') continue; // rule 1: never a point to a non-analyst
+      geometry = enforceVertexClearance(f.geometry, ctx.guard);
+      if (!geometry) continue;
+    }
+    const counts = Object.fromEntries(
+      Object.entries(f.counts ?? {}).map(([name, n]) => [name, discloseCount(n, ctx.k)]),
+    );
+    features.push({
+      type: 'Feature',
+      geometry: geometry ? toWgs84(geometry) : null,
+      properties: { ...counts, ...(f.labels ?? {}) },
+    });
+  }
+  const metaCounts = Object.fromEntries(
+    Object.entries(layer.metaCounts ?? {}).map(([name, n]) => [name, discloseCount(n, ctx.k)]),
+  );
+  return {
+    type: 'FeatureCollection',
+    ...layer.meta,
+    ...metaCounts,
+    disclosure: {
+      suppressionK: ctx.k,
+      countsRoundedTo: COUNT_ROUNDING_BASE,
+      vertexClearanceMeters: VERTEX_CLEARANCE_METERS,
+      handlingCodeC: 'excluded',
+    },
+    features,
+  };
+}
+
+/** Analysis packages tag BNG output with a legacy crs member; the wire is plain WGS84. */
+export function withoutBngCrs<T extends { crs?: typeof BNG_CRS }>(value: T): Omit<T, 'crs'> {
+  const { crs: _crs, ...rest } = value;
+  return rest;
+}
+
+/** Centre of the hexagon containing a point (used to aggregate point-like results to cells). */
+export function hexCellOf(x: number, y: number, sizeMeters: number) {
+  const { i, j } = hexIndexAt(x, y, sizeMeters);
+  return { i, j, id: `${i}:${j}`, centre: hexCentre(i, j, sizeMeters) };
+}

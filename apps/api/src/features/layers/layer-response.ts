@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { AnalysisInputError } from '@hotspot/analysis';
+import type { Db } from '@hotspot/db';
+import { lngLatToBng } from '@hotspot/ingest';
+import type { Context } from 'hono';
+import { sql } from 'kysely';
+import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import { BoundedCache } from '../../http/bounded-cache.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { audit, canonicalJson } from '../audit/audit.ts';
+import {
+  type DisclosureContext,
+  loadVertexGuard,
+  receivesRecordLevel,
+} from '../disclosure/disclosure.ts';
+
+/**
+ * What a layer's content depends on, read from the database on every request so any API
+ * process computes the same ETag: the data version (bumped by commit, withdrawal, erasure),
+ * the disclosure threshold, the analysis defaults, the area, and the hotspots and actions.
+ */
+export interface LayerState {
+  readonly partnershipId: string;
+  readonly dataVersion: string;
+  readonly k: number;
+  readonly areaGeoJson: string | null;
+  readonly analysisDefaults: Readonly<Record<string, unknown>>;
+  /** Hash of everything above plus hotspot and action versions. */
+  readonly fingerprint: string;
+}
+
+export async function loadLayerState(db: Db, partnershipId: string): Promise<LayerState> {
+  const result = await sql<{
+    data_version: string;
+    suppression_k: number;
+    defaults: string;
+    area: string | null;
+    area_hash: string | null;
+    hotspots: string;
+    actions: string;
+  }>`
+    select p.data_version::text as data_version, p.suppression_k,
+      p.analysis_defaults::text as defaults,
+      ST_AsGeoJSON(p.area) as area,
+      md5(ST_AsEWKB(p.area)) as area_hash,
+      (select md5(coalesce(string_agg(h.id::text || '|' || h.updated_at::text || '|' || h.status, ',' order by h.id), ''))
+         from hotspot h where h.partnership_id = p.id) as hotspots,
+      (select md5(coalesce(string_agg(x.id::text || '|' || x.updated_at::text || '|' || x.status || '|' || x.agency_id::text, ',' order by x.id), ''))
+         from action x where x.partnership_id = p.id) as actions
+    from partnership p where p.id = ${partnershipId}`.execute(db.kysely);
+  const row = result.rows[0];
+  if (!row) throw new ProblemError(PROBLEM.notFound, 'Partnership not found.');
+  const fingerprint = createHash('sha256')
+    .update(
+      [
+        row.data_version,
+        row.suppression_k,
+        row.defaults,
+        row.area_hash,
+        row.hotspots,
+        row.actions,
+      ].join('\n'),
+    )
+    .digest('hex');
+  return {
+    partnershipId,
+    dataVersion: row.data_version,
+    k: Math.max(2, row.suppression_k),
+    areaGeoJson: row.area,
+    analysisDefaults: JSON.parse(row.defaults) as Record<string, unknown>,
+    fingerprint,
+  };
+}
+
+export async function disclosureContext(
+  deps: Pick<AppDeps, 'db'>,
+  state: LayerState,
+): Promise<DisclosureContext> {
+  return {
+    k: state.k,
+    guard: await loadVertexGuard(deps.db, state.partnershipId, state.dataVersion),
+  };
+}
+
+type Polygonal =
+  | { type: 'Polygon'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+const areaCache = new BoundedCache<string, Polygonal>(8);
+
+/** The partnership area in BNG metres (proj4, as every reprojection in the API), or undefined. */
+export function studyAreaBng(state: LayerState): Polygonal | undefined {
+  if (!state.areaGeoJson) return undefined;
+  const key = createHash('sha256').update(state.areaGeoJson).digest('hex');
+  const cached = areaCache.get(key);
+  if (cached) return cached;
+  const area = JSON.parse(state.areaGeoJson) as Polygonal;
+  const ring = (r: number[][]) => r.map(([lng, lat]) => lngLatToBng(lng!, lat!));
+  const projected: Polygonal =
+    area.type === 'Polygon'
+      ? { type: 'Polygon', coordinates: area.coordinates.map(ring) }
+      : { type: 'MultiPolygon', coordinates: area.coordinates.map((p) => p.map(ring)) };
+  areaCache.set(key, projected);
+  return projected;
+}
+
+/** The audit category for a read by this user: record-level consultation or a disclosure. */
+export function readCategory(user: SessionUser): 'consultation' | 'disclosure' {
+  return receivesRecordLevel(user) ? 'consultation' : 'disclosure';
+}
+
+/** Turns an analysis refusal into a 422 problem carrying its code and message. */
+export async function withAnalysisErrors<T>(compute: () => Promise<T> | T): Promise<T> {
+  try {
+    return await compute();
+  } catch (error) {
+    if (error instanceof AnalysisInputError) {
+      throw new ProblemError(PROBLEM.validation, error.message, { code: error.code });
+    }
+    throw error;
+  }
+}
+
+// Computed bodies keyed by ETag: safe to share between users because the ETag includes the role
+// (and the agency for partners) and the database state the body was computed from.
+const bodyCache = new BoundedCache<string, string>(64);
+
+export interface ServeOptions {
+  /** Audit action and ETag namespace, e.g. "layer.hexagons". */
+  readonly name: string;
+  /** Resolved parameters and filters (defaults filled in): audited and part of the ETag. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly state: LayerState;
+  readonly contentType: string;
+  readonly compute: () => Promise<string>;
+  readonly extraHeaders?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Audits the request, answers 304 when the client's ETag still matches the database state, and
+ * otherwise returns the (possibly cached) body with its ETag.
+ */
+export async function serveCached(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  user: SessionUser,
+  options: ServeOptions,
+): Promise<Response> {
+  const audience = receivesRecordLevel(user)
+    ? 'analyst'
+    : user.role === 'partner'
+      ? `partner:${user.agencyId}`
+      : user.role;
+  const etag = `W/"${createHash('sha256')
+    .update(
+      canonicalJson({
+        name: options.name,
+        params: options.params,
+        audience,
+        state: options.state.fingerprint,
+        partnership: user.partnershipId,
+      }),
+    )
+    .digest('base64url')
+    .slice(0, 32)}"`;
+  await audit(deps, c, {
+    category: readCategory(user),
+    action: options.name,
+    objectType: 'layer',
+    query: options.params,
+  });
+  const headers = {
+    etag,
+    'cache-control': 'private, no-cache',
+    vary: 'cookie',
+    ...(options.extraHeaders ?? {}),
+  };
+  const ifNoneMatch = c.req.header('if-none-match');
+  if (ifNoneMatch?.split(',').some((t) => t.trim() === etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  let body = bodyCache.get(etag);
+  if (body === undefined) {
+    body = await options.compute();
+    bodyCache.set(etag, body);
+  }
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': options.contentType, ...headers },
+  });
+}

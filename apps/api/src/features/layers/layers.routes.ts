@@ -1,0 +1,303 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import { currentUser } from '../../http/current-user.ts';
+import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { numberParam } from '../analysis/parameters.ts';
+import { RecordFilterShape, resolveFilters } from '../analysis/record-query.ts';
+import { csvLine } from '../audit/csv.ts';
+import { type LayerCollection, renderLayer } from '../disclosure/disclosure.ts';
+import {
+  buildDensityLayer,
+  buildHexagonLayer,
+  buildHotspotLayer,
+  buildPointLayer,
+  type LayerInput,
+  resolveDensityParams,
+  resolveHexagonParams,
+} from './layer-builders.ts';
+import { disclosureContext, loadLayerState, serveCached } from './layer-response.ts';
+
+const booleanParam = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+
+const HOTSPOT_STATUSES = ['proposed', 'confirmed', 'tasked', 'monitoring', 'closed'] as const;
+
+const bboxParam = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'west,south,east,north in degrees')
+  .transform((v) => v.split(',').map(Number) as [number, number, number, number])
+  .refine(
+    ([w, s, e, n]) => w < e && s < n && w >= -180 && e <= 180 && s >= -90 && n <= 90,
+    'west < east, south < north, within WGS84',
+  )
+  .optional()
+  .openapi({ description: 'west,south,east,north (WGS84)' });
+
+const statusParam = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) =>
+    (v === undefined ? [] : Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(HOTSPOT_STATUSES)))
+  .openapi({ description: 'Hotspot statuses; repeat or comma list' });
+
+const HexagonQuery = z.object({
+  ...RecordFilterShape,
+  sizeMeters: numberParam('sizeMeters'),
+  statistic: z.enum(['count', 'gistar']).default('count'),
+  distanceMeters: numberParam('distanceMeters'),
+  fdr: booleanParam,
+});
+const DensityQuery = z.object({
+  ...RecordFilterShape,
+  bandwidthMeters: numberParam('bandwidthMeters'),
+  cellSizeMeters: numberParam('cellSizeMeters'),
+});
+const HotspotQuery = z.object({ ...RecordFilterShape, status: statusParam });
+const PointQuery = z.object({
+  ...RecordFilterShape,
+  bbox: bboxParam,
+  zoom: z.coerce.number().int().min(0).max(22).default(12),
+});
+const ExportQuery = z.object({
+  ...RecordFilterShape,
+  layer: z.enum(['hexagons', 'density', 'hotspots', 'points']),
+  sizeMeters: numberParam('sizeMeters'),
+  statistic: z.enum(['count', 'gistar']).default('count'),
+  distanceMeters: numberParam('distanceMeters'),
+  fdr: booleanParam,
+  bandwidthMeters: numberParam('bandwidthMeters'),
+  cellSizeMeters: numberParam('cellSizeMeters'),
+  status: statusParam,
+  bbox: bboxParam,
+  zoom: z.coerce.number().int().min(0).max(22).default(22),
+});
+
+const geoJsonResponse = {
+  200: {
+    description: 'GeoJSON (WGS84); disclosure-controlled for non-analysts',
+    content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+  },
+  304: { description: 'Not modified (If-None-Match matched the ETag)' },
+  ...problemResponses(401, 403, 422),
+};
+
+const hexagonsRoute = createRoute({
+  method: 'get',
+  path: '/api/layers/hexagons',
+  summary: 'Hexagon counts (suppressed below k for non-analysts) or Gi* hot spot bins',
+  request: { query: HexagonQuery },
+  responses: geoJsonResponse,
+});
+const densityRoute = createRoute({
+  method: 'get',
+  path: '/api/layers/density',
+  summary: 'Kernel density contour bands',
+  request: { query: DensityQuery },
+  responses: geoJsonResponse,
+});
+const hotspotsRoute = createRoute({
+  method: 'get',
+  path: '/api/layers/hotspots',
+  summary: "Saved hotspots (generalised for non-analysts; partners: their agency's only)",
+  request: { query: HotspotQuery },
+  responses: geoJsonResponse,
+});
+const pointsRoute = createRoute({
+  method: 'get',
+  path: '/api/layers/points',
+  summary: 'Record points in a box, clustered on a grid when zoomed out (analysts only)',
+  request: { query: PointQuery },
+  responses: geoJsonResponse,
+});
+const exportCsvRoute = createRoute({
+  method: 'get',
+  path: '/api/export/layer.csv',
+  summary: 'Export what your role may see of a layer, as CSV (geometry as GeoJSON text)',
+  request: { query: ExportQuery },
+  responses: {
+    200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+    ...problemResponses(401, 403, 422),
+  },
+});
+const exportGeoJsonRoute = createRoute({
+  method: 'get',
+  path: '/api/export/layer.geojson',
+  summary: 'Export what your role may see of a layer, as GeoJSON',
+  request: { query: ExportQuery },
+  responses: geoJsonResponse,
+});
+
+type ExportParams = z.infer<typeof ExportQuery>;
+
+/**
+ * Computes a layer for the user, rendered through the disclosure module. Shared by the layer
+ * routes and the export, so an export holds exactly what the role sees on the map.
+ */
+async function layerFor(
+  deps: AppDeps,
+  user: SessionUser,
+  query: ExportParams,
+): Promise<{
+  params: Record<string, unknown>;
+  compute: () => Promise<LayerCollection>;
+  state: Awaited<ReturnType<typeof loadLayerState>>;
+}> {
+  if (user.role === 'partner' && query.layer !== 'hotspots') {
+    throw new ProblemError(PROBLEM.forbidden, "Partners see only their agency's hotspots.");
+  }
+  const state = await loadLayerState(deps.db, user.partnershipId);
+  const input: LayerInput = { deps, user, state, filters: resolveFilters(query, deps.clock()) };
+  const render = async (build: () => Promise<Parameters<typeof renderLayer>[1]>) =>
+    renderLayer(user, await build(), await disclosureContext(deps, state));
+  switch (query.layer) {
+    case 'hexagons': {
+      const params = resolveHexagonParams(input, query);
+      return {
+        state,
+        params: { ...params, ...input.filters },
+        compute: () => render(() => buildHexagonLayer(input, params)),
+      };
+    }
+    case 'density': {
+      const params = resolveDensityParams(input, query);
+      return {
+        state,
+        params: { ...params, ...input.filters },
+        compute: () => render(() => buildDensityLayer(input, params)),
+      };
+    }
+    case 'hotspots': {
+      const params = { status: [...query.status].sort() };
+      return {
+        state,
+        params: { ...params, ...input.filters },
+        compute: () => render(() => buildHotspotLayer(input, params)),
+      };
+    }
+    case 'points': {
+      if (user.role !== 'analyst') {
+        throw new ProblemError(PROBLEM.forbidden, 'Record-level points are for analysts only.');
+      }
+      const params = { bbox: query.bbox, zoom: query.zoom };
+      return {
+        state,
+        params: { ...params, ...input.filters },
+        compute: () => render(() => buildPointLayer(input, params)),
+      };
+    }
+  }
+}
+
+async function serveLayer(deps: AppDeps, c: Context<AppEnv>, query: ExportParams) {
+  const user = currentUser(c);
+  const { params, compute, state } = await layerFor(deps, user, query);
+  return serveCached(deps, c, user, {
+    name: `layer.${query.layer}`,
+    params,
+    state,
+    contentType: 'application/geo+json',
+    compute: async () => JSON.stringify(await compute()),
+  });
+}
+
+const EXPORT_DEFAULTS: Pick<ExportParams, 'statistic' | 'fdr' | 'status' | 'zoom'> = {
+  statistic: 'count',
+  fdr: false,
+  status: [],
+  zoom: 12,
+};
+
+/** CSV: one row per feature; disclosed counts as numbers or "fewer than k"; geometry as GeoJSON. */
+export function layerToCsv(collection: LayerCollection): string {
+  const keys = [...new Set(collection.features.flatMap((f) => Object.keys(f.properties ?? {})))];
+  const cell = (value: unknown) => {
+    if (value && typeof value === 'object' && 'suppressed' in value) {
+      return `fewer than ${(value as unknown as { fewerThan: number }).fewerThan}`;
+    }
+    if (value && typeof value === 'object' && 'count' in value)
+      return (value as { count: number }).count;
+    return value;
+  };
+  let out = csvLine([...keys, 'geometry']);
+  for (const f of collection.features) {
+    out += csvLine([
+      ...keys.map((k) => cell(f.properties?.[k])),
+      f.geometry ? JSON.stringify(f.geometry) : '',
+    ]);
+  }
+  return out;
+}
+
+export function layerRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(
+      hexagonsRoute,
+      async (c) =>
+        serveLayer(deps, c, {
+          ...EXPORT_DEFAULTS,
+          ...c.req.valid('query'),
+          layer: 'hexagons',
+        }) as never,
+    )
+    .openapi(
+      densityRoute,
+      async (c) =>
+        serveLayer(deps, c, {
+          ...EXPORT_DEFAULTS,
+          ...c.req.valid('query'),
+          layer: 'density',
+        }) as never,
+    )
+    .openapi(
+      hotspotsRoute,
+      async (c) =>
+        serveLayer(deps, c, {
+          ...EXPORT_DEFAULTS,
+          ...c.req.valid('query'),
+          layer: 'hotspots',
+        }) as never,
+    )
+    .openapi(
+      pointsRoute,
+      async (c) =>
+        serveLayer(deps, c, {
+          ...EXPORT_DEFAULTS,
+          ...c.req.valid('query'),
+          layer: 'points',
+        }) as never,
+    )
+    .openapi(exportGeoJsonRoute, async (c) => {
+      const user = currentUser(c);
+      const query = c.req.valid('query');
+      const { params, compute, state } = await layerFor(deps, user, query);
+      return serveCached(deps, c, user, {
+        name: `export.${query.layer}.geojson`,
+        params,
+        state,
+        contentType: 'application/geo+json',
+        compute: async () => JSON.stringify(await compute()),
+        extraHeaders: { 'content-disposition': `attachment; filename="${query.layer}.geojson"` },
+      }) as never;
+    })
+    .openapi(exportCsvRoute, async (c) => {
+      const user = currentUser(c);
+      const query = c.req.valid('query');
+      const { params, compute, state } = await layerFor(deps, user, query);
+      return serveCached(deps, c, user, {
+        name: `export.${query.layer}.csv`,
+        params,
+        state,
+        contentType: 'text/csv; charset=utf-8',
+        compute: async () => layerToCsv(await compute()),
+        extraHeaders: { 'content-disposition': `attachment; filename="${query.layer}.csv"` },
+      }) as never;
+    });
+}
