@@ -10,6 +10,8 @@ import type { AppDeps, AppEnv } from './deps.ts';
 import { adminRoutes } from './features/admin/admin.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
+import { batchRoutes } from './features/batches/batches.routes.ts';
+import { recordRoutes } from './features/batches/records.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { layerRoutes } from './features/layers/layers.routes.ts';
 import { partnershipRoutes } from './features/partnership/partnership.routes.ts';
@@ -92,17 +94,19 @@ export function createApp(deps: AppDeps) {
     await next();
     if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT_BYTES,
-      onError: (c) =>
-        problemResponse(
-          c,
-          PROBLEM.tooLarge,
-          `Request bodies are limited to ${JSON_BODY_LIMIT_BYTES} bytes.`,
-        ),
-    }),
+  const jsonBodyLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT_BYTES,
+    onError: (c) =>
+      problemResponse(
+        c,
+        PROBLEM.tooLarge,
+        `Request bodies are limited to ${JSON_BODY_LIMIT_BYTES} bytes.`,
+      ),
+  });
+  // File uploads stream through their own limit (MAX_UPLOAD_BYTES, enforced while reading);
+  // this middleware would buffer them.
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/api/batches' ? next() : jsonBodyLimit(c, next),
   );
 
   // Same-origin check first (sign-in included), then session + ROUTE_POLICY for every API call.
@@ -115,6 +119,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', layerRoutes(deps));
+  app.route('/', batchRoutes(deps));
+  app.route('/', recordRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

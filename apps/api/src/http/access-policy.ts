@@ -25,6 +25,7 @@ export type RoutePolicy =
 
 const ALL_ROLES: readonly Role[] = ROLES;
 const ADMIN: readonly Role[] = ['admin'];
+const ANALYST: readonly Role[] = ['analyst'];
 
 /**
  * The single place where access is decided: "METHOD /path" (Hono's pattern, `:param`) ->
@@ -68,6 +69,21 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/audit': { roles: ADMIN },
   'GET /api/audit/verify': { roles: ADMIN },
   'GET /api/audit/export.csv': { roles: ADMIN },
+
+  // Batches and records are record-level intelligence: analysts only (DESIGN.md section 5).
+  'GET /api/batches/template.csv': { roles: ANALYST },
+  'GET /api/batches/columns': { roles: ANALYST },
+  'POST /api/batches': { roles: ANALYST },
+  'GET /api/batches': { roles: ANALYST },
+  'GET /api/batches/:id': { roles: ANALYST },
+  'GET /api/batches/:id/preview': { roles: ANALYST },
+  'GET /api/batches/:id/errors.csv': { roles: ANALYST },
+  'POST /api/batches/:id/commit': { roles: ANALYST },
+  'DELETE /api/batches/:id': { roles: ANALYST },
+  'POST /api/records': { roles: ANALYST },
+  'GET /api/records/review-due': { roles: ANALYST },
+  'POST /api/records/:id/retain': { roles: ANALYST },
+  'DELETE /api/records/:id': { roles: ANALYST },
 
   // Map layers (DESIGN.md section 5): record-level points for analysts; aggregate layers for
   // analysts, chairs and viewers; partners see only hotspots tied to their agency's actions

@@ -1,0 +1,195 @@
+import type { Db } from '@hotspot/db';
+import { type Compilable, type CompiledQuery, sql } from 'kysely';
+import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
+
+/** One valid row waiting in batch_row for commit. */
+export interface StagedRow {
+  readonly rowNo: number;
+  readonly reportedOn: string;
+  /** Local date or date-time without offset (UK time), as ingest gives it. */
+  readonly occurredFrom: string | null;
+  readonly occurredTo: string | null;
+  readonly lng: number;
+  readonly lat: number;
+  readonly precision: string;
+  readonly placeType: string;
+  readonly category: string;
+  readonly sourceAgencyId: string;
+  readonly sourceGrade: string;
+  readonly intelligenceGrade: string;
+  readonly handlingCode: string;
+  readonly summary: string | null;
+  readonly externalRef: string | null;
+  readonly fingerprint: string;
+}
+
+/** One row-level problem (or deliberate skip) kept for the error report. */
+export interface StagedProblem {
+  readonly seq: number;
+  readonly rowNo: number;
+  readonly column: string | null;
+  readonly code: string;
+  readonly message: string;
+  readonly skipped: boolean;
+}
+
+/**
+ * The transaction an upload is staged in. Bulk writes go the fastest way each database offers
+ * (COPY through postgres.js on PostgreSQL, multi-row INSERT ... SELECT FROM json_to_recordset on
+ * PGlite); other statements are built with Kysely and run on the same connection.
+ */
+export interface StagingTransaction {
+  execute<R>(query: Compilable<R>): Promise<R[]>;
+  writeRows(batchId: string, rows: readonly StagedRow[]): Promise<void>;
+  writeProblems(batchId: string, problems: readonly StagedProblem[]): Promise<void>;
+}
+
+const ROW_COLUMNS = [
+  'batch_id',
+  'row_no',
+  'reported_on',
+  'occurred_from',
+  'occurred_to',
+  'location',
+  'precision',
+  'place_type',
+  'category',
+  'source_agency_id',
+  'source_grade',
+  'intelligence_grade',
+  'handling_code',
+  'summary',
+  'external_ref',
+  'fingerprint',
+] as const;
+
+const PROBLEM_COLUMNS = [
+  'batch_id',
+  'seq',
+  'row_no',
+  'column_name',
+  'code',
+  'message',
+  'skipped',
+] as const;
+
+/**
+ * Runs `work` in one transaction: everything it writes is kept only if it returns; a throw
+ * (a file error found at the end, a cut-off body, a 409) leaves nothing behind.
+ * Occurred date-times are local UK times, so the session time zone is set for the transaction:
+ * text without an offset becomes timestamptz in Europe/London whichever way it is written.
+ */
+export async function withStagingTransaction<T>(
+  db: Db,
+  work: (tx: StagingTransaction) => Promise<T>,
+): Promise<T> {
+  if (db.kind === 'postgres' && db.postgresClient) {
+    const result = await db.postgresClient.begin(async (tx) => {
+      await tx.unsafe(`set local time zone '${PARTNERSHIP_TIME_ZONE}'`);
+      const run = async <R>(query: Compilable<R> | CompiledQuery<R>): Promise<R[]> => {
+        const compiled = 'compile' in query ? query.compile() : query;
+        return (await tx.unsafe(compiled.sql, compiled.parameters as never[])) as unknown as R[];
+      };
+      const copy = async (table: string, columns: readonly string[], text: string) => {
+        const writable = await tx
+          .unsafe(`copy ${table} (${columns.join(', ')}) from stdin`)
+          .writable();
+        await new Promise<void>((resolve, reject) => {
+          writable.on('error', reject);
+          writable.end(text, () => resolve());
+        });
+      };
+      return [
+        await work({
+          execute: run,
+          writeRows: (batchId, rows) =>
+            rows.length === 0
+              ? Promise.resolve()
+              : copy('batch_row', ROW_COLUMNS, rows.map((r) => copyRowLine(batchId, r)).join('')),
+          writeProblems: (batchId, problems) =>
+            problems.length === 0
+              ? Promise.resolve()
+              : copy(
+                  'batch_error',
+                  PROBLEM_COLUMNS,
+                  problems.map((p) => copyProblemLine(batchId, p)).join(''),
+                ),
+        }),
+      ] as const;
+    });
+    return result[0];
+  }
+  return db.kysely.transaction().execute(async (trx) => {
+    await sql.raw(`set local time zone '${PARTNERSHIP_TIME_ZONE}'`).execute(trx);
+    return work({
+      execute: async (query) => (await trx.executeQuery(query)).rows,
+      writeRows: async (batchId, rows) => {
+        if (rows.length === 0) return;
+        await sql`
+          insert into batch_row (${sql.raw(ROW_COLUMNS.join(', '))})
+          select ${batchId}::uuid, r."rowNo", r."reportedOn", r."occurredFrom", r."occurredTo",
+            ST_SetSRID(ST_MakePoint(r.lng, r.lat), 4326), r.precision, r."placeType", r.category,
+            r."sourceAgencyId", r."sourceGrade", r."intelligenceGrade", r."handlingCode",
+            r.summary, r."externalRef", r.fingerprint
+          from json_to_recordset(${JSON.stringify(rows)}::json) as r(
+            "rowNo" integer, "reportedOn" date, "occurredFrom" timestamptz,
+            "occurredTo" timestamptz, lng double precision, lat double precision,
+            precision text, "placeType" text, category text, "sourceAgencyId" uuid,
+            "sourceGrade" text, "intelligenceGrade" text, "handlingCode" text, summary text,
+            "externalRef" text, fingerprint text
+          )`.execute(trx);
+      },
+      writeProblems: async (batchId, problems) => {
+        if (problems.length === 0) return;
+        await sql`
+          insert into batch_error (${sql.raw(PROBLEM_COLUMNS.join(', '))})
+          select ${batchId}::uuid, p.seq, p."rowNo", p.column, p.code, p.message, p.skipped
+          from json_to_recordset(${JSON.stringify(problems)}::json) as p(
+            seq integer, "rowNo" integer, "column" text, code text, message text, skipped boolean
+          )`.execute(trx);
+      },
+    });
+  });
+}
+
+/** COPY text format: backslash, tab and line breaks escaped; \N is NULL. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/[\\\t\n\r]/g, (ch) =>
+    ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r',
+  );
+}
+
+function copyRowLine(batchId: string, r: StagedRow): string {
+  return `${[
+    batchId,
+    String(r.rowNo),
+    r.reportedOn,
+    copyText(r.occurredFrom),
+    copyText(r.occurredTo),
+    // Fixed decimals: String() would write tiny values in exponent form, which EWKT refuses.
+    `SRID=4326;POINT(${r.lng.toFixed(7)} ${r.lat.toFixed(7)})`,
+    r.precision,
+    copyText(r.placeType),
+    copyText(r.category),
+    r.sourceAgencyId,
+    r.sourceGrade,
+    r.intelligenceGrade,
+    r.handlingCode,
+    copyText(r.summary),
+    copyText(r.externalRef),
+    r.fingerprint,
+  ].join('\t')}\n`;
+}
+
+function copyProblemLine(batchId: string, p: StagedProblem): string {
+  return `${[
+    batchId,
+    String(p.seq),
+    String(p.rowNo),
+    copyText(p.column),
+    copyText(p.code),
+    copyText(p.message),
+    p.skipped ? 't' : 'f',
+  ].join('\t')}\n`;
+}
