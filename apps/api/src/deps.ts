@@ -30,6 +30,8 @@ export interface SessionUser {
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** The client's address: the socket's, or from X-Forwarded-For behind trusted proxies. */
+    clientAddress: string | null;
     user: SessionUser | undefined;
     sessionIdHash: string | undefined;
   };

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
       '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
     ),
   PUBLIC_ORIGIN: z.url().optional(),
+  // How many reverse proxies in front of the API append to X-Forwarded-For (0: use the socket).
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   SESSION_IDLE_MINUTES: z.coerce

@@ -93,9 +93,10 @@ export function problemResponse(
   headers: Readonly<Record<string, string>> = {},
 ): Response {
   const body = problemBody(kind, c.get('requestId') as string | undefined, detail, extensions);
-  return new Response(JSON.stringify(body), {
-    status: kind.status as ContentfulStatusCode,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+  // c.newResponse keeps headers set earlier on the context (e.g. x-request-id).
+  return c.newResponse(JSON.stringify(body), kind.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json',
+    ...headers,
   });
 }
 

@@ -98,11 +98,32 @@ export function hashEvent(fields: ChainedFields): string {
   return createHash('sha256').update(canonicalJson(chained)).digest('hex');
 }
 
-/** The network address of the client as the API sees it (the proxy's, behind one). */
+/** The client's network address, as resolved once per request by the app (see app.ts). */
 export function requestAddress(c: Context): string | null {
+  return (c.get('clientAddress') as string | null | undefined) ?? socketAddress(c);
+}
+
+export function socketAddress(c: Context): string | null {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
     ?.incoming;
   return incoming?.socket?.remoteAddress ?? null;
+}
+
+/**
+ * Behind `hops` trusted proxies, the client is the address the outermost trusted proxy saw:
+ * the hops-th entry from the right of X-Forwarded-For (entries further left are client-supplied
+ * and could be forged). Without trusted proxies, the socket's address.
+ */
+export function clientAddress(c: Context, hops: number): string | null {
+  if (hops > 0) {
+    const forwarded = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const entry = forwarded[forwarded.length - hops];
+    if (entry) return entry;
+  }
+  return socketAddress(c);
 }
 
 export function actorFromContext(c: Context<AppEnv>): AuditActor {
