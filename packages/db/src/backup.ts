@@ -86,10 +86,6 @@ export async function restoreFrom(db: Db, file: string): Promise<Record<string, 
   if (populated.length > 0) {
     throw new BackupError('the target database is not empty; restore only into a new database');
   }
-  const lines = createInterface({
-    input: createReadStream(file).pipe(createGunzip()),
-    crlfDelay: Infinity,
-  });
   const known = new Set(Object.keys(migrations));
   let header: BackupHeader | undefined;
   const counts: Record<string, number> = {};
