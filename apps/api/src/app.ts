@@ -13,6 +13,7 @@ import { authRoutes } from './features/auth/auth.routes.ts';
 import { batchRoutes } from './features/batches/batches.routes.ts';
 import { recordRoutes } from './features/batches/records.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { analysisRoutes } from './features/analysis/analysis.routes.ts';
 import { layerRoutes } from './features/layers/layers.routes.ts';
 import { partnershipRoutes } from './features/partnership/partnership.routes.ts';
 import { accessPolicy } from './http/access-policy.ts';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', auditRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', analysisRoutes(deps));
   app.route('/', layerRoutes(deps));
   app.route('/', batchRoutes(deps));
   app.route('/', recordRoutes(deps));

@@ -105,6 +105,13 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
     roles: ['analyst', 'chair', 'partner', 'viewer'],
     scope: 'own-agency',
   },
+  // Analysis with any parameters: analysts (record-level) and chairs (aggregate output only).
+  'GET /api/analysis/dbscan': { roles: ['analyst', 'chair'] },
+  'GET /api/analysis/gistar': { roles: ['analyst', 'chair'] },
+  'GET /api/analysis/density': { roles: ['analyst', 'chair'] },
+  'GET /api/analysis/emerging': { roles: ['analyst', 'chair'] },
+  'GET /api/analysis/repeats': { roles: ['analyst', 'chair'] },
+  'POST /api/analysis/summary': { roles: ['analyst', 'chair'] },
 };
 
 // The web app's static files and SPA fallback: registered for every path, never data.

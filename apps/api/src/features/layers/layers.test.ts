@@ -459,3 +459,103 @@ describe.each(testDatabases())('map layers and disclosure control on $kind', (ta
     });
   }
 });
+
+describe.each(testDatabases())('layer caching and audit on $kind', (target) => {
+  let db: Db;
+  let app: TestApp;
+  let deps: AppDeps;
+  let seed: SeededPartnership;
+
+  beforeAll(async () => {
+    db = await target.open();
+    ({ app, deps } = createTestApp(db, { clock: createTestClock(CLOCK_START) }));
+    seed = await seedPartnership(deps);
+    await insertRecords(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      seed.agencies.POL!,
+      background(80, 3),
+      deps.newId,
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('answers 304 while nothing changed, and a new ETag after a commit or a hotspot change', async () => {
+    const cookie = await signIn(app, seed.users.chair.email, seed.users.chair.password);
+    const url = '/api/layers/hexagons?sizeMeters=500';
+    const first = await request(app, 'GET', url, { cookie });
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    const again = await request(app, 'GET', url, { cookie, headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    // Other parameters, another ETag.
+    const other = await request(app, 'GET', `${url}&category=concern-premises`, { cookie });
+    expect(other.headers.get('etag')).not.toBe(etag);
+    // A commit bumps the data version.
+    await insertRecords(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      seed.agencies.POL!,
+      background(5, 99),
+      deps.newId,
+    );
+    const afterCommit = await request(app, 'GET', url, {
+      cookie,
+      headers: { 'if-none-match': etag },
+    });
+    expect(afterCommit.status).toBe(200);
+    const etag2 = afterCommit.headers.get('etag')!;
+    expect(etag2).not.toBe(etag);
+    // A hotspot change (a new hotspot here) invalidates every layer too.
+    await createHotspot(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      'New',
+      hullNear(seed.partnershipId, CENTRE.e, CENTRE.n, 3000),
+      deps.newId(),
+    );
+    const afterHotspot = await request(app, 'GET', url, {
+      cookie,
+      headers: { 'if-none-match': etag2 },
+    });
+    expect(afterHotspot.status).toBe(200);
+    // Analysts and chairs never share an ETag.
+    const analystCookie = await signIn(app, seed.users.analyst.email, seed.users.analyst.password);
+    const analyst = await request(app, 'GET', url, {
+      cookie: analystCookie,
+      headers: { 'if-none-match': afterHotspot.headers.get('etag')! },
+    });
+    expect(analyst.status).toBe(200);
+  });
+
+  it('audits every layer and export: consultation for analysts, disclosure for others, filters only', async () => {
+    const chair = await signIn(app, seed.users.chair.email, seed.users.chair.password);
+    const analyst = await signIn(app, seed.users.analyst.email, seed.users.analyst.password);
+    await request(app, 'GET', '/api/layers/density?category=concern-premises', { cookie: chair });
+    await request(app, 'GET', '/api/export/layer.csv?layer=hexagons', { cookie: chair });
+    await request(app, 'GET', '/api/layers/points?zoom=16', { cookie: analyst });
+    const events = await db.kysely
+      .selectFrom('audit_event')
+      .select(['category', 'action', 'query', 'actor_role'])
+      .where('action', 'in', ['layer.density', 'export.hexagons.csv', 'layer.points'])
+      .orderBy('id')
+      .execute();
+    expect(events.map((e) => [e.actor_role, e.category, e.action])).toEqual([
+      ['chair', 'disclosure', 'layer.density'],
+      ['chair', 'disclosure', 'export.hexagons.csv'],
+      ['analyst', 'consultation', 'layer.points'],
+    ]);
+    expect(events[0]!.query).toMatchObject({ category: ['concern-premises'] });
+    const csv = await (
+      await request(app, 'GET', '/api/export/layer.csv?layer=hexagons', { cookie: chair })
+    ).text();
+    expect(csv.split('\r\n')[0]).toBe('count,cell,geometry');
+    expect(csv).toMatch(/fewer than 3/);
+  });
+});

@@ -1,0 +1,457 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  aggregateToHexes,
+  dbscan,
+  EXPLANATIONS,
+  emergingHotspots,
+  repeatLocations,
+  summariseRecords,
+} from '@hotspot/analysis';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import { currentUser } from '../../http/current-user.ts';
+import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { audit } from '../audit/audit.ts';
+import {
+  type AggregateFeature,
+  type AggregateLayer,
+  discloseBreakdown,
+  discloseCount,
+  generaliseToHexUnion,
+  hexPolygon,
+  receivesRecordLevel,
+  renderLayer,
+} from '../disclosure/disclosure.ts';
+import {
+  buildDensityLayer,
+  buildHexagonLayer,
+  type LayerInput,
+  resolveDensityParams,
+  resolveHexagonParams,
+} from '../layers/layer-builders.ts';
+import {
+  disclosureContext,
+  type LayerState,
+  loadLayerState,
+  readCategory,
+  serveCached,
+  studyAreaBng,
+  withAnalysisErrors,
+} from '../layers/layer-response.ts';
+import { GENERALISE_HEX_METERS, numberParam, resolveParam } from './parameters.ts';
+import { RecordFilterShape, resolveFilters, selectRecords } from './record-query.ts';
+
+const fdrParam = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+
+const DbscanQuery = z.object({
+  ...RecordFilterShape,
+  epsMeters: numberParam('epsMeters'),
+  minPoints: numberParam('minPoints'),
+});
+const GistarQuery = z.object({
+  ...RecordFilterShape,
+  sizeMeters: numberParam('sizeMeters'),
+  distanceMeters: numberParam('distanceMeters'),
+  fdr: fdrParam,
+});
+const DensityQuery = z.object({
+  ...RecordFilterShape,
+  bandwidthMeters: numberParam('bandwidthMeters'),
+  cellSizeMeters: numberParam('cellSizeMeters'),
+});
+const EmergingQuery = z.object({
+  ...RecordFilterShape,
+  sizeMeters: numberParam('sizeMeters'),
+  distanceMeters: numberParam('distanceMeters'),
+  slice: z.enum(['week', 'month']).default('month'),
+});
+const RepeatsQuery = z.object({
+  ...RecordFilterShape,
+  radiusMeters: numberParam('radiusMeters'),
+  minReports: numberParam('minReports'),
+});
+
+const PolygonSchema = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z
+    .array(
+      z
+        .array(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]))
+        .min(4)
+        .max(5000),
+    )
+    .min(1)
+    .max(50),
+});
+const FilterBodyShape = {
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  category: z
+    .array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/))
+    .max(50)
+    .default([]),
+  placeType: z
+    .array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/))
+    .max(50)
+    .default([]),
+  sourceAgency: z
+    .array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/))
+    .max(50)
+    .default([]),
+  sourceGrade: z
+    .array(z.enum(['1', '2', '3']))
+    .max(3)
+    .default([]),
+  intelligenceGrade: z
+    .array(z.enum(['A', 'B', 'C', 'D', 'E']))
+    .max(5)
+    .default([]),
+  handlingCode: z
+    .array(z.enum(['P', 'C']))
+    .max(2)
+    .default([]),
+};
+const SummaryBody = z.union([
+  z.strictObject({ ...FilterBodyShape, area: PolygonSchema }),
+  z.strictObject({
+    ...FilterBodyShape,
+    cluster: z.strictObject({
+      epsMeters: z.number().min(1).max(5000),
+      minPoints: z.number().int().min(2).max(1000),
+      clusterId: z.number().int().min(0),
+    }),
+  }),
+]);
+
+const analysisResponses = {
+  200: {
+    description:
+      'GeoJSON (WGS84) with `method`, `parameters` (defaults filled in) and `explanation`; aggregate only for chairs',
+    content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+  },
+  304: { description: 'Not modified' },
+  ...problemResponses(401, 403, 422),
+};
+
+const route = (path: string, summary: string, query: z.ZodObject) =>
+  createRoute({ method: 'get', path, summary, request: { query }, responses: analysisResponses });
+
+const dbscanRoute = route('/api/analysis/dbscan', 'DBSCAN clusters', DbscanQuery);
+const gistarRoute = route(
+  '/api/analysis/gistar',
+  'Getis-Ord Gi* hot spots on hexagons',
+  GistarQuery,
+);
+const densityRoute = route('/api/analysis/density', 'Kernel density contour bands', DensityQuery);
+const emergingRoute = route(
+  '/api/analysis/emerging',
+  'Emerging hot spots (space-time Gi*, Mann-Kendall)',
+  EmergingQuery,
+);
+const repeatsRoute = route('/api/analysis/repeats', 'Repeat locations', RepeatsQuery);
+const summaryRoute = createRoute({
+  method: 'post',
+  path: '/api/analysis/summary',
+  summary: 'Hotspot-panel statistics for an area or a DBSCAN cluster (suppressed for non-analysts)',
+  request: { body: { content: { 'application/json': { schema: SummaryBody } }, required: true } },
+  responses: {
+    200: {
+      description: 'Summary',
+      content: { 'application/json': { schema: z.object({}).passthrough() } },
+    },
+    ...problemResponses(401, 403, 422),
+  },
+});
+
+type Filters = Parameters<typeof resolveFilters>[0];
+
+async function prepare(deps: AppDeps, c: Context<AppEnv>, raw: Filters) {
+  const user = currentUser(c);
+  const state = await loadLayerState(deps.db, user.partnershipId);
+  const input: LayerInput = { deps, user, state, filters: resolveFilters(raw, deps.clock()) };
+  return { user, state, input };
+}
+
+function selectionOf(input: LayerInput) {
+  return {
+    partnershipId: input.user.partnershipId,
+    filters: input.filters,
+    includeHandlingC: receivesRecordLevel(input.user),
+  };
+}
+
+async function serveAnalysis(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  user: SessionUser,
+  state: LayerState,
+  method: keyof typeof EXPLANATIONS,
+  params: Record<string, unknown>,
+  build: () => Promise<AggregateLayer>,
+) {
+  return serveCached(deps, c, user, {
+    name: `analysis.${method}`,
+    params,
+    state,
+    contentType: 'application/geo+json',
+    compute: async () => {
+      const layer = await build();
+      const rendered = renderLayer(user, layer, await disclosureContext(deps, state));
+      return JSON.stringify({ method, explanation: EXPLANATIONS[method], ...rendered });
+    },
+  });
+}
+
+/** DBSCAN: analysts get member record ids; chairs get generalised cluster areas of >= k reports. */
+async function dbscanLayer(
+  input: LayerInput,
+  epsMeters: number,
+  minPoints: number,
+): Promise<AggregateLayer> {
+  const records = await selectRecords(input.deps.db, selectionOf(input));
+  const result = await withAnalysisErrors(() => dbscan(records, { epsMeters, minPoints }));
+  const analyst = receivesRecordLevel(input.user);
+  const features: AggregateFeature[] = result.clusters.map((cluster) => {
+    const members = cluster.pointIndices.map((i) => records[i]!);
+    const [x0, y0, x1, y1] = cluster.bbox;
+    const box = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [x0, y0],
+          [x1, y0],
+          [x1, y1],
+          [x0, y1],
+          [x0, y0],
+        ],
+      ],
+    };
+    return {
+      geometry: analyst ? box : generaliseToHexUnion(box, GENERALISE_HEX_METERS),
+      counts: { reports: cluster.size },
+      labels: { clusterId: cluster.id },
+      analystOnly: {
+        coreCount: cluster.coreCount,
+        recordIds: members.map((m) => m.id),
+        centroid: [cluster.centroid.x, cluster.centroid.y],
+      },
+      omitBelowKFor: 'reports',
+    };
+  });
+  return {
+    meta: {
+      parameters: { epsMeters, minPoints, ...input.filters },
+      clusters: result.clusters.length,
+    },
+    analystMeta: { noiseCount: result.noiseCount, reportsAnalysed: records.length },
+    features,
+  };
+}
+
+async function emergingLayer(
+  input: LayerInput,
+  params: { sizeMeters: number; distanceMeters: number | null; slice: 'week' | 'month' },
+): Promise<AggregateLayer> {
+  const records = await selectRecords(input.deps.db, selectionOf(input));
+  const studyArea = studyAreaBng(input.state);
+  const result = await withAnalysisErrors(() =>
+    emergingHotspots(records, {
+      sizeMeters: params.sizeMeters,
+      slice: params.slice,
+      from: input.filters.from,
+      to: input.filters.to,
+      ...(params.distanceMeters !== null ? { distanceMeters: params.distanceMeters } : {}),
+      ...(studyArea ? { studyArea } : {}),
+    }),
+  );
+  const analyst = receivesRecordLevel(input.user);
+  const cells = analyst ? result.cells : result.cells.filter((c) => c.pattern !== 'no_pattern');
+  return {
+    meta: {
+      parameters: { ...params, distanceMeters: result.params.distanceMeters, ...input.filters },
+      slices: result.slices.length,
+      patterns: result.summary,
+    },
+    analystMeta: { analysisParams: result.params },
+    features: cells.map((cell) => ({
+      geometry: hexPolygon(cell.i, cell.j, params.sizeMeters),
+      labels: { cell: cell.id, pattern: cell.pattern },
+      analystOnly: {
+        totalCount: cell.totalCount,
+        counts: cell.counts,
+        z: cell.z,
+        trend: cell.trend,
+      },
+    })),
+  };
+}
+
+/** Repeat locations: analysts get places and members; chairs get report counts per hexagon. */
+async function repeatsLayer(
+  input: LayerInput,
+  radiusMeters: number,
+  minReports: number,
+): Promise<AggregateLayer> {
+  const records = await selectRecords(input.deps.db, selectionOf(input));
+  const result = await withAnalysisErrors(() =>
+    repeatLocations(records, { radiusMeters, minReports }),
+  );
+  const meta = { parameters: { radiusMeters, minReports, ...input.filters } };
+  if (receivesRecordLevel(input.user)) {
+    return {
+      meta,
+      analystMeta: {
+        reportsInPeriod: result.reportsInPeriod,
+        reportsAtRepeatLocations: result.reportsAtRepeatLocations,
+      },
+      features: result.locations.map((loc) => ({
+        geometry: { type: 'Point', coordinates: [loc.centre.x, loc.centre.y] },
+        counts: { reports: loc.pointIndices.length },
+        analystOnly: {
+          repeatLocationId: loc.id,
+          radiusUsedMeters: loc.radiusUsedMeters,
+          recordIds: loc.pointIndices.map((i) => records[i]!.id),
+          summary: loc.summary,
+        },
+      })),
+    };
+  }
+  const atRepeats = result.locations.flatMap((loc) => loc.pointIndices.map((i) => records[i]!));
+  const cells = aggregateToHexes(atRepeats, { sizeMeters: 250 });
+  return {
+    meta: { ...meta, aggregatedToHexMeters: 250 },
+    features: cells.map((cell) => ({
+      geometry: hexPolygon(cell.i, cell.j, 250),
+      counts: { reports: cell.count },
+      labels: { cell: cell.id },
+    })),
+  };
+}
+
+export function analysisRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(dbscanRoute, async (c) => {
+      const q = c.req.valid('query') as z.infer<typeof DbscanQuery>;
+      const { user, state, input } = await prepare(deps, c, q);
+      const epsMeters = resolveParam('epsMeters', q.epsMeters, state.analysisDefaults)!;
+      const minPoints = resolveParam('minPoints', q.minPoints, state.analysisDefaults)!;
+      return serveAnalysis(
+        deps,
+        c,
+        user,
+        state,
+        'dbscan',
+        { epsMeters, minPoints, ...input.filters },
+        () => dbscanLayer(input, epsMeters, minPoints),
+      ) as never;
+    })
+    .openapi(gistarRoute, async (c) => {
+      const q = c.req.valid('query') as z.infer<typeof GistarQuery>;
+      const { user, state, input } = await prepare(deps, c, q);
+      const params = resolveHexagonParams(input, { ...q, statistic: 'gistar' });
+      return serveAnalysis(deps, c, user, state, 'gistar', { ...params, ...input.filters }, () =>
+        buildHexagonLayer(input, params),
+      ) as never;
+    })
+    .openapi(densityRoute, async (c) => {
+      const q = c.req.valid('query') as z.infer<typeof DensityQuery>;
+      const { user, state, input } = await prepare(deps, c, q);
+      const params = resolveDensityParams(input, q);
+      return serveAnalysis(deps, c, user, state, 'density', { ...params, ...input.filters }, () =>
+        buildDensityLayer(input, params),
+      ) as never;
+    })
+    .openapi(emergingRoute, async (c) => {
+      const q = c.req.valid('query') as z.infer<typeof EmergingQuery>;
+      const { user, state, input } = await prepare(deps, c, q);
+      const hex = resolveHexagonParams(input, {
+        sizeMeters: q.sizeMeters,
+        distanceMeters: q.distanceMeters,
+        statistic: 'gistar',
+        fdr: true,
+      });
+      const params = {
+        sizeMeters: hex.sizeMeters,
+        distanceMeters: hex.distanceMeters,
+        slice: q.slice,
+      };
+      return serveAnalysis(deps, c, user, state, 'emerging', { ...params, ...input.filters }, () =>
+        emergingLayer(input, params),
+      ) as never;
+    })
+    .openapi(repeatsRoute, async (c) => {
+      const q = c.req.valid('query') as z.infer<typeof RepeatsQuery>;
+      const { user, state, input } = await prepare(deps, c, q);
+      const radiusMeters = resolveParam('radiusMeters', q.radiusMeters, state.analysisDefaults)!;
+      const minReports = resolveParam('minReports', q.minReports, state.analysisDefaults)!;
+      return serveAnalysis(
+        deps,
+        c,
+        user,
+        state,
+        'repeats',
+        { radiusMeters, minReports, ...input.filters },
+        () => repeatsLayer(input, radiusMeters, minReports),
+      ) as never;
+    })
+    .openapi(summaryRoute, async (c) => {
+      const body = c.req.valid('json');
+      const { user, state, input } = await prepare(deps, c, body);
+      const selection = selectionOf(input);
+      let records: Awaited<ReturnType<typeof selectRecords>>;
+      let query: Record<string, unknown>;
+      if ('area' in body) {
+        records = await selectRecords(deps.db, {
+          ...selection,
+          withinGeoJson: JSON.stringify(body.area),
+        });
+        // The audit keeps the filters, never the drawn coordinates.
+        query = { ...input.filters, area: 'polygon' };
+      } else {
+        const all = await selectRecords(deps.db, selection);
+        const result = await withAnalysisErrors(() =>
+          dbscan(all, { epsMeters: body.cluster.epsMeters, minPoints: body.cluster.minPoints }),
+        );
+        const cluster = result.clusters.find((cl) => cl.id === body.cluster.clusterId);
+        if (!cluster)
+          throw new ProblemError(PROBLEM.notFound, 'No such cluster for these parameters.');
+        records = cluster.pointIndices.map((i) => all[i]!);
+        query = { ...input.filters, cluster: body.cluster };
+      }
+      await audit(deps, c, { category: readCategory(user), action: 'analysis.summary', query });
+      const summary = summariseRecords(
+        records.map((r) => ({
+          x: r.x,
+          y: r.y,
+          t: r.t,
+          category: r.category,
+          placeType: r.placeType,
+          sourceAgency: r.sourceAgency,
+        })),
+      );
+      if (receivesRecordLevel(user)) return c.json({ ...summary }, 200) as never;
+      const k = state.k;
+      // Breakdowns are disclosed cell by cell and the total is rounded, so a suppressed cell
+      // cannot be recovered as "total minus the visible cells".
+      return c.json(
+        {
+          reports: discloseCount(summary.count, k),
+          // Exact first/last dates of a handful of reports could identify them.
+          period: { from: input.filters.from, to: input.filters.to },
+          countsByMonth: discloseBreakdown(
+            summary.countsByMonth.map((m) => ({ value: m.month, count: m.count })),
+            k,
+          ),
+          topCategories: discloseBreakdown(summary.topCategories, k),
+          topPlaceTypes: discloseBreakdown(summary.topPlaceTypes, k),
+          sourceAgencies: discloseBreakdown(summary.sourceAgencies, k),
+          disclosure: { suppressionK: k, countsRoundedTo: 5, handlingCodeC: 'excluded' },
+        },
+        200,
+      ) as never;
+    });
+}
