@@ -13,6 +13,7 @@ import { authRoutes } from './features/auth/auth.routes.ts';
 import { batchRoutes } from './features/batches/batches.routes.ts';
 import { recordRoutes } from './features/batches/records.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { boundaryAdminRoutes } from './features/partnership/boundaries-admin.routes.ts';
 import { analysisRoutes } from './features/analysis/analysis.routes.ts';
 import { layerRoutes } from './features/layers/layers.routes.ts';
 import { partnershipRoutes } from './features/partnership/partnership.routes.ts';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', auditRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', boundaryAdminRoutes(deps));
   app.route('/', analysisRoutes(deps));
   app.route('/', layerRoutes(deps));
   app.route('/', batchRoutes(deps));

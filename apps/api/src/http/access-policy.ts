@@ -112,6 +112,37 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/analysis/emerging': { roles: ['analyst', 'chair'] },
   'GET /api/analysis/repeats': { roles: ['analyst', 'chair'] },
   'POST /api/analysis/summary': { roles: ['analyst', 'chair'] },
+  // Replacing ward/district sets is an admin change, not intelligence.
+  'POST /api/admin/boundaries': { roles: ADMIN },
+  // Partnership responses (issue 8). Hotspot reads are open to partners for hotspots their agency
+  // has an action on (the handler answers 404 otherwise); non-analysts get disclosure-controlled
+  // outlines and counts. Analysts and chairs run the tasking; only the assigned agency's partners
+  // acknowledge, update, complete or decline an action (handler checks the agency, 404 otherwise).
+  'POST /api/hotspots': { roles: ['analyst', 'chair'] },
+  'GET /api/hotspots': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
+  'GET /api/hotspots/:id': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
+  'PATCH /api/hotspots/:id': { roles: ['analyst', 'chair'] },
+  'POST /api/hotspots/:id/actions': { roles: ['analyst', 'chair'] },
+  'GET /api/hotspots/:id/evaluation': {
+    roles: ['analyst', 'chair', 'partner', 'viewer'],
+    scope: 'own-agency',
+  },
+  'GET /api/actions': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
+  'GET /api/actions/export.csv': { roles: ['analyst', 'chair'] },
+  'GET /api/actions/:id': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
+  'POST /api/actions/:id/acknowledge': { roles: ['partner'], scope: 'own-agency' },
+  // Notes from chairs and analysts too; status changes only from the assigned agency.
+  'POST /api/actions/:id/updates': { roles: ['analyst', 'chair', 'partner'], scope: 'own-agency' },
+  'POST /api/actions/:id/complete': { roles: ['partner'], scope: 'own-agency' },
+  'POST /api/actions/:id/decline': { roles: ['partner'], scope: 'own-agency' },
+  'GET /api/suggested-actions': { roles: ['analyst', 'chair'] },
+  'GET /api/admin/suggested-actions': { roles: ADMIN },
+  'POST /api/admin/suggested-actions': { roles: ADMIN },
+  'PATCH /api/admin/suggested-actions/:id': { roles: ADMIN },
+  'DELETE /api/admin/suggested-actions/:id': { roles: ADMIN },
+  // Each user's own notices (the handler selects by user).
+  'GET /api/notifications': { roles: ALL_ROLES },
+  'POST /api/notifications/:id/read': { roles: ALL_ROLES },
 };
 
 // The web app's static files and SPA fallback: registered for every path, never data.
