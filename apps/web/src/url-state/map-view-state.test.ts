@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import {
+  chooseMethod,
   DEFAULT_MAP_VIEW_STATE,
+  layersForRole,
   type MapViewState,
+  NO_FILTERS,
   parseMapViewState,
+  setFilter,
+  setOpacity,
+  setParameter,
   toggleLayer,
   withMapViewState,
 } from './map-view-state.ts';
 
 describe('parseMapViewState', () => {
-  it('gives the default (fit the area, districts on) for an empty query', () => {
+  it('gives the default (fit the area, districts, hexagons and hotspots on) for an empty query', () => {
     expect(parseMapViewState('')).toEqual(DEFAULT_MAP_VIEW_STATE);
   });
 
   it('reads centre, zoom and layers', () => {
     expect(parseMapViewState('?v=1&c=52.38812,-2.25006&z=13&layers=wards,districts')).toEqual({
+      ...DEFAULT_MAP_VIEW_STATE,
       center: { lat: 52.38812, lng: -2.25006 },
       zoom: 13,
       layers: ['districts', 'wards'],
@@ -22,7 +29,7 @@ describe('parseMapViewState', () => {
 
   it('treats an empty layers list as "all off" and ignores unknown layer names', () => {
     expect(parseMapViewState('?layers=').layers).toEqual([]);
-    expect(parseMapViewState('?layers=points,wards').layers).toEqual(['wards']);
+    expect(parseMapViewState('?layers=pointz,wards').layers).toEqual(['wards']);
   });
 
   it.each([
@@ -45,6 +52,7 @@ describe('parseMapViewState', () => {
 describe('withMapViewState', () => {
   it('round-trips a view through the query string', () => {
     const state: MapViewState = {
+      ...DEFAULT_MAP_VIEW_STATE,
       center: { lat: 52.123456, lng: -2.987654 },
       zoom: 14,
       layers: ['wards'],
@@ -62,13 +70,14 @@ describe('withMapViewState', () => {
   });
 
   it('keeps parameters it does not own and replaces its own', () => {
-    const search = withMapViewState('?from=2025-01-01&c=1,1&z=5', {
+    const search = withMapViewState('?tab=x&c=1,1&z=5&from=2025-01-01', {
+      ...DEFAULT_MAP_VIEW_STATE,
       center: { lat: 52.4, lng: -2.2 },
       zoom: 11,
-      layers: ['districts'],
     });
     const params = new URLSearchParams(search);
-    expect(params.get('from')).toBe('2025-01-01');
+    expect(params.get('tab')).toBe('x');
+    expect(params.has('from')).toBe(false);
     expect(params.get('c')).toBe('52.40000,-2.20000');
     expect(params.get('z')).toBe('11');
     expect(params.has('layers')).toBe(false);
@@ -84,7 +93,87 @@ describe('withMapViewState', () => {
 describe('toggleLayer', () => {
   it('adds in canonical order and removes', () => {
     const withWards = toggleLayer(DEFAULT_MAP_VIEW_STATE, 'wards', true);
-    expect(withWards.layers).toEqual(['districts', 'wards']);
-    expect(toggleLayer(withWards, 'districts', false).layers).toEqual(['wards']);
+    expect(withWards.layers).toEqual(['districts', 'wards', 'hexagons', 'hotspots']);
+    expect(toggleLayer(withWards, 'districts', false).layers).toEqual([
+      'wards',
+      'hexagons',
+      'hotspots',
+    ]);
+  });
+});
+
+describe('filters, period, method and opacity in the URL', () => {
+  const state: MapViewState = {
+    ...DEFAULT_MAP_VIEW_STATE,
+    layers: ['districts', 'gistar', 'points'],
+    from: '2026-01-01',
+    to: '2026-03-31',
+    filters: {
+      ...NO_FILTERS,
+      category: ['drugs', 'adults-with-children'],
+      sourceAgency: ['WMP'],
+      intelligenceGrade: ['B', 'A'],
+    },
+    method: 'dbscan',
+    parameters: { epsMeters: 150, minPoints: 4 },
+    opacity: { gistar: 60 },
+  };
+
+  it('round-trips, sorted, with the version', () => {
+    const search = withMapViewState('', state);
+    expect(search).toBe(
+      '?v=1&layers=districts,gistar,points&from=2026-01-01&to=2026-03-31' +
+        '&category=adults-with-children,drugs&sourceAgency=WMP&intelligenceGrade=A,B' +
+        '&m=dbscan&epsMeters=150&minPoints=4&op=gistar:60',
+    );
+    expect(parseMapViewState(search)).toEqual({
+      ...state,
+      filters: {
+        ...state.filters,
+        category: ['adults-with-children', 'drugs'],
+        intelligenceGrade: ['A', 'B'],
+      },
+    });
+  });
+
+  it('drops malformed values instead of failing', () => {
+    const parsed = parseMapViewState(
+      '?from=2026-02-30&to=2026-13-01&category=DROP,ok-code&sourceGrade=4,1&m=magic' +
+        '&epsMeters=-5&minPoints=2.5&sizeMeters=500&op=gistar:150,hexagons:40,nope:3',
+    );
+    expect(parsed.from).toBeNull();
+    expect(parsed.to).toBeNull();
+    expect(parsed.filters.category).toEqual(['ok-code']);
+    expect(parsed.filters.sourceGrade).toEqual(['1']);
+    expect(parsed.method).toBe('gistar');
+    expect(parsed.parameters).toEqual({ sizeMeters: 500 });
+    expect(parsed.opacity).toEqual({ hexagons: 40 });
+  });
+
+  it('ignores a reversed period', () => {
+    const parsed = parseMapViewState('?from=2026-05-01&to=2026-04-01');
+    expect([parsed.from, parsed.to]).toEqual([null, null]);
+  });
+
+  it('choosing a method shows its layer; parameters can be cleared back to the default', () => {
+    const chosen = chooseMethod(DEFAULT_MAP_VIEW_STATE, 'density');
+    expect(chosen.method).toBe('density');
+    expect(chosen.layers).toContain('density');
+    const set = setParameter(chosen, 'bandwidthMeters', 800);
+    expect(set.parameters).toEqual({ bandwidthMeters: 800 });
+    expect(setParameter(set, 'bandwidthMeters', undefined).parameters).toEqual({});
+    expect(
+      setFilter(set, 'placeType', ['takeaway', 'hotel-bnb', 'takeaway']).filters.placeType,
+    ).toEqual(['hotel-bnb', 'takeaway']);
+    expect(setOpacity(set, 'density', 130).opacity).toEqual({ density: 100 });
+  });
+
+  it('offers points to analysts only and partners only hotspots and actions', () => {
+    expect(layersForRole('analyst')).toContain('points');
+    for (const role of ['chair', 'viewer', 'partner', 'admin']) {
+      expect(layersForRole(role)).not.toContain('points');
+    }
+    expect(layersForRole('partner')).toEqual(['districts', 'wards', 'hotspots', 'actions']);
+    expect(layersForRole('admin')).toEqual([]);
   });
 });

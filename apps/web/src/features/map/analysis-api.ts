@@ -1,0 +1,33 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { apiFetch } from '../../api/api-fetch.ts';
+import type { AnalysisParameters } from '../../url-state/map-view-state.ts';
+import { type LayerResponse, type RecordQuery, recordQueryParams } from './layer-api.ts';
+
+/**
+ * DBSCAN clusters from the analysis API (analysts and chairs): the response repeats the
+ * parameters used and a one-sentence explanation. Keyed by every parameter, previous result kept
+ * on the map while the next one is computed.
+ */
+export function useDbscanLayer(
+  query: RecordQuery,
+  parameters: AnalysisParameters,
+  { enabled }: { readonly enabled: boolean },
+) {
+  const params = recordQueryParams(query);
+  if (parameters.epsMeters !== undefined) params.set('epsMeters', String(parameters.epsMeters));
+  if (parameters.minPoints !== undefined) params.set('minPoints', String(parameters.minPoints));
+  const url = `/api/analysis/dbscan?${params.toString()}`;
+  return useQuery({
+    queryKey: ['layer', url],
+    queryFn: async ({ signal }) => {
+      const body = await apiFetch<LayerResponse>(url, { signal });
+      if (body?.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
+        throw new Error('Unexpected response from the server (clusters).');
+      }
+      return body;
+    },
+    enabled,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}

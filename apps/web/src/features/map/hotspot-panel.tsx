@@ -1,0 +1,417 @@
+import type { MultiPolygon, Polygon } from 'geojson';
+import { type FormEvent, useState } from 'react';
+import { isApiProblem } from '../../api/api-problem.ts';
+import { HOTSPOT_STATUS_STYLES, type HotspotStatus } from '../../map/layer-styles.ts';
+import { describeError, FormError } from '../../ui/notices.tsx';
+import type { MapFilters } from '../../url-state/map-view-state.ts';
+import { formatDate, type Period } from '../../url-state/period.ts';
+import {
+  type AreaSummary,
+  type BreakdownRow,
+  type NewHotspot,
+  type SummaryTarget,
+  useAreaSummary,
+  useCreateHotspot,
+  useHotspot,
+  useUpdateHotspot,
+} from './hotspot-api.ts';
+import { formatShownCount, type LayerFeature, toShownCount } from './layer-api.ts';
+import { MonthChart } from './month-chart.tsx';
+import { labelFor, useTaxonomy } from './taxonomy-api.ts';
+
+export type MapSelection =
+  | {
+      readonly kind: 'cells';
+      readonly cellIds: readonly string[];
+      readonly sizeMeters: number;
+      readonly outline: Polygon | null;
+      readonly parameters: Readonly<Record<string, number | string | boolean | null>>;
+    }
+  | {
+      readonly kind: 'cluster';
+      readonly clusterId: number;
+      readonly epsMeters: number;
+      readonly minPoints: number;
+      readonly geometry: Polygon | MultiPolygon | null;
+    }
+  | { readonly kind: 'band'; readonly band: number; readonly area: Polygon }
+  | { readonly kind: 'drawn'; readonly area: Polygon }
+  | { readonly kind: 'hotspot'; readonly id: string; readonly feature: LayerFeature | undefined };
+
+function describeSelection(s: MapSelection): string {
+  switch (s.kind) {
+    case 'cells':
+      return `${s.cellIds.length} hot ${s.cellIds.length === 1 ? 'hexagon' : 'hexagons'}`;
+    case 'cluster':
+      return `Cluster ${s.clusterId + 1}`;
+    case 'band':
+      return `Density band ${s.band + 1}`;
+    case 'drawn':
+      return 'Drawn area';
+    case 'hotspot':
+      return 'Hotspot';
+  }
+}
+
+function summaryTarget(s: MapSelection): SummaryTarget | null {
+  switch (s.kind) {
+    case 'cells':
+      return s.outline ? { area: s.outline } : null;
+    case 'cluster':
+      return {
+        cluster: { epsMeters: s.epsMeters, minPoints: s.minPoints, clusterId: s.clusterId },
+      };
+    case 'band':
+    case 'drawn':
+      return { area: s.area };
+    case 'hotspot':
+      return null;
+  }
+}
+
+function Breakdown({
+  title,
+  rows,
+  label,
+}: {
+  readonly title: string;
+  readonly rows: readonly BreakdownRow[];
+  readonly label: (code: string) => string;
+}) {
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h4>{title}</h4>
+      <table className="table table--compact">
+        <tbody>
+          {rows.slice(0, 5).map((r) => (
+            <tr key={r.value}>
+              <th scope="row">{label(r.value)}</th>
+              <td>{formatShownCount(r.count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function SummaryView({ summary }: { readonly summary: AreaSummary }) {
+  const taxonomy = useTaxonomy();
+  return (
+    <div className="summary" data-testid="area-summary">
+      <p className="summary__count">
+        <strong data-testid="summary-reports">{formatShownCount(summary.reports)}</strong> reports
+        in the period
+      </p>
+      <MonthChart months={summary.months} />
+      <Breakdown
+        title="Top categories"
+        rows={summary.categories}
+        label={(c) => labelFor(taxonomy.data?.categories, c)}
+      />
+      <Breakdown
+        title="Top place types"
+        rows={summary.placeTypes}
+        label={(c) => labelFor(taxonomy.data?.placeTypes, c)}
+      />
+      <Breakdown
+        title="Source agencies"
+        rows={summary.agencies}
+        label={(c) => labelFor(taxonomy.data?.agencies, c)}
+      />
+    </div>
+  );
+}
+
+function newHotspotFor(
+  s: MapSelection,
+  name: string,
+  period: Period,
+  filters: MapFilters,
+  role: string,
+): NewHotspot | null {
+  switch (s.kind) {
+    case 'cells':
+      return {
+        source: 'gistar',
+        name,
+        cellIds: s.cellIds,
+        sizeMeters: s.sizeMeters,
+        period,
+        parameters: s.parameters,
+      };
+    case 'cluster':
+      if (role === 'analyst') {
+        return {
+          source: 'dbscan',
+          name,
+          parameters: { epsMeters: s.epsMeters, minPoints: s.minPoints },
+          period,
+          filters,
+          clusterId: s.clusterId,
+        };
+      }
+      // Chairs see the cluster as a generalised area: that area becomes the hotspot.
+      return s.geometry && s.geometry.type === 'Polygon'
+        ? { source: 'drawn', name, area: s.geometry, period }
+        : null;
+    case 'band':
+    case 'drawn':
+      return { source: 'drawn', name, area: s.area, period };
+    case 'hotspot':
+      return null;
+  }
+}
+
+function CreateHotspotForm({
+  selection,
+  period,
+  filters,
+  role,
+  onCreated,
+}: {
+  readonly selection: MapSelection;
+  readonly period: Period;
+  readonly filters: MapFilters;
+  readonly role: string;
+  readonly onCreated: (id: string) => void;
+}) {
+  const [name, setName] = useState('');
+  const create = useCreateHotspot();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = newHotspotFor(selection, name.trim(), period, filters, role);
+    if (!body || name.trim() === '') return;
+    create.mutate(body, { onSuccess: (h) => onCreated(h.id) });
+  };
+  const nameError = isApiProblem(create.error) ? create.error.fieldError('name') : undefined;
+  return (
+    <form className="create-hotspot" onSubmit={submit}>
+      <h4>Propose a hotspot from this selection</h4>
+      <FormError error={create.error} />
+      <div className={`field field--compact ${nameError ? 'field--error' : ''}`}>
+        <label htmlFor="new-hotspot-name">Hotspot name</label>
+        {nameError && <p className="field-error">{nameError}</p>}
+        <input
+          id="new-hotspot-name"
+          value={name}
+          required
+          maxLength={200}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+      </div>
+      <button
+        type="submit"
+        className="button button--primary button--small"
+        disabled={create.isPending || name.trim() === ''}
+      >
+        {create.isPending ? 'Creating…' : 'Create hotspot'}
+      </button>
+    </form>
+  );
+}
+
+const RISKS = [
+  { value: 'low', label: 'Low' },
+  { value: 'medium', label: 'Medium' },
+  { value: 'high', label: 'High' },
+  { value: 'very-high', label: 'Very high' },
+] as const;
+
+function HotspotEditor({ id }: { readonly id: string }) {
+  const hotspot = useHotspot(id);
+  const update = useUpdateHotspot(id);
+  const [saved, setSaved] = useState(false);
+  if (hotspot.isPending) return <p role="status">Loading the hotspot…</p>;
+  if (hotspot.isError) return <p className="field-error">{describeError(hotspot.error)}</p>;
+  const h = hotspot.data;
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const name = String(form.get('name') ?? '').trim();
+    const status = String(form.get('status') ?? h.status);
+    const reason = String(form.get('reason') ?? '').trim();
+    const risk = String(form.get('risk') ?? '');
+    const reviewOn = String(form.get('reviewOn') ?? '');
+    const change: Record<string, unknown> = {};
+    if (name && name !== h.name) change.name = name;
+    if (status !== h.status) {
+      change.status = status;
+      change.reason = reason;
+    }
+    if ((risk || null) !== h.risk) change.risk = risk || null;
+    if ((reviewOn || null) !== h.reviewOn) change.reviewOn = reviewOn || null;
+    if (Object.keys(change).length === 0) return;
+    setSaved(false);
+    update.mutate(change, { onSuccess: () => setSaved(true) });
+  };
+  const fieldError = (f: string) =>
+    isApiProblem(update.error) ? update.error.fieldError(f) : undefined;
+  return (
+    <form className="hotspot-editor" onSubmit={submit} key={`${h.id}-${h.status}-${h.name}`}>
+      <h4>Edit hotspot</h4>
+      <FormError error={update.error} />
+      <div className="field field--compact">
+        <label htmlFor="hs-name">Name</label>
+        <input id="hs-name" name="name" defaultValue={h.name} maxLength={200} required />
+      </div>
+      <div className="field field--compact">
+        <label htmlFor="hs-status">Status</label>
+        <select id="hs-status" name="status" defaultValue={h.status}>
+          <option value={h.status}>
+            {HOTSPOT_STATUS_STYLES[h.status as HotspotStatus]?.label ?? h.status} (current)
+          </option>
+          {h.allowedTransitions.map((s) => (
+            <option key={s} value={s}>
+              {HOTSPOT_STATUS_STYLES[s as HotspotStatus]?.label ?? s}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className={`field field--compact ${fieldError('reason') ? 'field--error' : ''}`}>
+        <label htmlFor="hs-reason">Reason for a status change</label>
+        {fieldError('reason') && <p className="field-error">{fieldError('reason')}</p>}
+        <input id="hs-reason" name="reason" maxLength={2000} />
+      </div>
+      <div className="field field--compact">
+        <label htmlFor="hs-risk">Risk</label>
+        <select id="hs-risk" name="risk" defaultValue={h.risk ?? ''}>
+          <option value="">Not rated</option>
+          {RISKS.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field--compact">
+        <label htmlFor="hs-review">Review date</label>
+        <input id="hs-review" name="reviewOn" type="date" defaultValue={h.reviewOn ?? ''} />
+      </div>
+      <button
+        type="submit"
+        className="button button--primary button--small"
+        disabled={update.isPending}
+      >
+        {update.isPending ? 'Saving…' : 'Save changes'}
+      </button>
+      {saved && (
+        <p role="status" className="hint">
+          Saved.
+        </p>
+      )}
+      {h.actions.length > 0 && (
+        <>
+          <h4>Actions</h4>
+          <ul className="plain-list">
+            {h.actions.map((a) => (
+              <li key={a.id}>
+                {a.title} — {a.agency.code}, {a.status.replace('_', ' ')}
+                {a.overdue ? ' (overdue)' : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </form>
+  );
+}
+
+/** Read-only facts about a hotspot from the map layer (what every role may see). */
+function HotspotFacts({ feature }: { readonly feature: LayerFeature | undefined }) {
+  if (!feature) return null;
+  const p = feature.properties;
+  const reports = toShownCount(p.reports);
+  const status = String(p.status ?? '');
+  return (
+    <dl className="facts">
+      <dt>Name</dt>
+      <dd>{String(p.name ?? '')}</dd>
+      <dt>Status</dt>
+      <dd>{HOTSPOT_STATUS_STYLES[status as HotspotStatus]?.label ?? status}</dd>
+      {p.risk ? (
+        <>
+          <dt>Risk</dt>
+          <dd>{String(p.risk)}</dd>
+        </>
+      ) : null}
+      {p.reviewOn ? (
+        <>
+          <dt>Review</dt>
+          <dd>{formatDate(String(p.reviewOn))}</dd>
+        </>
+      ) : null}
+      {reports && (
+        <>
+          <dt>Reports in the period</dt>
+          <dd>{formatShownCount(reports)}</dd>
+        </>
+      )}
+      <dt>Open actions</dt>
+      <dd>{String(p.openActions ?? 0)}</dd>
+    </dl>
+  );
+}
+
+export interface HotspotPanelProps {
+  readonly selection: MapSelection;
+  readonly period: Period;
+  readonly filters: MapFilters;
+  readonly role: string;
+  readonly onClear: () => void;
+  readonly onCreated: (id: string) => void;
+}
+
+/** Statistics for what is selected on the map, and creating or editing a hotspot from it. */
+export function HotspotPanel({
+  selection,
+  period,
+  filters,
+  role,
+  onClear,
+  onCreated,
+}: HotspotPanelProps) {
+  const canAnalyse = role === 'analyst' || role === 'chair';
+  const target = canAnalyse ? summaryTarget(selection) : null;
+  const summary = useAreaSummary(target, period, filters);
+  const title =
+    selection.kind === 'hotspot'
+      ? String(selection.feature?.properties.name ?? 'Hotspot')
+      : describeSelection(selection);
+  return (
+    <section
+      className="hotspot-panel"
+      aria-labelledby="selection-heading"
+      data-testid="hotspot-panel"
+    >
+      <div className="panel-heading">
+        <h3 id="selection-heading">{title}</h3>
+        <button type="button" className="button button--small" onClick={onClear}>
+          Clear selection
+        </button>
+      </div>
+      {selection.kind === 'hotspot' ? (
+        <>
+          <HotspotFacts feature={selection.feature} />
+          {canAnalyse && <HotspotEditor id={selection.id} />}
+        </>
+      ) : (
+        <>
+          {summary.isPending && target && <p role="status">Counting the reports…</p>}
+          {summary.isError && <p className="field-error">{describeError(summary.error)}</p>}
+          {summary.data && <SummaryView summary={summary.data} />}
+          {canAnalyse && (
+            <CreateHotspotForm
+              selection={selection}
+              period={period}
+              filters={filters}
+              role={role}
+              onCreated={onCreated}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}

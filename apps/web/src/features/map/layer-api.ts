@@ -1,0 +1,148 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { apiFetch } from '../../api/api-fetch.ts';
+import {
+  type AnalysisParameters,
+  FILTER_KEYS,
+  type MapFilters,
+} from '../../url-state/map-view-state.ts';
+import type { Period } from '../../url-state/period.ts';
+
+/** A count as the API sends it: exact for analysts; rounded or suppressed for everyone else. */
+export type WireCount = number | { count: number } | { suppressed: true; fewerThan: number };
+
+export type ShownCount =
+  | { readonly kind: 'exact'; readonly n: number }
+  | { readonly kind: 'rounded'; readonly n: number }
+  | { readonly kind: 'suppressed'; readonly fewerThan: number };
+
+export function toShownCount(value: unknown): ShownCount | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return { kind: 'exact', n: value };
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (v.suppressed === true && typeof v.fewerThan === 'number') {
+      return { kind: 'suppressed', fewerThan: v.fewerThan };
+    }
+    if (typeof v.count === 'number') return { kind: 'rounded', n: v.count };
+  }
+  return undefined;
+}
+
+/** "1,234", "about 1,235" or "fewer than 3". */
+export function formatShownCount(count: ShownCount): string {
+  switch (count.kind) {
+    case 'exact':
+      return count.n.toLocaleString('en-GB');
+    case 'rounded':
+      return `about ${count.n.toLocaleString('en-GB')}`;
+    case 'suppressed':
+      return `fewer than ${count.fewerThan}`;
+  }
+}
+
+/** A map layer as served: GeoJSON plus response-level metadata (parameters, explanation...). */
+export type LayerResponse = FeatureCollection<Geometry | null, Record<string, unknown>> & {
+  readonly parameters?: Record<string, unknown>;
+  readonly explanation?: string;
+  readonly disclosure?: { readonly suppressionK: number };
+  readonly [key: string]: unknown;
+};
+
+export type LayerFeature = Feature<Geometry | null, Record<string, unknown>>;
+
+function parseLayer(value: unknown): LayerResponse {
+  const r = value as Record<string, unknown> | null;
+  if (r?.type !== 'FeatureCollection' || !Array.isArray(r.features)) {
+    throw new Error('Unexpected response from the server (layer).');
+  }
+  return value as LayerResponse;
+}
+
+export interface RecordQuery {
+  readonly period: Period;
+  readonly filters: MapFilters;
+}
+
+/** The period and filters as the API's query parameters (comma lists). */
+export function recordQueryParams(query: RecordQuery): URLSearchParams {
+  const params = new URLSearchParams({ from: query.period.from, to: query.period.to });
+  for (const key of FILTER_KEYS) {
+    if (query.filters[key].length > 0) params.set(key, query.filters[key].join(','));
+  }
+  return params;
+}
+
+function layerUrl(path: string, query: RecordQuery, extra: Record<string, string | number>) {
+  const params = recordQueryParams(query);
+  for (const [k, v] of Object.entries(extra)) params.set(k, String(v));
+  return `${path}?${params.toString()}`;
+}
+
+interface LayerHookOptions {
+  readonly enabled: boolean;
+}
+
+/**
+ * One layer request: keyed by everything that changes it, previous data kept on screen while
+ * the next is fetched (results update in place), never retried on a 4xx.
+ */
+function useLayer(url: string, { enabled }: LayerHookOptions) {
+  return useQuery({
+    queryKey: ['layer', url],
+    queryFn: async ({ signal }) => parseLayer(await apiFetch<unknown>(url, { signal })),
+    enabled,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+export function useHexagonLayer(
+  query: RecordQuery,
+  statistic: 'count' | 'gistar',
+  parameters: AnalysisParameters,
+  options: LayerHookOptions,
+) {
+  const extra: Record<string, number | string> = { statistic };
+  if (parameters.sizeMeters !== undefined) extra.sizeMeters = parameters.sizeMeters;
+  if (statistic === 'gistar' && parameters.distanceMeters !== undefined) {
+    extra.distanceMeters = parameters.distanceMeters;
+  }
+  return useLayer(layerUrl('/api/layers/hexagons', query, extra), options);
+}
+
+export function useDensityLayer(
+  query: RecordQuery,
+  parameters: AnalysisParameters,
+  options: LayerHookOptions,
+) {
+  const extra: Record<string, number> = {};
+  if (parameters.bandwidthMeters !== undefined) extra.bandwidthMeters = parameters.bandwidthMeters;
+  return useLayer(layerUrl('/api/layers/density', query, extra), options);
+}
+
+export function useHotspotLayer(query: RecordQuery, options: LayerHookOptions) {
+  return useLayer(layerUrl('/api/layers/hotspots', query, {}), options);
+}
+
+/** Points in the box at the zoom; the box is rounded so small pans reuse the answer. */
+export function usePointLayer(
+  query: RecordQuery,
+  view: { readonly bbox: readonly [number, number, number, number]; readonly zoom: number } | null,
+  options: LayerHookOptions,
+) {
+  const extra: Record<string, string | number> = {};
+  if (view) {
+    const [w, s, e, n] = view.bbox;
+    const r = (v: number, f: (x: number) => number) => f(v * 100) / 100;
+    extra.bbox = [
+      Math.max(-180, r(w, Math.floor)),
+      Math.max(-90, r(s, Math.floor)),
+      Math.min(180, r(e, Math.ceil)),
+      Math.min(90, r(n, Math.ceil)),
+    ].join(',');
+    extra.zoom = view.zoom;
+  }
+  return useLayer(layerUrl('/api/layers/points', query, extra), {
+    enabled: options.enabled && view !== null,
+  });
+}

@@ -1,0 +1,315 @@
+/**
+ * How every intelligence layer is coloured, and its legend, from one configuration: the layer
+ * components style features with these functions and the legend is derived from the same
+ * classes, so the two cannot disagree. Palettes are ColorBrewer / Okabe-Ito (colour-blind safe),
+ * and statuses also differ by line pattern so colour is never the only cue.
+ */
+import type { MapLayerId } from '../url-state/map-view-state.ts';
+
+/** ColorBrewer RdBu, 7 classes: Gi* bins +3..-3 (99/95/90 % hot, not significant, cold). */
+export const GISTAR_BINS = [3, 2, 1, 0, -1, -2, -3] as const;
+export type GistarBin = (typeof GISTAR_BINS)[number];
+export const GISTAR_COLOURS: Readonly<Record<GistarBin, string>> = {
+  3: '#b2182b',
+  2: '#ef8a62',
+  1: '#fddbc7',
+  0: '#f7f7f7',
+  [-1]: '#d1e5f0',
+  [-2]: '#67a9cf',
+  [-3]: '#2166ac',
+};
+export const GISTAR_LABELS: Readonly<Record<GistarBin, string>> = {
+  3: 'Hot spot, 99 % confidence',
+  2: 'Hot spot, 95 % confidence',
+  1: 'Hot spot, 90 % confidence',
+  0: 'Not significant (no colour)',
+  [-1]: 'Cold spot, 90 % confidence',
+  [-2]: 'Cold spot, 95 % confidence',
+  [-3]: 'Cold spot, 99 % confidence',
+};
+
+/** ColorBrewer YlGnBu, 5 classes: hexagon counts (light = few, dark = many). */
+export const COUNT_PALETTE = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'] as const;
+
+/** ColorBrewer YlOrRd, by number of classes: kernel density bands (light = low). */
+const DENSITY_PALETTES: Readonly<Record<number, readonly string[]>> = {
+  1: ['#fd8d3c'],
+  2: ['#fecc5c', '#e31a1c'],
+  3: ['#ffeda0', '#feb24c', '#f03b20'],
+  4: ['#ffffb2', '#fecc5c', '#fd8d3c', '#e31a1c'],
+  5: ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026'],
+  6: ['#ffffb2', '#fed976', '#feb24c', '#fd8d3c', '#f03b20', '#bd0026'],
+  7: ['#ffffb2', '#fed976', '#feb24c', '#fd8d3c', '#fc4e2a', '#e31a1c', '#b10026'],
+};
+
+export function densityPalette(classes: number): readonly string[] {
+  const n = Math.max(1, Math.min(7, Math.round(classes)));
+  return DENSITY_PALETTES[n] ?? DENSITY_PALETTES[5] ?? [];
+}
+
+/** Okabe-Ito colours and line patterns for hotspot statuses. */
+export const HOTSPOT_STATUSES = [
+  'proposed',
+  'confirmed',
+  'tasked',
+  'monitoring',
+  'closed',
+] as const;
+export type HotspotStatus = (typeof HOTSPOT_STATUSES)[number];
+export const HOTSPOT_STATUS_STYLES: Readonly<
+  Record<HotspotStatus, { colour: string; dash: string | null; label: string }>
+> = {
+  proposed: { colour: '#e69f00', dash: '6 4', label: 'Proposed' },
+  confirmed: { colour: '#d55e00', dash: null, label: 'Confirmed' },
+  tasked: { colour: '#cc79a7', dash: null, label: 'Tasked' },
+  monitoring: { colour: '#0072b2', dash: '2 4', label: 'Monitoring' },
+  closed: { colour: '#6b6b6b', dash: '1 5', label: 'Closed' },
+};
+
+export const ACTION_STATUSES = [
+  'assigned',
+  'acknowledged',
+  'in_progress',
+  'completed',
+  'declined',
+] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+export const ACTION_STATUS_STYLES: Readonly<
+  Record<ActionStatus, { colour: string; symbol: string; label: string }>
+> = {
+  assigned: { colour: '#d55e00', symbol: '!', label: 'Assigned, not acknowledged' },
+  acknowledged: { colour: '#e69f00', symbol: 'A', label: 'Acknowledged' },
+  in_progress: { colour: '#0072b2', symbol: '…', label: 'In progress' },
+  completed: { colour: '#009e73', symbol: '✓', label: 'Completed' },
+  declined: { colour: '#6b6b6b', symbol: '×', label: 'Declined' },
+};
+
+export const CLUSTER_COLOUR = '#009e73';
+export const POINT_COLOUR = '#1d3557';
+/** Suppressed cells: grey with a diagonal hatch (an SVG pattern defined once in the page). */
+export const SUPPRESSED_FILL = 'url(#suppressed-hatch)';
+export const SUPPRESSED_COLOUR = '#767676';
+
+// ----- hexagon count classes -----
+
+const NICE_BOUNDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] as const;
+
+/**
+ * Lower bounds of up to five count classes for counts up to `max`, on a "nice" 1-2-5 scale
+ * spread over the range (counts are skewed: a few busy cells, many quiet ones).
+ */
+export function countClassBounds(max: number): readonly number[] {
+  const candidates = NICE_BOUNDS.filter((b) => b <= Math.max(1, max));
+  if (candidates.length <= COUNT_PALETTE.length) return candidates;
+  const last = candidates.length - 1;
+  const picks = Array.from({ length: COUNT_PALETTE.length }, (_, i) =>
+    Math.round((i * last) / (COUNT_PALETTE.length - 1)),
+  );
+  return [...new Set(picks)].map((i) => candidates[i] ?? 1);
+}
+
+/** Index of the class a count falls into (the last bound at or below it). */
+export function countClass(count: number, bounds: readonly number[]): number {
+  let index = 0;
+  bounds.forEach((b, i) => {
+    if (count >= b) index = i;
+  });
+  return index;
+}
+
+/** Colour for a count class: spread over the palette so 2 classes use its ends. */
+export function countColour(index: number, classes: number): string {
+  if (classes <= 1) return COUNT_PALETTE[COUNT_PALETTE.length - 1] ?? '#253494';
+  const at = Math.round((index * (COUNT_PALETTE.length - 1)) / (classes - 1));
+  return COUNT_PALETTE[at] ?? '#253494';
+}
+
+// ----- the legend -----
+
+export type Swatch =
+  | { readonly kind: 'fill'; readonly fill: string; readonly stroke: string }
+  | { readonly kind: 'hatch'; readonly stroke: string }
+  | { readonly kind: 'outline'; readonly stroke: string; readonly dash: string | null }
+  | { readonly kind: 'marker'; readonly fill: string; readonly symbol: string }
+  | { readonly kind: 'dot'; readonly fill: string };
+
+export interface LegendEntry {
+  readonly label: string;
+  readonly swatch: Swatch;
+}
+
+export interface LegendSection {
+  readonly layer: MapLayerId;
+  readonly title: string;
+  readonly entries: readonly LegendEntry[];
+  readonly note?: string;
+}
+
+/** What the legend needs to know about the drawn data of each layer. */
+export interface LegendInput {
+  readonly hexagons?: {
+    readonly bounds: readonly number[];
+    readonly suppressedBelow: number | null;
+  };
+  readonly density?: {
+    readonly bands: readonly { readonly lower: number; readonly upper: number }[];
+    readonly unit: string;
+  };
+  readonly hotspots?: { readonly statuses: readonly string[] };
+  readonly actions?: { readonly statuses: readonly string[] };
+  readonly points?: { readonly clustered: boolean };
+  readonly clusters?: { readonly count: number };
+}
+
+const formatNumber = (n: number) =>
+  n >= 100 ? Math.round(n).toLocaleString('en-GB') : String(Number(n.toPrecision(2)));
+
+/** Legend rows for a count class list: "1", "2-4", "5-9", "50 or more". */
+export function countClassLabels(bounds: readonly number[]): readonly string[] {
+  return bounds.map((b, i) => {
+    const next = bounds[i + 1];
+    if (next === undefined) return `${b.toLocaleString('en-GB')} or more`;
+    if (next - 1 === b) return b.toLocaleString('en-GB');
+    return `${b.toLocaleString('en-GB')}–${(next - 1).toLocaleString('en-GB')}`;
+  });
+}
+
+/**
+ * The legend for the layers drawn, in drawing order (top layer first), each section built from
+ * the same classes and colours the layer uses. Layers without data yet have no section.
+ */
+export function legendFor(layers: readonly MapLayerId[], input: LegendInput): LegendSection[] {
+  const sections: LegendSection[] = [];
+  for (const layer of [...layers].reverse()) {
+    switch (layer) {
+      case 'points':
+        if (input.points) {
+          sections.push({
+            layer,
+            title: 'Reports',
+            entries: [
+              { label: 'One report', swatch: { kind: 'dot', fill: POINT_COLOUR } },
+              ...(input.points.clustered
+                ? [
+                    {
+                      label: 'Group of nearby reports (number shown)',
+                      swatch: { kind: 'marker', fill: POINT_COLOUR, symbol: 'n' } as const,
+                    },
+                  ]
+                : []),
+            ],
+          });
+        }
+        break;
+      case 'actions':
+        if (input.actions) {
+          const present = ACTION_STATUSES.filter((s) => input.actions?.statuses.includes(s));
+          sections.push({
+            layer,
+            title: 'Actions',
+            entries: present.map((s) => ({
+              label: ACTION_STATUS_STYLES[s].label,
+              swatch: {
+                kind: 'marker',
+                fill: ACTION_STATUS_STYLES[s].colour,
+                symbol: ACTION_STATUS_STYLES[s].symbol,
+              },
+            })),
+            ...(present.length === 0 ? { note: 'No actions in view.' } : {}),
+          });
+        }
+        break;
+      case 'hotspots':
+        if (input.hotspots) {
+          const present = HOTSPOT_STATUSES.filter((s) => input.hotspots?.statuses.includes(s));
+          sections.push({
+            layer,
+            title: 'Hotspots by status',
+            entries: present.map((s) => ({
+              label: HOTSPOT_STATUS_STYLES[s].label,
+              swatch: {
+                kind: 'outline',
+                stroke: HOTSPOT_STATUS_STYLES[s].colour,
+                dash: HOTSPOT_STATUS_STYLES[s].dash,
+              },
+            })),
+            ...(present.length === 0 ? { note: 'No hotspots to show.' } : {}),
+          });
+        }
+        break;
+      case 'clusters':
+        if (input.clusters) {
+          sections.push({
+            layer,
+            title: 'DBSCAN clusters',
+            entries: [
+              {
+                label: 'Cluster of reports',
+                swatch: { kind: 'outline', stroke: CLUSTER_COLOUR, dash: null },
+              },
+            ],
+            ...(input.clusters.count === 0 ? { note: 'No clusters found.' } : {}),
+          });
+        }
+        break;
+      case 'gistar':
+        sections.push({
+          layer,
+          title: 'Gi* hot and cold spots',
+          entries: GISTAR_BINS.map((bin) => ({
+            label: GISTAR_LABELS[bin],
+            swatch:
+              bin === 0
+                ? { kind: 'outline', stroke: '#b1b4b6', dash: null }
+                : { kind: 'fill', fill: GISTAR_COLOURS[bin], stroke: '#505a5f' },
+          })),
+        });
+        break;
+      case 'density':
+        if (input.density) {
+          const palette = densityPalette(input.density.bands.length);
+          sections.push({
+            layer,
+            title: `Density (${input.density.unit})`,
+            entries: input.density.bands.map((band, i) => ({
+              label: `${formatNumber(band.lower)}–${formatNumber(band.upper)}`,
+              swatch: { kind: 'fill', fill: palette[i] ?? '#bd0026', stroke: '#7f2704' },
+            })),
+            ...(input.density.bands.length === 0 ? { note: 'Too few reports to map.' } : {}),
+          });
+        }
+        break;
+      case 'hexagons':
+        if (input.hexagons) {
+          const { bounds, suppressedBelow } = input.hexagons;
+          const labels = countClassLabels(bounds);
+          sections.push({
+            layer,
+            title: 'Reports per hexagon',
+            entries: [
+              ...labels.map((label, i) => ({
+                label,
+                swatch: {
+                  kind: 'fill',
+                  fill: countColour(i, bounds.length),
+                  stroke: '#505a5f',
+                } as const,
+              })),
+              ...(suppressedBelow !== null
+                ? [
+                    {
+                      label: `Fewer than ${suppressedBelow}`,
+                      swatch: { kind: 'hatch', stroke: SUPPRESSED_COLOUR } as const,
+                    },
+                  ]
+                : []),
+            ],
+          });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return sections;
+}

@@ -1,0 +1,49 @@
+import '@geoman-io/leaflet-geoman-free';
+import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import type { Polygon } from 'geojson';
+import type L from 'leaflet';
+import { useEffect } from 'react';
+import { useMap } from 'react-leaflet';
+
+export interface DrawControlProps {
+  /** True while the user is drawing a polygon. */
+  readonly active: boolean;
+  readonly onDrawn: (polygon: Polygon) => void;
+  readonly onCancel: () => void;
+}
+
+/**
+ * Hand-drawn hotspot outlines with leaflet-geoman: the "Draw a hotspot" button in the panel
+ * starts polygon drawing (click the corners, click the first corner to finish; Escape cancels).
+ * The drawn shape is handed over and removed from the map: the panel shows the selection.
+ */
+export function DrawControl({ active, onDrawn, onCancel }: DrawControlProps) {
+  const map = useMap();
+  useEffect(() => {
+    if (!active) return;
+    const onCreate = (e: { layer: L.Layer }) => {
+      const layer = e.layer as L.Polygon;
+      const geometry = layer.toGeoJSON().geometry as Polygon;
+      layer.remove();
+      onDrawn(geometry);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onCancel();
+    };
+    map.on('pm:create', onCreate as never);
+    document.addEventListener('keydown', onKey);
+    map.pm.enableDraw('Polygon', {
+      snappable: false,
+      allowSelfIntersection: false,
+      templineStyle: { color: '#0b0c0c', weight: 3 } as never,
+      hintlineStyle: { color: '#0b0c0c', dashArray: '5 5' } as never,
+      pathOptions: { color: '#0b0c0c', weight: 3 } as never,
+    });
+    return () => {
+      map.off('pm:create', onCreate as never);
+      document.removeEventListener('keydown', onKey);
+      map.pm.disableDraw();
+    };
+  }, [active, map, onDrawn, onCancel]);
+  return null;
+}
