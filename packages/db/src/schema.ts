@@ -229,6 +229,10 @@ export interface MeetingTable {
   created_by: string;
   created_at: Timestamp;
   closed_at: NullableTimestamp;
+  /** Held online (with or without a place) (migration 0005). */
+  online: Generated<boolean>;
+  /** When the agenda was first generated; null until then (migration 0005). */
+  agenda_generated_at: NullableTimestamp;
 }
 
 export interface MeetingAttendeeTable {
@@ -292,6 +296,30 @@ export interface AgendaItemTable {
   action_id: string | null;
   title: string;
   decision: string | null;
+  /** The saved map view the item is shown with (migration 0005). */
+  view_id: string | null;
+}
+
+/** What a meeting decided on an agenda item, by whom and when (migration 0005). */
+export interface AgendaDecisionTable {
+  id: string;
+  partnership_id: string;
+  meeting_id: string;
+  agenda_item_id: string;
+  text: string;
+  decided_by: string;
+  decided_at: Timestamp;
+}
+
+/** A saved map view: versioned JSON config (viewport, layers, filters) (migration 0005). */
+export interface SavedViewTable {
+  id: string;
+  partnership_id: string;
+  name: string;
+  config_version: number;
+  config: Json<Record<string, unknown>>;
+  created_by: string;
+  created_at: Timestamp;
 }
 
 /** Suggested actions by place type, editable per partnership (migration 0004). */
@@ -396,6 +424,8 @@ export interface Database {
   action: ActionTable;
   action_update: ActionUpdateTable;
   agenda_item: AgendaItemTable;
+  agenda_decision: AgendaDecisionTable;
+  saved_view: SavedViewTable;
   audit_event: AuditEventTable;
   suggested_action: SuggestedActionTable;
   notification: NotificationTable;
