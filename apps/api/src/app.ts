@@ -13,6 +13,10 @@ import { authRoutes } from './features/auth/auth.routes.ts';
 import { batchRoutes } from './features/batches/batches.routes.ts';
 import { recordRoutes } from './features/batches/records.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { actionRoutes } from './features/actions/actions.routes.ts';
+import { suggestedActionRoutes } from './features/actions/suggested-actions.routes.ts';
+import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
+import { notificationRoutes } from './features/notifications/notifications.routes.ts';
 import { boundaryAdminRoutes } from './features/partnership/boundaries-admin.routes.ts';
 import { analysisRoutes } from './features/analysis/analysis.routes.ts';
 import { layerRoutes } from './features/layers/layers.routes.ts';
@@ -125,6 +129,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', layerRoutes(deps));
   app.route('/', batchRoutes(deps));
   app.route('/', recordRoutes(deps));
+  app.route('/', hotspotRoutes(deps));
+  app.route('/', actionRoutes(deps));
+  app.route('/', suggestedActionRoutes(deps));
+  app.route('/', notificationRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

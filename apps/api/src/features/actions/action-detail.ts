@@ -1,0 +1,65 @@
+import { z } from '@hono/zod-openapi';
+import { ACTION_STATUSES } from '@hotspot/contracts';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
+import { notFound, refuseAsNotFound } from '../hotspots/hotspot-queries.ts';
+import { type ActionRow, isoDay, selectActions, selectTimeline, toActionSummary } from './action-queries.ts';
+import { ACTION_STEPS, availableSteps } from './action-workflow.ts';
+
+export const TimelineEntrySchema = z
+  .object({
+    at: z.string(),
+    by: z.string(),
+    byAgency: z.string(),
+    fromStatus: z.enum(ACTION_STATUSES).nullable(),
+    toStatus: z.enum(ACTION_STATUSES).nullable(),
+    note: z.string().nullable(),
+  })
+  .openapi('ActionTimelineEntry');
+
+export const ActionDetailSchema = ActionSummarySchema.extend({
+  detail: z.string().nullable(),
+  outcome: z.string().nullable(),
+  declineReason: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  createdBy: z.string(),
+  meetingId: z.string().nullable(),
+  timeline: z.array(TimelineEntrySchema),
+  /** What the caller may do now (buttons to show). */
+  availableSteps: z.array(z.enum(Object.keys(ACTION_STEPS) as [keyof typeof ACTION_STEPS, ...(keyof typeof ACTION_STEPS)[]])),
+}).openapi('ActionDetail');
+
+/**
+ * The action if the caller may see it. A partner asking for another agency's action gets the same
+ * 404 as for an id that does not exist (its existence is not disclosed), and the attempt is
+ * audited as a refusal.
+ */
+export async function actionForUser(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  user: SessionUser,
+  id: string,
+): Promise<ActionRow> {
+  const [row] = await selectActions(deps.db, { partnershipId: user.partnershipId, actionId: id }, isoDay(deps.clock()));
+  if (!row) throw notFound('action');
+  if (user.role === 'partner' && row.agency.id !== user.agencyId) return refuseAsNotFound(deps, c, 'action', id);
+  return row;
+}
+
+/** The full action for a caller already allowed to see it. */
+export async function actionDetailFor(deps: AppDeps, user: SessionUser, id: string) {
+  const [row] = await selectActions(deps.db, { partnershipId: user.partnershipId, actionId: id }, isoDay(deps.clock()));
+  if (!row) throw notFound('action');
+  return {
+    ...toActionSummary(row),
+    detail: row.detail,
+    outcome: row.outcome,
+    declineReason: row.declineReason,
+    acknowledgedBy: row.acknowledgedBy,
+    createdBy: row.createdBy,
+    meetingId: row.meetingId,
+    timeline: await selectTimeline(deps.db, id),
+    availableSteps: availableSteps(user, row),
+  };
+}

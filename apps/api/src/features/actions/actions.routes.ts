@@ -1,0 +1,349 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { ACTION_PRIORITY_LABELS, ACTION_STATUSES, type ActionStatus } from '@hotspot/contracts';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import { currentUser } from '../../http/current-user.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { audit } from '../audit/audit.ts';
+import { csvLine } from '../audit/csv.ts';
+import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
+import { notFound } from '../hotspots/hotspot-queries.ts';
+import { notifyActionEvent } from '../notifications/notify.ts';
+import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
+import { type ActionFilters, bumpDataVersion, isoDay, selectActions, toActionSummary } from './action-queries.ts';
+import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});
+const flag = z.enum(['1', 'true', '0', 'false']).optional();
+const isOn = (v: string | undefined) => v === '1' || v === 'true';
+
+const ActionListQuery = z.object({
+  mine: flag.openapi({ description: "Only the caller's agency's actions (partners always get only those)" }),
+  status: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+    .pipe(z.array(z.enum(ACTION_STATUSES)))
+    .openapi({ description: 'Statuses; repeat or comma list' }),
+  agency: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/).optional().openapi({ description: 'Agency code' }),
+  hotspot: z.uuid().optional().openapi({ description: 'Hotspot id' }),
+  overdue: flag.openapi({ description: 'Only open actions past their due date' }),
+});
+
+const IdParam = z.object({ id: z.uuid() });
+const NoteSchema = z.string().trim().min(1).max(4000);
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/actions',
+  summary: "Actions with filters (the chair's board); partners get only their agency's",
+  request: { query: ActionListQuery },
+  responses: {
+    200: {
+      description: 'Actions by due date; `today` is the date overdue was computed for',
+      content: {
+        'application/json': { schema: z.object({ actions: z.array(ActionSummarySchema), today: z.string() }) },
+      },
+    },
+    ...problemResponses(401, 403, 422),
+  },
+});
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/api/actions/export.csv',
+  summary: 'The filtered action board as CSV (cells neutralised against formula injection)',
+  request: { query: ActionListQuery },
+  responses: {
+    200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+    ...problemResponses(401, 403, 422),
+  },
+});
+
+const detailRoute = createRoute({
+  method: 'get',
+  path: '/api/actions/{id}',
+  summary: 'An action with its timeline (404 for another agency\'s action, for partners)',
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'The action', content: { 'application/json': { schema: ActionDetailSchema } } },
+    ...problemResponses(401, 403, 404, 422),
+  },
+});
+
+const stepResponses = {
+  200: { description: 'The action after the step', content: { 'application/json': { schema: ActionDetailSchema } } },
+  ...problemResponses(401, 403, 404, 409, 422),
+};
+
+const acknowledgeRoute = createRoute({
+  method: 'post',
+  path: '/api/actions/{id}/acknowledge',
+  summary: "Acknowledge an action assigned to the caller's agency",
+  request: { params: IdParam },
+  responses: stepResponses,
+});
+
+const updateRoute = createRoute({
+  method: 'post',
+  path: '/api/actions/{id}/updates',
+  summary: "Add a note to the timeline; the assigned agency may also mark the action in progress",
+  request: {
+    params: IdParam,
+    ...json(z.strictObject({ note: NoteSchema, status: z.literal('in_progress').optional() }).openapi('ActionUpdate')),
+  },
+  responses: { ...stepResponses, 201: stepResponses[200] },
+});
+
+const completeRoute = createRoute({
+  method: 'post',
+  path: '/api/actions/{id}/complete',
+  summary: 'Complete an action with its outcome',
+  request: { params: IdParam, ...json(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')) },
+  responses: stepResponses,
+});
+
+const declineRoute = createRoute({
+  method: 'post',
+  path: '/api/actions/{id}/decline',
+  summary: 'Decline an action, with a reason (the chair and the assigner are notified)',
+  request: {
+    params: IdParam,
+    ...json(z.strictObject({ reason: z.string().trim().min(3).max(2000) }).openapi('ActionDecline')),
+  },
+  responses: stepResponses,
+});
+
+async function filtersFor(
+  deps: AppDeps,
+  user: SessionUser,
+  query: z.infer<typeof ActionListQuery>,
+): Promise<ActionFilters> {
+  let agencyId: string | undefined;
+  if (user.role === 'partner' || isOn(query.mine)) {
+    agencyId = user.agencyId;
+  } else if (query.agency) {
+    const agency = await deps.db.kysely
+      .selectFrom('agency')
+      .select('id')
+      .where('partnership_id', '=', user.partnershipId)
+      .where('code', '=', query.agency)
+      .executeTakeFirst();
+    // An unknown code matches nothing, like any other filter.
+    agencyId = agency?.id ?? '00000000-0000-4000-8000-000000000000';
+  }
+  return {
+    partnershipId: user.partnershipId,
+    agencyId,
+    hotspotId: query.hotspot,
+    status: query.status,
+    overdue: isOn(query.overdue),
+  };
+}
+
+/** What each step does to the row, beyond the status. */
+interface StepChange {
+  readonly step: ActionStep;
+  readonly to: ActionStatus | null;
+  readonly note: string | null;
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Applies one step of the workflow: visibility first (a partner of another agency gets a 404 and
+ * an audited refusal), then the status check under a row lock, the change, the timeline entry, the
+ * notifications, the data version and the audit event.
+ */
+async function takeStep(deps: AppDeps, c: Context<AppEnv>, id: string, change: StepChange) {
+  const user = currentUser(c);
+  const seen = await actionForUser(deps, c, user, id);
+  const ownAgency = user.role === 'partner' && user.agencyId === seen.agency.id;
+  if (change.to !== null && !ownAgency) {
+    throw new ProblemError(PROBLEM.forbidden, "Only the assigned agency changes an action's status.");
+  }
+  const now = deps.clock();
+  const from = await deps.db.kysely.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('action')
+      .select('status')
+      .where('id', '=', id)
+      .where('partnership_id', '=', user.partnershipId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw notFound('action');
+    const status = current.status as ActionStatus;
+    if (!mayTakeStep(change.step, status)) {
+      throw new ProblemError(PROBLEM.conflict, `This cannot be done to an action that is ${status.replace('_', ' ')}.`, {
+        code: 'invalid-transition',
+        status,
+      });
+    }
+    const at = await nextTimelineTime(trx, id, now);
+    await trx
+      .updateTable('action')
+      .set({ ...(change.to ? { status: change.to } : {}), ...(change.fields ?? {}), updated_at: at })
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .insertInto('action_update')
+      .values({
+        id: deps.newId(),
+        partnership_id: user.partnershipId,
+        action_id: id,
+        author_id: user.id,
+        created_at: at,
+        from_status: change.to ? status : null,
+        to_status: change.to,
+        note: change.note,
+      })
+      .execute();
+    if (change.to) await bumpDataVersion(trx, user.partnershipId);
+    if (change.to === 'declined' || change.to === 'completed') {
+      await notifyActionEvent(deps, trx, {
+        kind: change.to === 'declined' ? 'action-declined' : 'action-completed',
+        partnershipId: user.partnershipId,
+        actionId: id,
+        actionTitle: seen.title,
+        agencyId: seen.agency.id,
+        agencyName: seen.agency.name,
+        createdById: seen.createdById,
+        dueOn: seen.dueOn,
+      });
+    }
+    return status;
+  });
+  await audit(deps, c, {
+    category: 'alteration',
+    action: `action.${change.step}`,
+    objectType: 'action',
+    objectId: id,
+    query: change.to ? { from, to: change.to } : { note: true },
+  });
+  return actionDetailFor(deps, user, id);
+}
+
+export function actionRoutes(deps: AppDeps) {
+  return (
+    new OpenAPIHono<AppEnv>()
+      // Registered before /api/actions/{id} so "export.csv" is never read as an id.
+      .openapi(exportRoute, async (c) => {
+        const user = currentUser(c);
+        const query = c.req.valid('query');
+        const today = isoDay(deps.clock());
+        const actions = await selectActions(deps.db, await filtersFor(deps, user, query), today);
+        let csv = csvLine([
+          'hotspot',
+          'priority',
+          'agency',
+          'title',
+          'detail',
+          'due_on',
+          'status',
+          'overdue',
+          'acknowledged_by',
+          'acknowledged_at',
+          'completed_at',
+          'outcome',
+          'decline_reason',
+          'assigned_by',
+          'created_at',
+        ]);
+        for (const a of actions) {
+          csv += csvLine([
+            a.hotspotName,
+            ACTION_PRIORITY_LABELS[a.priority],
+            a.agency.code,
+            a.title,
+            a.detail,
+            a.dueOn,
+            a.status,
+            a.overdue ? 'yes' : 'no',
+            a.acknowledgedBy,
+            a.acknowledgedAt,
+            a.completedAt,
+            a.outcome,
+            a.declineReason,
+            a.createdBy,
+            a.createdAt,
+          ]);
+        }
+        await audit(deps, c, {
+          category: 'disclosure',
+          action: 'action.export',
+          query: { ...query, rows: actions.length },
+        });
+        return c.body(`\uFEFF${csv}`, 200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="actions-${today}.csv"`,
+        }) as never;
+      })
+      .openapi(listRoute, async (c) => {
+        const user = currentUser(c);
+        const query = c.req.valid('query');
+        const today = isoDay(deps.clock());
+        const filters = await filtersFor(deps, user, query);
+        const actions = await selectActions(deps.db, filters, today);
+        await audit(deps, c, {
+          category: 'consultation',
+          action: 'action.list',
+          query: { ...query, results: actions.length },
+        });
+        return c.json({ actions: actions.map(toActionSummary), today }, 200);
+      })
+      .openapi(detailRoute, async (c) => {
+        const user = currentUser(c);
+        const { id } = c.req.valid('param');
+        await actionForUser(deps, c, user, id);
+        const detail = await actionDetailFor(deps, user, id);
+        await audit(deps, c, { category: 'consultation', action: 'action.read', objectType: 'action', objectId: id });
+        return c.json(detail, 200) as never;
+      })
+      .openapi(acknowledgeRoute, async (c) => {
+        const { id } = c.req.valid('param');
+        const user = currentUser(c);
+        const now = deps.clock();
+        const detail = await takeStep(deps, c, id, {
+          step: 'acknowledge',
+          to: 'acknowledged',
+          note: null,
+          fields: { acknowledged_by: user.id, acknowledged_at: now },
+        });
+        return c.json(detail, 200) as never;
+      })
+      .openapi(updateRoute, async (c) => {
+        const { id } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const detail = await takeStep(deps, c, id, {
+          step: body.status ? 'start' : 'note',
+          to: body.status ?? null,
+          note: body.note,
+        });
+        return c.json(detail, 201) as never;
+      })
+      .openapi(completeRoute, async (c) => {
+        const { id } = c.req.valid('param');
+        const { outcome } = c.req.valid('json');
+        const detail = await takeStep(deps, c, id, {
+          step: 'complete',
+          to: 'completed',
+          note: null,
+          fields: { outcome, completed_at: deps.clock() },
+        });
+        return c.json(detail, 200) as never;
+      })
+      .openapi(declineRoute, async (c) => {
+        const { id } = c.req.valid('param');
+        const { reason } = c.req.valid('json');
+        const detail = await takeStep(deps, c, id, {
+          step: 'decline',
+          to: 'declined',
+          note: null,
+          fields: { decline_reason: reason },
+        });
+        return c.json(detail, 200) as never;
+      })
+  );
+}

@@ -1,0 +1,232 @@
+import { z } from '@hono/zod-openapi';
+import {
+  ACTION_PRIORITIES,
+  ACTION_STATUSES,
+  HOTSPOT_METHODS,
+  HOTSPOT_STATUSES,
+  RISK_RATINGS,
+} from '@hotspot/contracts';
+import { PARAMETERS } from '../analysis/parameters.ts';
+
+// The wire format of hotspots and their actions. Request bodies are strict objects: an unknown
+// field is a 422, not silently dropped (the web map posts these from the hotspot panel).
+
+const NameSchema = z.string().trim().min(1).max(200);
+const DateSchema = z.iso.date();
+
+export const PeriodSchema = z
+  .strictObject({ from: DateSchema, to: DateSchema })
+  .refine((p) => p.from <= p.to, { message: 'from must not be after to', path: ['to'] })
+  .openapi('Period', { description: 'Reported dates, inclusive' });
+
+const code = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a taxonomy code (kebab-case)');
+
+/** The record filters a cluster was found with, so the same cluster can be found again. */
+export const ClusterFiltersSchema = z
+  .strictObject({
+    category: z.array(code).max(50).default([]),
+    placeType: z.array(code).max(50).default([]),
+    sourceAgency: z.array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/)).max(50).default([]),
+    sourceGrade: z.array(z.enum(['1', '2', '3'])).default([]),
+    intelligenceGrade: z.array(z.enum(['A', 'B', 'C', 'D', 'E'])).default([]),
+    handlingCode: z.array(z.enum(['P', 'C'])).default([]),
+  })
+  .openapi('ClusterFilters');
+
+const range = (name: 'epsMeters' | 'minPoints' | 'sizeMeters') => {
+  const spec = PARAMETERS[name];
+  const n = z.number().min(spec.min).max(spec.max);
+  return spec.integer ? n.int() : n;
+};
+
+const GeoJsonPolygonSchema = z
+  .strictObject({
+    type: z.literal('Polygon'),
+    coordinates: z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1).max(50),
+  })
+  .openapi('GeoJsonPolygon');
+const GeoJsonMultiPolygonSchema = z
+  .strictObject({
+    type: z.literal('MultiPolygon'),
+    coordinates: z
+      .array(z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1))
+      .min(1)
+      .max(50),
+  })
+  .openapi('GeoJsonMultiPolygon');
+export const PolygonalSchema = z.union([GeoJsonPolygonSchema, GeoJsonMultiPolygonSchema]);
+
+export const HotspotFromClusterSchema = z
+  .strictObject({
+    source: z.literal('dbscan'),
+    name: NameSchema,
+    parameters: z.strictObject({ epsMeters: range('epsMeters'), minPoints: range('minPoints') }),
+    period: PeriodSchema,
+    filters: ClusterFiltersSchema.optional(),
+    /** The cluster's number in the DBSCAN result for these parameters, period and filters. */
+    clusterId: z.number().int().min(0).optional(),
+    /** Or the member records themselves (record ids, as the analyst's points layer gives them). */
+    memberRecordIds: z.array(z.string().regex(/^\d{1,18}$/)).min(1).max(10_000).optional(),
+    /** Distance the members' hull is buffered by, metres (default 50). */
+    bufferMeters: z.number().min(25).max(500).optional(),
+  })
+  .refine((v) => (v.clusterId === undefined) !== (v.memberRecordIds === undefined), {
+    message: 'Give exactly one of clusterId and memberRecordIds.',
+    path: ['clusterId'],
+  })
+  .openapi('HotspotFromCluster', { description: 'Analysts only: a DBSCAN cluster' });
+
+export const HotspotFromCellsSchema = z
+  .strictObject({
+    source: z.literal('gistar'),
+    name: NameSchema,
+    /** Hexagon ids "i:j" of the grid with this size (as the hexagon layer labels them). */
+    cellIds: z
+      .array(z.string().regex(/^-?\d{1,7}:-?\d{1,7}$/, 'a hexagon id "i:j"'))
+      .min(1)
+      .max(2000),
+    sizeMeters: range('sizeMeters'),
+    period: PeriodSchema.optional(),
+    /** The analysis parameters the cells were chosen with (kept for the record). */
+    parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
+  })
+  .openapi('HotspotFromCells', { description: 'The union of hexagon cells (e.g. Gi* hot cells)' });
+
+export const HotspotDrawnSchema = z
+  .strictObject({
+    source: z.literal('drawn'),
+    name: NameSchema,
+    /** WGS84 [lng, lat]; must lie inside the partnership area. */
+    area: PolygonalSchema,
+    period: PeriodSchema.optional(),
+  })
+  .openapi('HotspotDrawn', { description: 'A polygon drawn on the map' });
+
+export const NewHotspotSchema = z
+  .discriminatedUnion('source', [HotspotFromClusterSchema, HotspotFromCellsSchema, HotspotDrawnSchema])
+  .openapi('NewHotspot');
+export type NewHotspot = z.infer<typeof NewHotspotSchema>;
+
+const OsaraShape = {
+  objective: z.string().trim().max(4000).nullable(),
+  scanning: z.string().trim().max(4000).nullable(),
+  analysis: z.string().trim().max(4000).nullable(),
+  response: z.string().trim().max(4000).nullable(),
+  assessment: z.string().trim().max(4000).nullable(),
+};
+
+export const HotspotChangeSchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    status: z.enum(HOTSPOT_STATUSES).optional(),
+    /** Why the status changes: required with `status`. */
+    reason: z.string().trim().min(3).max(2000).optional(),
+    risk: z.enum(RISK_RATINGS).nullable().optional(),
+    reviewOn: DateSchema.nullable().optional(),
+    responseStartedOn: DateSchema.nullable().optional(),
+    objective: OsaraShape.objective.optional(),
+    scanning: OsaraShape.scanning.optional(),
+    analysis: OsaraShape.analysis.optional(),
+    response: OsaraShape.response.optional(),
+    assessment: OsaraShape.assessment.optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Give at least one field to change.')
+  .refine((v) => v.status === undefined || v.reason !== undefined, {
+    message: 'A status change needs a reason.',
+    path: ['reason'],
+  })
+  .openapi('HotspotChange');
+export type HotspotChange = z.infer<typeof HotspotChangeSchema>;
+
+export const DisclosedCountSchema = z
+  .union([
+    z.object({ count: z.number().int() }),
+    z.object({ suppressed: z.literal(true), fewerThan: z.number().int() }),
+  ])
+  .openapi('DisclosedCount', {
+    description: 'A count; for non-analysts suppressed below k and rounded to 5 otherwise',
+  });
+
+export const StatusChangeSchema = z
+  .object({
+    from: z.enum(HOTSPOT_STATUSES).nullable(),
+    to: z.enum(HOTSPOT_STATUSES),
+    by: z.string(),
+    at: z.string(),
+    reason: z.string().nullable(),
+  })
+  .openapi('HotspotStatusChange');
+
+export const ActionSummarySchema = z
+  .object({
+    id: z.string(),
+    hotspotId: z.string(),
+    hotspotName: z.string(),
+    priority: z.enum(ACTION_PRIORITIES),
+    agency: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+    title: z.string(),
+    dueOn: z.string(),
+    status: z.enum(ACTION_STATUSES),
+    overdue: z.boolean(),
+    acknowledgedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('ActionSummary');
+
+export const HotspotSummarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    method: z.enum(HOTSPOT_METHODS),
+    status: z.enum(HOTSPOT_STATUSES),
+    risk: z.enum(RISK_RATINGS).nullable(),
+    reviewOn: z.string().nullable(),
+    reviewDue: z.boolean(),
+    periodFrom: z.string().nullable(),
+    periodTo: z.string().nullable(),
+    responseStartedOn: z.string().nullable(),
+    openActions: z.number().int(),
+    overdueActions: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('HotspotSummary');
+
+export const HotspotDetailSchema = HotspotSummarySchema.extend({
+  /** WGS84 outline; for non-analysts generalised to public grid hexagons, vertices >= 25 m from any record. */
+  area: z.unknown().nullable(),
+  reports: DisclosedCountSchema.openapi({
+    description: 'Reports in the area in the hotspot period (non-analysts: handling code P only)',
+  }),
+  osara: z.object({
+    objective: z.string().nullable(),
+    scanning: z.string().nullable().optional(),
+    analysis: z.string().nullable().optional(),
+    response: z.string().nullable(),
+    assessment: z.string().nullable(),
+  }),
+  statusHistory: z.array(StatusChangeSchema),
+  allowedTransitions: z.array(z.enum(HOTSPOT_STATUSES)),
+  actions: z.array(ActionSummarySchema),
+  createdBy: z.string(),
+  /** Analysts only: method parameters and the statistics snapshot taken at creation. */
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  stats: z.record(z.string(), z.unknown()).optional(),
+  disclosure: z.record(z.string(), z.unknown()).optional(),
+}).openapi('HotspotDetail');
+
+export const NewActionSchema = z
+  .strictObject({
+    priority: z.enum(ACTION_PRIORITIES),
+    agencyId: z.uuid(),
+    title: z.string().trim().min(1).max(200),
+    detail: z.string().trim().max(4000).optional(),
+    dueOn: DateSchema,
+    meetingId: z.uuid().optional(),
+  })
+  .openapi('NewAction');
+export type NewAction = z.infer<typeof NewActionSchema>;
+
+export const HotspotIdParamSchema = z.object({ id: z.uuid() });

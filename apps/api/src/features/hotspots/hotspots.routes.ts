@@ -1,0 +1,565 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { HOTSPOT_STATUSES, type HotspotStatus } from '@hotspot/contracts';
+import { lngLatToBng } from '@hotspot/ingest';
+import { sql } from 'kysely';
+import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import { currentUser } from '../../http/current-user.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { bumpDataVersion, isoDay, selectActions, toActionSummary } from '../actions/action-queries.ts';
+import { ActionDetailSchema, actionDetailFor } from '../actions/action-detail.ts';
+import { GENERALISE_HEX_METERS } from '../analysis/parameters.ts';
+import { countRecords, resolveFilters } from '../analysis/record-query.ts';
+import { audit } from '../audit/audit.ts';
+import {
+  discloseCount,
+  generaliseToHexUnion,
+  receivesRecordLevel,
+  renderLayer,
+} from '../disclosure/disclosure.ts';
+import { disclosureContext, loadLayerState } from '../layers/layer-response.ts';
+import { notifyActionEvent } from '../notifications/notify.ts';
+import { DEFAULT_BUFFER_METERS, evaluateHotspot } from './evaluation.ts';
+import { computeHotspot } from './hotspot-area.ts';
+import {
+  acceptsActions,
+  HOTSPOT_TRANSITIONS,
+  isAllowedTransition,
+  nextStatusChangeTime,
+} from './hotspot-lifecycle.ts';
+import { type HotspotRow, hotspotForUser, notFound, selectHotspots, toHotspotSummary } from './hotspot-queries.ts';
+import {
+  HotspotChangeSchema,
+  HotspotDetailSchema,
+  HotspotIdParamSchema,
+  HotspotSummarySchema,
+  NewActionSchema,
+  NewHotspotSchema,
+} from './hotspot-schemas.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});
+
+const statusList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+  .pipe(z.array(z.enum(HOTSPOT_STATUSES)))
+  .openapi({ description: 'Hotspot statuses; repeat or comma list' });
+
+const createHotspotRoute = createRoute({
+  method: 'post',
+  path: '/api/hotspots',
+  summary:
+    'Propose a hotspot from a DBSCAN cluster (analysts), hexagon cells or a drawn polygon; the area and a statistics snapshot are computed here',
+  request: json(NewHotspotSchema),
+  responses: {
+    201: { description: 'Proposed', content: { 'application/json': { schema: HotspotDetailSchema } } },
+    ...problemResponses(401, 403, 422),
+  },
+});
+
+const listHotspotsRoute = createRoute({
+  method: 'get',
+  path: '/api/hotspots',
+  summary: "Hotspots (partners: those with an action of their agency); no geometry, see /api/layers/hotspots",
+  request: {
+    query: z.object({
+      status: statusList,
+      reviewDue: z.enum(['1', 'true', '0', 'false']).optional().openapi({ description: 'Only those due for review' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Hotspots, most recently changed first',
+      content: { 'application/json': { schema: z.object({ hotspots: z.array(HotspotSummarySchema) }) } },
+    },
+    ...problemResponses(401, 403, 422),
+  },
+});
+
+const getHotspotRoute = createRoute({
+  method: 'get',
+  path: '/api/hotspots/{id}',
+  summary: 'A hotspot with its outline, history, OSARA record and actions (disclosure-controlled for non-analysts)',
+  request: { params: HotspotIdParamSchema },
+  responses: {
+    200: { description: 'The hotspot', content: { 'application/json': { schema: HotspotDetailSchema } } },
+    ...problemResponses(401, 403, 404, 422),
+  },
+});
+
+const changeHotspotRoute = createRoute({
+  method: 'patch',
+  path: '/api/hotspots/{id}',
+  summary: 'Rename, change status (with a reason), risk, review date, response start or the OSARA record',
+  request: { params: HotspotIdParamSchema, ...json(HotspotChangeSchema) },
+  responses: {
+    200: { description: 'Changed', content: { 'application/json': { schema: HotspotDetailSchema } } },
+    ...problemResponses(401, 403, 404, 409, 422),
+  },
+});
+
+const createActionRoute = createRoute({
+  method: 'post',
+  path: '/api/hotspots/{id}/actions',
+  summary: 'Assign an action to an agency (a confirmed hotspot becomes tasked); the agency is notified',
+  request: { params: HotspotIdParamSchema, ...json(NewActionSchema) },
+  responses: {
+    201: { description: 'Assigned', content: { 'application/json': { schema: ActionDetailSchema } } },
+    ...problemResponses(401, 403, 404, 409, 422),
+  },
+});
+
+const countSchema = z.unknown();
+const evaluationRoute = createRoute({
+  method: 'get',
+  path: '/api/hotspots/{id}/evaluation',
+  summary:
+    'Outcome evaluation: reports in the hotspot, a buffer ring and the rest of the area, before and after the response began, with the Weighted Displacement Quotient',
+  request: {
+    params: HotspotIdParamSchema,
+    query: z.object({
+      bufferMeters: z.coerce.number().min(25).max(2000).optional().openapi({ description: `Buffer ring width, metres; default ${DEFAULT_BUFFER_METERS}` }),
+      date: z.iso.date().optional().openapi({ description: "When the response began; default the hotspot's response start" }),
+      periodDays: z.coerce.number().int().min(7).max(730).optional().openapi({ description: 'Length of each period; default up to 365 days' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Counts (disclosed for non-analysts) and the WDQ',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              parameters: z.record(z.string(), z.unknown()),
+              counts: z.object({ target: countSchema, buffer: countSchema, control: countSchema }),
+              result: z.record(z.string(), z.unknown()),
+              explanation: z.string(),
+            })
+            .passthrough()
+            .openapi('HotspotEvaluation'),
+        },
+      },
+    },
+    ...problemResponses(401, 403, 404, 409, 422),
+  },
+});
+
+type Polygonal = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+function toBng(area: Polygonal): Polygonal {
+  const ring = (r: number[][]) => r.map(([lng, lat]) => lngLatToBng(lng!, lat!));
+  return area.type === 'Polygon'
+    ? { type: 'Polygon', coordinates: area.coordinates.map(ring) }
+    : { type: 'MultiPolygon', coordinates: area.coordinates.map((p) => p.map(ring)) };
+}
+
+/**
+ * The hotspot as this user may see it. Geometry and counts go through the disclosure module:
+ * non-analysts get the outline generalised to public grid hexagons with no vertex within 25 m of a
+ * record, a count of handling-code P reports only (suppressed below k, rounded), no snapshot.
+ */
+async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) {
+  const today = isoDay(deps.clock());
+  const analyst = receivesRecordLevel(user);
+  const state = await loadLayerState(deps.db, user.partnershipId);
+  const ctx = await disclosureContext(deps, state);
+  const bng = toBng(JSON.parse(row.areaGeoJson) as Polygonal);
+  const rendered = renderLayer(
+    user,
+    {
+      meta: {},
+      features: [{ geometry: analyst ? bng : generaliseToHexUnion(bng, GENERALISE_HEX_METERS), labels: {} }],
+    },
+    ctx,
+  );
+  const shape = rendered.features[0];
+  const reports = await countRecords(deps.db, {
+    partnershipId: user.partnershipId,
+    filters: resolveFilters(
+      {
+        from: row.periodFrom ?? undefined,
+        to: row.periodTo ?? undefined,
+        category: [],
+        placeType: [],
+        sourceAgency: [],
+        sourceGrade: [],
+        intelligenceGrade: [],
+        handlingCode: [],
+      },
+      deps.clock(),
+    ),
+    includeHandlingC: analyst,
+    withinGeoJson: row.areaGeoJson,
+  });
+  const history = await deps.db.kysely
+    .selectFrom('hotspot_status_change as s')
+    .innerJoin('app_user as u', 'u.id', 's.changed_by')
+    .select(['s.from_status', 's.to_status', 'u.display_name', 's.changed_at', 's.reason'])
+    .where('s.hotspot_id', '=', row.id)
+    .orderBy('s.changed_at')
+    .orderBy('s.id')
+    .execute();
+  const actions = await selectActions(
+    deps.db,
+    { partnershipId: user.partnershipId, hotspotId: row.id, agencyId: user.role === 'partner' ? user.agencyId : undefined },
+    today,
+  );
+  const mayChange = user.role === 'analyst' || user.role === 'chair';
+  return {
+    ...toHotspotSummary(row, today),
+    area: shape ? { type: 'Feature' as const, geometry: shape.geometry, properties: {} } : null,
+    reports: analyst ? { count: reports } : discloseCount(reports, state.k),
+    // Scanning and analysis describe the intelligence; partners and viewers get the objective,
+    // the response and its assessment, which is what they act on.
+    osara: mayChange
+      ? {
+          objective: row.objective,
+          scanning: row.scanning,
+          analysis: row.analysis,
+          response: row.response,
+          assessment: row.assessment,
+        }
+      : { objective: row.objective, response: row.response, assessment: row.assessment },
+    statusHistory: history.map((h) => ({
+      from: h.from_status as HotspotStatus | null,
+      to: h.to_status as HotspotStatus,
+      by: h.display_name,
+      at: new Date(h.changed_at).toISOString(),
+      reason: h.reason,
+    })),
+    allowedTransitions: mayChange ? [...HOTSPOT_TRANSITIONS[row.status]] : [],
+    actions: actions.map(toActionSummary),
+    createdBy: row.createdBy,
+    ...(analyst
+      ? { parameters: row.parameters, stats: row.stats }
+      : { disclosure: (rendered as { disclosure?: Record<string, unknown> }).disclosure }),
+  };
+}
+
+async function oneHotspot(deps: AppDeps, partnershipId: string, id: string, today: string): Promise<HotspotRow> {
+  const [row] = await selectHotspots(deps, { partnershipId, id }, today);
+  if (!row) throw notFound('hotspot');
+  return row;
+}
+
+export function hotspotRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(createHotspotRoute, async (c) => {
+      const user = currentUser(c);
+      const body = c.req.valid('json');
+      const computed = await computeHotspot(deps, user, body);
+      const id = deps.newId();
+      const now = deps.clock();
+      await deps.db.kysely.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('hotspot')
+          .values({
+            id,
+            partnership_id: user.partnershipId,
+            name: body.name,
+            area: sql<string>`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${computed.areaGeoJson}::text), 4326))`,
+            method: computed.method,
+            parameters: sql`cast(${JSON.stringify(computed.parameters)}::text as jsonb)` as never,
+            period_from: computed.periodFrom,
+            period_to: computed.periodTo,
+            stats: sql`cast(${JSON.stringify(computed.stats)}::text as jsonb)` as never,
+            status: 'proposed',
+            created_by: user.id,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await trx
+          .insertInto('hotspot_status_change')
+          .values({
+            id: deps.newId(),
+            partnership_id: user.partnershipId,
+            hotspot_id: id,
+            from_status: null,
+            to_status: 'proposed',
+            changed_by: user.id,
+            changed_at: now,
+            reason: 'Proposed',
+          })
+          .execute();
+        await bumpDataVersion(trx, user.partnershipId);
+      });
+      await audit(deps, c, {
+        category: 'alteration',
+        action: 'hotspot.create',
+        objectType: 'hotspot',
+        objectId: id,
+        // Parameters only: never member record ids or the drawn coordinates.
+        query: {
+          source: body.source,
+          periodFrom: computed.periodFrom,
+          periodTo: computed.periodTo,
+          ...(body.source === 'dbscan'
+            ? { ...body.parameters, clusterId: body.clusterId ?? null, members: body.memberRecordIds?.length ?? null }
+            : body.source === 'gistar'
+              ? { sizeMeters: body.sizeMeters, cells: body.cellIds.length }
+              : {}),
+        },
+      });
+      const row = await oneHotspot(deps, user.partnershipId, id, isoDay(now));
+      return c.json(await hotspotDetail(deps, user, row), 201) as never;
+    })
+    .openapi(listHotspotsRoute, async (c) => {
+      const user = currentUser(c);
+      const query = c.req.valid('query');
+      const today = isoDay(deps.clock());
+      const reviewDue = query.reviewDue === '1' || query.reviewDue === 'true';
+      const rows = await selectHotspots(
+        deps,
+        {
+          partnershipId: user.partnershipId,
+          agencyId: user.role === 'partner' ? user.agencyId : undefined,
+          status: query.status,
+          reviewDue,
+        },
+        today,
+      );
+      await audit(deps, c, {
+        category: 'consultation',
+        action: 'hotspot.list',
+        query: { status: query.status, reviewDue, results: rows.length },
+      });
+      return c.json({ hotspots: rows.map((h) => toHotspotSummary(h, today)) }, 200);
+    })
+    .openapi(getHotspotRoute, async (c) => {
+      const user = currentUser(c);
+      const { id } = c.req.valid('param');
+      const row = await hotspotForUser(deps, c, user, id, isoDay(deps.clock()));
+      const detail = await hotspotDetail(deps, user, row);
+      await audit(deps, c, {
+        category: receivesRecordLevel(user) ? 'consultation' : 'disclosure',
+        action: 'hotspot.read',
+        objectType: 'hotspot',
+        objectId: id,
+      });
+      return c.json(detail, 200) as never;
+    })
+    .openapi(changeHotspotRoute, async (c) => {
+      const user = currentUser(c);
+      const { id } = c.req.valid('param');
+      const change = c.req.valid('json');
+      const now = deps.clock();
+      const today = isoDay(now);
+      const result = await deps.db.kysely.transaction().execute(async (trx) => {
+        const current = await trx
+          .selectFrom('hotspot')
+          .select(['status', 'response_started_on'])
+          .where('id', '=', id)
+          .where('partnership_id', '=', user.partnershipId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!current) throw notFound('hotspot');
+        const from = current.status as HotspotStatus;
+        const to = change.status;
+        const statusChanges = to !== undefined && to !== from;
+        if (statusChanges && !isAllowedTransition(from, to)) {
+          throw new ProblemError(
+            PROBLEM.conflict,
+            `A ${from} hotspot cannot become ${to}; it can become ${HOTSPOT_TRANSITIONS[from].join(' or ')}.`,
+            { code: 'invalid-transition', allowed: HOTSPOT_TRANSITIONS[from] },
+          );
+        }
+        const fields = {
+          ...(change.name !== undefined ? { name: change.name } : {}),
+          ...(statusChanges ? { status: to } : {}),
+          ...(change.risk !== undefined ? { risk: change.risk } : {}),
+          ...(change.reviewOn !== undefined ? { review_on: change.reviewOn } : {}),
+          ...(change.responseStartedOn !== undefined ? { response_started_on: change.responseStartedOn } : {}),
+          // The response starts when the hotspot is first tasked, unless someone said otherwise.
+          ...(statusChanges && to === 'tasked' && current.response_started_on === null && change.responseStartedOn === undefined
+            ? { response_started_on: today }
+            : {}),
+          ...(change.objective !== undefined ? { objective: change.objective } : {}),
+          ...(change.scanning !== undefined ? { scanning: change.scanning } : {}),
+          ...(change.analysis !== undefined ? { analysis: change.analysis } : {}),
+          ...(change.response !== undefined ? { response: change.response } : {}),
+          ...(change.assessment !== undefined ? { assessment: change.assessment } : {}),
+        };
+        await trx.updateTable('hotspot').set({ ...fields, updated_at: now }).where('id', '=', id).execute();
+        if (statusChanges) {
+          await trx
+            .insertInto('hotspot_status_change')
+            .values({
+              id: deps.newId(),
+              partnership_id: user.partnershipId,
+              hotspot_id: id,
+              from_status: from,
+              to_status: to,
+              changed_by: user.id,
+              changed_at: await nextStatusChangeTime(trx, id, now),
+              reason: change.reason ?? null,
+            })
+            .execute();
+        }
+        await bumpDataVersion(trx, user.partnershipId);
+        return { from, to: statusChanges ? to : null, fields: Object.keys(fields) };
+      });
+      await audit(deps, c, {
+        category: 'alteration',
+        action: result.to ? 'hotspot.status' : 'hotspot.update',
+        objectType: 'hotspot',
+        objectId: id,
+        // Field names and statuses only: the OSARA text and reasons stay out of the audit trail.
+        query: { fields: result.fields, ...(result.to ? { from: result.from, to: result.to } : {}) },
+      });
+      const row = await oneHotspot(deps, user.partnershipId, id, today);
+      return c.json(await hotspotDetail(deps, user, row), 200) as never;
+    })
+    .openapi(createActionRoute, async (c) => {
+      const user = currentUser(c);
+      const { id: hotspotId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const now = deps.clock();
+      const today = isoDay(now);
+      if (body.dueOn < today) {
+        throw new ProblemError(PROBLEM.validation, 'The due date has passed.', {
+          errors: [{ pointer: '/body/dueOn', detail: `must be ${today} or later` }],
+        });
+      }
+      const actionId = deps.newId();
+      const event = await deps.db.kysely.transaction().execute(async (trx) => {
+        const hotspot = await trx
+          .selectFrom('hotspot')
+          .select(['status', 'response_started_on'])
+          .where('id', '=', hotspotId)
+          .where('partnership_id', '=', user.partnershipId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!hotspot) throw notFound('hotspot');
+        const status = hotspot.status as HotspotStatus;
+        if (!acceptsActions(status)) {
+          throw new ProblemError(
+            PROBLEM.conflict,
+            status === 'proposed' ? 'Confirm the hotspot before assigning actions.' : 'Reopen the hotspot before assigning actions.',
+            { code: 'hotspot-not-open' },
+          );
+        }
+        const agency = await trx
+          .selectFrom('agency')
+          .select(['id', 'name'])
+          .where('id', '=', body.agencyId)
+          .where('partnership_id', '=', user.partnershipId)
+          .executeTakeFirst();
+        if (!agency) {
+          throw new ProblemError(PROBLEM.validation, 'No such agency in this partnership.', {
+            errors: [{ pointer: '/body/agencyId', detail: 'unknown agency' }],
+          });
+        }
+        if (body.meetingId) {
+          const meeting = await trx
+            .selectFrom('meeting')
+            .select('id')
+            .where('id', '=', body.meetingId)
+            .where('partnership_id', '=', user.partnershipId)
+            .executeTakeFirst();
+          if (!meeting) {
+            throw new ProblemError(PROBLEM.validation, 'No such meeting.', {
+              errors: [{ pointer: '/body/meetingId', detail: 'unknown meeting' }],
+            });
+          }
+        }
+        await trx
+          .insertInto('action')
+          .values({
+            id: actionId,
+            partnership_id: user.partnershipId,
+            hotspot_id: hotspotId,
+            priority: body.priority,
+            agency_id: agency.id,
+            title: body.title,
+            detail: body.detail || null,
+            due_on: body.dueOn,
+            status: 'assigned',
+            meeting_id: body.meetingId ?? null,
+            created_by: user.id,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await trx
+          .insertInto('action_update')
+          .values({
+            id: deps.newId(),
+            partnership_id: user.partnershipId,
+            action_id: actionId,
+            author_id: user.id,
+            created_at: now,
+            from_status: null,
+            to_status: 'assigned',
+            note: null,
+          })
+          .execute();
+        if (status === 'confirmed') {
+          await trx
+            .updateTable('hotspot')
+            .set({
+              status: 'tasked',
+              updated_at: now,
+              ...(hotspot.response_started_on === null ? { response_started_on: today } : {}),
+            })
+            .where('id', '=', hotspotId)
+            .execute();
+          await trx
+            .insertInto('hotspot_status_change')
+            .values({
+              id: deps.newId(),
+              partnership_id: user.partnershipId,
+              hotspot_id: hotspotId,
+              from_status: 'confirmed',
+              to_status: 'tasked',
+              changed_by: user.id,
+              changed_at: await nextStatusChangeTime(trx, hotspotId, now),
+              reason: 'First action assigned',
+            })
+            .execute();
+        } else {
+          await trx.updateTable('hotspot').set({ updated_at: now }).where('id', '=', hotspotId).execute();
+        }
+        await bumpDataVersion(trx, user.partnershipId);
+        const event = {
+          kind: 'action-assigned' as const,
+          partnershipId: user.partnershipId,
+          actionId,
+          actionTitle: body.title,
+          agencyId: agency.id,
+          agencyName: agency.name,
+          createdById: user.id,
+          dueOn: body.dueOn,
+        };
+        await notifyActionEvent(deps, trx, event);
+        return event;
+      });
+      await audit(deps, c, {
+        category: 'alteration',
+        action: 'action.create',
+        objectType: 'action',
+        objectId: actionId,
+        query: { hotspotId, agencyId: event.agencyId, priority: body.priority, dueOn: body.dueOn },
+      });
+      return c.json(await actionDetailFor(deps, user, actionId), 201) as never;
+    })
+    .openapi(evaluationRoute, async (c) => {
+      const user = currentUser(c);
+      const { id } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const row = await hotspotForUser(deps, c, user, id, isoDay(deps.clock()));
+      const state = await loadLayerState(deps.db, user.partnershipId);
+      const evaluation = await evaluateHotspot(deps, user, row, state.k, query);
+      await audit(deps, c, {
+        category: receivesRecordLevel(user) ? 'consultation' : 'disclosure',
+        action: 'hotspot.evaluation',
+        objectType: 'hotspot',
+        objectId: id,
+        query: evaluation.parameters,
+      });
+      return c.json(evaluation, 200) as never;
+    });
+}

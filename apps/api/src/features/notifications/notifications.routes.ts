@@ -1,0 +1,91 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps, AppEnv } from '../../deps.ts';
+import { currentUser } from '../../http/current-user.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+
+const NOTIFICATION_LIMIT = 100;
+
+const NotificationSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['action-assigned', 'action-due-soon', 'action-overdue', 'action-declined', 'action-completed']),
+    actionId: z.string().nullable(),
+    message: z.string(),
+    createdAt: z.string(),
+    read: z.boolean(),
+  })
+  .openapi('Notification');
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/notifications',
+  summary: "The caller's notifications, newest first (at most 100), and how many are unread",
+  responses: {
+    200: {
+      description: 'Notifications',
+      content: {
+        'application/json': {
+          schema: z.object({ notifications: z.array(NotificationSchema), unread: z.number().int() }),
+        },
+      },
+    },
+    ...problemResponses(401),
+  },
+});
+
+const readRoute = createRoute({
+  method: 'post',
+  path: '/api/notifications/{id}/read',
+  summary: 'Mark one of the caller\'s notifications as read',
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: { 204: { description: 'Marked read' }, ...problemResponses(401, 404, 422) },
+});
+
+export function notificationRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(listRoute, async (c) => {
+      const user = currentUser(c);
+      const rows = await deps.db.kysely
+        .selectFrom('notification')
+        .select(['id', 'kind', 'action_id', 'message', 'created_at', 'read_at'])
+        .where('user_id', '=', user.id)
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(NOTIFICATION_LIMIT)
+        .execute();
+      const unread = await deps.db.kysely
+        .selectFrom('notification')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('user_id', '=', user.id)
+        .where('read_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return c.json(
+        {
+          notifications: rows.map((r) => ({
+            id: r.id,
+            kind: r.kind,
+            actionId: r.action_id,
+            message: r.message,
+            createdAt: new Date(r.created_at).toISOString(),
+            read: r.read_at !== null,
+          })),
+          unread: Number(unread.n),
+        },
+        200,
+      );
+    })
+    .openapi(readRoute, async (c) => {
+      const user = currentUser(c);
+      const { id } = c.req.valid('param');
+      // Only the owner's: someone else's notification is simply not found.
+      const updated = await deps.db.kysely
+        .updateTable('notification')
+        .set({ read_at: deps.clock() })
+        .where('id', '=', id)
+        .where('user_id', '=', user.id)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw new ProblemError(PROBLEM.notFound, 'No such notification.');
+      return c.body(null, 204) as never;
+    });
+}
