@@ -81,6 +81,8 @@ const COLUMN_DOCS = NATIVE_CSV_COLUMNS.map(
 ).join('\n');
 const TEMPLATE_DESCRIPTION = `The native CSV template: the header line only, so an unedited template never uploads example data. Each row needs exactly one location: longitude + latitude, OR easting + northing (British National Grid), OR grid_ref (OS grid reference). Comma, semicolon or tab; UTF-8 (with or without BOM) or Windows-1252.\n\n${COLUMN_DOCS}`;
 
+const CodeLabelSchema = z.object({ code: z.string(), label: z.string() });
+
 const templateRoute = createRoute({
   method: 'get',
   path: '/api/batches/template.csv',
@@ -94,7 +96,8 @@ const templateRoute = createRoute({
 const columnsRoute = createRoute({
   method: 'get',
   path: '/api/batches/columns',
-  summary: 'The documented columns of the native CSV template, with an example (analyst)',
+  summary:
+    "The native CSV template's documented columns, an example, and the partnership's codes (analyst)",
   responses: {
     200: {
       description: 'Columns in template order',
@@ -111,6 +114,11 @@ const columnsRoute = createRoute({
               }),
             ),
             example: z.string(),
+            vocabulary: z.object({
+              categories: z.array(CodeLabelSchema),
+              placeTypes: z.array(CodeLabelSchema),
+              agencies: z.array(CodeLabelSchema),
+            }),
           }),
         },
       },
@@ -268,9 +276,40 @@ export function batchRoutes(deps: AppDeps) {
           'content-disposition': 'attachment; filename="intelligence-template.csv"',
         }),
       )
-      .openapi(columnsRoute, (c) =>
-        c.json({ columns: [...NATIVE_CSV_COLUMNS], example: NATIVE_CSV_EXAMPLE }, 200),
-      )
+      .openapi(columnsRoute, async (c) => {
+        const user = currentUser(c);
+        const db = deps.db.kysely;
+        const [categories, placeTypes, agencies] = await Promise.all([
+          db
+            .selectFrom('category')
+            .select(['code', 'label'])
+            .where('partnership_id', '=', user.partnershipId)
+            .where('retired', '=', false)
+            .orderBy('label')
+            .execute(),
+          db
+            .selectFrom('place_type')
+            .select(['code', 'label'])
+            .where('partnership_id', '=', user.partnershipId)
+            .where('retired', '=', false)
+            .orderBy('label')
+            .execute(),
+          db
+            .selectFrom('agency')
+            .select(['code', 'name as label'])
+            .where('partnership_id', '=', user.partnershipId)
+            .orderBy('code')
+            .execute(),
+        ]);
+        return c.json(
+          {
+            columns: [...NATIVE_CSV_COLUMNS],
+            example: NATIVE_CSV_EXAMPLE,
+            vocabulary: { categories, placeTypes, agencies },
+          },
+          200,
+        );
+      })
       .openapi(uploadRoute, async (c) => {
         const user = currentUser(c);
         const query = c.req.valid('query');

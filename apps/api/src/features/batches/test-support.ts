@@ -138,7 +138,10 @@ function cell(value: string): string {
 }
 
 /** A native CSV (CRLF) of the given rows over the valid defaults. */
-export function nativeCsv(rows: readonly NativeRow[], columns = NATIVE_FIELDS): string {
+export function nativeCsv(
+  rows: readonly NativeRow[],
+  columns: readonly NativeField[] = NATIVE_FIELDS,
+): string {
   const lines = [columns.join(',')];
   for (const row of rows) lines.push(columns.map((c) => cell(row[c] ?? VALID_ROW[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
@@ -168,7 +171,7 @@ export function uploadRaw(
         'content-type': options.contentType ?? 'text/csv',
         ...options.headers,
       },
-      body: body as BodyInit,
+      body: body as RequestInit['body'],
       // Needed by fetch's Request for a streamed body.
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     } as RequestInit),
@@ -185,7 +188,11 @@ export function uploadMultipart(
   const form = new FormData();
   if (options.profile) form.append('profile', options.profile);
   if (options.fileName) form.append('fileName', options.fileName);
-  form.append('file', new Blob([content as BlobPart], { type: 'text/csv' }), 'from-disk.csv');
+  form.append(
+    'file',
+    new Blob([content as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
+    'from-disk.csv',
+  );
   return Promise.resolve(
     app.request('/api/batches', {
       method: 'POST',
