@@ -2,9 +2,15 @@ import { z } from '@hono/zod-openapi';
 import { ACTION_STATUSES } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
-import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { notFound, refuseAsNotFound } from '../hotspots/hotspot-queries.ts';
-import { type ActionRow, isoDay, selectActions, selectTimeline, toActionSummary } from './action-queries.ts';
+import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
+import {
+  type ActionRow,
+  isoDay,
+  selectActions,
+  selectTimeline,
+  toActionSummary,
+} from './action-queries.ts';
 import { ACTION_STEPS, availableSteps } from './action-workflow.ts';
 
 export const TimelineEntrySchema = z
@@ -27,7 +33,11 @@ export const ActionDetailSchema = ActionSummarySchema.extend({
   meetingId: z.string().nullable(),
   timeline: z.array(TimelineEntrySchema),
   /** What the caller may do now (buttons to show). */
-  availableSteps: z.array(z.enum(Object.keys(ACTION_STEPS) as [keyof typeof ACTION_STEPS, ...(keyof typeof ACTION_STEPS)[]])),
+  availableSteps: z.array(
+    z.enum(
+      Object.keys(ACTION_STEPS) as [keyof typeof ACTION_STEPS, ...(keyof typeof ACTION_STEPS)[]],
+    ),
+  ),
 }).openapi('ActionDetail');
 
 /**
@@ -41,15 +51,24 @@ export async function actionForUser(
   user: SessionUser,
   id: string,
 ): Promise<ActionRow> {
-  const [row] = await selectActions(deps.db, { partnershipId: user.partnershipId, actionId: id }, isoDay(deps.clock()));
+  const [row] = await selectActions(
+    deps.db,
+    { partnershipId: user.partnershipId, actionId: id },
+    isoDay(deps.clock()),
+  );
   if (!row) throw notFound('action');
-  if (user.role === 'partner' && row.agency.id !== user.agencyId) return refuseAsNotFound(deps, c, 'action', id);
+  if (user.role === 'partner' && row.agency.id !== user.agencyId)
+    return refuseAsNotFound(deps, c, 'action', id);
   return row;
 }
 
 /** The full action for a caller already allowed to see it. */
 export async function actionDetailFor(deps: AppDeps, user: SessionUser, id: string) {
-  const [row] = await selectActions(deps.db, { partnershipId: user.partnershipId, actionId: id }, isoDay(deps.clock()));
+  const [row] = await selectActions(
+    deps.db,
+    { partnershipId: user.partnershipId, actionId: id },
+    isoDay(deps.clock()),
+  );
   if (!row) throw notFound('action');
   return {
     ...toActionSummary(row),

@@ -3,7 +3,11 @@ import type { Database, Db } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
 
 /** Statuses in which an action is still open (and so can be overdue). */
-export const OPEN_ACTION_STATUSES: readonly ActionStatus[] = ['assigned', 'acknowledged', 'in_progress'];
+export const OPEN_ACTION_STATUSES: readonly ActionStatus[] = [
+  'assigned',
+  'acknowledged',
+  'in_progress',
+];
 
 export interface ActionFilters {
   readonly partnershipId: string;
@@ -48,7 +52,11 @@ export function isoDay(at: Date): string {
  * Actions with their agency and hotspot names; `overdue` is computed against `today` (from the
  * injected clock), never the database's clock, so tests and every process agree.
  */
-export async function selectActions(db: Db, filters: ActionFilters, today: string): Promise<ActionRow[]> {
+export async function selectActions(
+  db: Db,
+  filters: ActionFilters,
+  today: string,
+): Promise<ActionRow[]> {
   const result = await sql<{
     id: string;
     hotspot_id: string;
@@ -138,8 +146,13 @@ export function toActionSummary(a: ActionRow) {
 }
 
 /** Moves the partnership's data version on, so map layer ETags change with hotspots and actions. */
-export async function bumpDataVersion(executor: Kysely<Database>, partnershipId: string): Promise<void> {
-  await sql`update partnership set data_version = data_version + 1 where id = ${partnershipId}`.execute(executor);
+export async function bumpDataVersion(
+  executor: Kysely<Database>,
+  partnershipId: string,
+): Promise<void> {
+  await sql`update partnership set data_version = data_version + 1 where id = ${partnershipId}`.execute(
+    executor,
+  );
 }
 
 export interface TimelineEntry {

@@ -28,10 +28,14 @@ export function availableSteps(
   action: { readonly status: ActionStatus; readonly agency: { readonly id: string } },
 ): ActionStep[] {
   const own = user.role === 'partner' && user.agencyId === action.agency.id;
-  const steps = (Object.keys(ACTION_STEPS) as ActionStep[]).filter((s) => mayTakeStep(s, action.status));
+  const steps = (Object.keys(ACTION_STEPS) as ActionStep[]).filter((s) =>
+    mayTakeStep(s, action.status),
+  );
   if (own) return steps;
   // Chairs and analysts may add notes to the timeline, not act for the agency.
-  return (user.role === 'chair' || user.role === 'analyst') && steps.includes('note') ? ['note'] : [];
+  return (user.role === 'chair' || user.role === 'analyst') && steps.includes('note')
+    ? ['note']
+    : [];
 }
 
 /**
@@ -39,7 +43,11 @@ export function availableSteps(
  * not moved (a test clock, or two steps in the same millisecond): the timeline has no sequence
  * column, so order comes from time.
  */
-export async function nextTimelineTime(db: Kysely<Database>, actionId: string, now: Date): Promise<Date> {
+export async function nextTimelineTime(
+  db: Kysely<Database>,
+  actionId: string,
+  now: Date,
+): Promise<Date> {
   const last = await db
     .selectFrom('action_update')
     .select((eb) => eb.fn.max('created_at').as('at'))

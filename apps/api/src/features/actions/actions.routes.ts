@@ -7,11 +7,17 @@ import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { csvLine } from '../audit/csv.ts';
-import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
+import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
 import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
-import { type ActionFilters, bumpDataVersion, isoDay, selectActions, toActionSummary } from './action-queries.ts';
+import {
+  type ActionFilters,
+  bumpDataVersion,
+  isoDay,
+  selectActions,
+  toActionSummary,
+} from './action-queries.ts';
 import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({
@@ -21,14 +27,24 @@ const flag = z.enum(['1', 'true', '0', 'false']).optional();
 const isOn = (v: string | undefined) => v === '1' || v === 'true';
 
 const ActionListQuery = z.object({
-  mine: flag.openapi({ description: "Only the caller's agency's actions (partners always get only those)" }),
+  mine: flag.openapi({
+    description: "Only the caller's agency's actions (partners always get only those)",
+  }),
   status: z
     .union([z.string(), z.array(z.string())])
     .optional()
-    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+    .transform((v) =>
+      (v === undefined ? [] : Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(ACTION_STATUSES)))
     .openapi({ description: 'Statuses; repeat or comma list' }),
-  agency: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/).optional().openapi({ description: 'Agency code' }),
+  agency: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/)
+    .optional()
+    .openapi({ description: 'Agency code' }),
   hotspot: z.uuid().optional().openapi({ description: 'Hotspot id' }),
   overdue: flag.openapi({ description: 'Only open actions past their due date' }),
 });
@@ -45,7 +61,9 @@ const listRoute = createRoute({
     200: {
       description: 'Actions by due date; `today` is the date overdue was computed for',
       content: {
-        'application/json': { schema: z.object({ actions: z.array(ActionSummarySchema), today: z.string() }) },
+        'application/json': {
+          schema: z.object({ actions: z.array(ActionSummarySchema), today: z.string() }),
+        },
       },
     },
     ...problemResponses(401, 403, 422),
@@ -66,16 +84,22 @@ const exportRoute = createRoute({
 const detailRoute = createRoute({
   method: 'get',
   path: '/api/actions/{id}',
-  summary: 'An action with its timeline (404 for another agency\'s action, for partners)',
+  summary: "An action with its timeline (404 for another agency's action, for partners)",
   request: { params: IdParam },
   responses: {
-    200: { description: 'The action', content: { 'application/json': { schema: ActionDetailSchema } } },
+    200: {
+      description: 'The action',
+      content: { 'application/json': { schema: ActionDetailSchema } },
+    },
     ...problemResponses(401, 403, 404, 422),
   },
 });
 
 const stepResponses = {
-  200: { description: 'The action after the step', content: { 'application/json': { schema: ActionDetailSchema } } },
+  200: {
+    description: 'The action after the step',
+    content: { 'application/json': { schema: ActionDetailSchema } },
+  },
   ...problemResponses(401, 403, 404, 409, 422),
 };
 
@@ -90,10 +114,14 @@ const acknowledgeRoute = createRoute({
 const updateRoute = createRoute({
   method: 'post',
   path: '/api/actions/{id}/updates',
-  summary: "Add a note to the timeline; the assigned agency may also mark the action in progress",
+  summary: 'Add a note to the timeline; the assigned agency may also mark the action in progress',
   request: {
     params: IdParam,
-    ...json(z.strictObject({ note: NoteSchema, status: z.literal('in_progress').optional() }).openapi('ActionUpdate')),
+    ...json(
+      z
+        .strictObject({ note: NoteSchema, status: z.literal('in_progress').optional() })
+        .openapi('ActionUpdate'),
+    ),
   },
   responses: { ...stepResponses, 201: stepResponses[200] },
 });
@@ -102,7 +130,10 @@ const completeRoute = createRoute({
   method: 'post',
   path: '/api/actions/{id}/complete',
   summary: 'Complete an action with its outcome',
-  request: { params: IdParam, ...json(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')) },
+  request: {
+    params: IdParam,
+    ...json(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')),
+  },
   responses: stepResponses,
 });
 
@@ -112,7 +143,9 @@ const declineRoute = createRoute({
   summary: 'Decline an action, with a reason (the chair and the assigner are notified)',
   request: {
     params: IdParam,
-    ...json(z.strictObject({ reason: z.string().trim().min(3).max(2000) }).openapi('ActionDecline')),
+    ...json(
+      z.strictObject({ reason: z.string().trim().min(3).max(2000) }).openapi('ActionDecline'),
+    ),
   },
   responses: stepResponses,
 });
@@ -162,7 +195,10 @@ async function takeStep(deps: AppDeps, c: Context<AppEnv>, id: string, change: S
   const seen = await actionForUser(deps, c, user, id);
   const ownAgency = user.role === 'partner' && user.agencyId === seen.agency.id;
   if (change.to !== null && !ownAgency) {
-    throw new ProblemError(PROBLEM.forbidden, "Only the assigned agency changes an action's status.");
+    throw new ProblemError(
+      PROBLEM.forbidden,
+      "Only the assigned agency changes an action's status.",
+    );
   }
   const now = deps.clock();
   const from = await deps.db.kysely.transaction().execute(async (trx) => {
@@ -176,15 +212,23 @@ async function takeStep(deps: AppDeps, c: Context<AppEnv>, id: string, change: S
     if (!current) throw notFound('action');
     const status = current.status as ActionStatus;
     if (!mayTakeStep(change.step, status)) {
-      throw new ProblemError(PROBLEM.conflict, `This cannot be done to an action that is ${status.replace('_', ' ')}.`, {
-        code: 'invalid-transition',
-        status,
-      });
+      throw new ProblemError(
+        PROBLEM.conflict,
+        `This cannot be done to an action that is ${status.replace('_', ' ')}.`,
+        {
+          code: 'invalid-transition',
+          status,
+        },
+      );
     }
     const at = await nextTimelineTime(trx, id, now);
     await trx
       .updateTable('action')
-      .set({ ...(change.to ? { status: change.to } : {}), ...(change.fields ?? {}), updated_at: at })
+      .set({
+        ...(change.to ? { status: change.to } : {}),
+        ...(change.fields ?? {}),
+        updated_at: at,
+      })
       .where('id', '=', id)
       .execute();
     await trx
@@ -298,7 +342,12 @@ export function actionRoutes(deps: AppDeps) {
         const { id } = c.req.valid('param');
         await actionForUser(deps, c, user, id);
         const detail = await actionDetailFor(deps, user, id);
-        await audit(deps, c, { category: 'consultation', action: 'action.read', objectType: 'action', objectId: id });
+        await audit(deps, c, {
+          category: 'consultation',
+          action: 'action.read',
+          objectType: 'action',
+          objectId: id,
+        });
         return c.json(detail, 200) as never;
       })
       .openapi(acknowledgeRoute, async (c) => {

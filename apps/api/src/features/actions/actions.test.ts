@@ -13,13 +13,9 @@ import {
   type TestClock,
 } from '../../testing/fixtures.ts';
 import { disclosureViolations, insertRecords, storedRecords } from '../disclosure/testing.ts';
-import {
-  createPartner,
-  setPartnershipArea,
-  startSmtpServer,
-} from '../hotspots/test-support.ts';
-import { runNotificationSweep } from '../notifications/notification-sweep.ts';
+import { createPartner, setPartnershipArea, startSmtpServer } from '../hotspots/test-support.ts';
 import { createSmtpMailer } from '../notifications/mailer.ts';
+import { runNotificationSweep } from '../notifications/notification-sweep.ts';
 
 // The whole tasking flow of issue 8 on each database: an analyst proposes a hotspot from a
 // DBSCAN cluster, the chair confirms it and assigns three actions to three agencies, each partner
@@ -58,7 +54,11 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     clock = createTestClock('2025-03-01T09:00:00Z');
     ({ app, deps } = createTestApp(db, {
       clock,
-      env: { SMTP_URL: smtp.url, PUBLIC_ORIGIN: 'https://hotspots.example.org', MAIL_FROM: 'Hotspot map <noreply@example.org>' },
+      env: {
+        SMTP_URL: smtp.url,
+        PUBLIC_ORIGIN: 'https://hotspots.example.org',
+        MAIL_FROM: 'Hotspot map <noreply@example.org>',
+      },
     }));
     seed = await seedPartnership(deps);
     await setPartnershipArea(deps, seed.partnershipId);
@@ -69,7 +69,16 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       .execute();
     // A tight cluster of 8 P and 2 C reports, and 12 scattered reports that are noise.
     const offsets = [
-      [0, 0], [20, 5], [-15, 10], [10, -20], [25, 25], [-20, -10], [5, 30], [-25, 20], [15, 12], [-8, -25],
+      [0, 0],
+      [20, 5],
+      [-15, 10],
+      [10, -20],
+      [25, 25],
+      [-20, -10],
+      [5, 30],
+      [-25, 20],
+      [15, 12],
+      [-8, -25],
     ] as const;
     await insertRecords(
       db,
@@ -108,7 +117,8 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
     }
     cookies.WRS = cookies.partner!;
-    for (const code of ['POL', 'BDC']) cookies[code] = await signIn(app, partnerEmails[code]!, passwords[code]!);
+    for (const code of ['POL', 'BDC'])
+      cookies[code] = await signIn(app, partnerEmails[code]!, passwords[code]!);
   }
   afterAll(async () => {
     await db?.close();
@@ -143,12 +153,20 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     expect(body.stats.reports).toBe(10);
     expect(body.stats.cluster.size).toBe(10);
     expect(body.area.geometry.type).toBe('MultiPolygon');
-    expect(body.statusHistory).toEqual([expect.objectContaining({ to: 'proposed', by: 'Test analyst' })]);
+    expect(body.statusHistory).toEqual([
+      expect.objectContaining({ to: 'proposed', by: 'Test analyst' }),
+    ]);
 
     // Chairs cannot start from a cluster: it is record-level.
     const refused = await request(app, 'POST', '/api/hotspots', {
       cookie: cookies.chair,
-      json: { source: 'dbscan', name: 'x', parameters: { epsMeters: 60, minPoints: 5 }, period: { from: '2024-03-01', to: '2025-03-01' }, clusterId: 0 },
+      json: {
+        source: 'dbscan',
+        name: 'x',
+        parameters: { epsMeters: 60, minPoints: 5 },
+        period: { from: '2024-03-01', to: '2025-03-01' },
+        clusterId: 0,
+      },
     });
     expect(refused.status).toBe(403);
   });
@@ -182,7 +200,11 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       },
     });
     expect(confirmed.status, await confirmed.clone().text()).toBe(200);
-    const body = (await confirmed.json()) as { status: string; risk: string; statusHistory: { from: string | null; to: string; reason: string }[] };
+    const body = (await confirmed.json()) as {
+      status: string;
+      risk: string;
+      statusHistory: { from: string | null; to: string; reason: string }[];
+    };
     expect(body.status).toBe('confirmed');
     expect(body.risk).toBe('high');
     expect(body.statusHistory.map((h) => [h.from, h.to])).toEqual([
@@ -205,7 +227,10 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       ['monitoring', 'Closed by mistake'],
       ['tasked', 'Back to active tasking'],
     ] as const) {
-      const step = await request(app, 'PATCH', `/api/hotspots/${hotspotId}`, { cookie: cookies.chair, json: { status, reason } });
+      const step = await request(app, 'PATCH', `/api/hotspots/${hotspotId}`, {
+        cookie: cookies.chair,
+        json: { status, reason },
+      });
       expect(step.status, await step.clone().text()).toBe(200);
     }
     const partnerTry = await request(app, 'PATCH', `/api/hotspots/${hotspotId}`, {
@@ -217,14 +242,30 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
 
   it('lets the chair assign three actions to three agencies, and notifies each agency', async () => {
     const plan = [
-      { code: 'WRS', priority: 'pursue-disrupt', title: 'Licensing visit to the takeaway', dueOn: '2025-03-20' },
+      {
+        code: 'WRS',
+        priority: 'pursue-disrupt',
+        title: 'Licensing visit to the takeaway',
+        dueOn: '2025-03-20',
+      },
       { code: 'POL', priority: 'pursue-disrupt', title: 'Targeted patrols', dueOn: '2025-03-03' },
-      { code: 'BDC', priority: 'prevention-education', title: 'Staff awareness session', dueOn: '2025-03-15' },
+      {
+        code: 'BDC',
+        priority: 'prevention-education',
+        title: 'Staff awareness session',
+        dueOn: '2025-03-15',
+      },
     ] as const;
     for (const a of plan) {
       const res = await request(app, 'POST', `/api/hotspots/${hotspotId}/actions`, {
         cookie: cookies.chair,
-        json: { priority: a.priority, agencyId: seed.agencies[a.code], title: a.title, detail: SECRET_DETAIL, dueOn: a.dueOn },
+        json: {
+          priority: a.priority,
+          agencyId: seed.agencies[a.code],
+          title: a.title,
+          detail: SECRET_DETAIL,
+          dueOn: a.dueOn,
+        },
       });
       expect(res.status, await res.clone().text()).toBe(201);
       const body = (await res.json()) as ActionBody;
@@ -233,10 +274,17 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     }
     const pastDue = await request(app, 'POST', `/api/hotspots/${hotspotId}/actions`, {
       cookie: cookies.chair,
-      json: { priority: 'pursue-disrupt', agencyId: seed.agencies.POL, title: 'Late', dueOn: '2025-02-01' },
+      json: {
+        priority: 'pursue-disrupt',
+        agencyId: seed.agencies.POL,
+        title: 'Late',
+        dueOn: '2025-02-01',
+      },
     });
     expect(pastDue.status).toBe(422);
-    const hotspot = (await (await request(app, 'GET', `/api/hotspots/${hotspotId}`, { cookie: cookies.chair })).json()) as {
+    const hotspot = (await (
+      await request(app, 'GET', `/api/hotspots/${hotspotId}`, { cookie: cookies.chair })
+    ).json()) as {
       status: string;
       openActions: number;
       actions: unknown[];
@@ -246,11 +294,15 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
 
     // In-app: each agency's partner has exactly one assignment notice.
     for (const code of ['WRS', 'POL', 'BDC']) {
-      const list = (await (await request(app, 'GET', '/api/notifications', { cookie: cookies[code] })).json()) as {
+      const list = (await (
+        await request(app, 'GET', '/api/notifications', { cookie: cookies[code] })
+      ).json()) as {
         notifications: { kind: string; actionId: string }[];
         unread: number;
       };
-      expect(list.notifications).toEqual([expect.objectContaining({ kind: 'action-assigned', actionId: actionIds[code] })]);
+      expect(list.notifications).toEqual([
+        expect.objectContaining({ kind: 'action-assigned', actionId: actionIds[code] }),
+      ]);
       expect(list.unread).toBe(1);
     }
   });
@@ -276,12 +328,24 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       ].sort(),
     );
     const toWrs = received.find((m) => m.to.includes(partnerEmails.WRS!))!;
-    expect(toWrs.raw).toMatch(/Subject: An action has been assigned to Worcestershire Regulatory Services/);
+    expect(toWrs.raw).toMatch(
+      /Subject: An action has been assigned to Worcestershire Regulatory Services/,
+    );
     expect(toWrs.raw).toContain(`https://hotspots.example.org/actions/${actionIds.WRS}`);
-    const toPolDueSoon = received.find((m) => m.to.includes(partnerEmails.POL!) && /is due soon/.test(m.raw));
+    const toPolDueSoon = received.find(
+      (m) => m.to.includes(partnerEmails.POL!) && /is due soon/.test(m.raw),
+    );
     expect(toPolDueSoon).toBeDefined();
     for (const message of received) {
-      for (const secret of [HOTSPOT_NAME, SECRET_DETAIL, 'Licensing visit', 'Targeted patrols', 'Staff awareness', 'Crafted cluster', 'canalside']) {
+      for (const secret of [
+        HOTSPOT_NAME,
+        SECRET_DETAIL,
+        'Licensing visit',
+        'Targeted patrols',
+        'Staff awareness',
+        'Crafted cluster',
+        'canalside',
+      ]) {
         expect(message.raw.toLowerCase()).not.toContain(secret.toLowerCase());
       }
       expect(message.raw).not.toMatch(/-?\d{1,3}\.\d{4,}/); // no coordinates
@@ -295,14 +359,20 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       const { actions } = (await res.json()) as { actions: ActionBody[] };
       expect(actions.map((a) => a.id)).toEqual([actionIds[code]]);
       // Even without mine=1, and even asking for another agency.
-      const all = (await (await request(app, 'GET', '/api/actions?agency=POL', { cookie: cookies[code] })).json()) as { actions: ActionBody[] };
+      const all = (await (
+        await request(app, 'GET', '/api/actions?agency=POL', { cookie: cookies[code] })
+      ).json()) as { actions: ActionBody[] };
       expect(all.actions.map((a) => a.id)).toEqual([actionIds[code]]);
     }
-    const hotspots = (await (await request(app, 'GET', '/api/hotspots', { cookie: cookies.WRS })).json()) as {
+    const hotspots = (await (
+      await request(app, 'GET', '/api/hotspots', { cookie: cookies.WRS })
+    ).json()) as {
       hotspots: { id: string; openActions: number }[];
     };
     expect(hotspots.hotspots).toEqual([expect.objectContaining({ id: hotspotId, openActions: 1 })]);
-    const detail = (await (await request(app, 'GET', `/api/hotspots/${hotspotId}`, { cookie: cookies.WRS })).json()) as {
+    const detail = (await (
+      await request(app, 'GET', `/api/hotspots/${hotspotId}`, { cookie: cookies.WRS })
+    ).json()) as {
       actions: { id: string }[];
       osara: Record<string, unknown>;
     };
@@ -315,16 +385,30 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     const attempts = [
       request(app, 'GET', `/api/actions/${wrsAction}`, { cookie: cookies.POL }),
       request(app, 'POST', `/api/actions/${wrsAction}/acknowledge`, { cookie: cookies.POL }),
-      request(app, 'POST', `/api/actions/${wrsAction}/updates`, { cookie: cookies.POL, json: { note: 'hello' } }),
-      request(app, 'POST', `/api/actions/${wrsAction}/complete`, { cookie: cookies.POL, json: { outcome: 'done' } }),
-      request(app, 'POST', `/api/actions/${wrsAction}/decline`, { cookie: cookies.POL, json: { reason: 'not ours' } }),
+      request(app, 'POST', `/api/actions/${wrsAction}/updates`, {
+        cookie: cookies.POL,
+        json: { note: 'hello' },
+      }),
+      request(app, 'POST', `/api/actions/${wrsAction}/complete`, {
+        cookie: cookies.POL,
+        json: { outcome: 'done' },
+      }),
+      request(app, 'POST', `/api/actions/${wrsAction}/decline`, {
+        cookie: cookies.POL,
+        json: { reason: 'not ours' },
+      }),
     ];
-    const missing = await request(app, 'GET', '/api/actions/00000000-0000-4000-8000-000000000000', { cookie: cookies.POL });
-    const missingBody = await missing.json();
+    const missing = await request(app, 'GET', '/api/actions/00000000-0000-4000-8000-000000000000', {
+      cookie: cookies.POL,
+    });
+    const missingBody = (await missing.json()) as Record<string, unknown>;
     for (const res of await Promise.all(attempts)) {
       expect(res.status).toBe(404);
       // Indistinguishable from an id that does not exist.
-      expect({ ...(await res.json()), instance: undefined }).toEqual({ ...missingBody, instance: undefined });
+      expect({ ...((await res.json()) as Record<string, unknown>), instance: undefined }).toEqual({
+        ...missingBody,
+        instance: undefined,
+      });
     }
     const refusals = await db.kysely
       .selectFrom('audit_event')
@@ -334,16 +418,22 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       .execute();
     expect(refusals).toHaveLength(5);
     expect(refusals.every((r) => r.actor_agency === 'POL')).toBe(true);
-    const unchanged = (await (await request(app, 'GET', `/api/actions/${wrsAction}`, { cookie: cookies.WRS })).json()) as ActionBody;
+    const unchanged = (await (
+      await request(app, 'GET', `/api/actions/${wrsAction}`, { cookie: cookies.WRS })
+    ).json()) as ActionBody;
     expect(unchanged.status).toBe('assigned');
     // Nor can B see the hotspot, which it has no action on... except POL does have one here.
-    const bdcHotspots = (await (await request(app, 'GET', '/api/hotspots', { cookie: cookies.BDC })).json()) as { hotspots: unknown[] };
+    const bdcHotspots = (await (
+      await request(app, 'GET', '/api/hotspots', { cookie: cookies.BDC })
+    ).json()) as { hotspots: unknown[] };
     expect(bdcHotspots.hotspots).toHaveLength(1);
   });
 
   it('computes overdue with the injected clock, on the board and in the sweep', async () => {
     const board = async () =>
-      (await (await request(app, 'GET', '/api/actions?overdue=1', { cookie: cookies.chair })).json()) as { actions: ActionBody[]; today: string };
+      (await (
+        await request(app, 'GET', '/api/actions?overdue=1', { cookie: cookies.chair })
+      ).json()) as { actions: ActionBody[]; today: string };
     expect((await board()).actions).toEqual([]);
     clock.set('2025-03-04T08:00:00Z'); // POL's action was due 2025-03-03
     await signInEveryone();
@@ -356,29 +446,45 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     expect(sweep.emailsSent).toBe(2);
     const received = await smtp.waitFor(7);
     const overdueMails = received.filter((m) => /is overdue/.test(m.raw));
-    expect(overdueMails.flatMap((m) => m.to).sort()).toEqual([partnerEmails.POL!, seed.users.chair.email].sort());
-    const chairNotices = (await (await request(app, 'GET', '/api/notifications', { cookie: cookies.chair })).json()) as {
+    expect(overdueMails.flatMap((m) => m.to).sort()).toEqual(
+      [partnerEmails.POL!, seed.users.chair.email].sort(),
+    );
+    const chairNotices = (await (
+      await request(app, 'GET', '/api/notifications', { cookie: cookies.chair })
+    ).json()) as {
       notifications: { kind: string; actionId: string }[];
     };
-    expect(chairNotices.notifications).toEqual([expect.objectContaining({ kind: 'action-overdue', actionId: actionIds.POL })]);
+    expect(chairNotices.notifications).toEqual([
+      expect.objectContaining({ kind: 'action-overdue', actionId: actionIds.POL }),
+    ]);
   });
 
   it('lets each partner acknowledge, update and complete its own action, with a timeline', async () => {
     for (const code of ['WRS', 'POL', 'BDC']) {
       const id = actionIds[code]!;
-      const early = await request(app, 'POST', `/api/actions/${id}/complete`, { cookie: cookies[code], json: { outcome: 'Too soon' } });
+      const early = await request(app, 'POST', `/api/actions/${id}/complete`, {
+        cookie: cookies[code],
+        json: { outcome: 'Too soon' },
+      });
       expect(early.status).toBe(409);
-      const ack = await request(app, 'POST', `/api/actions/${id}/acknowledge`, { cookie: cookies[code] });
+      const ack = await request(app, 'POST', `/api/actions/${id}/acknowledge`, {
+        cookie: cookies[code],
+      });
       expect(ack.status, await ack.clone().text()).toBe(200);
       expect(((await ack.json()) as ActionBody).status).toBe('acknowledged');
-      const again = await request(app, 'POST', `/api/actions/${id}/acknowledge`, { cookie: cookies[code] });
+      const again = await request(app, 'POST', `/api/actions/${id}/acknowledge`, {
+        cookie: cookies[code],
+      });
       expect(again.status).toBe(409);
       const update = await request(app, 'POST', `/api/actions/${id}/updates`, {
         cookie: cookies[code],
         json: { note: 'Visit booked', status: 'in_progress' },
       });
       expect(update.status, await update.clone().text()).toBe(201);
-      const noBlank = await request(app, 'POST', `/api/actions/${id}/complete`, { cookie: cookies[code], json: { outcome: '  ' } });
+      const noBlank = await request(app, 'POST', `/api/actions/${id}/complete`, {
+        cookie: cookies[code],
+        json: { outcome: '  ' },
+      });
       expect(noBlank.status).toBe(422);
       const done = await request(app, 'POST', `/api/actions/${id}/complete`, {
         cookie: cookies[code],
@@ -402,16 +508,25 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       json: { note: 'Thanks', status: 'in_progress' },
     });
     expect(chairNote.status).toBe(403);
-    const chairAck = await request(app, 'POST', `/api/actions/${actionIds.WRS}/acknowledge`, { cookie: cookies.chair });
+    const chairAck = await request(app, 'POST', `/api/actions/${actionIds.WRS}/acknowledge`, {
+      cookie: cookies.chair,
+    });
     expect(chairAck.status).toBe(403);
-    const completed = (await (await request(app, 'GET', '/api/actions?status=completed', { cookie: cookies.chair })).json()) as { actions: ActionBody[] };
+    const completed = (await (
+      await request(app, 'GET', '/api/actions?status=completed', { cookie: cookies.chair })
+    ).json()) as { actions: ActionBody[] };
     expect(completed.actions).toHaveLength(3);
   });
 
   it('records a decline with its reason and tells the chair', async () => {
     const res = await request(app, 'POST', `/api/hotspots/${hotspotId}/actions`, {
       cookie: cookies.analyst,
-      json: { priority: 'intervention-support', agencyId: seed.agencies.BDC, title: 'Youth outreach', dueOn: '2025-04-01' },
+      json: {
+        priority: 'intervention-support',
+        agencyId: seed.agencies.BDC,
+        title: 'Youth outreach',
+        dueOn: '2025-04-01',
+      },
     });
     const { id } = (await res.json()) as ActionBody;
     const declined = await request(app, 'POST', `/api/actions/${id}/decline`, {
@@ -419,25 +534,41 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
       json: { reason: 'Outreach is commissioned by the county' },
     });
     expect(declined.status).toBe(200);
-    expect(await declined.json()).toMatchObject({ status: 'declined', declineReason: 'Outreach is commissioned by the county' });
-    const chair = (await (await request(app, 'GET', '/api/notifications', { cookie: cookies.chair })).json()) as {
+    expect(await declined.json()).toMatchObject({
+      status: 'declined',
+      declineReason: 'Outreach is commissioned by the county',
+    });
+    const chair = (await (
+      await request(app, 'GET', '/api/notifications', { cookie: cookies.chair })
+    ).json()) as {
       notifications: { id: string; kind: string; actionId: string }[];
       unread: number;
     };
     const notice = chair.notifications.find((n) => n.kind === 'action-declined');
     expect(notice?.actionId).toBe(id);
-    const read = await request(app, 'POST', `/api/notifications/${notice!.id}/read`, { cookie: cookies.chair });
+    const read = await request(app, 'POST', `/api/notifications/${notice!.id}/read`, {
+      cookie: cookies.chair,
+    });
     expect(read.status).toBe(204);
-    const othersRead = await request(app, 'POST', `/api/notifications/${notice!.id}/read`, { cookie: cookies.WRS });
+    const othersRead = await request(app, 'POST', `/api/notifications/${notice!.id}/read`, {
+      cookie: cookies.WRS,
+    });
     expect(othersRead.status).toBe(404);
   });
 
   it('exports the board as CSV safe from formula injection, audited as a disclosure', async () => {
     await request(app, 'POST', `/api/hotspots/${hotspotId}/actions`, {
       cookie: cookies.chair,
-      json: { priority: 'pursue-disrupt', agencyId: seed.agencies.CHS, title: '=HYPERLINK("http://evil")', dueOn: '2025-04-01' },
+      json: {
+        priority: 'pursue-disrupt',
+        agencyId: seed.agencies.CHS,
+        title: '=HYPERLINK("http://evil")',
+        dueOn: '2025-04-01',
+      },
     });
-    const res = await request(app, 'GET', '/api/actions/export.csv?agency=CHS', { cookie: cookies.chair });
+    const res = await request(app, 'GET', '/api/actions/export.csv?agency=CHS', {
+      cookie: cookies.chair,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await res.text();

@@ -44,14 +44,19 @@ const SuggestedActionChangeSchema = z
     agencyKind: fields.agencyKind.optional(),
     position: fields.position.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Give at least one field to change.')
+  .refine(
+    (v) => Object.values(v).some((x) => x !== undefined),
+    'Give at least one field to change.',
+  )
   .openapi('SuggestedActionChange');
 
 const IdParam = z.object({ id: z.uuid() });
 const json = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
-const listSchema = { 'application/json': { schema: z.object({ suggestions: z.array(SuggestedActionSchema) }) } };
+const listSchema = {
+  'application/json': { schema: z.object({ suggestions: z.array(SuggestedActionSchema) }) },
+};
 const oneSchema = { 'application/json': { schema: SuggestedActionSchema } };
 
 const suggestionsRoute = createRoute({
@@ -59,27 +64,39 @@ const suggestionsRoute = createRoute({
   path: '/api/suggested-actions',
   summary: 'Suggested actions for a place type (or all), for assigning actions to a hotspot',
   request: { query: z.object({ placeType: TaxonomyCodeSchema.optional() }) },
-  responses: { 200: { description: 'Suggestions', content: listSchema }, ...problemResponses(401, 403, 422) },
+  responses: {
+    200: { description: 'Suggestions', content: listSchema },
+    ...problemResponses(401, 403, 422),
+  },
 });
 const adminListRoute = createRoute({
   method: 'get',
   path: '/api/admin/suggested-actions',
   summary: "The partnership's suggested actions (admin)",
-  responses: { 200: { description: 'Suggestions', content: listSchema }, ...problemResponses(401, 403) },
+  responses: {
+    200: { description: 'Suggestions', content: listSchema },
+    ...problemResponses(401, 403),
+  },
 });
 const adminCreateRoute = createRoute({
   method: 'post',
   path: '/api/admin/suggested-actions',
   summary: 'Add a suggested action (admin)',
   request: json(NewSuggestedActionSchema),
-  responses: { 201: { description: 'Added', content: oneSchema }, ...problemResponses(401, 403, 422) },
+  responses: {
+    201: { description: 'Added', content: oneSchema },
+    ...problemResponses(401, 403, 422),
+  },
 });
 const adminChangeRoute = createRoute({
   method: 'patch',
   path: '/api/admin/suggested-actions/{id}',
   summary: 'Change a suggested action (admin)',
   request: { params: IdParam, ...json(SuggestedActionChangeSchema) },
-  responses: { 200: { description: 'Changed', content: oneSchema }, ...problemResponses(401, 403, 404, 422) },
+  responses: {
+    200: { description: 'Changed', content: oneSchema },
+    ...problemResponses(401, 403, 404, 422),
+  },
 });
 const adminDeleteRoute = createRoute({
   method: 'delete',
@@ -89,7 +106,12 @@ const adminDeleteRoute = createRoute({
   responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 422) },
 });
 
-async function listSuggestions(deps: AppDeps, partnershipId: string, placeType?: string, id?: string) {
+async function listSuggestions(
+  deps: AppDeps,
+  partnershipId: string,
+  placeType?: string,
+  id?: string,
+) {
   let query = deps.db.kysely
     .selectFrom('suggested_action')
     .selectAll()
@@ -117,8 +139,20 @@ async function oneSuggestion(deps: AppDeps, partnershipId: string, id: string) {
   return row;
 }
 
-function auditAdmin(deps: AppDeps, c: Context<AppEnv>, action: string, id: string, changed: string[]) {
-  return audit(deps, c, { category: 'admin', action, objectType: 'suggested_action', objectId: id, query: { fields: changed } });
+function auditAdmin(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  action: string,
+  id: string,
+  changed: string[],
+) {
+  return audit(deps, c, {
+    category: 'admin',
+    action,
+    objectType: 'suggested_action',
+    objectId: id,
+    query: { fields: changed },
+  });
 }
 
 export function suggestedActionRoutes(deps: AppDeps) {
@@ -126,7 +160,10 @@ export function suggestedActionRoutes(deps: AppDeps) {
     .openapi(suggestionsRoute, async (c) => {
       const user = currentUser(c);
       const { placeType } = c.req.valid('query');
-      return c.json({ suggestions: await listSuggestions(deps, user.partnershipId, placeType) }, 200);
+      return c.json(
+        { suggestions: await listSuggestions(deps, user.partnershipId, placeType) },
+        200,
+      );
     })
     .openapi(adminListRoute, async (c) => {
       const user = currentUser(c);
@@ -173,7 +210,8 @@ export function suggestedActionRoutes(deps: AppDeps) {
         .where('id', '=', id)
         .where('partnership_id', '=', user.partnershipId)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
+      if (Number(updated.numUpdatedRows) === 0)
+        throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
       await auditAdmin(deps, c, 'suggested-action.update', id, Object.keys(body));
       return c.json(await oneSuggestion(deps, user.partnershipId, id), 200);
     })
@@ -185,7 +223,8 @@ export function suggestedActionRoutes(deps: AppDeps) {
         .where('id', '=', id)
         .where('partnership_id', '=', user.partnershipId)
         .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0) throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
+      if (Number(deleted.numDeletedRows) === 0)
+        throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
       await auditAdmin(deps, c, 'suggested-action.delete', id, []);
       return c.body(null, 204) as never;
     });

@@ -3,7 +3,11 @@ import { sql } from 'kysely';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { isoDay } from '../actions/action-queries.ts';
-import { type DisclosedCount, discloseCount, receivesRecordLevel } from '../disclosure/disclosure.ts';
+import {
+  type DisclosedCount,
+  discloseCount,
+  receivesRecordLevel,
+} from '../disclosure/disclosure.ts';
 import type { HotspotRow } from './hotspot-queries.ts';
 
 export const DEFAULT_BUFFER_METERS = 250;
@@ -18,7 +22,11 @@ export interface EvaluationOptions {
   readonly periodDays?: number | undefined;
 }
 
-type Counts = { readonly target: BeforeAfter; readonly buffer: BeforeAfter; readonly control: BeforeAfter };
+type Counts = {
+  readonly target: BeforeAfter;
+  readonly buffer: BeforeAfter;
+  readonly control: BeforeAfter;
+};
 
 function addDays(day: string, days: number): string {
   return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
@@ -45,15 +53,28 @@ export async function evaluateHotspot(
   const bufferMeters = options.bufferMeters ?? DEFAULT_BUFFER_METERS;
   const date = options.date ?? hotspot.responseStartedOn;
   if (!date) {
-    throw invalid('/query/date', 'The response has no start date yet: give `date`, or set the response start on the hotspot.');
+    throw invalid(
+      '/query/date',
+      'The response has no start date yet: give `date`, or set the response start on the hotspot.',
+    );
   }
-  const daysSince = Math.floor((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / DAY_MS);
-  if (daysSince < 1) throw invalid('/query/date', 'The response began today or later: there is no "after" period yet.');
+  const daysSince = Math.floor(
+    (Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / DAY_MS,
+  );
+  if (daysSince < 1)
+    throw invalid(
+      '/query/date',
+      'The response began today or later: there is no "after" period yet.',
+    );
   const periodDays = options.periodDays ?? Math.min(daysSince, 365);
   if (periodDays > daysSince) {
-    throw invalid('/query/periodDays', `The after period would run past today; at most ${daysSince} days.`);
+    throw invalid(
+      '/query/periodDays',
+      `The after period would run past today; at most ${daysSince} days.`,
+    );
   }
-  if (periodDays > MAX_PERIOD_DAYS) throw invalid('/query/periodDays', `At most ${MAX_PERIOD_DAYS} days.`);
+  if (periodDays > MAX_PERIOD_DAYS)
+    throw invalid('/query/periodDays', `At most ${MAX_PERIOD_DAYS} days.`);
   const before = { from: addDays(date, -periodDays), to: addDays(date, -1) };
   const after = { from: date, to: addDays(date, periodDays - 1) };
   const analyst = receivesRecordLevel(user);
@@ -120,7 +141,10 @@ export async function evaluateHotspot(
   const smallest = Math.min(...Object.values(counts).flatMap((c) => [c.before, c.after]));
   const disclosedResult =
     smallest < k
-      ? { computable: false as const, reason: `Some areas have fewer than ${k} reports in a period, so the comparison is not shown.` }
+      ? {
+          computable: false as const,
+          reason: `Some areas have fewer than ${k} reports in a period, so the comparison is not shown.`,
+        }
       : computed.computable
         ? {
             computable: true as const,
@@ -142,7 +166,11 @@ export async function evaluateHotspot(
 
 function mapCounts(counts: Counts, f: (n: number) => DisclosedCount) {
   const pair = (c: BeforeAfter) => ({ before: f(c.before), after: f(c.after) });
-  return { target: pair(counts.target), buffer: pair(counts.buffer), control: pair(counts.control) };
+  return {
+    target: pair(counts.target),
+    buffer: pair(counts.buffer),
+    control: pair(counts.control),
+  };
 }
 
 function round(n: number, places: number): number {

@@ -71,7 +71,11 @@ export async function computeHotspot(
     }
     case 'gistar':
       rawArea = await unionOfCells(deps, body.cellIds, body.sizeMeters);
-      parameters = { ...(body.parameters ?? {}), sizeMeters: body.sizeMeters, cellIds: body.cellIds };
+      parameters = {
+        ...(body.parameters ?? {}),
+        sizeMeters: body.sizeMeters,
+        cellIds: body.cellIds,
+      };
       break;
     case 'drawn':
       rawArea = JSON.stringify(body.area);
@@ -88,7 +92,14 @@ export async function computeHotspot(
     withinGeoJson: areaGeoJson,
   });
   const summary = summariseRecords(
-    records.map((r) => ({ x: r.x, y: r.y, t: r.t, category: r.category, placeType: r.placeType, sourceAgency: r.sourceAgency })),
+    records.map((r) => ({
+      x: r.x,
+      y: r.y,
+      t: r.t,
+      category: r.category,
+      placeType: r.placeType,
+      sourceAgency: r.sourceAgency,
+    })),
   );
   return {
     method: body.source,
@@ -107,7 +118,9 @@ export async function computeHotspot(
 
 function defaultPeriod(today: Date): { from: string; to: string } {
   const to = today.toISOString().slice(0, 10);
-  const from = new Date(today.getTime() - DEFAULT_PERIOD_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(today.getTime() - DEFAULT_PERIOD_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   return { from, to };
 }
 
@@ -121,9 +134,14 @@ async function clusterMembers(
     const ids = [...new Set(body.memberRecordIds)];
     const found = await sql<{ x: number; y: number }>`
       select easting as x, northing as y from intelligence_record
-      where partnership_id = ${user.partnershipId} and id::text = any(${ids}::text[])`.execute(deps.db.kysely);
+      where partnership_id = ${user.partnershipId} and id::text = any(${ids}::text[])`.execute(
+      deps.db.kysely,
+    );
     if (found.rows.length !== ids.length) {
-      throw invalid('/body/memberRecordIds', 'Some of these records do not exist (or were erased).');
+      throw invalid(
+        '/body/memberRecordIds',
+        'Some of these records do not exist (or were erased).',
+      );
     }
     const points = found.rows.map((p) => ({ x: Number(p.x), y: Number(p.y) }));
     return { points, cluster: { size: points.length, from: 'memberRecordIds' } };
@@ -149,8 +167,15 @@ async function clusterMembers(
 }
 
 /** The members' convex hull buffered and simplified, so no vertex sits on a member. WGS84 text. */
-async function bufferedHull(deps: AppDeps, points: readonly PointXY[], bufferMeters: number): Promise<string> {
-  const multiPoint = JSON.stringify({ type: 'MultiPoint', coordinates: points.map((p) => [p.x, p.y]) });
+async function bufferedHull(
+  deps: AppDeps,
+  points: readonly PointXY[],
+  bufferMeters: number,
+): Promise<string> {
+  const multiPoint = JSON.stringify({
+    type: 'MultiPoint',
+    coordinates: points.map((p) => [p.x, p.y]),
+  });
   const result = await sql<{ area: string }>`
     select ST_AsGeoJSON(ST_Transform(
       ST_SimplifyPreserveTopology(
@@ -161,7 +186,11 @@ async function bufferedHull(deps: AppDeps, points: readonly PointXY[], bufferMet
 }
 
 /** The union of the hexagon cells (BNG grid of `sizeMeters`), as WGS84 GeoJSON text. */
-async function unionOfCells(deps: AppDeps, cellIds: readonly string[], sizeMeters: number): Promise<string> {
+async function unionOfCells(
+  deps: AppDeps,
+  cellIds: readonly string[],
+  sizeMeters: number,
+): Promise<string> {
   const hexagons = [...new Set(cellIds)].map((id) => {
     const [i, j] = id.split(':').map(Number) as [number, number];
     return JSON.stringify({ type: 'Polygon', coordinates: [hexRing(i, j, sizeMeters)] });
@@ -185,9 +214,21 @@ async function checkedArea(
   geoJson: string,
   clip: boolean,
 ): Promise<string> {
-  let result: { rows: { area: string | null; was_valid: boolean; square_meters: number; inside: boolean | null }[] };
+  let result: {
+    rows: {
+      area: string | null;
+      was_valid: boolean;
+      square_meters: number;
+      inside: boolean | null;
+    }[];
+  };
   try {
-    result = await sql<{ area: string | null; was_valid: boolean; square_meters: number; inside: boolean | null }>`
+    result = await sql<{
+      area: string | null;
+      was_valid: boolean;
+      square_meters: number;
+      inside: boolean | null;
+    }>`
       with given as (select ST_SetSRID(ST_GeomFromGeoJSON(${geoJson}::text), 4326) as g),
       fixed as (
         select ST_IsValid(g) as was_valid,
@@ -212,10 +253,16 @@ async function checkedArea(
   }
   const squareMeters = Number(row.square_meters);
   if (!(squareMeters > 1)) {
-    throw invalid('/body', clip ? 'The area lies outside the partnership area.' : 'The area is empty.');
+    throw invalid(
+      '/body',
+      clip ? 'The area lies outside the partnership area.' : 'The area is empty.',
+    );
   }
   if (squareMeters > MAX_HOTSPOT_SQUARE_METERS) {
-    throw invalid('/body', `A hotspot may cover at most ${MAX_HOTSPOT_SQUARE_METERS / 1_000_000} km².`);
+    throw invalid(
+      '/body',
+      `A hotspot may cover at most ${MAX_HOTSPOT_SQUARE_METERS / 1_000_000} km².`,
+    );
   }
   if (!clip && row.inside === false) {
     throw invalid('/body/area', 'The polygon must lie inside the partnership area.');

@@ -1,6 +1,6 @@
+import type { HotspotStatus } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import type { Kysely } from 'kysely';
-import type { HotspotStatus } from '@hotspot/contracts';
 
 /**
  * The hotspot lifecycle. Forward: proposed -> confirmed -> tasked -> monitoring -> closed.

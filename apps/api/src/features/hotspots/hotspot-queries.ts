@@ -46,7 +46,11 @@ export interface HotspotQuery {
 const parseJson = (v: unknown): Record<string, unknown> =>
   (typeof v === 'string' ? JSON.parse(v) : (v ?? {})) as Record<string, unknown>;
 
-export async function selectHotspots(deps: Pick<AppDeps, 'db'>, q: HotspotQuery, today: string): Promise<HotspotRow[]> {
+export async function selectHotspots(
+  deps: Pick<AppDeps, 'db'>,
+  q: HotspotQuery,
+  today: string,
+): Promise<HotspotRow[]> {
   const ownAgency = q.agencyId ? sql`and a.agency_id = ${q.agencyId}` : sql``;
   const result = await sql<{
     id: string;
@@ -173,7 +177,11 @@ export async function hotspotForUser(
   const [row] = await selectHotspots(deps, { partnershipId: user.partnershipId, id }, today);
   if (!row) throw notFound('hotspot');
   if (user.role !== 'partner') return row;
-  const [own] = await selectHotspots(deps, { partnershipId: user.partnershipId, id, agencyId: user.agencyId }, today);
+  const [own] = await selectHotspots(
+    deps,
+    { partnershipId: user.partnershipId, id, agencyId: user.agencyId },
+    today,
+  );
   if (!own) return refuseAsNotFound(deps, c, 'hotspot', id);
   return own;
 }

@@ -26,7 +26,10 @@ export const ClusterFiltersSchema = z
   .strictObject({
     category: z.array(code).max(50).default([]),
     placeType: z.array(code).max(50).default([]),
-    sourceAgency: z.array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/)).max(50).default([]),
+    sourceAgency: z
+      .array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/))
+      .max(50)
+      .default([]),
     sourceGrade: z.array(z.enum(['1', '2', '3'])).default([]),
     intelligenceGrade: z.array(z.enum(['A', 'B', 'C', 'D', 'E'])).default([]),
     handlingCode: z.array(z.enum(['P', 'C'])).default([]),
@@ -42,7 +45,10 @@ const range = (name: 'epsMeters' | 'minPoints' | 'sizeMeters') => {
 const GeoJsonPolygonSchema = z
   .strictObject({
     type: z.literal('Polygon'),
-    coordinates: z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1).max(50),
+    coordinates: z
+      .array(z.array(z.tuple([z.number(), z.number()])).min(4))
+      .min(1)
+      .max(50),
   })
   .openapi('GeoJsonPolygon');
 const GeoJsonMultiPolygonSchema = z
@@ -66,7 +72,11 @@ export const HotspotFromClusterSchema = z
     /** The cluster's number in the DBSCAN result for these parameters, period and filters. */
     clusterId: z.number().int().min(0).optional(),
     /** Or the member records themselves (record ids, as the analyst's points layer gives them). */
-    memberRecordIds: z.array(z.string().regex(/^\d{1,18}$/)).min(1).max(10_000).optional(),
+    memberRecordIds: z
+      .array(z.string().regex(/^\d{1,18}$/))
+      .min(1)
+      .max(10_000)
+      .optional(),
     /** Distance the members' hull is buffered by, metres (default 50). */
     bufferMeters: z.number().min(25).max(500).optional(),
   })
@@ -88,7 +98,9 @@ export const HotspotFromCellsSchema = z
     sizeMeters: range('sizeMeters'),
     period: PeriodSchema.optional(),
     /** The analysis parameters the cells were chosen with (kept for the record). */
-    parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
+    parameters: z
+      .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
+      .optional(),
   })
   .openapi('HotspotFromCells', { description: 'The union of hexagon cells (e.g. Gi* hot cells)' });
 
@@ -103,7 +115,11 @@ export const HotspotDrawnSchema = z
   .openapi('HotspotDrawn', { description: 'A polygon drawn on the map' });
 
 export const NewHotspotSchema = z
-  .discriminatedUnion('source', [HotspotFromClusterSchema, HotspotFromCellsSchema, HotspotDrawnSchema])
+  .discriminatedUnion('source', [
+    HotspotFromClusterSchema,
+    HotspotFromCellsSchema,
+    HotspotDrawnSchema,
+  ])
   .openapi('NewHotspot');
 export type NewHotspot = z.infer<typeof NewHotspotSchema>;
 
@@ -130,7 +146,10 @@ export const HotspotChangeSchema = z
     response: OsaraShape.response.optional(),
     assessment: OsaraShape.assessment.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Give at least one field to change.')
+  .refine(
+    (v) => Object.values(v).some((x) => x !== undefined),
+    'Give at least one field to change.',
+  )
   .refine((v) => v.status === undefined || v.reason !== undefined, {
     message: 'A status change needs a reason.',
     path: ['reason'],

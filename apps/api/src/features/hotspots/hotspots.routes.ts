@@ -6,8 +6,13 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { bumpDataVersion, isoDay, selectActions, toActionSummary } from '../actions/action-queries.ts';
 import { ActionDetailSchema, actionDetailFor } from '../actions/action-detail.ts';
+import {
+  bumpDataVersion,
+  isoDay,
+  selectActions,
+  toActionSummary,
+} from '../actions/action-queries.ts';
 import { GENERALISE_HEX_METERS } from '../analysis/parameters.ts';
 import { countRecords, resolveFilters } from '../analysis/record-query.ts';
 import { audit } from '../audit/audit.ts';
@@ -27,7 +32,13 @@ import {
   isAllowedTransition,
   nextStatusChangeTime,
 } from './hotspot-lifecycle.ts';
-import { type HotspotRow, hotspotForUser, notFound, selectHotspots, toHotspotSummary } from './hotspot-queries.ts';
+import {
+  type HotspotRow,
+  hotspotForUser,
+  notFound,
+  selectHotspots,
+  toHotspotSummary,
+} from './hotspot-queries.ts';
 import {
   HotspotChangeSchema,
   HotspotDetailSchema,
@@ -44,7 +55,11 @@ const json = <T extends z.ZodType>(schema: T) => ({
 const statusList = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+  .transform((v) =>
+    (v === undefined ? [] : Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(HOTSPOT_STATUSES)))
   .openapi({ description: 'Hotspot statuses; repeat or comma list' });
 
@@ -55,7 +70,10 @@ const createHotspotRoute = createRoute({
     'Propose a hotspot from a DBSCAN cluster (analysts), hexagon cells or a drawn polygon; the area and a statistics snapshot are computed here',
   request: json(NewHotspotSchema),
   responses: {
-    201: { description: 'Proposed', content: { 'application/json': { schema: HotspotDetailSchema } } },
+    201: {
+      description: 'Proposed',
+      content: { 'application/json': { schema: HotspotDetailSchema } },
+    },
     ...problemResponses(401, 403, 422),
   },
 });
@@ -63,17 +81,23 @@ const createHotspotRoute = createRoute({
 const listHotspotsRoute = createRoute({
   method: 'get',
   path: '/api/hotspots',
-  summary: "Hotspots (partners: those with an action of their agency); no geometry, see /api/layers/hotspots",
+  summary:
+    'Hotspots (partners: those with an action of their agency); no geometry, see /api/layers/hotspots',
   request: {
     query: z.object({
       status: statusList,
-      reviewDue: z.enum(['1', 'true', '0', 'false']).optional().openapi({ description: 'Only those due for review' }),
+      reviewDue: z
+        .enum(['1', 'true', '0', 'false'])
+        .optional()
+        .openapi({ description: 'Only those due for review' }),
     }),
   },
   responses: {
     200: {
       description: 'Hotspots, most recently changed first',
-      content: { 'application/json': { schema: z.object({ hotspots: z.array(HotspotSummarySchema) }) } },
+      content: {
+        'application/json': { schema: z.object({ hotspots: z.array(HotspotSummarySchema) }) },
+      },
     },
     ...problemResponses(401, 403, 422),
   },
@@ -82,10 +106,14 @@ const listHotspotsRoute = createRoute({
 const getHotspotRoute = createRoute({
   method: 'get',
   path: '/api/hotspots/{id}',
-  summary: 'A hotspot with its outline, history, OSARA record and actions (disclosure-controlled for non-analysts)',
+  summary:
+    'A hotspot with its outline, history, OSARA record and actions (disclosure-controlled for non-analysts)',
   request: { params: HotspotIdParamSchema },
   responses: {
-    200: { description: 'The hotspot', content: { 'application/json': { schema: HotspotDetailSchema } } },
+    200: {
+      description: 'The hotspot',
+      content: { 'application/json': { schema: HotspotDetailSchema } },
+    },
     ...problemResponses(401, 403, 404, 422),
   },
 });
@@ -93,10 +121,14 @@ const getHotspotRoute = createRoute({
 const changeHotspotRoute = createRoute({
   method: 'patch',
   path: '/api/hotspots/{id}',
-  summary: 'Rename, change status (with a reason), risk, review date, response start or the OSARA record',
+  summary:
+    'Rename, change status (with a reason), risk, review date, response start or the OSARA record',
   request: { params: HotspotIdParamSchema, ...json(HotspotChangeSchema) },
   responses: {
-    200: { description: 'Changed', content: { 'application/json': { schema: HotspotDetailSchema } } },
+    200: {
+      description: 'Changed',
+      content: { 'application/json': { schema: HotspotDetailSchema } },
+    },
     ...problemResponses(401, 403, 404, 409, 422),
   },
 });
@@ -104,10 +136,14 @@ const changeHotspotRoute = createRoute({
 const createActionRoute = createRoute({
   method: 'post',
   path: '/api/hotspots/{id}/actions',
-  summary: 'Assign an action to an agency (a confirmed hotspot becomes tasked); the agency is notified',
+  summary:
+    'Assign an action to an agency (a confirmed hotspot becomes tasked); the agency is notified',
   request: { params: HotspotIdParamSchema, ...json(NewActionSchema) },
   responses: {
-    201: { description: 'Assigned', content: { 'application/json': { schema: ActionDetailSchema } } },
+    201: {
+      description: 'Assigned',
+      content: { 'application/json': { schema: ActionDetailSchema } },
+    },
     ...problemResponses(401, 403, 404, 409, 422),
   },
 });
@@ -121,9 +157,23 @@ const evaluationRoute = createRoute({
   request: {
     params: HotspotIdParamSchema,
     query: z.object({
-      bufferMeters: z.coerce.number().min(25).max(2000).optional().openapi({ description: `Buffer ring width, metres; default ${DEFAULT_BUFFER_METERS}` }),
-      date: z.iso.date().optional().openapi({ description: "When the response began; default the hotspot's response start" }),
-      periodDays: z.coerce.number().int().min(7).max(730).optional().openapi({ description: 'Length of each period; default up to 365 days' }),
+      bufferMeters: z.coerce
+        .number()
+        .min(25)
+        .max(2000)
+        .optional()
+        .openapi({ description: `Buffer ring width, metres; default ${DEFAULT_BUFFER_METERS}` }),
+      date: z.iso
+        .date()
+        .optional()
+        .openapi({ description: "When the response began; default the hotspot's response start" }),
+      periodDays: z.coerce
+        .number()
+        .int()
+        .min(7)
+        .max(730)
+        .optional()
+        .openapi({ description: 'Length of each period; default up to 365 days' }),
     }),
   },
   responses: {
@@ -147,7 +197,9 @@ const evaluationRoute = createRoute({
   },
 });
 
-type Polygonal = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+type Polygonal =
+  | { type: 'Polygon'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] };
 
 function toBng(area: Polygonal): Polygonal {
   const ring = (r: number[][]) => r.map(([lng, lat]) => lngLatToBng(lng!, lat!));
@@ -171,7 +223,9 @@ async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) 
     user,
     {
       meta: {},
-      features: [{ geometry: analyst ? bng : generaliseToHexUnion(bng, GENERALISE_HEX_METERS), labels: {} }],
+      features: [
+        { geometry: analyst ? bng : generaliseToHexUnion(bng, GENERALISE_HEX_METERS), labels: {} },
+      ],
     },
     ctx,
   );
@@ -204,7 +258,11 @@ async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) 
     .execute();
   const actions = await selectActions(
     deps.db,
-    { partnershipId: user.partnershipId, hotspotId: row.id, agencyId: user.role === 'partner' ? user.agencyId : undefined },
+    {
+      partnershipId: user.partnershipId,
+      hotspotId: row.id,
+      agencyId: user.role === 'partner' ? user.agencyId : undefined,
+    },
     today,
   );
   const mayChange = user.role === 'analyst' || user.role === 'chair';
@@ -239,7 +297,12 @@ async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) 
   };
 }
 
-async function oneHotspot(deps: AppDeps, partnershipId: string, id: string, today: string): Promise<HotspotRow> {
+async function oneHotspot(
+  deps: AppDeps,
+  partnershipId: string,
+  id: string,
+  today: string,
+): Promise<HotspotRow> {
   const [row] = await selectHotspots(deps, { partnershipId, id }, today);
   if (!row) throw notFound('hotspot');
   return row;
@@ -298,7 +361,11 @@ export function hotspotRoutes(deps: AppDeps) {
           periodFrom: computed.periodFrom,
           periodTo: computed.periodTo,
           ...(body.source === 'dbscan'
-            ? { ...body.parameters, clusterId: body.clusterId ?? null, members: body.memberRecordIds?.length ?? null }
+            ? {
+                ...body.parameters,
+                clusterId: body.clusterId ?? null,
+                members: body.memberRecordIds?.length ?? null,
+              }
             : body.source === 'gistar'
               ? { sizeMeters: body.sizeMeters, cells: body.cellIds.length }
               : {}),
@@ -372,9 +439,14 @@ export function hotspotRoutes(deps: AppDeps) {
           ...(statusChanges ? { status: to } : {}),
           ...(change.risk !== undefined ? { risk: change.risk } : {}),
           ...(change.reviewOn !== undefined ? { review_on: change.reviewOn } : {}),
-          ...(change.responseStartedOn !== undefined ? { response_started_on: change.responseStartedOn } : {}),
+          ...(change.responseStartedOn !== undefined
+            ? { response_started_on: change.responseStartedOn }
+            : {}),
           // The response starts when the hotspot is first tasked, unless someone said otherwise.
-          ...(statusChanges && to === 'tasked' && current.response_started_on === null && change.responseStartedOn === undefined
+          ...(statusChanges &&
+          to === 'tasked' &&
+          current.response_started_on === null &&
+          change.responseStartedOn === undefined
             ? { response_started_on: today }
             : {}),
           ...(change.objective !== undefined ? { objective: change.objective } : {}),
@@ -383,7 +455,11 @@ export function hotspotRoutes(deps: AppDeps) {
           ...(change.response !== undefined ? { response: change.response } : {}),
           ...(change.assessment !== undefined ? { assessment: change.assessment } : {}),
         };
-        await trx.updateTable('hotspot').set({ ...fields, updated_at: now }).where('id', '=', id).execute();
+        await trx
+          .updateTable('hotspot')
+          .set({ ...fields, updated_at: now })
+          .where('id', '=', id)
+          .execute();
         if (statusChanges) {
           await trx
             .insertInto('hotspot_status_change')
@@ -408,7 +484,10 @@ export function hotspotRoutes(deps: AppDeps) {
         objectType: 'hotspot',
         objectId: id,
         // Field names and statuses only: the OSARA text and reasons stay out of the audit trail.
-        query: { fields: result.fields, ...(result.to ? { from: result.from, to: result.to } : {}) },
+        query: {
+          fields: result.fields,
+          ...(result.to ? { from: result.from, to: result.to } : {}),
+        },
       });
       const row = await oneHotspot(deps, user.partnershipId, id, today);
       return c.json(await hotspotDetail(deps, user, row), 200) as never;
@@ -438,7 +517,9 @@ export function hotspotRoutes(deps: AppDeps) {
         if (!acceptsActions(status)) {
           throw new ProblemError(
             PROBLEM.conflict,
-            status === 'proposed' ? 'Confirm the hotspot before assigning actions.' : 'Reopen the hotspot before assigning actions.',
+            status === 'proposed'
+              ? 'Confirm the hotspot before assigning actions.'
+              : 'Reopen the hotspot before assigning actions.',
             { code: 'hotspot-not-open' },
           );
         }
@@ -521,7 +602,11 @@ export function hotspotRoutes(deps: AppDeps) {
             })
             .execute();
         } else {
-          await trx.updateTable('hotspot').set({ updated_at: now }).where('id', '=', hotspotId).execute();
+          await trx
+            .updateTable('hotspot')
+            .set({ updated_at: now })
+            .where('id', '=', hotspotId)
+            .execute();
         }
         await bumpDataVersion(trx, user.partnershipId);
         const event = {

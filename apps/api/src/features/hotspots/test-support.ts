@@ -74,7 +74,9 @@ export async function startSmtpServer(): Promise<{
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8').replace(/\r\n[ \t]+/g, ' '),
+          raw: Buffer.concat(chunks)
+            .toString('utf8')
+            .replace(/\r\n[ \t]+/g, ' '),
         });
         callback();
       });

@@ -1,7 +1,7 @@
 import type { NotificationKind } from '@hotspot/db';
 import { sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
-import { OPEN_ACTION_STATUSES, isoDay } from '../actions/action-queries.ts';
+import { isoDay, OPEN_ACTION_STATUSES } from '../actions/action-queries.ts';
 import { audit } from '../audit/audit.ts';
 import type { Mailer } from './mailer.ts';
 import { dedupeKey, notifyActionEvent } from './notify.ts';
@@ -73,21 +73,41 @@ export async function runNotificationSweep(deps: SweepDeps): Promise<SweepResult
   }
   const sent = deps.mailer ? await deliverQueuedEmails(deps, deps.mailer) : { sent: 0, failed: 0 };
   if (notificationsCreated > 0 || sent.sent > 0 || sent.failed > 0) {
-    await audit(deps, { partnershipId: null, userId: null, role: 'system', agencyCode: null, address: null, requestId: null }, {
-      category: 'disclosure',
-      action: 'notifications.sweep',
-      query: { notificationsCreated, emailsSent: sent.sent, emailsFailed: sent.failed },
-    });
+    await audit(
+      deps,
+      {
+        partnershipId: null,
+        userId: null,
+        role: 'system',
+        agencyCode: null,
+        address: null,
+        requestId: null,
+      },
+      {
+        category: 'disclosure',
+        action: 'notifications.sweep',
+        query: { notificationsCreated, emailsSent: sent.sent, emailsFailed: sent.failed },
+      },
+    );
   }
   return { notificationsCreated, emailsSent: sent.sent, emailsFailed: sent.failed };
 }
 
-async function deliverQueuedEmails(deps: SweepDeps, mailer: Mailer): Promise<{ sent: number; failed: number }> {
+async function deliverQueuedEmails(
+  deps: SweepDeps,
+  mailer: Mailer,
+): Promise<{ sent: number; failed: number }> {
   const now = deps.clock();
   const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS);
   // The claim is one statement: rows locked by another process's claim are skipped, and a row
   // claimed here carries a lease no other process will take while it runs.
-  const claimed = await sql<{ id: string; recipient: string; subject: string; body: string; attempts: number }>`
+  const claimed = await sql<{
+    id: string;
+    recipient: string;
+    subject: string;
+    body: string;
+    attempts: number;
+  }>`
     update email_outbox set claimed_until = ${leaseUntil}, attempts = attempts + 1
     where id in (
       select id from email_outbox
@@ -112,10 +132,16 @@ async function deliverQueuedEmails(deps: SweepDeps, mailer: Mailer): Promise<{ s
       failed++;
       // Retried after a back-off that grows with the attempts; the lease already holds it.
       const retryAt = new Date(deps.clock().getTime() + 2 ** email.attempts * 60_000);
-      deps.logger.warn({ emailId: email.id, err: error instanceof Error ? error.message : String(error) }, 'email not sent');
+      deps.logger.warn(
+        { emailId: email.id, err: error instanceof Error ? error.message : String(error) },
+        'email not sent',
+      );
       await deps.db.kysely
         .updateTable('email_outbox')
-        .set({ claimed_until: retryAt, last_error: error instanceof Error ? error.message.slice(0, 500) : 'send failed' })
+        .set({
+          claimed_until: retryAt,
+          last_error: error instanceof Error ? error.message.slice(0, 500) : 'send failed',
+        })
         .where('id', '=', email.id)
         .execute();
     }

@@ -9,7 +9,13 @@ const NOTIFICATION_LIMIT = 100;
 const NotificationSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['action-assigned', 'action-due-soon', 'action-overdue', 'action-declined', 'action-completed']),
+    kind: z.enum([
+      'action-assigned',
+      'action-due-soon',
+      'action-overdue',
+      'action-declined',
+      'action-completed',
+    ]),
     actionId: z.string().nullable(),
     message: z.string(),
     createdAt: z.string(),
@@ -26,7 +32,10 @@ const listRoute = createRoute({
       description: 'Notifications',
       content: {
         'application/json': {
-          schema: z.object({ notifications: z.array(NotificationSchema), unread: z.number().int() }),
+          schema: z.object({
+            notifications: z.array(NotificationSchema),
+            unread: z.number().int(),
+          }),
         },
       },
     },
@@ -37,7 +46,7 @@ const listRoute = createRoute({
 const readRoute = createRoute({
   method: 'post',
   path: '/api/notifications/{id}/read',
-  summary: 'Mark one of the caller\'s notifications as read',
+  summary: "Mark one of the caller's notifications as read",
   request: { params: z.object({ id: z.uuid() }) },
   responses: { 204: { description: 'Marked read' }, ...problemResponses(401, 404, 422) },
 });
@@ -85,7 +94,8 @@ export function notificationRoutes(deps: AppDeps) {
         .where('id', '=', id)
         .where('user_id', '=', user.id)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) throw new ProblemError(PROBLEM.notFound, 'No such notification.');
+      if (Number(updated.numUpdatedRows) === 0)
+        throw new ProblemError(PROBLEM.notFound, 'No such notification.');
       return c.body(null, 204) as never;
     });
 }

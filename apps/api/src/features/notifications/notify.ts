@@ -78,7 +78,8 @@ export function emailBody(subject: string, link: string): string {
 }
 
 async function recipientsFor(db: Kysely<Database>, e: ActionEvent): Promise<Recipient[]> {
-  const toAgency = e.kind === 'action-assigned' || e.kind === 'action-due-soon' || e.kind === 'action-overdue';
+  const toAgency =
+    e.kind === 'action-assigned' || e.kind === 'action-due-soon' || e.kind === 'action-overdue';
   const toCreator = e.kind !== 'action-assigned' && e.kind !== 'action-due-soon';
   const toChairs = e.kind === 'action-declined';
   let users = db
@@ -97,7 +98,11 @@ async function recipientsFor(db: Kysely<Database>, e: ActionEvent): Promise<Reci
   const rows = await users.orderBy('email').execute();
   const recipients: Recipient[] = rows.map((u) => ({ userId: u.id, email: u.email }));
   if (toAgency) {
-    const agency = await db.selectFrom('agency').select('email').where('id', '=', e.agencyId).executeTakeFirst();
+    const agency = await db
+      .selectFrom('agency')
+      .select('email')
+      .where('id', '=', e.agencyId)
+      .executeTakeFirst();
     // The agency's shared mailbox gets the email too (it has no in-app list).
     if (agency?.email) recipients.push({ userId: null, email: agency.email });
   }
