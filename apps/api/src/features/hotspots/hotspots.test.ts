@@ -1,0 +1,341 @@
+import { hexAreaSquareMeters, hexIndexAt } from '@hotspot/analysis';
+import type { Db } from '@hotspot/db';
+import { testDatabases } from '@hotspot/db/testing';
+import { bngToLngLat } from '@hotspot/ingest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../deps.ts';
+import {
+  createTestApp,
+  createTestClock,
+  request,
+  type SeededPartnership,
+  seedPartnership,
+  signIn,
+  type TestApp,
+} from '../../testing/fixtures.ts';
+import {
+  type CraftedRecord,
+  disclosureViolations,
+  insertRecords,
+  storedRecords,
+} from '../disclosure/testing.ts';
+import { bngRectangle, setPartnershipArea } from './test-support.ts';
+
+// Hotspots from hexagon cells and drawings, their checks, partner visibility, and the outcome
+// evaluation on a crafted data set whose WDQ is worked out by hand below.
+
+/** `n` records around a BNG point (a few metres apart), all on one date. */
+function near(
+  x: number,
+  y: number,
+  n: number,
+  reportedOn: string,
+  handlingCode: 'P' | 'C' = 'P',
+): CraftedRecord[] {
+  return Array.from({ length: n }, (_, i) => ({
+    easting: x + (i % 5) * 6,
+    northing: y + Math.floor(i / 5) * 6,
+    handlingCode,
+    reportedOn,
+  }));
+}
+
+// Target: the drawn square 383000-383200 x 273000-273200. Buffer: the 250 m ring around it
+// (records 100 m west of it). Control: the rest of the 6 km partnership square.
+// Response began 2025-01-01; 90-day periods: before 2024-10-03..2024-12-31, after 2025-01-01..2025-03-31.
+const CRAFTED: readonly CraftedRecord[] = [
+  ...near(383_080, 273_080, 9, '2024-11-15'),
+  ...near(383_150, 273_150, 1, '2024-10-03'), // first day of "before": counts
+  ...near(383_100, 273_060, 2, '2024-11-20', 'C'), // analysts only
+  ...near(383_080, 273_080, 3, '2025-02-15'),
+  ...near(383_120, 273_120, 1, '2025-01-01'), // first day of "after": counts
+  ...near(383_100, 273_100, 4, '2024-06-01'), // before the window: ignored
+  ...near(382_900, 273_100, 6, '2024-11-15'),
+  ...near(382_900, 273_100, 5, '2025-02-15'),
+  ...near(381_000, 271_000, 20, '2024-12-01'),
+  ...near(384_500, 275_000, 25, '2025-03-01'),
+  ...near(381_000, 271_000, 3, '2024-10-02'), // a day before the window: ignored
+  ...near(381_000, 271_000, 3, '2025-04-01'), // a day after the window: ignored
+];
+
+describe.each(testDatabases())('hotspots on $kind', (target) => {
+  let db: Db;
+  let app: TestApp;
+  let deps: AppDeps;
+  let seed: SeededPartnership;
+  const cookies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await target.open();
+    ({ app, deps } = createTestApp(db, { clock: createTestClock('2025-05-01T09:00:00Z') }));
+    seed = await seedPartnership(deps);
+    await setPartnershipArea(deps, seed.partnershipId);
+    await insertRecords(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      seed.agencies.POL!,
+      CRAFTED,
+      deps.newId,
+    );
+    for (const role of ['analyst', 'chair', 'partner', 'viewer', 'admin'] as const) {
+      cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
+    }
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  let drawnId = '';
+
+  it('creates a hotspot from a drawn polygon and refuses one outside the area or self-crossing', async () => {
+    const res = await request(app, 'POST', '/api/hotspots', {
+      cookie: cookies.chair,
+      json: {
+        source: 'drawn',
+        name: 'Station approach',
+        area: bngRectangle(383_000, 273_000, 383_200, 273_200),
+      },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const body = (await res.json()) as {
+      id: string;
+      method: string;
+      periodFrom: string;
+      periodTo: string;
+    };
+    drawnId = body.id;
+    expect(body).toMatchObject({
+      method: 'drawn',
+      periodFrom: '2024-05-01',
+      periodTo: '2025-05-01',
+    });
+
+    const outside = await request(app, 'POST', '/api/hotspots', {
+      cookie: cookies.chair,
+      json: {
+        source: 'drawn',
+        name: 'Elsewhere',
+        area: bngRectangle(390_000, 273_000, 390_200, 273_200),
+      },
+    });
+    expect(outside.status).toBe(422);
+    expect(((await outside.json()) as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe(
+      '/body/area',
+    );
+
+    const [a, b, c, d] = [
+      bngToLngLat(383_000, 273_000),
+      bngToLngLat(383_200, 273_200),
+      bngToLngLat(383_200, 273_000),
+      bngToLngLat(383_000, 273_200),
+    ];
+    const bowTie = await request(app, 'POST', '/api/hotspots', {
+      cookie: cookies.chair,
+      json: {
+        source: 'drawn',
+        name: 'Bow tie',
+        area: { type: 'Polygon', coordinates: [[a, b, c, d, a]] },
+      },
+    });
+    expect(bowTie.status).toBe(422);
+
+    const unknownField = await request(app, 'POST', '/api/hotspots', {
+      cookie: cookies.chair,
+      json: {
+        source: 'drawn',
+        name: 'x',
+        area: bngRectangle(383_000, 273_000, 383_200, 273_200),
+        colour: 'red',
+      },
+    });
+    expect(unknownField.status).toBe(422);
+  });
+
+  it('creates a hotspot from hexagon cells as the union of the cells, with a statistics snapshot', async () => {
+    const sizeMeters = 250;
+    const { i, j } = hexIndexAt(383_100, 273_100, sizeMeters);
+    const res = await request(app, 'POST', '/api/hotspots', {
+      cookie: cookies.analyst,
+      json: {
+        source: 'gistar',
+        name: 'Hot cells',
+        cellIds: [`${i}:${j}`, `${i + 1}:${j}`],
+        sizeMeters,
+        period: { from: '2024-01-01', to: '2025-04-30' },
+      },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const body = (await res.json()) as {
+      area: { geometry: { type: string; coordinates: number[][][][] } };
+      stats: { reports: number };
+    };
+    // Two neighbouring cells merge into one polygon without slivers.
+    expect(body.area.geometry.coordinates).toHaveLength(1);
+    const { rows } = await sql<{ m2: number }>`
+      select ST_Area(ST_Transform(area, 27700)) as m2 from hotspot where name = 'Hot cells'`.execute(
+      db.kysely,
+    );
+    expect(Number(rows[0]!.m2)).toBeCloseTo(2 * hexAreaSquareMeters(sizeMeters), -1);
+    expect(body.stats.reports).toBeGreaterThan(0);
+  });
+
+  it('keeps hotspots without an action of their agency from partners: 404 and an audited refusal', async () => {
+    const list = (await (
+      await request(app, 'GET', '/api/hotspots', { cookie: cookies.partner })
+    ).json()) as {
+      hotspots: unknown[];
+    };
+    expect(list.hotspots).toEqual([]);
+    for (const path of [
+      `/api/hotspots/${drawnId}`,
+      `/api/hotspots/${drawnId}/evaluation?date=2025-01-01`,
+    ]) {
+      const res = await request(app, 'GET', path, { cookie: cookies.partner });
+      expect(res.status).toBe(404);
+    }
+    const refusals = await db.kysely
+      .selectFrom('audit_event')
+      .select('action')
+      .where('category', '=', 'refusal')
+      .where('object_id', '=', drawnId)
+      .execute();
+    expect(refusals).toHaveLength(2);
+    const admin = await request(app, 'GET', `/api/hotspots/${drawnId}`, { cookie: cookies.admin });
+    expect(admin.status).toBe(403);
+  });
+
+  it('evaluates the response with the hand-computed WDQ and total net effect (analyst)', async () => {
+    const patched = await request(app, 'PATCH', `/api/hotspots/${drawnId}`, {
+      cookie: cookies.chair,
+      json: { responseStartedOn: '2025-01-01' },
+    });
+    expect(patched.status).toBe(200);
+    const res = await request(app, 'GET', `/api/hotspots/${drawnId}/evaluation?periodDays=90`, {
+      cookie: cookies.analyst,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as {
+      parameters: { before: { from: string; to: string }; after: { from: string; to: string } };
+      counts: Record<string, { before: { count: number }; after: { count: number } }>;
+      result: { computable: boolean; wdq: number; totalNetEffect: number; interpretation: string };
+    };
+    expect(body.parameters.before).toEqual({ from: '2024-10-03', to: '2024-12-31' });
+    expect(body.parameters.after).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+    // Rb = 9 + 1 + 2 (C) = 12, Ra = 3 + 1 = 4, Db = 6, Da = 5, Cb = 20, Ca = 25.
+    expect(body.counts).toEqual({
+      target: { before: { count: 12 }, after: { count: 4 } },
+      buffer: { before: { count: 6 }, after: { count: 5 } },
+      control: { before: { count: 20 }, after: { count: 25 } },
+    });
+    // WDQ = (5/25 - 6/20) / (4/25 - 12/20) = -0.1 / -0.44 = 0.22727...
+    expect(body.result.wdq).toBeCloseTo(0.1 / 0.44, 10);
+    // Total net effect = (12 * 25/20 - 4) + (6 * 25/20 - 5) = 11 + 2.5 = 13.5
+    expect(body.result.totalNetEffect).toBeCloseTo(13.5, 10);
+    expect(body.result.interpretation).toBe('diffusion_of_benefits');
+  });
+
+  it('gives the chair P-only counts, disclosed, and a rounded WDQ', async () => {
+    const res = await request(
+      app,
+      'GET',
+      `/api/hotspots/${drawnId}/evaluation?periodDays=90&bufferMeters=250`,
+      {
+        cookie: cookies.chair,
+      },
+    );
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const body = JSON.parse(text) as {
+      counts: Record<string, { before: unknown; after: unknown }>;
+      result: { wdq: number; totalNetEffect: number };
+    };
+    // P only: Rb = 10. Counts are rounded to 5.
+    expect(body.counts).toEqual({
+      target: { before: { count: 10 }, after: { count: 5 } },
+      buffer: { before: { count: 5 }, after: { count: 5 } },
+      control: { before: { count: 20 }, after: { count: 25 } },
+    });
+    // WDQ = -0.1 / (4/25 - 10/20) = 0.2941..., shown as 0.29; net effect (12.5 - 4) + (7.5 - 5) = 11.
+    expect(body.result.wdq).toBe(0.29);
+    expect(body.result.totalNetEffect).toBe(11);
+    expect(disclosureViolations(text, await storedRecords(db, seed.partnershipId), 3)).toEqual([]);
+  });
+
+  it('hides the WDQ from non-analysts when a count is below k', async () => {
+    // A 30-day window: the target has 1 P report before (2024-12-02..12-31: none) -> below k.
+    const res = await request(
+      app,
+      'GET',
+      `/api/hotspots/${drawnId}/evaluation?periodDays=30&date=2025-01-01`,
+      {
+        cookie: cookies.viewer,
+      },
+    );
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const body = JSON.parse(text) as {
+      counts: { target: { before: unknown } };
+      result: { computable: boolean };
+    };
+    expect(body.counts.target.before).toEqual({ suppressed: true, fewerThan: 3 });
+    expect(body.result.computable).toBe(false);
+    expect(text).not.toMatch(/"wdq"/);
+  });
+
+  it('refuses an evaluation with no after period yet', async () => {
+    const res = await request(app, 'GET', `/api/hotspots/${drawnId}/evaluation?date=2025-05-01`, {
+      cookie: cookies.chair,
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('serves suggested actions by place type, editable by admins only', async () => {
+    const created = await request(app, 'POST', '/api/admin/suggested-actions', {
+      cookie: cookies.admin,
+      json: {
+        placeType: 'park',
+        priority: 'intervention-support',
+        title: 'Youth outreach',
+        agencyKind: 'voluntary',
+      },
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const forChair = (await (
+      await request(app, 'GET', '/api/suggested-actions?placeType=park', { cookie: cookies.chair })
+    ).json()) as {
+      suggestions: { title: string }[];
+    };
+    expect(forChair.suggestions.map((s) => s.title)).toEqual(['Youth outreach']);
+    const renamed = await request(app, 'PATCH', `/api/admin/suggested-actions/${id}`, {
+      cookie: cookies.admin,
+      json: { title: 'Detached youth work' },
+    });
+    expect(((await renamed.json()) as { title: string }).title).toBe('Detached youth work');
+    expect(
+      (
+        await request(app, 'POST', '/api/admin/suggested-actions', {
+          cookie: cookies.chair,
+          json: {},
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(app, 'DELETE', `/api/admin/suggested-actions/${id}`, {
+          cookie: cookies.admin,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await request(app, 'DELETE', `/api/admin/suggested-actions/${id}`, {
+          cookie: cookies.admin,
+        })
+      ).status,
+    ).toBe(404);
+  });
+});
