@@ -28,6 +28,12 @@ const TaxonomyPage = lazy(async () => ({
 const AuditPage = lazy(async () => ({
   default: (await import('./features/audit/audit-page.tsx')).AuditPage,
 }));
+const UploadPage = lazy(async () => ({
+  default: (await import('./features/upload/upload-page.tsx')).UploadPage,
+}));
+const ReviewPage = lazy(async () => ({
+  default: (await import('./features/review/review-page.tsx')).ReviewPage,
+}));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -39,11 +45,9 @@ function pageFor(pathname: string, me: Me): ReactNode {
     case '/map':
       return <MapPage />;
     case '/upload':
-      return (
-        <PlaceholderPage title="Upload" description="Upload and check intelligence batches." />
-      );
+      return <UploadPage />;
     case '/review':
-      return <PlaceholderPage title="Review" description="Records due for retention review." />;
+      return <ReviewPage />;
     case '/hotspots':
       return <PlaceholderPage title="Hotspots" description="Confirm and track hotspots." />;
     case '/actions':

@@ -1,0 +1,101 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../testing/artifacts.ts';
+import { seriousAxeViolations } from '../testing/axe.ts';
+import {
+  hasChromium,
+  launchBrowser,
+  reportMissingChromium,
+  type TestBrowser,
+} from '../testing/browser.ts';
+import { signInThroughForm } from '../testing/sign-in.ts';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+reportMissingChromium();
+
+// Two valid rows in Kidderminster (demo taxonomy) and one with a category the partnership lacks.
+const CSV = [
+  'reported_on,occurred_from,occurred_to,longitude,latitude,easting,northing,grid_ref,location_precision,place_type,category,source_agency,source_grade,intelligence_grade,handling_code,summary,external_ref',
+  '2024-03-14,,,-2.2486,52.3886,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,Adults seen with young people late evening,E2E-1',
+  '2024-03-15,,,,,383150,276580,,street,hotel-bnb,vehicle-pickups,WMP,1,A,P,,E2E-2',
+  '2024-03-16,,,-2.2486,52.3886,,,,exact,takeaway,no-such-category,WFDC,2,B,P,,E2E-3',
+  '',
+].join('\r\n');
+
+describe.skipIf(!hasChromium())('upload page', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ recordCount: 20 }), launchBrowser()]);
+    page = await browser.newPage();
+    await signInThroughForm(page, server.url, server.user('analyst'), '/upload');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('uploads a small CSV, shows its problems, previews, commits and lists it in the history', async () => {
+    await page.getByRole('heading', { level: 1, name: 'Upload intelligence' }).waitFor();
+    await page.getByLabel(/Choose a file/).setInputFiles({
+      name: 'e2e-concerns.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(CSV),
+    });
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+
+    const report = page.getByTestId('batch-report');
+    await report.waitFor();
+    expect(await report.getByTestId('count-valid').textContent()).toBe('2');
+    expect(await report.getByTestId('count-invalid').textContent()).toBe('1');
+    const summary = report.getByTestId('error-summary');
+    expect(await summary.getByRole('rowheader').allTextContents()).toEqual(['unknown-category']);
+    expect(
+      await report.getByRole('link', { name: /Download every problem/ }).getAttribute('href'),
+    ).toMatch(/^\/api\/batches\/[0-9a-f-]+\/errors\.csv$/);
+
+    await report.getByRole('button', { name: 'Preview the first rows' }).click();
+    await report.getByTestId('preview-table').waitFor();
+    expect(await report.getByTestId('preview-table').locator('tbody tr').count()).toBe(2);
+    expect(await report.locator('.leaflet-interactive').count()).toBe(2);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'upload-checked');
+
+    await report.getByRole('button', { name: 'Commit 2 valid rows' }).click();
+    await report.getByTestId('commit-done').waitFor();
+    expect(await report.getByTestId('commit-done').textContent()).toContain('2 records');
+
+    const history = page.getByTestId('batch-history');
+    const row = history.getByRole('row', { name: /e2e-concerns\.csv/ });
+    await row.getByText('Committed').waitFor();
+    await saveScreenshot(page, 'upload-committed');
+  });
+
+  it('says why a file is refused as a whole', async () => {
+    await page.getByLabel(/Choose a file/).setInputFiles({
+      name: 'header-only.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${CSV.split('\r\n')[0]}\r\n`),
+    });
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    const error = page.getByTestId('upload-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('no data rows');
+  });
+
+  it('withdraws a batch with a reason', async () => {
+    const history = page.getByTestId('batch-history');
+    await history.getByRole('button', { name: 'Withdraw e2e-concerns.csv' }).click();
+    const form = history.getByRole('form', { name: 'Withdraw e2e-concerns.csv' });
+    await form.getByLabel('Reason for withdrawing').fill('Uploaded to the wrong partnership');
+    await form.getByRole('button', { name: 'Withdraw batch' }).click();
+    await history
+      .getByRole('row', { name: /e2e-concerns\.csv/ })
+      .getByText('Withdrawn')
+      .first()
+      .waitFor();
+  });
+});
