@@ -9,7 +9,13 @@ import {
 import { createApp } from './app.ts';
 import { EnvError, loadEnv } from './env.ts';
 import { ensureDemo } from './features/demo/ensure-demo.ts';
+import { createSmtpMailer } from './features/notifications/mailer.ts';
+import { runNotificationSweep } from './features/notifications/notification-sweep.ts';
 import { createLogger } from './http/logger.ts';
+
+// Due-soon/overdue notices and queued emails. Every process may run it: the sweep is idempotent
+// and claims emails in the database, so running several API processes sends nothing twice.
+const NOTIFICATION_SWEEP_MS = 60_000;
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -45,6 +51,17 @@ async function main(): Promise<void> {
   const demo = env.SEED_DEMO ? await ensureDemo(deps) : undefined;
   if (closing) return;
   const app = createApp(deps);
+  const mailer = env.SMTP_URL ? createSmtpMailer(env) : undefined;
+  let sweeping = false;
+  setInterval(() => {
+    if (sweeping || closing) return;
+    sweeping = true;
+    runNotificationSweep({ ...deps, mailer })
+      .catch((error: unknown) => logger.error({ err: error }, 'notification sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, NOTIFICATION_SWEEP_MS).unref();
   server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const url = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST === '127.0.0.1' ? 'localhost' : env.HOST}:${info.port}`;
     const lines = [`Hotspot map listening on ${url} (database: ${db.kind})`];

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import { createUser } from '../accounts/create-user.ts';
 import type { PasswordHashOptions } from '../accounts/passwords.ts';
+import { seedSuggestedActions } from '../actions/suggested-action-defaults.ts';
 import {
   DEMO_AGENCIES,
   DEMO_CATEGORIES,
@@ -135,6 +136,7 @@ export async function ensureDemo(
         })),
       )
       .execute();
+    await seedSuggestedActions(trx, partnershipId, deps);
 
     let analystId = '';
     for (const u of DEMO_USERS) {
