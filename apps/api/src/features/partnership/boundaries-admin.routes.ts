@@ -48,7 +48,7 @@ const BoundaryUpload = z
       seen.add(f.properties.code);
       const polygons =
         f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-      polygons.forEach((p, pi) =>
+      polygons.forEach((p, pi) => {
         p.forEach((ring, ri) => {
           const [a, b] = [ring[0]!, ring[ring.length - 1]!];
           if (a[0] !== b[0] || a[1] !== b[1]) {
@@ -65,8 +65,8 @@ const BoundaryUpload = z
               message: 'ring is not closed (first and last positions differ)',
             });
           }
-        }),
-      );
+        });
+      });
     });
   })
   .openapi('BoundaryUpload');
