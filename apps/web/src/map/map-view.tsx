@@ -17,6 +17,8 @@ export interface MapViewProps {
   readonly initialZoom: number | null;
   /** After every pan or zoom ends (for the URL). */
   readonly onViewportChange: (viewport: MapViewport) => void;
+  /** Extra room kept clear on the right when fitting the area (e.g. for the key). */
+  readonly fitPaddingRight?: number;
   readonly children?: ReactNode;
 }
 
@@ -71,12 +73,19 @@ export function MapView({
   initialCenter,
   initialZoom,
   onViewportChange,
+  fitPaddingRight = 24,
   children,
 }: MapViewProps) {
   const placement =
     initialCenter && initialZoom !== null
       ? { center: [initialCenter.lat, initialCenter.lng] as [number, number], zoom: initialZoom }
-      : { bounds: bboxToBounds(bbox), boundsOptions: { padding: [24, 24] as [number, number] } };
+      : {
+          bounds: bboxToBounds(bbox),
+          boundsOptions: {
+            paddingTopLeft: [24, 24] as [number, number],
+            paddingBottomRight: [fitPaddingRight, 24] as [number, number],
+          },
+        };
   return (
     <MapContainer
       className="map"

@@ -551,6 +551,14 @@ function MapWorkspace({
             <DrawControl active={drawing} onDrawn={onDrawn} onCancel={cancelDrawing} />
           )}
         </MapView>
+        {legend.length > 0 && (
+          <details className="map-legend" open>
+            <summary>
+              <h2 className="map-legend__heading">Key</h2>
+            </summary>
+            <LegendPanel sections={legend} />
+          </details>
+        )}
         {drawing && (
           <div className="map-notice map-notice--drawing" role="status">
             Click the corners of the area; click the first corner to finish. Escape cancels.
@@ -673,13 +681,6 @@ function MapWorkspace({
               Boundaries could not be loaded.
             </p>
           )}
-        </details>
-
-        <details className="panel-section" open>
-          <summary>
-            <h2>Key</h2>
-          </summary>
-          <LegendPanel sections={legend} />
         </details>
 
         {canAnalyse && (

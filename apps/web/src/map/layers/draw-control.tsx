@@ -1,7 +1,6 @@
-import '@geoman-io/leaflet-geoman-free';
-import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import type {} from '@geoman-io/leaflet-geoman-free';
 import type { Polygon } from 'geojson';
-import type L from 'leaflet';
+import L from 'leaflet';
 import { useEffect } from 'react';
 import { useMap } from 'react-leaflet';
 
@@ -17,10 +16,19 @@ export interface DrawControlProps {
  * starts polygon drawing (click the corners, click the first corner to finish; Escape cancels).
  * The drawn shape is handed over and removed from the map: the panel shows the selection.
  */
+/** Geoman is large and only analysts and chairs draw: loaded on the first "Draw". */
+function loadGeoman(): Promise<unknown> {
+  return Promise.all([
+    import('@geoman-io/leaflet-geoman-free'),
+    import('@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css'),
+  ]);
+}
+
 export function DrawControl({ active, onDrawn, onCancel }: DrawControlProps) {
   const map = useMap();
   useEffect(() => {
     if (!active) return;
+    let cancelled = false;
     const onCreate = (e: { layer: L.Layer }) => {
       const layer = e.layer as L.Polygon;
       const geometry = layer.toGeoJSON().geometry as Polygon;
@@ -30,19 +38,26 @@ export function DrawControl({ active, onDrawn, onCancel }: DrawControlProps) {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onCancel();
     };
-    map.on('pm:create', onCreate as never);
     document.addEventListener('keydown', onKey);
-    map.pm.enableDraw('Polygon', {
-      snappable: false,
-      allowSelfIntersection: false,
-      templineStyle: { color: '#0b0c0c', weight: 3 } as never,
-      hintlineStyle: { color: '#0b0c0c', dashArray: '5 5' } as never,
-      pathOptions: { color: '#0b0c0c', weight: 3 } as never,
+    void loadGeoman().then(() => {
+      if (cancelled) return;
+      // Geoman patches Leaflet when it loads; a map made before that gets its handle now.
+      const geoman = Reflect.get(L, 'PM') as unknown as { Map: new (m: L.Map) => unknown };
+      if (!map.pm) Reflect.set(map, 'pm', new geoman.Map(map));
+      map.on('pm:create', onCreate as never);
+      map.pm.enableDraw('Polygon', {
+        snappable: false,
+        allowSelfIntersection: false,
+        templineStyle: { color: '#0b0c0c', weight: 3 } as never,
+        hintlineStyle: { color: '#0b0c0c', dashArray: '5 5' } as never,
+        pathOptions: { color: '#0b0c0c', weight: 3 } as never,
+      });
     });
     return () => {
-      map.off('pm:create', onCreate as never);
+      cancelled = true;
       document.removeEventListener('keydown', onKey);
-      map.pm.disableDraw();
+      map.off('pm:create', onCreate as never);
+      map.pm?.disableDraw();
     };
   }, [active, map, onDrawn, onCancel]);
   return null;
