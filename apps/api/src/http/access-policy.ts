@@ -136,6 +136,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/actions/:id/complete': { roles: ['partner'], scope: 'own-agency' },
   'POST /api/actions/:id/decline': { roles: ['partner'], scope: 'own-agency' },
   'GET /api/suggested-actions': { roles: ['analyst', 'chair'] },
+  // Agency names and codes, to choose whom to assign an action to (not intelligence).
+  'GET /api/agencies': { roles: ['analyst', 'chair'] },
   'GET /api/admin/suggested-actions': { roles: ADMIN },
   'POST /api/admin/suggested-actions': { roles: ADMIN },
   'PATCH /api/admin/suggested-actions/:id': { roles: ADMIN },

@@ -69,6 +69,31 @@ const suggestionsRoute = createRoute({
     ...problemResponses(401, 403, 422),
   },
 });
+const agenciesRoute = createRoute({
+  method: 'get',
+  path: '/api/agencies',
+  summary: 'The agencies actions can be assigned to',
+  responses: {
+    200: {
+      description: 'Agencies by code',
+      content: {
+        'application/json': {
+          schema: z.object({
+            agencies: z.array(
+              z.object({
+                id: z.string(),
+                code: z.string(),
+                name: z.string(),
+                kind: z.enum(AGENCY_KINDS),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    ...problemResponses(401, 403),
+  },
+});
 const adminListRoute = createRoute({
   method: 'get',
   path: '/api/admin/suggested-actions',
@@ -162,6 +187,19 @@ export function suggestedActionRoutes(deps: AppDeps) {
       const { placeType } = c.req.valid('query');
       return c.json(
         { suggestions: await listSuggestions(deps, user.partnershipId, placeType) },
+        200,
+      );
+    })
+    .openapi(agenciesRoute, async (c) => {
+      const user = currentUser(c);
+      const rows = await deps.db.kysely
+        .selectFrom('agency')
+        .select(['id', 'code', 'name', 'kind'])
+        .where('partnership_id', '=', user.partnershipId)
+        .orderBy('code')
+        .execute();
+      return c.json(
+        { agencies: rows.map((r) => ({ ...r, kind: r.kind as (typeof AGENCY_KINDS)[number] })) },
         200,
       );
     })
