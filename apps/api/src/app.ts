@@ -17,6 +17,8 @@ import { actionRoutes } from './features/actions/actions.routes.ts';
 import { suggestedActionRoutes } from './features/actions/suggested-actions.routes.ts';
 import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { notificationRoutes } from './features/notifications/notifications.routes.ts';
+import { meetingRoutes } from './features/meetings/meetings.routes.ts';
+import { viewRoutes } from './features/views/views.routes.ts';
 import { boundaryAdminRoutes } from './features/partnership/boundaries-admin.routes.ts';
 import { analysisRoutes } from './features/analysis/analysis.routes.ts';
 import { layerRoutes } from './features/layers/layers.routes.ts';
@@ -133,6 +135,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', actionRoutes(deps));
   app.route('/', suggestedActionRoutes(deps));
   app.route('/', notificationRoutes(deps));
+  app.route('/', meetingRoutes(deps));
+  app.route('/', viewRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -53,6 +53,8 @@ const EnvSchema = z.object({
     .min(1)
     .default(50 * 1024 * 1024),
   MAX_UPLOAD_ROWS: z.coerce.number().int().min(1).default(500_000),
+  // Headless Chromium for meeting-pack PDFs; default /usr/bin/chromium, printable page if absent.
+  CHROMIUM_PATH: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -120,7 +120,10 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // acknowledge, update, complete or decline an action (handler checks the agency, 404 otherwise).
   'POST /api/hotspots': { roles: ['analyst', 'chair'] },
   'GET /api/hotspots': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
-  'GET /api/hotspots/:id': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
+  'GET /api/hotspots/:id': {
+    roles: ['analyst', 'chair', 'partner', 'viewer'],
+    scope: 'own-agency',
+  },
   'PATCH /api/hotspots/:id': { roles: ['analyst', 'chair'] },
   'POST /api/hotspots/:id/actions': { roles: ['analyst', 'chair'] },
   'GET /api/hotspots/:id/evaluation': {
@@ -145,6 +148,34 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // Each user's own notices (the handler selects by user).
   'GET /api/notifications': { roles: ALL_ROLES },
   'POST /api/notifications/:id/read': { roles: ALL_ROLES },
+  // Tasking meetings (issue 9): chairs and analysts run them; viewers read the meeting view
+  // (agenda, attendance) on the meeting screen. Partners may list meetings and get their own
+  // copy of the pack (the handler builds it as the partner role: their agency's actions and the
+  // hotspots tied to them). Every pack is aggregate-only and audited as a disclosure.
+  'POST /api/meetings': { roles: ['analyst', 'chair'] },
+  'GET /api/meetings': { roles: ['analyst', 'chair', 'partner', 'viewer'] },
+  'GET /api/meetings/:id': { roles: ['analyst', 'chair', 'viewer'] },
+  'PATCH /api/meetings/:id': { roles: ['analyst', 'chair'] },
+  'GET /api/meetings/:id/agenda': { roles: ['analyst', 'chair', 'viewer'] },
+  'PATCH /api/meetings/:id/agenda': { roles: ['analyst', 'chair'] },
+  'POST /api/meetings/:id/agenda/generate': { roles: ['analyst', 'chair'] },
+  'POST /api/meetings/:id/agenda/items': { roles: ['analyst', 'chair'] },
+  'PATCH /api/meetings/:id/agenda/items/:itemId': { roles: ['analyst', 'chair'] },
+  'DELETE /api/meetings/:id/agenda/items/:itemId': { roles: ['analyst', 'chair'] },
+  'POST /api/meetings/:id/items/:itemId/decision': { roles: ['analyst', 'chair'] },
+  'GET /api/meetings/:id/pack.pdf': {
+    roles: ['analyst', 'chair', 'partner', 'viewer'],
+    scope: 'own-agency',
+  },
+  'GET /api/meetings/:id/pack.html': {
+    roles: ['analyst', 'chair', 'partner', 'viewer'],
+    scope: 'own-agency',
+  },
+  // Saved map views hold parameters only (viewport, layers, filters), no intelligence; anyone
+  // who uses the map may open a shared one, and those who run meetings save them.
+  'POST /api/views': { roles: ['analyst', 'chair'] },
+  'GET /api/views': { roles: ['analyst', 'chair', 'partner', 'viewer'] },
+  'GET /api/views/:id': { roles: ['analyst', 'chair', 'partner', 'viewer'] },
 };
 
 // The web app's static files and SPA fallback: registered for every path, never data.

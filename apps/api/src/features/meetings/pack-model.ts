@@ -1,0 +1,147 @@
+import type { Geometry } from 'geojson';
+import { sql } from 'kysely';
+import type { AppDeps, SessionUser } from '../../deps.ts';
+import { isoDay } from '../actions/action-queries.ts';
+import { resolveFilters } from '../analysis/record-query.ts';
+import {
+  type DisclosedCount,
+  type LayerCollection,
+  renderLayer,
+} from '../disclosure/disclosure.ts';
+import {
+  buildHexagonLayer,
+  buildHotspotLayer,
+  type LayerInput,
+  resolveHexagonParams,
+} from '../layers/layer-builders.ts';
+import { disclosureContext, loadLayerState } from '../layers/layer-response.ts';
+import {
+  type AgendaAction,
+  type AgendaItemView,
+  loadAgendaItems,
+  type MeetingRow,
+  meetingDetail,
+} from './meeting-queries.ts';
+import { type MapHexagon, renderPackMapSvg } from './pack-map-svg.ts';
+
+/**
+ * The meeting pack's content. It is circulated to partners, so it is aggregate-only whoever asks
+ * for it (an analyst's copy is built as a viewer's would be): every shape and count comes from
+ * the map's own layer builders rendered through the disclosure module, never from records.
+ * A partner's copy is built as the partner role: their agency's actions and the hotspots tied
+ * to them, and no hexagon layer (partners do not receive it on the map either).
+ */
+export interface PackModel {
+  readonly meeting: Awaited<ReturnType<typeof meetingDetail>>;
+  readonly audience: 'partnership' | { readonly agencyCode: string };
+  readonly generatedAt: string;
+  readonly period: { readonly from: string; readonly to: string };
+  readonly k: number;
+  readonly items: readonly PackItem[];
+  readonly actions: readonly AgendaAction[];
+  readonly actionsCreated: readonly AgendaAction[];
+}
+
+export interface PackItem {
+  readonly item: AgendaItemView;
+  /** Reports in the hotspot's generalised area over the pack period, as disclosed. */
+  readonly reports: DisclosedCount | null;
+  readonly mapSvg: string;
+}
+
+/** The role the pack's aggregates are computed for: partners as themselves, everyone else as a viewer. */
+export function packAudience(user: SessionUser): SessionUser {
+  return user.role === 'partner' ? user : { ...user, role: 'viewer' };
+}
+
+export async function buildPackModel(
+  deps: AppDeps,
+  user: SessionUser,
+  meeting: MeetingRow,
+): Promise<PackModel> {
+  const audience = packAudience(user);
+  const state = await loadLayerState(deps.db, user.partnershipId);
+  const ctx = await disclosureContext(deps, state);
+  const meetingDay = isoDay(meeting.startsAt);
+  const filters = resolveFilters(
+    {
+      to: meetingDay,
+      category: [],
+      placeType: [],
+      sourceAgency: [],
+      sourceGrade: [],
+      intelligenceGrade: [],
+      handlingCode: [],
+    },
+    deps.clock(),
+  );
+  const input: LayerInput = { deps, user: audience, state, filters };
+  const hotspotLayer = renderLayer(audience, await buildHotspotLayer(input, { status: [] }), ctx);
+  const hotspots = new Map(
+    hotspotLayer.features.map((f) => [String(f.properties?.hotspotId), f] as const),
+  );
+  const hexagons: LayerCollection | null =
+    audience.role === 'partner'
+      ? null
+      : renderLayer(
+          audience,
+          await buildHexagonLayer(
+            input,
+            resolveHexagonParams(input, { statistic: 'count', fdr: false }),
+          ),
+          ctx,
+        );
+  const mapHexagons: MapHexagon[] = (hexagons?.features ?? []).map((f) => ({
+    geometry: f.geometry as Geometry | null,
+    count: f.properties?.count as MapHexagon['count'],
+  }));
+  const districtRows = await sql<{ name: string; geom: string }>`
+    select name, ST_AsGeoJSON(geom, 6) as geom from boundary
+    where partnership_id = ${user.partnershipId} and kind = 'district' order by name`.execute(
+    deps.db.kysely,
+  );
+  const districts = districtRows.rows.map((d) => ({
+    name: d.name,
+    geometry: JSON.parse(d.geom) as Geometry,
+  }));
+
+  const items = await loadAgendaItems(deps, meeting, user);
+  const packItems = items.map((item) => {
+    const hotspot = item.hotspot ? hotspots.get(item.hotspot.id) : undefined;
+    return {
+      item,
+      reports: (hotspot?.properties?.reports as DisclosedCount | undefined) ?? null,
+      mapSvg: renderPackMapSvg({
+        districts,
+        hexagons: mapHexagons,
+        focus: (hotspot?.geometry as Geometry | null | undefined) ?? null,
+        title: `Map for: ${item.title}`,
+      }),
+    };
+  });
+  const byId = new Map<string, AgendaAction>();
+  for (const item of items) {
+    for (const a of [...(item.action ? [item.action] : []), ...item.hotspotActions])
+      byId.set(a.id, a);
+  }
+  const created = await sql<{ id: string }>`
+    select id from action where partnership_id = ${user.partnershipId} and meeting_id = ${meeting.id}
+      ${user.role === 'partner' ? sql`and agency_id = ${user.agencyId}` : sql``}`.execute(
+    deps.db.kysely,
+  );
+  const createdIds = new Set(created.rows.map((r) => r.id));
+  const actions = [...byId.values()].sort(
+    (a, b) =>
+      a.dueOn.localeCompare(b.dueOn) || a.title.localeCompare(b.title) || a.id.localeCompare(b.id),
+  );
+  return {
+    meeting: await meetingDetail(deps.db.kysely, meeting),
+    audience: user.role === 'partner' ? { agencyCode: user.agencyCode } : 'partnership',
+    generatedAt: deps.clock().toISOString(),
+    period: { from: filters.from, to: filters.to },
+    k: state.k,
+    items: packItems,
+    actions,
+    actionsCreated: actions.filter((a) => createdIds.has(a.id)),
+  };
+}
