@@ -35,6 +35,29 @@ const ReviewPage = lazy(async () => ({
   default: (await import('./features/review/review-page.tsx')).ReviewPage,
 }));
 
+// Tasking pages: chairs and partners, loaded on first visit.
+const ActionBoardPage = lazy(async () => ({
+  default: (await import('./features/actions/actions-page.tsx')).ActionBoardPage,
+}));
+const MyActionsPage = lazy(async () => ({
+  default: (await import('./features/actions/actions-page.tsx')).MyActionsPage,
+}));
+const ActionPage = lazy(async () => ({
+  default: (await import('./features/actions/action-page.tsx')).ActionPage,
+}));
+const HotspotsPage = lazy(async () => ({
+  default: (await import('./features/hotspots/hotspots-page.tsx')).HotspotsPage,
+}));
+const HotspotPage = lazy(async () => ({
+  default: (await import('./features/hotspots/hotspot-page.tsx')).HotspotPage,
+}));
+
+/** The id in "/actions/<id>" or "/hotspots/<id>", when the path has that shape. */
+function idUnder(prefix: string, pathname: string): string | undefined {
+  const match = new RegExp(`^${prefix}/([0-9a-f-]{36})$`).exec(pathname);
+  return match?.[1];
+}
+
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
@@ -49,16 +72,9 @@ function pageFor(pathname: string, me: Me): ReactNode {
     case '/review':
       return <ReviewPage />;
     case '/hotspots':
-      return <PlaceholderPage title="Hotspots" description="Confirm and track hotspots." />;
+      return <HotspotsPage />;
     case '/actions':
-      return me.role === 'partner' ? (
-        <PlaceholderPage
-          title={`Actions for ${me.agency.name}`}
-          description="Actions assigned to your agency, to acknowledge and update."
-        />
-      ) : (
-        <PlaceholderPage title="Actions" description="Assign and track partnership actions." />
-      );
+      return me.role === 'partner' ? <MyActionsPage me={me} /> : <ActionBoardPage />;
     case '/admin/users':
       return <UsersPage />;
     case '/admin/agencies':
@@ -71,8 +87,13 @@ function pageFor(pathname: string, me: Me): ReactNode {
       return <AuditPage />;
     case '/meetings':
       return <PlaceholderPage title="Meetings" description="Tasking meetings and decisions." />;
-    default:
+    default: {
+      const actionId = idUnder('/actions', pathname);
+      if (actionId) return <ActionPage key={actionId} id={actionId} me={me} />;
+      const hotspotId = idUnder('/hotspots', pathname);
+      if (hotspotId) return <HotspotPage key={hotspotId} id={hotspotId} />;
       return undefined;
+    }
   }
 }
 

@@ -1,0 +1,333 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from '../../routing/router.tsx';
+import { fieldError, SavedNotice, SelectField, TextField } from '../../ui/fields.tsx';
+import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
+import { ActionTable } from '../actions/action-list.tsx';
+import {
+  ACTION_PRIORITIES,
+  type ActionPriority,
+  formatDay,
+  formatInstant,
+  PRIORITY_LABELS,
+} from '../actions/actions-api.ts';
+import { EvaluationChart } from './evaluation-chart.tsx';
+import {
+  countText,
+  HOTSPOT_STATUS_LABELS,
+  type HotspotDetail,
+  type HotspotStatus,
+  RISKS,
+  useAgencies,
+  useAssignAction,
+  useChangeHotspot,
+  useEvaluation,
+  useHotspot,
+  useSuggestedActions,
+} from './hotspots-api.ts';
+
+const OSARA = [
+  ['objective', 'Objective'],
+  ['scanning', 'Scanning'],
+  ['analysis', 'Analysis'],
+  ['response', 'Response'],
+  ['assessment', 'Assessment'],
+] as const;
+
+function StatusForm({ hotspot }: { hotspot: HotspotDetail }) {
+  const change = useChangeHotspot(hotspot.id);
+  const [to, setTo] = useState<HotspotStatus | ''>('');
+  const [reason, setReason] = useState('');
+  if (hotspot.allowedTransitions.length === 0) return null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!to) return;
+    change.mutate(
+      { status: to, reason },
+      {
+        onSuccess: () => {
+          setTo('');
+          setReason('');
+        },
+      },
+    );
+  };
+  return (
+    <form onSubmit={submit} className="inline-form" aria-label="Change status">
+      <SelectField
+        label="New status"
+        value={to}
+        onChange={(e) => setTo(e.currentTarget.value as HotspotStatus)}
+        options={[
+          { value: '', label: 'Choose…' },
+          ...hotspot.allowedTransitions.map((s) => ({ value: s, label: HOTSPOT_STATUS_LABELS[s] })),
+        ]}
+      />
+      <TextField
+        label="Reason"
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+        error={fieldError(change.error, 'reason')}
+      />
+      <button
+        type="submit"
+        className="button button--primary button--small"
+        disabled={!to || change.isPending}
+      >
+        Change status
+      </button>
+      <FormError
+        error={change.isError && !fieldError(change.error, 'reason') ? change.error : undefined}
+      />
+    </form>
+  );
+}
+
+function OsaraForm({ hotspot }: { hotspot: HotspotDetail }) {
+  const change = useChangeHotspot(hotspot.id);
+  const editable = OSARA.filter(([key]) => hotspot.osara[key] !== undefined);
+  const [values, setValues] = useState<Record<string, string>>(
+    Object.fromEntries(editable.map(([key]) => [key, hotspot.osara[key] ?? ''])),
+  );
+  const [risk, setRisk] = useState(hotspot.risk ?? '');
+  const [reviewOn, setReviewOn] = useState(hotspot.reviewOn ?? '');
+  const [saved, setSaved] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const text = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, v.trim() === '' ? null : v]),
+    );
+    change.mutate(
+      { ...text, risk: risk === '' ? null : risk, reviewOn: reviewOn === '' ? null : reviewOn },
+      { onSuccess: () => setSaved(true) },
+    );
+  };
+  return (
+    <form onSubmit={submit} aria-label="Problem-solving record">
+      <div className="form-grid">
+        <SelectField
+          label="Risk"
+          value={risk}
+          onChange={(e) => setRisk(e.currentTarget.value)}
+          options={[
+            { value: '', label: 'Not rated' },
+            ...RISKS.map((r) => ({ value: r, label: r })),
+          ]}
+        />
+        <TextField
+          label="Review on"
+          type="date"
+          value={reviewOn}
+          onChange={(e) => setReviewOn(e.currentTarget.value)}
+          error={fieldError(change.error, 'reviewOn')}
+        />
+      </div>
+      {editable.map(([key, label]) => (
+        <div className="field" key={key}>
+          <label htmlFor={`osara-${key}`}>{label}</label>
+          <textarea
+            id={`osara-${key}`}
+            rows={3}
+            maxLength={4000}
+            value={values[key] ?? ''}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, [key]: next }));
+            }}
+          />
+        </div>
+      ))}
+      <FormError error={change.error} />
+      <button type="submit" className="button button--small" disabled={change.isPending}>
+        Save record
+      </button>
+      <SavedNotice show={saved}>Saved.</SavedNotice>
+    </form>
+  );
+}
+
+function AssignActionForm({ hotspot }: { hotspot: HotspotDetail }) {
+  const assign = useAssignAction(hotspot.id);
+  const agencies = useAgencies();
+  const suggestions = useSuggestedActions();
+  const [priority, setPriority] = useState<ActionPriority>('prevention-education');
+  const [agencyId, setAgencyId] = useState('');
+  const [title, setTitle] = useState('');
+  const [detail, setDetail] = useState('');
+  const [dueOn, setDueOn] = useState('');
+  const [saved, setSaved] = useState(false);
+  if (!['confirmed', 'tasked', 'monitoring'].includes(hotspot.status)) {
+    return <p className="hint">Confirm the hotspot to assign actions.</p>;
+  }
+  const applySuggestion = (id: string) => {
+    const s = suggestions.data?.suggestions.find((x) => x.id === id);
+    if (!s) return;
+    setPriority(s.priority);
+    setTitle(s.title);
+    setDetail(s.detail ?? '');
+    const agency = agencies.data?.agencies.find((a) => a.kind === s.agencyKind);
+    if (agency) setAgencyId(agency.id);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    assign.mutate(
+      { priority, agencyId, title, dueOn, ...(detail.trim() ? { detail } : {}) },
+      {
+        onSuccess: () => {
+          setTitle('');
+          setDetail('');
+          setSaved(true);
+        },
+      },
+    );
+  };
+  return (
+    <form onSubmit={submit} aria-label="Assign an action">
+      <h3>Assign an action</h3>
+      {suggestions.data && suggestions.data.suggestions.length > 0 && (
+        <SelectField
+          label="Start from a suggestion"
+          value=""
+          onChange={(e) => applySuggestion(e.currentTarget.value)}
+          options={[
+            { value: '', label: 'Choose a suggested action…' },
+            ...suggestions.data.suggestions.map((s) => ({
+              value: s.id,
+              label: `${s.placeType}: ${s.title}`,
+            })),
+          ]}
+        />
+      )}
+      <div className="form-grid">
+        <SelectField
+          label="Priority"
+          value={priority}
+          onChange={(e) => setPriority(e.currentTarget.value as ActionPriority)}
+          options={ACTION_PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
+        />
+        <SelectField
+          label="Agency"
+          value={agencyId}
+          onChange={(e) => setAgencyId(e.currentTarget.value)}
+          error={fieldError(assign.error, 'agencyId')}
+          options={[
+            { value: '', label: 'Choose…' },
+            ...(agencies.data?.agencies ?? []).map((a) => ({ value: a.id, label: a.name })),
+          ]}
+        />
+        <TextField
+          label="Title"
+          value={title}
+          maxLength={200}
+          onChange={(e) => setTitle(e.currentTarget.value)}
+          error={fieldError(assign.error, 'title')}
+        />
+        <TextField
+          label="Due on"
+          type="date"
+          value={dueOn}
+          onChange={(e) => setDueOn(e.currentTarget.value)}
+          error={fieldError(assign.error, 'dueOn')}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="action-detail">Detail</label>
+        <textarea
+          id="action-detail"
+          rows={3}
+          maxLength={4000}
+          value={detail}
+          onChange={(e) => setDetail(e.currentTarget.value)}
+        />
+      </div>
+      <FormError error={assign.error} />
+      <button
+        type="submit"
+        className="button button--primary button--small"
+        disabled={assign.isPending || !agencyId || !title || !dueOn}
+      >
+        Assign
+      </button>
+      <SavedNotice show={saved}>Action assigned; the agency has been notified.</SavedNotice>
+    </form>
+  );
+}
+
+function EvaluationSection({ hotspot }: { hotspot: HotspotDetail }) {
+  const evaluation = useEvaluation(hotspot.id, hotspot.responseStartedOn !== null);
+  return (
+    <section aria-labelledby="evaluation-heading">
+      <h2 id="evaluation-heading">Did it work?</h2>
+      {hotspot.responseStartedOn === null ? (
+        <p className="hint">The evaluation is available once the response has started.</p>
+      ) : evaluation.isPending ? (
+        <LoadingNotice what="the evaluation" />
+      ) : evaluation.isError ? (
+        <ErrorNotice error={evaluation.error} what="the evaluation" />
+      ) : (
+        <>
+          <EvaluationChart evaluation={evaluation.data} />
+          <p>
+            {evaluation.data.result.computable
+              ? `Weighted displacement quotient ${evaluation.data.result.wdq.toFixed(2)}; total net effect ${Math.round(evaluation.data.result.totalNetEffect)} reports (${evaluation.data.result.interpretation.replaceAll('_', ' ')}).`
+              : evaluation.data.result.reason}
+          </p>
+          <p className="hint">{evaluation.data.explanation}</p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** One hotspot: its lifecycle, problem-solving record, actions and outcome evaluation. */
+export function HotspotPage({ id }: { id: string }) {
+  const hotspot = useHotspot(id);
+  if (hotspot.isPending) return <LoadingNotice what="the hotspot" />;
+  if (hotspot.isError) return <ErrorNotice error={hotspot.error} what="the hotspot" />;
+  const h = hotspot.data;
+  return (
+    <div className="page page--wide">
+      <p>
+        <Link href="/hotspots">← All hotspots</Link>
+      </p>
+      <h1>{h.name}</h1>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>{HOTSPOT_STATUS_LABELS[h.status]}</dd>
+        <dt>Reports in the period</dt>
+        <dd>{countText(h.reports)}</dd>
+        <dt>Response began</dt>
+        <dd>{h.responseStartedOn ? formatDay(h.responseStartedOn) : 'Not yet'}</dd>
+        <dt>Review</dt>
+        <dd>{h.reviewOn ? formatDay(h.reviewOn) : 'Not set'}</dd>
+      </dl>
+      <StatusForm hotspot={h} />
+      <section aria-labelledby="actions-heading">
+        <h2 id="actions-heading">Actions</h2>
+        {h.actions.length > 0 ? (
+          <ActionTable actions={h.actions} caption="Actions on this hotspot" showAgency />
+        ) : (
+          <p>No actions yet.</p>
+        )}
+        {h.allowedTransitions.length > 0 && <AssignActionForm hotspot={h} />}
+      </section>
+      <section aria-labelledby="osara-heading">
+        <h2 id="osara-heading">Problem-solving record (OSARA)</h2>
+        <OsaraForm key={h.updatedAt} hotspot={h} />
+      </section>
+      <EvaluationSection hotspot={h} />
+      <section aria-labelledby="history-heading">
+        <h2 id="history-heading">History</h2>
+        <ol className="timeline">
+          {h.statusHistory.map((s) => (
+            <li key={s.at}>
+              <span className="cell-sub">{formatInstant(s.at)}</span> {s.by}:{' '}
+              {s.from ? `${HOTSPOT_STATUS_LABELS[s.from]} → ` : ''}
+              {HOTSPOT_STATUS_LABELS[s.to]}
+              {s.reason ? ` (${s.reason})` : ''}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
