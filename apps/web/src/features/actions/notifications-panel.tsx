@@ -28,7 +28,7 @@ export function NotificationsPanel() {
               {!n.read && (
                 <button
                   type="button"
-                  className="button button--quiet button--small"
+                  className="button button--small"
                   onClick={() => markRead.mutate(n.id)}
                 >
                   Mark read
