@@ -35,6 +35,24 @@ const SUITES: readonly { name: string; load: () => Promise<Record<string, BenchR
     name: 'ingest',
     load: async () => ({ parse: (await import('../packages/ingest/src/ingest.bench.ts')).run }),
   },
+  {
+    name: 'analysis-api',
+    load: async () => ({
+      postgis: (await import('../apps/api/src/features/analysis/analysis.bench.ts')).run,
+    }),
+  },
+  {
+    name: 'batches',
+    load: async () => ({
+      commit: (await import('../apps/api/src/features/batches/batches.bench.ts')).run,
+    }),
+  },
+  {
+    name: 'layers',
+    load: async () => ({
+      hexagons: (await import('../apps/api/src/features/layers/layers.bench.ts')).run,
+    }),
+  },
 ];
 
 async function main(): Promise<void> {
