@@ -1,0 +1,297 @@
+/**
+ * Upload benchmark (DESIGN.md section 9): 100,000 synthetic native CSV rows (10,000 with
+ * `quick`) through parse + validate, then end to end through the API (streamed upload into
+ * staging + commit) on PostgreSQL against a bare COPY of the same rows into a table shaped like
+ * intelligence_record in the same run (budget <= 2.5x), and on PGlite; peak RSS of the process.
+ * PostgreSQL figures need BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where the user may
+ * create databases); without one they are reported with value null and a note.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BenchResult } from '@hotspot/analysis';
+import type { IngestRecord } from '@hotspot/contracts';
+import { createDb, type Db, migrateToLatest } from '@hotspot/db';
+import { createAreaIndex, ingest, syntheticNativeCsv } from '@hotspot/ingest';
+import postgres from 'postgres';
+import { createTestApp, request, signIn } from '../../testing/fixtures.ts';
+import { loadIngestSetup, PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
+import { northWorcestershire, seedUploadPartnership, streamOf, uploadRaw } from './test-support.ts';
+
+/** BenchResult, with `value: null` and a note for a figure that could not be measured here. */
+export type BatchBenchResult = Omit<BenchResult, 'value'> & {
+  readonly value: number | null;
+  readonly note?: string;
+};
+
+const LATEST_DATE = '2024-05-31';
+const NOW = new Date('2024-06-01T12:00:00Z');
+
+/** Peak resident set size, sampled from inside the hot loops (timers starve while they run). */
+class RssSampler {
+  peak = process.memoryUsage().rss;
+  sample(): void {
+    const rss = process.memoryUsage().rss;
+    if (rss > this.peak) this.peak = rss;
+  }
+}
+
+interface Vocabulary {
+  readonly categories: readonly string[];
+  readonly placeTypes: readonly string[];
+  readonly agencies: readonly string[];
+}
+
+// The area is read and indexed once: generating rows must not time file reading.
+const AREA = createAreaIndex(northWorcestershire());
+
+function syntheticChunks(rows: number, seed: number, vocabulary: Vocabulary, rss: RssSampler) {
+  return (function* () {
+    let n = 0;
+    for (const chunk of syntheticNativeCsv({
+      rows,
+      seed,
+      area: AREA,
+      ...vocabulary,
+      latestDate: LATEST_DATE,
+    })) {
+      if (++n % 20 === 0) rss.sample();
+      yield chunk;
+    }
+  })();
+}
+
+/** Opens a fresh migrated database: on PostgreSQL a new one on the server, dropped by `drop`. */
+async function openBenchDatabase(
+  serverUrl: string | undefined,
+): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (!serverUrl) {
+    const db = await createDb({ memory: true });
+    await migrateToLatest(db.kysely);
+    return { db, drop: () => db.close() };
+  }
+  const name = `hotspot_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await createDb({ databaseUrl: url.toString() });
+  await migrateToLatest(db.kysely);
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Upload (streamed through the API in process) and commit; returns milliseconds of each. */
+async function uploadAndCommit(db: Db, rows: number, seed: number, rss: RssSampler) {
+  const { app, deps } = createTestApp(db, { clock: () => NOW });
+  const partnership = await seedUploadPartnership(deps, {
+    slug: `bench-${randomBytes(3).toString('hex')}`,
+  });
+  const cookie = await signIn(
+    app,
+    partnership.users.analyst.email,
+    partnership.users.analyst.password,
+  );
+  const setup = await loadIngestSetup(db, partnership.partnershipId);
+  const vocabulary = setup.taxonomy;
+  const started = performance.now();
+  const upload = await uploadRaw(
+    app,
+    cookie,
+    streamOf(syntheticChunks(rows, seed, vocabulary, rss)),
+    { fileName: 'bench.csv' },
+  );
+  const uploaded = performance.now();
+  if (upload.status !== 201)
+    throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
+  const batch = (await upload.json()) as { id: string; rows: { valid: number } };
+  if (batch.rows.valid !== rows)
+    throw new Error(`expected ${rows} valid rows, got ${batch.rows.valid}`);
+  const commit = await request(app, 'POST', `/api/batches/${batch.id}/commit`, { cookie });
+  const committed = performance.now();
+  if (commit.status !== 200) throw new Error(`commit failed: ${commit.status}`);
+  rss.sample();
+  return {
+    uploadMs: uploaded - started,
+    commitMs: committed - uploaded,
+    totalMs: committed - started,
+    partnershipId: partnership.partnershipId,
+    batchId: batch.id,
+    vocabulary,
+    agencyIds: setup.agencyIds,
+  };
+}
+
+/** COPY text of the records as intelligence_record rows (location as EWKT, BNG given). */
+function copyLines(
+  records: readonly IngestRecord[],
+  partnershipId: string,
+  batchId: string,
+  agencyIds: ReadonlyMap<string, string>,
+): string {
+  const esc = (v: string | null) =>
+    v === null
+      ? '\\N'
+      : v.replace(/[\\\t\n\r]/g, (c) =>
+          c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+        );
+  let text = '';
+  for (const r of records) {
+    text += `${[
+      partnershipId,
+      batchId,
+      String(r.row),
+      r.reportedOn,
+      esc(r.occurredFrom),
+      esc(r.occurredTo),
+      `SRID=4326;POINT(${r.lng.toFixed(7)} ${r.lat.toFixed(7)})`,
+      '0',
+      '0',
+      r.precision,
+      r.placeType,
+      r.category,
+      agencyIds.get(r.sourceAgency) as string,
+      r.sourceGrade,
+      r.intelligenceGrade,
+      r.handlingCode,
+      esc(r.summary),
+      esc(r.externalRef),
+      r.fingerprint,
+      '2025-05-31',
+    ].join('\t')}\n`;
+  }
+  return text;
+}
+
+const COPY_COLUMNS =
+  'partnership_id, batch_id, row_no, reported_on, occurred_from, occurred_to, location, easting, northing, precision, place_type, category, source_agency_id, source_grade, intelligence_grade, handling_code, summary, external_ref, fingerprint, review_on';
+
+/**
+ * The baseline: the same rows, already parsed, COPYed into a table made LIKE intelligence_record
+ * (same columns, checks and indexes, spatial index included; no foreign keys), timed alone.
+ */
+async function bareCopyMs(
+  db: Db,
+  rows: number,
+  seed: number,
+  vocabulary: Vocabulary,
+  ids: { partnershipId: string; batchId: string; agencyIds: ReadonlyMap<string, string> },
+): Promise<number> {
+  const records: IngestRecord[] = [];
+  const rss = new RssSampler();
+  for await (const event of ingest(syntheticChunks(rows, seed, vocabulary, rss), {
+    now: NOW,
+    timeZone: PARTNERSHIP_TIME_ZONE,
+    taxonomy: vocabulary,
+    area: AREA,
+  })) {
+    if (event.kind === 'record') records.push(event.record);
+  }
+  const text = copyLines(records, ids.partnershipId, ids.batchId, ids.agencyIds);
+  const client = db.postgresClient as postgres.Sql;
+  await client.unsafe('create table bench_bare_copy (like intelligence_record including all)');
+  const started = performance.now();
+  await client.begin(async (tx) => {
+    await tx.unsafe(`set local time zone '${PARTNERSHIP_TIME_ZONE}'`);
+    const writable = await tx
+      .unsafe(`copy bench_bare_copy (${COPY_COLUMNS}) from stdin`)
+      .writable();
+    await new Promise<void>((resolve, reject) => {
+      writable.on('error', reject);
+      writable.end(text, () => resolve());
+    });
+  });
+  return performance.now() - started;
+}
+
+async function parseRowsPerSecond(rows: number, rss: RssSampler): Promise<number> {
+  const vocabulary: Vocabulary = {
+    categories: ['adults-with-children', 'children-at-premises', 'drugs'],
+    placeTypes: ['takeaway', 'hotel-bnb', 'street'],
+    agencies: ['POL', 'BDC', 'WFDC'],
+  };
+  const options = {
+    now: NOW,
+    timeZone: PARTNERSHIP_TIME_ZONE,
+    taxonomy: vocabulary,
+    area: AREA,
+  };
+  for await (const _ of ingest(syntheticChunks(2000, 1, vocabulary, rss), options)); // warm-up
+  let valid = 0;
+  const started = performance.now();
+  for await (const event of ingest(syntheticChunks(rows, 2, vocabulary, rss), options)) {
+    if (event.kind === 'record') valid++;
+  }
+  const ms = performance.now() - started;
+  if (valid !== rows) throw new Error(`expected ${rows} valid synthetic rows, got ${valid}`);
+  return Math.round(rows / (ms / 1000));
+}
+
+export async function run(opts: { quick: boolean }): Promise<BatchBenchResult[]> {
+  const rows = opts.quick ? 10_000 : 100_000;
+  const label = rows.toLocaleString('en-GB');
+  const rss = new RssSampler();
+  const results: BatchBenchResult[] = [];
+
+  results.push({
+    name: `batches: parse + validate ${label} native CSV rows`,
+    value: await parseRowsPerSecond(rows, rss),
+    unit: 'rows/s',
+  });
+
+  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const { db, drop } = await openBenchDatabase(serverUrl);
+    try {
+      const measured = await uploadAndCommit(db, rows, 3, rss);
+      const baseline = await bareCopyMs(db, rows, 3, measured.vocabulary, measured);
+      const ratio = measured.totalMs / baseline;
+      results.push({
+        name: `batches: upload + commit ${label} rows on PostgreSQL (vs bare COPY)`,
+        value: Math.round(measured.totalMs),
+        unit: 'ms',
+        baseline: Math.round(baseline),
+        ratio: Math.round(ratio * 100) / 100,
+        budget: '<= 2.5x a bare COPY of the same rows',
+        pass: ratio <= 2.5,
+        note: `upload ${Math.round(measured.uploadMs)} ms + commit ${Math.round(measured.commitMs)} ms`,
+      });
+    } finally {
+      await drop();
+    }
+  } else {
+    results.push({
+      name: `batches: upload + commit ${label} rows on PostgreSQL (vs bare COPY)`,
+      value: null,
+      unit: 'ms',
+      budget: '<= 2.5x a bare COPY of the same rows',
+      pass: null,
+      note: 'not measured: set BENCH_DATABASE_URL or TEST_DATABASE_URL',
+    });
+  }
+
+  const pglite = await openBenchDatabase(undefined);
+  try {
+    const measured = await uploadAndCommit(pglite.db, rows, 4, rss);
+    results.push({
+      name: `batches: upload + commit ${label} rows on PGlite`,
+      value: Math.round(rows / (measured.totalMs / 1000)),
+      unit: 'rows/s',
+      note: `upload ${Math.round(measured.uploadMs)} ms + commit ${Math.round(measured.commitMs)} ms`,
+    });
+  } finally {
+    await pglite.drop();
+  }
+
+  rss.sample();
+  results.push({
+    name: 'batches: peak RSS during the batch benchmarks',
+    value: Math.round(rss.peak / 1024 / 1024),
+    unit: 'MB',
+  });
+  return results;
+}
