@@ -8,7 +8,7 @@ import { SignInPage } from './features/auth/sign-in-page.tsx';
 import { MapPage } from './features/map-page/map-page.tsx';
 import { landingPathFor, mayVisit } from './features/nav/navigation.ts';
 import { AppShell } from './features/shell/app-shell.tsx';
-import { NotAvailablePage, PlaceholderPage } from './features/shell/placeholder-page.tsx';
+import { NotAvailablePage } from './features/shell/placeholder-page.tsx';
 import { navigate, useLocation } from './routing/router.tsx';
 import { ErrorNotice, LoadingNotice } from './ui/notices.tsx';
 
@@ -52,6 +52,25 @@ const HotspotPage = lazy(async () => ({
   default: (await import('./features/hotspots/hotspot-page.tsx')).HotspotPage,
 }));
 
+// Meetings: those who run or watch them, loaded on first visit.
+const MeetingsPage = lazy(async () => ({
+  default: (await import('./features/meetings/meetings-page.tsx')).MeetingsPage,
+}));
+const MeetingPage = lazy(async () => ({
+  default: (await import('./features/meetings/meeting-page.tsx')).MeetingPage,
+}));
+const MeetingMode = lazy(async () => ({
+  default: (await import('./features/meetings/meeting-mode.tsx')).MeetingMode,
+}));
+const SavedViewRedirect = lazy(async () => ({
+  default: (await import('./features/views/saved-view-redirect.tsx')).SavedViewRedirect,
+}));
+
+/** The meeting id in "/meetings/<id>/present": meeting mode, full screen without the shell. */
+function meetingModeId(pathname: string): string | undefined {
+  return /^\/meetings\/([0-9a-f-]{36})\/present$/.exec(pathname)?.[1];
+}
+
 /** The id in "/actions/<id>" or "/hotspots/<id>", when the path has that shape. */
 function idUnder(prefix: string, pathname: string): string | undefined {
   const match = new RegExp(`^${prefix}/([0-9a-f-]{36})$`).exec(pathname);
@@ -63,10 +82,11 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-function pageFor(pathname: string, me: Me): ReactNode {
+function pageFor(pathname: string, me: Me, search: string): ReactNode {
   switch (pathname) {
     case '/map':
-      return <MapPage />;
+      // A shared saved view (/map?view=<id>) becomes the map's own URL state, then the map.
+      return new URLSearchParams(search).has('view') ? <SavedViewRedirect /> : <MapPage />;
     case '/upload':
       return <UploadPage />;
     case '/review':
@@ -86,12 +106,14 @@ function pageFor(pathname: string, me: Me): ReactNode {
     case '/admin/audit':
       return <AuditPage />;
     case '/meetings':
-      return <PlaceholderPage title="Meetings" description="Tasking meetings and decisions." />;
+      return <MeetingsPage me={me} />;
     default: {
       const actionId = idUnder('/actions', pathname);
       if (actionId) return <ActionPage key={actionId} id={actionId} me={me} />;
       const hotspotId = idUnder('/hotspots', pathname);
       if (hotspotId) return <HotspotPage key={hotspotId} id={hotspotId} />;
+      const meetingId = me.role === 'partner' ? undefined : idUnder('/meetings', pathname);
+      if (meetingId) return <MeetingPage key={meetingId} id={meetingId} me={me} />;
       return undefined;
     }
   }
@@ -110,8 +132,17 @@ function SignedInApp() {
   const user = me.data;
   const landing = landingPathFor(user.role);
   if (location.pathname === '/') return <Redirect to={landing} />;
+  const presentingId = meetingModeId(location.pathname);
+  if (presentingId && mayVisit(user.role, location.pathname) && user.role !== 'partner') {
+    // A projector view: the whole screen, no header or navigation.
+    return (
+      <Suspense fallback={<LoadingNotice what="meeting mode" />}>
+        <MeetingMode key={presentingId} id={presentingId} me={user} />
+      </Suspense>
+    );
+  }
   const page = mayVisit(user.role, location.pathname)
-    ? pageFor(location.pathname, user)
+    ? pageFor(location.pathname, user, location.search)
     : undefined;
   return (
     <AppShell me={user}>

@@ -16,10 +16,10 @@ reportMissingChromium();
 
 const EXPECTED_NAV: Readonly<Record<Role, readonly string[]>> = {
   admin: ['Users', 'Agencies', 'Settings', 'Taxonomy', 'Audit'],
-  analyst: ['Map', 'Upload', 'Review'],
+  analyst: ['Map', 'Upload', 'Review', 'Meetings'],
   chair: ['Map', 'Hotspots', 'Actions', 'Meetings'],
-  partner: ["My agency's actions", 'Map'],
-  viewer: ['Map'],
+  partner: ["My agency's actions", 'Map', 'Meetings'],
+  viewer: ['Map', 'Meetings'],
 };
 
 async function navLabels(page: Page): Promise<string[]> {

@@ -7,10 +7,10 @@ const labels = (role: (typeof ROLES)[number]) => navItemsFor(role).map((i) => i.
 describe('navigation per role', () => {
   it('gives each role exactly its own items', () => {
     expect(labels('admin')).toEqual(['Users', 'Agencies', 'Settings', 'Taxonomy', 'Audit']);
-    expect(labels('analyst')).toEqual(['Map', 'Upload', 'Review']);
+    expect(labels('analyst')).toEqual(['Map', 'Upload', 'Review', 'Meetings']);
     expect(labels('chair')).toEqual(['Map', 'Hotspots', 'Actions', 'Meetings']);
-    expect(labels('partner')).toEqual(["My agency's actions", 'Map']);
-    expect(labels('viewer')).toEqual(['Map']);
+    expect(labels('partner')).toEqual(["My agency's actions", 'Map', 'Meetings']);
+    expect(labels('viewer')).toEqual(['Map', 'Meetings']);
   });
 
   it('never shows the admin the map or any intelligence page', () => {

@@ -19,15 +19,25 @@ export const NAV_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
     { path: '/admin/taxonomy', label: 'Taxonomy' },
     { path: '/admin/audit', label: 'Audit' },
   ],
-  analyst: [MAP, { path: '/upload', label: 'Upload' }, { path: '/review', label: 'Review' }],
+  analyst: [
+    MAP,
+    { path: '/upload', label: 'Upload' },
+    { path: '/review', label: 'Review' },
+    { path: '/meetings', label: 'Meetings' },
+  ],
   chair: [
     MAP,
     { path: '/hotspots', label: 'Hotspots' },
     { path: '/actions', label: 'Actions' },
     { path: '/meetings', label: 'Meetings' },
   ],
-  partner: [{ path: '/actions', label: "My agency's actions" }, MAP],
-  viewer: [MAP],
+  // Partners list meetings only to download their own copy of the pack.
+  partner: [
+    { path: '/actions', label: "My agency's actions" },
+    MAP,
+    { path: '/meetings', label: 'Meetings' },
+  ],
+  viewer: [MAP, { path: '/meetings', label: 'Meetings' }],
 };
 
 export function navItemsFor(role: Role): readonly NavItem[] {
