@@ -13,16 +13,76 @@ import { type Kysely, sql } from 'kysely';
 //   (claimed_until), so two processes never send the same message.
 // Existing partnerships get the default suggestions once, here; new ones get them when created.
 const DEFAULT_SUGGESTIONS: readonly (readonly [string, string, string, string, string])[] = [
-  ['licensed-premises', 'pursue-disrupt', 'Licensing visit', 'Joint licensing and police visit to the premises to check licence conditions and safeguarding practice.', 'regulatory'],
-  ['licensed-premises', 'recognition-identification', 'Staff awareness session', 'CSE awareness for managers and staff: signs to look for and how to report a concern.', 'regulatory'],
-  ['taxi-private-hire', 'pursue-disrupt', 'Licensing checks', 'Targeted compliance checks on licensed drivers and vehicles operating in the area.', 'regulatory'],
-  ['taxi-private-hire', 'recognition-identification', 'Driver safeguarding training', 'Check that drivers and operators have completed safeguarding training; offer refresher sessions.', 'regulatory'],
-  ['hotel-bnb', 'prevention-education', 'Housing and accommodation guidance', 'Safeguarding guidance for the accommodation provider on bookings, visitors and reporting.', 'housing'],
-  ['hotel-bnb', 'recognition-identification', 'Hotel-watch awareness', 'Hotel-watch style awareness for reception and housekeeping staff, with a reporting route.', 'police'],
-  ['hostel-hmo', 'prevention-education', 'Housing guidance for landlords', 'Visit and guidance for the landlord or manager on safeguarding duties and licence conditions.', 'housing'],
-  ['hostel-hmo', 'recognition-identification', 'Resident and staff awareness', 'Hotel-watch style awareness for staff and residents, with a reporting route.', 'housing'],
-  ['park-open-space', 'pursue-disrupt', 'Targeted patrols', 'Visible patrols at the times concerns were reported.', 'police'],
-  ['park-open-space', 'intervention-support', 'Youth outreach', 'Detached youth work and outreach with young people using the space.', 'voluntary'],
+  [
+    'licensed-premises',
+    'pursue-disrupt',
+    'Licensing visit',
+    'Joint licensing and police visit to the premises to check licence conditions and safeguarding practice.',
+    'regulatory',
+  ],
+  [
+    'licensed-premises',
+    'recognition-identification',
+    'Staff awareness session',
+    'CSE awareness for managers and staff: signs to look for and how to report a concern.',
+    'regulatory',
+  ],
+  [
+    'taxi-private-hire',
+    'pursue-disrupt',
+    'Licensing checks',
+    'Targeted compliance checks on licensed drivers and vehicles operating in the area.',
+    'regulatory',
+  ],
+  [
+    'taxi-private-hire',
+    'recognition-identification',
+    'Driver safeguarding training',
+    'Check that drivers and operators have completed safeguarding training; offer refresher sessions.',
+    'regulatory',
+  ],
+  [
+    'hotel-bnb',
+    'prevention-education',
+    'Housing and accommodation guidance',
+    'Safeguarding guidance for the accommodation provider on bookings, visitors and reporting.',
+    'housing',
+  ],
+  [
+    'hotel-bnb',
+    'recognition-identification',
+    'Hotel-watch awareness',
+    'Hotel-watch style awareness for reception and housekeeping staff, with a reporting route.',
+    'police',
+  ],
+  [
+    'hostel-hmo',
+    'prevention-education',
+    'Housing guidance for landlords',
+    'Visit and guidance for the landlord or manager on safeguarding duties and licence conditions.',
+    'housing',
+  ],
+  [
+    'hostel-hmo',
+    'recognition-identification',
+    'Resident and staff awareness',
+    'Hotel-watch style awareness for staff and residents, with a reporting route.',
+    'housing',
+  ],
+  [
+    'park-open-space',
+    'pursue-disrupt',
+    'Targeted patrols',
+    'Visible patrols at the times concerns were reported.',
+    'police',
+  ],
+  [
+    'park-open-space',
+    'intervention-support',
+    'Youth outreach',
+    'Detached youth work and outreach with young people using the space.',
+    'voluntary',
+  ],
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -59,7 +119,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (partnership_id, user_id) references app_user(partnership_id, id) on delete cascade,
       foreign key (partnership_id, action_id) references action(partnership_id, id) on delete cascade
     )`.execute(db);
-  await sql`create index notification_user_idx on notification (user_id, created_at desc)`.execute(db);
+  await sql`create index notification_user_idx on notification (user_id, created_at desc)`.execute(
+    db,
+  );
 
   await sql`
     create table email_outbox (
@@ -82,10 +144,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index hotspot_status_change_hotspot_idx on hotspot_status_change (hotspot_id, changed_at)`.execute(
     db,
   );
-  await sql`create index action_update_action_idx on action_update (action_id, created_at)`.execute(db);
+  await sql`create index action_update_action_idx on action_update (action_id, created_at)`.execute(
+    db,
+  );
   await sql`create index action_hotspot_idx on action (hotspot_id)`.execute(db);
 
-  for (const [index, [placeType, priority, title, detail, agencyKind]] of DEFAULT_SUGGESTIONS.entries()) {
+  for (const [
+    index,
+    [placeType, priority, title, detail, agencyKind],
+  ] of DEFAULT_SUGGESTIONS.entries()) {
     await sql`
       insert into suggested_action (id, partnership_id, place_type, priority, title, detail, agency_kind, position, created_at, updated_at)
       select gen_random_uuid(), p.id, ${placeType}, ${priority}, ${title}, ${detail}, ${agencyKind}, ${index}, now(), now()
