@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb } from '@hotspot/db';
+import { generateSyntheticNativeCsv } from '@hotspot/ingest';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  DEMO_AGENCIES,
+  DEMO_CATEGORIES,
+  DEMO_PLACE_TYPES,
+} from './features/demo/demo-taxonomy.ts';
+import { loadDemoBoundaries } from './features/demo/ensure-demo.ts';
+
+// Fault tests against the real entry point in a child process (issue 10).
+const MAIN = join(import.meta.dirname, 'main.ts');
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+async function startServer(dataDir: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', DATA_DIR: dataDir, SEED_DEMO: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (c) => {
+    text += c;
+  });
+  child.stderr?.on('data', (c) => {
+    text += c;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = Date.now();
+  while (!/listening on http:\/\/localhost:(\d+)/.test(text)) {
+    if (child.exitCode !== null || Date.now() - started > 120_000) {
+      throw new Error(`server did not start: ${text.slice(-1500)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const port = /listening on http:\/\/localhost:(\d+)/.exec(text)![1];
+  return { child, base: `http://127.0.0.1:${port}`, output: () => text, exited };
+}
+
+async function signIn(base: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(response.status).toBe(200);
+  const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!;
+  return cookie;
+}
+
+describe('faults on the embedded database', () => {
+  it('kill -9 during a batch commit leaves the batch wholly present or wholly absent, and committing again works', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hotspot-fault-'));
+    folders.push(dataDir);
+    const first = await startServer(dataDir);
+    const password = /analyst\s+analyst@demo\.invalid\s+(\S+)/.exec(first.output())![1]!;
+    let cookie = await signIn(first.base, 'analyst@demo.invalid', password);
+    const csv = generateSyntheticNativeCsv({
+      rows: 20_000,
+      seed: 7,
+      area: loadDemoBoundaries().districts,
+      categories: DEMO_CATEGORIES.slice(0, 7).map((c) => c.code),
+      placeTypes: DEMO_PLACE_TYPES.map((p) => p.code),
+      agencies: DEMO_AGENCIES.map((a) => a.code),
+      latestDate: new Date().toISOString().slice(0, 10),
+    });
+    const upload = await fetch(`${first.base}/api/batches?profile=native-csv&fileName=fault.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', origin: first.base, cookie },
+      body: csv,
+    });
+    expect(upload.status).toBe(201);
+    const batch = (await upload.json()) as { id: string; rows: { valid: number } };
+    expect(batch.rows.valid).toBeGreaterThan(19_000);
+
+    // The commit is in flight when the process is killed without any chance to clean up.
+    const commit = fetch(`${first.base}/api/batches/${batch.id}/commit`, {
+      method: 'POST',
+      headers: { origin: first.base, cookie },
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 150));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await commit;
+
+    const second = await startServer(dataDir);
+    cookie = await signIn(second.base, 'analyst@demo.invalid', password);
+    const state = (await (
+      await fetch(`${second.base}/api/batches/${batch.id}`, { headers: { cookie } })
+    ).json()) as { status: string };
+    const again = await fetch(`${second.base}/api/batches/${batch.id}/commit`, {
+      method: 'POST',
+      headers: { origin: second.base, cookie },
+    });
+    if (state.status === 'validated') {
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { recordsAdded: number }).recordsAdded).toBe(batch.rows.valid);
+    } else {
+      expect(state.status).toBe('committed');
+      expect(again.status).toBe(409);
+    }
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const db = await createDb({ dataDir });
+    try {
+      const rows = await db.kysely
+        .selectFrom('intelligence_record')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('batch_id', '=', batch.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(rows.n)).toBe(batch.rows.valid);
+    } finally {
+      await db.close();
+    }
+  }, 400_000);
+});
