@@ -5,11 +5,7 @@ import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
 import { generateSyntheticNativeCsv } from '@hotspot/ingest';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_AGENCIES,
-  DEMO_CATEGORIES,
-  DEMO_PLACE_TYPES,
-} from './features/demo/demo-taxonomy.ts';
+import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
 import { loadDemoBoundaries } from './features/demo/ensure-demo.ts';
 
 // Fault tests against the real entry point in a child process (issue 10).
@@ -28,7 +24,14 @@ interface Server {
 
 async function startServer(dataDir: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', DATA_DIR: dataDir, SEED_DEMO: 'true' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -107,7 +110,9 @@ describe('faults on the embedded database', () => {
     });
     if (state.status === 'validated') {
       expect(again.status).toBe(200);
-      expect(((await again.json()) as { recordsAdded: number }).recordsAdded).toBe(batch.rows.valid);
+      expect(((await again.json()) as { recordsAdded: number }).recordsAdded).toBe(
+        batch.rows.valid,
+      );
     } else {
       expect(state.status).toBe('committed');
       expect(again.status).toBe(409);
