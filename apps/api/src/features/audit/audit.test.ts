@@ -222,6 +222,39 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
     expect(body.events).toBeGreaterThan(1000);
   });
 
+  it('fails only the caller whose event cannot be stored when events are written together', async () => {
+    const actor = {
+      partnershipId: seed.partnershipId,
+      userId: null,
+      role: null,
+      agencyCode: null,
+      address: null,
+      requestId: null,
+    };
+    // Queued behind one another, these share a flush; the NUL byte makes the database refuse
+    // the batch, and only the event carrying it may fail.
+    const results = await Promise.allSettled(
+      ['a', 'b', 'bad\u0000id', 'c', 'd'].map((objectId) =>
+        audit(deps, actor, { category: 'admin', action: 'test.group', objectId }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const stored = await db.kysely
+      .selectFrom('audit_event')
+      .select('object_id')
+      .where('action', '=', 'test.group')
+      .orderBy('id')
+      .execute();
+    expect(stored.map((e) => e.object_id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(await verifyAuditChain(db.kysely)).toMatchObject({ ok: true });
+  });
+
   it('names the exact event when a row is altered behind the triggers, and when one is forged', async () => {
     const ok = await request(app, 'GET', '/api/audit/verify', { cookie: adminCookie });
     expect(await ok.json()).toMatchObject({ ok: true });

@@ -35,9 +35,12 @@ export interface AuditEventInput {
 export const GENESIS_HASH = '0'.repeat(64);
 
 // One constant key for pg_advisory_xact_lock: every audit write in every API process queues
-// on it, so "read the last hash, insert the next event" never interleaves and the chain
+// on it, so "read the last hash, insert the next events" never interleaves and the chain
 // cannot fork. ("audt" in ASCII.)
 const AUDIT_CHAIN_LOCK_KEY = 0x61756474;
+
+// 15 parameters a row: 500 rows stay far below PostgreSQL's 65,535 bind parameters.
+const MAX_EVENTS_PER_FLUSH = 500;
 
 /** The row fields covered by an event's hash, in the form they are stored and read back. */
 export interface ChainedFields {
@@ -142,9 +145,130 @@ function isContext(value: unknown): value is Context<AppEnv> {
   return typeof value === 'object' && value !== null && 'req' in value && 'get' in value;
 }
 
+/** An event as the caller describes it; the writer gives it its id and chains it. */
+export type UnchainedEvent = Omit<ChainedFields, 'id' | 'prev_hash' | 'category'> & {
+  readonly category: AuditCategory;
+};
+
+export interface AuditWriter {
+  /** Resolves with the event's id once the transaction holding it has committed. */
+  write(event: UnchainedEvent): Promise<string>;
+}
+
+interface PendingEvent {
+  readonly event: UnchainedEvent;
+  readonly resolve: (id: string) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
- * Appends one event to the hash-chained audit trail and returns its id. Used by every feature:
+ * Appends events to the chain inside `executor`'s current transaction: takes the chain lock
+ * (held until that transaction ends), reads the last link, then hashes and inserts the events
+ * in order.
+ */
+async function appendChained(
+  executor: Kysely<Database>,
+  events: readonly UnchainedEvent[],
+): Promise<string[]> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`.execute(executor);
+  const last = await executor
+    .selectFrom('audit_event')
+    .select(['id', 'hash'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  let nextId = BigInt(last?.id ?? 0) + 1n;
+  const rows = events.map((event) => {
+    const fields: ChainedFields = { ...event, id: String(nextId++), prev_hash: prevHash };
+    const hash = hashEvent(fields);
+    prevHash = hash;
+    return {
+      ...fields,
+      category: event.category,
+      // Sent as text and cast by the server: postgres.js would JSON-encode a string param
+      // for a jsonb column a second time (storing a JSON string, not an object).
+      query:
+        fields.query === null
+          ? null
+          : sql<string>`cast(${JSON.stringify(fields.query)}::text as jsonb)`,
+      hash,
+    };
+  });
+  await executor.insertInto('audit_event').values(rows).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Group commit for one database handle: events that arrive while a flush is in flight queue up
+ * and go together in the next transaction, under one acquisition of the chain lock, instead of a
+ * transaction (and a turn at the cross-process lock) each. `write` still resolves only after the
+ * transaction holding its event has committed, so a caller that awaits it discloses nothing
+ * unaudited. A failed flush is retried event by event, so one bad event fails only its caller.
+ */
+export function createAuditWriter(kysely: Kysely<Database>): AuditWriter {
+  const queue: PendingEvent[] = [];
+  let flushing = false;
+
+  const flush = async (batch: readonly PendingEvent[]) => {
+    const ids = await kysely.transaction().execute((trx) =>
+      appendChained(
+        trx,
+        batch.map((p) => p.event),
+      ),
+    );
+    for (const [i, p] of batch.entries()) p.resolve(ids[i]!);
+  };
+
+  const drain = async () => {
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_EVENTS_PER_FLUSH);
+        try {
+          await flush(batch);
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          for (const pending of batch) await flush([pending]).catch(pending.reject);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  return {
+    write: (event) =>
+      new Promise<string>((resolve, reject) => {
+        queue.push({ event, resolve, reject });
+        if (!flushing) void drain();
+      }),
+  };
+}
+
+// One writer per database handle (per pool, so per process): the advisory lock still orders
+// writers across processes. Keyed weakly, so a closed handle takes its writer with it.
+const writers = new WeakMap<Kysely<Database>, AuditWriter>();
+
+function writerFor(kysely: Kysely<Database>): AuditWriter {
+  let writer = writers.get(kysely);
+  if (!writer) {
+    writer = createAuditWriter(kysely);
+    writers.set(kysely, writer);
+  }
+  return writer;
+}
+
+/**
+ * Appends one event to the hash-chained audit trail and returns its id once it is committed.
+ * Used by every feature:
  * `await audit(deps, c, { category: 'disclosure', action: 'layer.hex', query: { from, to } })`.
+ * Concurrent calls on one database handle share a transaction (group commit); a call made with a
+ * handle bound to an open transaction writes inside it, so the event commits or rolls back with
+ * that transaction's other changes.
  */
 export async function audit(
   deps: Pick<AppDeps, 'db' | 'clock'>,
@@ -152,49 +276,28 @@ export async function audit(
   event: AuditEventInput,
 ): Promise<string> {
   const actor = { ...(isContext(from) ? actorFromContext(from) : from), ...event.actor };
-  const occurredAt = deps.clock();
-  return deps.db.kysely.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`.execute(trx);
-    const last = await trx
-      .selectFrom('audit_event')
-      .select(['id', 'hash'])
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const fields: ChainedFields = {
-      id: String(BigInt(last?.id ?? 0) + 1n),
-      partnership_id: event.partnershipId !== undefined ? event.partnershipId : actor.partnershipId,
-      occurred_at: occurredAt,
-      actor_user_id: actor.userId,
-      actor_role: actor.role,
-      actor_agency: actor.agencyCode,
-      category: event.category,
-      action: event.action,
-      object_type: event.objectType ?? null,
-      object_id: event.objectId ?? null,
-      // Round-trip through JSON so what is hashed is exactly what jsonb gives back.
-      query: event.query ? JSON.parse(JSON.stringify(event.query)) : null,
-      outcome: event.outcome ?? 'ok',
-      address: actor.address,
-      request_id: actor.requestId,
-      prev_hash: last?.hash ?? GENESIS_HASH,
-    };
-    await trx
-      .insertInto('audit_event')
-      .values({
-        ...fields,
-        category: event.category,
-        // Sent as text and cast by the server: postgres.js would JSON-encode a string param
-        // for a jsonb column a second time (storing a JSON string, not an object).
-        query:
-          fields.query === null
-            ? null
-            : sql<string>`cast(${JSON.stringify(fields.query)}::text as jsonb)`,
-        hash: hashEvent(fields),
-      })
-      .execute();
-    return fields.id;
-  });
+  const unchained: UnchainedEvent = {
+    partnership_id: event.partnershipId !== undefined ? event.partnershipId : actor.partnershipId,
+    occurred_at: deps.clock(),
+    actor_user_id: actor.userId,
+    actor_role: actor.role,
+    actor_agency: actor.agencyCode,
+    category: event.category,
+    action: event.action,
+    object_type: event.objectType ?? null,
+    object_id: event.objectId ?? null,
+    // Round-trip through JSON so what is hashed is exactly what jsonb gives back.
+    query: event.query ? JSON.parse(JSON.stringify(event.query)) : null,
+    outcome: event.outcome ?? 'ok',
+    address: actor.address,
+    request_id: actor.requestId,
+  };
+  const kysely = deps.db.kysely;
+  if (kysely.isTransaction) {
+    const [id] = await appendChained(kysely, [unchained]);
+    return id!;
+  }
+  return writerFor(kysely).write(unchained);
 }
 
 export type VerifyResult =
