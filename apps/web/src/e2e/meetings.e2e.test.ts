@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../testing/artifacts.ts';
+import { seriousAxeViolations } from '../testing/axe.ts';
+import {
+  hasChromium,
+  launchBrowser,
+  reportMissingChromium,
+  type TestBrowser,
+} from '../testing/browser.ts';
+import { signInThroughForm } from '../testing/sign-in.ts';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+reportMissingChromium();
+
+// A tasking meeting run in a real browser at projector size: the chair opens meeting mode,
+// steps through the generated agenda with the keyboard, takes attendance, starts the meeting,
+// records a decision and a new action against the hotspot's item, and closes the meeting.
+
+const HOTSPOT = 'Bus station late evenings';
+const EXISTING_ACTION = 'Licensing visit to the kebab shops';
+const DECISION = 'Confirmed as a priority; WRS to report back next month.';
+const NEW_ACTION = 'Joint patrols on Friday and Saturday evenings';
+
+async function apiSession(server: TestServer, email: string, password: string) {
+  const headers = { origin: server.url, 'content-type': 'application/json' };
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in failed: ${login.status}`);
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  return async <T>(method: string, path: string, json?: unknown): Promise<T> => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { ...headers, cookie },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+}
+
+async function itemPosition(page: Page): Promise<string> {
+  return (await page.locator('.meeting-mode__position').textContent()) ?? '';
+}
+
+describe.skipIf(!hasChromium())('a tasking meeting in meeting mode', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let page: Page;
+  let meetingId = '';
+  let hotspotId = '';
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ recordCount: 50 }), launchBrowser()]);
+    page = await browser.newPage();
+    const chair = server.user('chair');
+    const call = await apiSession(server, chair.email, chair.password);
+    const { rows } = await sql<{ area: string }>`
+      select ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(ST_PointOnSurface(area), 27700), 150), 4326), 7) as area
+      from partnership where id = ${server.partnershipId!}`.execute(server.deps.db.kysely);
+    const hotspot = await call<{ id: string }>('POST', '/api/hotspots', {
+      source: 'drawn',
+      name: HOTSPOT,
+      area: JSON.parse(rows[0]!.area),
+    });
+    hotspotId = hotspot.id;
+    await call('PATCH', `/api/hotspots/${hotspot.id}`, { status: 'confirmed', reason: 'Agreed' });
+    const { agencies } = await call<{ agencies: { id: string; code: string }[] }>(
+      'GET',
+      '/api/agencies',
+    );
+    const dueOn = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await call('POST', `/api/hotspots/${hotspot.id}/actions`, {
+      priority: 'pursue-disrupt',
+      agencyId: agencies.find((a) => a.code === 'WRS')!.id,
+      title: EXISTING_ACTION,
+      dueOn,
+    });
+    const meeting = await call<{ id: string }>('POST', '/api/meetings', {
+      title: 'Tasking group',
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      place: 'Civic centre, room 2',
+      online: true,
+      attendeeAgencyIds: agencies.slice(0, 4).map((a) => a.id),
+    });
+    meetingId = meeting.id;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the generated agenda on the meeting page', async () => {
+    await signInThroughForm(page, server.url, server.user('chair'), `/meetings/${meetingId}`);
+    await page.getByRole('heading', { name: 'Tasking group', level: 1 }).waitFor();
+    await page.getByText(`New hotspot: ${HOTSPOT}`).waitFor();
+    await page
+      .getByText(`Awaiting acknowledgement: ${EXISTING_ACTION}`, { exact: false })
+      .waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'meeting-page');
+  });
+
+  it('steps through the items with the keyboard', async () => {
+    await page.getByRole('link', { name: 'Open meeting mode' }).click();
+    await page.locator('.meeting-mode').waitFor();
+    await page.locator('.meeting-item__title').waitFor();
+    const first = await itemPosition(page);
+    const total = Number(/of (\d+)/.exec(first)?.[1]);
+    expect(first).toBe(`Item 1 of ${total}`);
+    expect(total).toBeGreaterThanOrEqual(2);
+    await page.keyboard.press('ArrowRight');
+    await page.getByText(`Item 2 of ${total}`).waitFor();
+    await page.keyboard.press('PageUp');
+    await page.getByText(`Item 1 of ${total}`).waitFor();
+    await page.keyboard.press('PageDown');
+    await page.getByText(`Item 2 of ${total}`).waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await page.getByText(`Item 1 of ${total}`).waitFor();
+    // Find the new hotspot's item by stepping, as the chair would.
+    for (let i = 1; i <= total; i++) {
+      const title = (await page.locator('.meeting-item__title').textContent()) ?? '';
+      if (title === `New hotspot: ${HOTSPOT}`) break;
+      await page.keyboard.press('ArrowRight');
+      await page.getByText(`Item ${Math.min(i + 1, total)} of ${total}`).waitFor();
+    }
+    expect(await page.locator('.meeting-item__title').textContent()).toBe(
+      `New hotspot: ${HOTSPOT}`,
+    );
+    // Its actions' state, and the map drawn with the hotspot.
+    await page.locator('.action-state').getByText(EXISTING_ACTION).waitFor();
+    await page.locator('.meeting-mode__map path.layer-hotspot').first().waitFor();
+  });
+
+  it('takes attendance and starts the meeting', async () => {
+    await page.getByRole('button', { name: 'Attendance' }).click();
+    const checkbox = page.locator('.meeting-mode__attendance input[type="checkbox"]').first();
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/meetings/${meetingId}`) && r.request().method() === 'PATCH',
+    );
+    await checkbox.check();
+    expect((await saved).status()).toBe(200);
+    await page.getByRole('button', { name: 'Start meeting' }).click();
+    await page.locator('.meeting-mode__status').getByText('In progress').waitFor();
+    await page.getByRole('button', { name: 'Attendance' }).click();
+  });
+
+  it('records a decision and a new action against the item', async () => {
+    await page.getByLabel('Record a decision').fill(DECISION);
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await page.locator('.decisions').getByText(DECISION).waitFor();
+
+    await page.getByRole('button', { name: 'Agree a new action' }).click();
+    await page.getByLabel('Action', { exact: true }).fill(NEW_ACTION);
+    await page.getByLabel('Agency').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Assign action' }).click();
+    await page.locator('.action-state').getByText(NEW_ACTION).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'meeting-mode');
+  });
+
+  it('closes the meeting, keeping its record', async () => {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Close meeting' }).click();
+    await page.locator('.meeting-mode__status').getByText('Closed').waitFor();
+    expect(await page.getByLabel('Record a decision').count()).toBe(0);
+
+    const db = server.deps.db.kysely;
+    const meeting = await db
+      .selectFrom('meeting')
+      .select(['status', 'closed_at'])
+      .where('id', '=', meetingId)
+      .executeTakeFirstOrThrow();
+    expect(meeting.status).toBe('closed');
+    const present = await db
+      .selectFrom('meeting_attendee')
+      .select('present')
+      .where('meeting_id', '=', meetingId)
+      .where('present', '=', true)
+      .execute();
+    expect(present).toHaveLength(1);
+    const decisions = await db
+      .selectFrom('agenda_decision')
+      .select('text')
+      .where('meeting_id', '=', meetingId)
+      .execute();
+    expect(decisions.map((d) => d.text)).toEqual([DECISION]);
+    const created = await db
+      .selectFrom('action')
+      .select(['title', 'hotspot_id'])
+      .where('meeting_id', '=', meetingId)
+      .execute();
+    expect(created).toEqual([{ title: NEW_ACTION, hotspot_id: hotspotId }]);
+  });
+});
