@@ -7,22 +7,23 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './deps.ts';
+import { actionRoutes } from './features/actions/actions.routes.ts';
+import { suggestedActionRoutes } from './features/actions/suggested-actions.routes.ts';
 import { adminRoutes } from './features/admin/admin.routes.ts';
+import { analysisRoutes } from './features/analysis/analysis.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { clientAddress } from './features/audit/audit.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { batchRoutes } from './features/batches/batches.routes.ts';
 import { recordRoutes } from './features/batches/records.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
-import { actionRoutes } from './features/actions/actions.routes.ts';
-import { suggestedActionRoutes } from './features/actions/suggested-actions.routes.ts';
 import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
-import { notificationRoutes } from './features/notifications/notifications.routes.ts';
-import { meetingRoutes } from './features/meetings/meetings.routes.ts';
-import { viewRoutes } from './features/views/views.routes.ts';
-import { boundaryAdminRoutes } from './features/partnership/boundaries-admin.routes.ts';
-import { analysisRoutes } from './features/analysis/analysis.routes.ts';
 import { layerRoutes } from './features/layers/layers.routes.ts';
+import { meetingRoutes } from './features/meetings/meetings.routes.ts';
+import { notificationRoutes } from './features/notifications/notifications.routes.ts';
+import { boundaryAdminRoutes } from './features/partnership/boundaries-admin.routes.ts';
 import { partnershipRoutes } from './features/partnership/partnership.routes.ts';
+import { viewRoutes } from './features/views/views.routes.ts';
 import { accessPolicy } from './http/access-policy.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { createErrorHandler } from './http/errors.ts';
@@ -63,6 +64,10 @@ export function createApp(deps: AppDeps) {
   const tileOrigin = originOf(deps.env.TILE_URL);
 
   app.use(requestId({ headerName: 'x-request-id', limitLength: 64 }));
+  app.use(async (c, next) => {
+    c.set('clientAddress', clientAddress(c, deps.env.TRUST_PROXY_HOPS));
+    await next();
+  });
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -126,9 +131,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', auditRoutes(deps));
   app.route('/', adminRoutes(deps));
-  app.route('/', boundaryAdminRoutes(deps));
-  app.route('/', analysisRoutes(deps));
   app.route('/', layerRoutes(deps));
+  app.route('/', analysisRoutes(deps));
+  app.route('/', boundaryAdminRoutes(deps));
   app.route('/', batchRoutes(deps));
   app.route('/', recordRoutes(deps));
   app.route('/', hotspotRoutes(deps));
