@@ -391,7 +391,8 @@ function MapWorkspace({
 
   const selectVisibleArea = () => {
     if (!map) return;
-    const b = map.getBounds().pad(-0.1);
+    // The middle of the view: zoom to the place, then take it (keyboard alternative to drawing).
+    const b = map.getBounds().pad(-0.3);
     const [w, s, e, n] = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
     setSelection({
       kind: 'drawn',
@@ -528,15 +529,7 @@ function MapWorkspace({
               data={hotspots.data}
               opacity={opacity('hotspots')}
               selectedId={selection?.kind === 'hotspot' ? selection.id : null}
-              onSelect={(id) =>
-                setSelection({
-                  kind: 'hotspot',
-                  id,
-                  feature: hotspots.data?.features.find(
-                    (f) => String(f.properties.hotspotId) === id,
-                  ),
-                })
-              }
+              onSelect={(id) => setSelection({ kind: 'hotspot', id })}
             />
           )}
           {on('points') && points.data && (
@@ -566,7 +559,9 @@ function MapWorkspace({
         )}
       </div>
       {asTable && (
-        <div className="map-table-frame">
+        // Focusable so keyboard users can scroll the tables (the frame scrolls, not the page).
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus
+        <section className="map-table-frame" tabIndex={0} aria-label="The map as tables">
           <MapTable
             data={{
               layers: shown,
@@ -578,7 +573,7 @@ function MapWorkspace({
               points: points.data,
             }}
           />
-        </div>
+        </section>
       )}
 
       <aside className="map-panel" aria-label="Map controls">
@@ -625,12 +620,13 @@ function MapWorkspace({
             filters={view.filters}
             role={role}
             onClear={() => setSelection(null)}
-            onCreated={(id) =>
-              setSelection({
-                kind: 'hotspot',
-                id,
-                feature: undefined,
-              })
+            onCreated={(id) => setSelection({ kind: 'hotspot', id })}
+            hotspotFeature={
+              selection.kind === 'hotspot'
+                ? hotspots.data?.features.find(
+                    (f) => String(f.properties.hotspotId) === selection.id,
+                  )
+                : undefined
             }
           />
         )}
@@ -714,7 +710,7 @@ function MapWorkspace({
                   onClick={selectVisibleArea}
                   disabled={asTable}
                 >
-                  Use the map view
+                  Use the middle of the view
                 </button>
               </div>
               <p className="hint">

@@ -36,7 +36,7 @@ export type MapSelection =
     }
   | { readonly kind: 'band'; readonly band: number; readonly area: Polygon }
   | { readonly kind: 'drawn'; readonly area: Polygon }
-  | { readonly kind: 'hotspot'; readonly id: string; readonly feature: LayerFeature | undefined };
+  | { readonly kind: 'hotspot'; readonly id: string };
 
 function describeSelection(s: MapSelection): string {
   switch (s.kind) {
@@ -356,6 +356,8 @@ function HotspotFacts({ feature }: { readonly feature: LayerFeature | undefined 
 
 export interface HotspotPanelProps {
   readonly selection: MapSelection;
+  /** The selected hotspot as the map layer has it (disclosed counts, open actions). */
+  readonly hotspotFeature: LayerFeature | undefined;
   readonly period: Period;
   readonly filters: MapFilters;
   readonly role: string;
@@ -366,6 +368,7 @@ export interface HotspotPanelProps {
 /** Statistics for what is selected on the map, and creating or editing a hotspot from it. */
 export function HotspotPanel({
   selection,
+  hotspotFeature,
   period,
   filters,
   role,
@@ -375,9 +378,10 @@ export function HotspotPanel({
   const canAnalyse = role === 'analyst' || role === 'chair';
   const target = canAnalyse ? summaryTarget(selection) : null;
   const summary = useAreaSummary(target, period, filters);
+  const detail = useHotspot(selection.kind === 'hotspot' ? selection.id : null);
   const title =
     selection.kind === 'hotspot'
-      ? String(selection.feature?.properties.name ?? 'Hotspot')
+      ? (detail.data?.name ?? String(hotspotFeature?.properties.name ?? 'Hotspot'))
       : describeSelection(selection);
   return (
     <section
@@ -393,7 +397,7 @@ export function HotspotPanel({
       </div>
       {selection.kind === 'hotspot' ? (
         <>
-          <HotspotFacts feature={selection.feature} />
+          <HotspotFacts feature={hotspotFeature} />
           {canAnalyse && <HotspotEditor id={selection.id} />}
         </>
       ) : (

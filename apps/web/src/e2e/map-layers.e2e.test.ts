@@ -1,0 +1,199 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../testing/artifacts.ts';
+import { seriousAxeViolations } from '../testing/axe.ts';
+import {
+  hasChromium,
+  launchBrowser,
+  reportMissingChromium,
+  type TestBrowser,
+} from '../testing/browser.ts';
+import { signInThroughForm } from '../testing/sign-in.ts';
+import { startTestServer, type TestServer } from '../testing/test-server.ts';
+
+reportMissingChromium();
+
+const shownCount = async (page: Page) =>
+  (await page.getByTestId('shown-count').textContent()) ?? '';
+const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+const layerBox = (page: Page, label: string) =>
+  page.getByRole('checkbox', { name: label, exact: true });
+
+/** Waits until the count is a number of reports, not "Counting…". */
+async function settledCount(page: Page, previous?: string): Promise<string> {
+  await expect
+    .poll(async () => {
+      const text = await shownCount(page);
+      return /\d/.test(text) && text !== previous ? text : '';
+    })
+    .not.toBe('');
+  return shownCount(page);
+}
+
+describe.skipIf(!hasChromium())('the tasking map: layers, filters and roles', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ recordCount: 600 }), launchBrowser()]);
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('gives the analyst points, hexagons and a count of reports', async () => {
+    await signInThroughForm(page, server.url, server.user('analyst'), '/map');
+    await page.locator('path.layer-hexagon').first().waitFor();
+    const count = await settledCount(page);
+    expect(count).toMatch(/^[\d,]+ reports$/);
+    await layerBox(page, 'Report points').check();
+    await page.waitForURL(/layers=[^&]*points/);
+    // Points are drawn on a canvas renderer in their own pane.
+    await page.locator('.leaflet-points-pane canvas').waitFor();
+    await page.getByTestId('legend').getByText('One report').waitFor();
+    await saveScreenshot(page, 'map-analyst-hexagons-points');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('changes the count with a filter and keeps the filter in the URL', async () => {
+    await layerBox(page, 'Report points').uncheck();
+    const before = await settledCount(page);
+    await page.getByText('Intelligence grade (all)').click();
+    await page.getByLabel('A Known directly').check();
+    await page.waitForURL(/intelligenceGrade=A/);
+    const after = await settledCount(page, before);
+    const n = (s: string) => Number(s.replace(/[^\d]/g, ''));
+    expect(n(after)).toBeLessThan(n(before));
+    expect(n(after)).toBeGreaterThan(0);
+    // Reloading the link gives the same view.
+    await page.reload();
+    expect(await settledCount(page)).toBe(after);
+    expect(await page.getByLabel('A Known directly').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => param(page, 'intelligenceGrade')).toBeNull();
+  });
+
+  it('steps the time slider by month from the keyboard and plays', async () => {
+    const whole = await settledCount(page);
+    const slider = page.getByTestId('time-slider');
+    await slider.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => param(page, 'from')).toMatch(/^\d{4}-\d{2}-01$/);
+    const firstMonth = param(page, 'from');
+    const monthCount = await settledCount(page, whole);
+    expect(monthCount).not.toBe(whole);
+    expect(await slider.getAttribute('aria-valuetext')).toMatch(/^[A-Z][a-z]+ \d{4}$/);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => param(page, 'from')).not.toBe(firstMonth);
+    // Play steps on by itself, month by month; Pause stops it.
+    const play = page.getByRole('button', { name: 'Play' });
+    await play.focus();
+    await page.keyboard.press('Enter');
+    const started = param(page, 'from');
+    await expect.poll(() => param(page, 'from'), { timeout: 8000 }).not.toBe(started);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await saveScreenshot(page, 'map-analyst-month');
+    await page.getByRole('button', { name: 'Last 12 months' }).click();
+    await expect.poll(() => shownCount(page)).toBe(whole);
+  });
+
+  it('explains Gi* and updates the analysis in place when a parameter changes', async () => {
+    await page.goto(`${server.url}/map?v=1&layers=districts,gistar`);
+    await page.locator('path.layer-gistar').first().waitFor();
+    await page.getByText('statistically significant hot spots').waitFor();
+    await page
+      .getByText(/Used: \d+ m \(default\)/)
+      .first()
+      .waitFor();
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) navigations.push(f.url());
+    });
+    await page.getByLabel('Hexagon size (m)').fill('400');
+    await page.getByRole('button', { name: 'Update map' }).click();
+    await page.waitForURL(/sizeMeters=400/);
+    await page.getByText('Used: 400 m.').waitFor();
+    expect(await page.locator('path.layer-gistar').count()).toBeGreaterThan(0);
+    // No page load happened: the URL was replaced in place.
+    expect(navigations.every((u) => u.includes('/map'))).toBe(true);
+    await page.getByLabel('Hexagon size (m)').fill('3');
+    await page.getByRole('button', { name: 'Update map' }).click();
+    await page.getByText('Enter a number from 25 to 5000.').waitFor();
+    await page.getByRole('radio', { name: 'Kernel density' }).check();
+    await page.waitForURL(/m=density/);
+    await page.locator('path.layer-density').first().waitFor();
+    await saveScreenshot(page, 'map-analyst-gistar-density');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('shows the map as tables for those who cannot see it', async () => {
+    await page.getByRole('button', { name: 'Show as table' }).click();
+    const table = page.getByTestId('map-table');
+    await table.getByRole('heading', { name: 'Gi* hot and cold spots' }).waitFor();
+    await table.getByRole('heading', { name: /Density bands/ }).waitFor();
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(3);
+    await saveScreenshot(page, 'map-table-view');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Show the map' }).click();
+  });
+
+  /** A fresh profile per role, so one role's failure cannot leave the next signed in. */
+  async function pageFor(): Promise<Page> {
+    return (await browser.newProfile()).newPage();
+  }
+
+  it('gives the chair analysis but no points', async () => {
+    const page = await pageFor();
+    await signInThroughForm(page, server.url, server.user('chair'), '/map');
+    await page.locator('path.layer-hexagon').first().waitFor();
+    expect(await layerBox(page, 'Report points').count()).toBe(0);
+    expect(await layerBox(page, 'DBSCAN clusters').count()).toBe(1);
+    await page.getByRole('heading', { name: 'Analysis' }).waitFor();
+    // Non-analysts never get an exact total: hexagons with suppressed cells said as such.
+    expect(await settledCount(page)).toMatch(/hexagons with reports/);
+    await page.getByTestId('legend').getByText('Fewer than 3').waitFor();
+    await page.locator('path.layer-hexagon--suppressed').first().waitFor();
+    await saveScreenshot(page, 'map-chair-suppressed-hexagons');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('gives the viewer a read-only meeting view', async () => {
+    const page = await pageFor();
+    await signInThroughForm(
+      page,
+      server.url,
+      server.user('viewer'),
+      '/map?v=1&layers=districts,gistar,hotspots',
+    );
+    await page.locator('path.layer-gistar').first().waitFor();
+    expect(await page.locator('.map-page--meeting').count()).toBe(1);
+    expect(await layerBox(page, 'Report points').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Analysis' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Draw an area' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Create hotspot|Save changes/ }).count()).toBe(0);
+    await saveScreenshot(page, 'map-viewer-meeting');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it("lands the partner on their agency's actions; the map offers hotspots and actions only", async () => {
+    const page = await pageFor();
+    await signInThroughForm(page, server.url, server.user('partner'));
+    expect(new URL(page.url()).pathname).toBe('/actions');
+    await page.goto(`${server.url}/map`);
+    await page.getByRole('link', { name: "Go to my agency's actions" }).waitFor();
+    const labels = await page.locator('.layer-list > li > label:not(.opacity)').allInnerTexts();
+    expect(labels.map((l) => l.trim())).toEqual([
+      'District boundaries',
+      'Ward boundaries (2013)',
+      'Hotspots',
+      'Actions',
+    ]);
+    expect(await settledCount(page)).toMatch(/hotspots? with your agency's actions/);
+    await saveScreenshot(page, 'map-partner');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+});
