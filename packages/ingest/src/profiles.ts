@@ -237,23 +237,22 @@ export function nativeRecord(
     located?.impliedPrecision ?? null,
     problems,
   );
-  const req = (f: NativeField): Cell => cell(f) ?? { raw: undefined, column: f };
   const placeType = checkCode(
-    req('place_type'),
+    required(cell, 'place_type'),
     ctx.placeTypes,
     'unknown-place-type',
     'place type',
     problems,
   );
   const category = checkCode(
-    req('category'),
+    required(cell, 'category'),
     ctx.categories,
     'unknown-category',
     'category',
     problems,
   );
   const sourceAgency = checkCode(
-    req('source_agency'),
+    required(cell, 'source_agency'),
     ctx.agencies,
     'unknown-agency',
     'agency code',
@@ -261,9 +260,9 @@ export function nativeRecord(
   );
   const grading = checkGrading(
     {
-      source: req('source_grade'),
-      intelligence: req('intelligence_grade'),
-      handling: req('handling_code'),
+      source: required(cell, 'source_grade'),
+      intelligence: required(cell, 'intelligence_grade'),
+      handling: required(cell, 'handling_code'),
     },
     problems,
   );
@@ -284,19 +283,51 @@ export function nativeRecord(
   ) {
     return { kind: 'invalid', problems };
   }
-  const content = {
-    ...dates,
+  return recordOf(row, {
+    reportedOn: dates.reportedOn,
+    occurredFrom: dates.occurredFrom,
+    occurredTo: dates.occurredTo,
     lng: located.lng,
     lat: located.lat,
     precision,
     placeType,
     category,
     sourceAgency,
-    ...grading,
+    sourceGrade: grading.sourceGrade,
+    intelligenceGrade: grading.intelligenceGrade,
+    handlingCode: grading.handlingCode,
     summary,
     externalRef,
+  });
+}
+
+function required(cell: (field: NativeField) => Cell | undefined, field: NativeField): Cell {
+  return cell(field) ?? { raw: undefined, column: field };
+}
+
+/** The record of validated content: one object per row, fields in a fixed order. */
+function recordOf(row: number, content: Omit<IngestRecord, 'row' | 'fingerprint'>): RowOutcome {
+  return {
+    kind: 'record',
+    record: {
+      row,
+      reportedOn: content.reportedOn,
+      occurredFrom: content.occurredFrom,
+      occurredTo: content.occurredTo,
+      lng: content.lng,
+      lat: content.lat,
+      precision: content.precision,
+      placeType: content.placeType,
+      category: content.category,
+      sourceAgency: content.sourceAgency,
+      sourceGrade: content.sourceGrade,
+      intelligenceGrade: content.intelligenceGrade,
+      handlingCode: content.handlingCode,
+      summary: content.summary,
+      externalRef: content.externalRef,
+      fingerprint: fingerprintOf(content),
+    },
   };
-  return { kind: 'record', record: { row, ...content, fingerprint: fingerprintOf(content) } };
 }
 
 /** A native CSV data row. */
@@ -411,7 +442,7 @@ export function policeUkRow(
     return { kind: 'invalid', problems };
   }
   const { defaults } = settings;
-  const content = {
+  return recordOf(row, {
     reportedOn,
     occurredFrom: null,
     occurredTo: null,
@@ -426,6 +457,5 @@ export function policeUkRow(
     handlingCode: defaults.handlingCode,
     summary: null,
     externalRef,
-  };
-  return { kind: 'record', record: { row, ...content, fingerprint: fingerprintOf(content) } };
+  });
 }

@@ -65,7 +65,10 @@ const TITLE_NAME = new RegExp(
 const CAPITALISED_WORD_BEFORE = /\p{Lu}[\p{Ll}]+\s*$/u;
 
 function hasNameAfterTitle(text: string): boolean {
-  for (const match of text.matchAll(TITLE_NAME)) {
+  // exec on the shared /g pattern rather than matchAll, which clones the RegExp on every call;
+  // lastIndex is reset first and the loop is synchronous, so no state leaks between calls.
+  TITLE_NAME.lastIndex = 0;
+  for (let match = TITLE_NAME.exec(text); match !== null; match = TITLE_NAME.exec(text)) {
     const title = match[2];
     if (title?.toLowerCase() === 'dr') {
       const before = text.slice(0, (match.index ?? 0) + (match[1]?.length ?? 0));
@@ -102,5 +105,7 @@ export function isFormulaInjection(raw: string): boolean {
   if (raw.length === 0) return false;
   const first = raw.charCodeAt(0);
   if (first === 0x09 || first === 0x0d) return true;
-  return /^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/.test(raw);
+  return FORMULA_START.test(raw);
 }
+
+const FORMULA_START = /^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
