@@ -48,8 +48,17 @@ const statusParam = z
   .pipe(z.array(z.enum(HOTSPOT_STATUSES)))
   .openapi({ description: 'Hotspot statuses; repeat or comma list' });
 
+// A meeting screen is seen by every attendee: `audience=meeting` makes an analyst's request
+// render exactly as a viewer's (aggregates through disclosure control), so nothing record-level
+// is projected in a room of partners.
+const audienceParam = z
+  .enum(['own', 'meeting'])
+  .default('own')
+  .openapi({ description: "'meeting': render as the meeting screen (a viewer) sees it" });
+
 const HexagonQuery = z.object({
   ...RecordFilterShape,
+  audience: audienceParam,
   sizeMeters: numberParam('sizeMeters'),
   statistic: z.enum(['count', 'gistar']).default('count'),
   distanceMeters: numberParam('distanceMeters'),
@@ -57,10 +66,15 @@ const HexagonQuery = z.object({
 });
 const DensityQuery = z.object({
   ...RecordFilterShape,
+  audience: audienceParam,
   bandwidthMeters: numberParam('bandwidthMeters'),
   cellSizeMeters: numberParam('cellSizeMeters'),
 });
-const HotspotQuery = z.object({ ...RecordFilterShape, status: statusParam });
+const HotspotQuery = z.object({
+  ...RecordFilterShape,
+  audience: audienceParam,
+  status: statusParam,
+});
 const PointQuery = z.object({
   ...RecordFilterShape,
   bbox: bboxParam,
@@ -196,8 +210,16 @@ async function layerFor(
   }
 }
 
-async function serveLayer(deps: AppDeps, c: Context<AppEnv>, query: ExportParams) {
-  const user = currentUser(c);
+async function serveLayer(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  query: ExportParams & { readonly audience?: 'own' | 'meeting' },
+) {
+  const signedIn = currentUser(c);
+  const user: SessionUser =
+    query.audience === 'meeting' && signedIn.role === 'analyst'
+      ? { ...signedIn, role: 'viewer' }
+      : signedIn;
   const { params, compute, state } = await layerFor(deps, user, query);
   return serveCached(deps, c, user, {
     name: `layer.${query.layer}`,

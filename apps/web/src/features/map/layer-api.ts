@@ -61,11 +61,14 @@ function parseLayer(value: unknown): LayerResponse {
 export interface RecordQuery {
   readonly period: Period;
   readonly filters: MapFilters;
+  /** 'meeting': the API renders layers as the meeting screen (a viewer) sees them. */
+  readonly audience?: 'meeting';
 }
 
 /** The period and filters as the API's query parameters (comma lists). */
 export function recordQueryParams(query: RecordQuery): URLSearchParams {
   const params = new URLSearchParams({ from: query.period.from, to: query.period.to });
+  if (query.audience) params.set('audience', query.audience);
   for (const key of FILTER_KEYS) {
     if (query.filters[key].length > 0) params.set(key, query.filters[key].join(','));
   }

@@ -54,8 +54,10 @@ function FitTo({ area, bbox }: { area: Feature | null | undefined; bbox: Bbox | 
 /** The map for one agenda item: boundaries, hexagon counts and hotspots, fitted to the hotspot. */
 export function MeetingMap({ bbox, tiles, query, hotspotId, showHexagons }: MeetingMapProps) {
   const districts = useBoundaries('district');
-  const hexagons = useHexagonLayer(query, 'count', {}, { enabled: showHexagons });
-  const hotspots = useHotspotLayer(query, { enabled: true });
+  // Everyone in the room sees the screen: aggregates only, whoever is presenting.
+  const meetingQuery = { ...query, audience: 'meeting' as const };
+  const hexagons = useHexagonLayer(meetingQuery, 'count', {}, { enabled: showHexagons });
+  const hotspots = useHotspotLayer(meetingQuery, { enabled: true });
   const area = useHotspotArea(hotspotId);
   const maxCount = Math.max(
     1,
