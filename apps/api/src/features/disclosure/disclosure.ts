@@ -15,7 +15,8 @@
  *    generalised hotspot, density band) is checked against a kd-tree of record locations in BNG
  *    and offending vertices are removed. Removal never creates a vertex, so what remains has
  *    already passed the check; a ring left with fewer than three corners is dropped. The check
- *    uses a 1 m margin so WGS84 rounding cannot carry a vertex back inside 25 m.
+ *    runs on the coordinates as served (WGS84 rounded to 6 decimals, projected back to BNG),
+ *    with a 1 m margin for any difference between our projection and the reader's.
  * 4. Handling code C: callers select with `includeHandlingC: false` for non-analysts, so C
  *    records are removed in SQL before aggregation.
  *
@@ -33,7 +34,7 @@
  */
 import { type BNG_CRS, hexCentre, hexIndexAt, hexRing, type PointXY } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
-import { bngToLngLat } from '@hotspot/ingest';
+import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, featureCollection, polygon as turfPolygon, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import KDBush from 'kdbush';
@@ -42,9 +43,23 @@ import type { SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 
 export const VERTEX_CLEARANCE_METERS = 25;
-// Served coordinates are rounded to 1e-7 degrees (about 1 cm) and reprojected; checking at 26 m
-// keeps every served vertex beyond 25 m of a record with a wide margin.
+// The check runs on served coordinates (see toServedWgs84); the extra metre covers a reader
+// projecting them back with other software.
 const VERTEX_CHECK_METERS = VERTEX_CLEARANCE_METERS + 1;
+
+// Served coordinates carry 6 decimals of a degree: about 0.11 m of latitude and 0.07 m of
+// longitude at 52°N, finer than anything drawn, and a third shorter than 7 decimals on the wire.
+const SERVED_DEGREE_FACTOR = 1e6;
+
+function roundServedDegrees(value: number): number {
+  return Math.round(value * SERVED_DEGREE_FACTOR) / SERVED_DEGREE_FACTOR;
+}
+
+/** BNG metres -> WGS84 [lng, lat] as served: rounded to 6 decimals. */
+function servedLngLat(x: number, y: number): Position {
+  const [lng, lat] = bngToLngLat(x, y);
+  return [roundServedDegrees(lng), roundServedDegrees(lat)];
+}
 export const COUNT_ROUNDING_BASE = 5;
 
 /** Only analysts receive record-level detail (DESIGN.md section 5). */
@@ -123,10 +138,20 @@ export function loadVertexGuard(
 
 type Polygonal = Polygon | MultiPolygon;
 
-/** Removes every vertex within the clearance of a record; null when nothing drawable is left. */
-export function enforceVertexClearance(geometry: Polygonal, guard: VertexGuard): Polygonal | null {
+/**
+ * A BNG shape as a non-analyst receives it: in WGS84 rounded to 6 decimals, without any vertex
+ * whose served position (projected back to BNG) lies within the clearance of a record; null when
+ * nothing drawable is left. Checking the served coordinates, not the exact ones, means rounding
+ * can never carry a vertex inside the clearance.
+ */
+export function toServedWgs84(geometry: Polygonal, guard: VertexGuard): Polygonal | null {
   const cleanRing = (ring: readonly Position[]): Position[] | null => {
-    const open = ring.slice(0, -1).filter(([x, y]) => !guard.tooClose(x!, y!));
+    const open: Position[] = [];
+    for (let i = 0; i < ring.length - 1; i++) {
+      const served = servedLngLat(ring[i]![0]!, ring[i]![1]!);
+      const [x, y] = lngLatToBng(served[0]!, served[1]!);
+      if (!guard.tooClose(x, y)) open.push(served);
+    }
     const distinct = open.filter(
       (p, i) => i === 0 || p[0] !== open[i - 1]![0] || p[1] !== open[i - 1]![1],
     );
@@ -153,15 +178,18 @@ export function enforceVertexClearance(geometry: Polygonal, guard: VertexGuard):
   return polygons.length > 0 ? { type: 'MultiPolygon', coordinates: polygons } : null;
 }
 
-/** BNG metres -> WGS84 [lng, lat] (proj4 via @hotspot/ingest, the one reprojection we use). */
+/**
+ * BNG metres -> WGS84 [lng, lat] rounded to 6 decimals (proj4 via @hotspot/ingest, the one
+ * reprojection we use). For analysts; everyone else goes through `toServedWgs84`.
+ */
 export function toWgs84<G extends Polygonal | { type: 'Point'; coordinates: Position }>(
   geometry: G,
 ): G {
-  const ring = (r: Position[]) => r.map(([x, y]) => bngToLngLat(x!, y!) as Position);
+  const ring = (r: Position[]) => r.map(([x, y]) => servedLngLat(x!, y!));
   if (geometry.type === 'Point') {
     return {
       ...geometry,
-      coordinates: bngToLngLat(geometry.coordinates[0]!, geometry.coordinates[1]!),
+      coordinates: servedLngLat(geometry.coordinates[0]!, geometry.coordinates[1]!),
     };
   }
   if (geometry.type === 'Polygon') {
@@ -280,7 +308,7 @@ export function renderLayer(
     let geometry: Polygonal | null = null;
     if (f.geometry) {
       if (f.geometry.type === 'Point') continue; // rule 1: never a point to a non-analyst
-      geometry = enforceVertexClearance(f.geometry, ctx.guard);
+      geometry = toServedWgs84(f.geometry, ctx.guard);
       if (!geometry) continue;
     }
     const counts = Object.fromEntries(
@@ -288,7 +316,7 @@ export function renderLayer(
     );
     features.push({
       type: 'Feature',
-      geometry: geometry ? toWgs84(geometry) : null,
+      geometry,
       properties: { ...counts, ...(f.labels ?? {}) },
     });
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { AnalysisInputError } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
@@ -121,9 +122,39 @@ export async function withAnalysisErrors<T>(compute: () => Promise<T> | T): Prom
   }
 }
 
+/** A computed body, serialised once, with its gzip encoding made once beside it. */
+interface CachedBody {
+  readonly identity: Buffer;
+  readonly gzip: Buffer;
+}
+
 // Computed bodies keyed by ETag: safe to share between users because the ETag includes the role
-// (and the agency for partners) and the database state the body was computed from.
-const bodyCache = new BoundedCache<string, string>(64);
+// (and the agency for partners) and the database state the body was computed from. The promise
+// is cached, so concurrent first requests compute once.
+const bodyCache = new BoundedCache<string, Promise<CachedBody>>(64);
+
+function cachedBody(etag: string, compute: () => Promise<string>): Promise<CachedBody> {
+  const cached = bodyCache.get(etag);
+  if (cached) return cached;
+  const computing = compute().then((text) => {
+    const identity = Buffer.from(text);
+    return { identity, gzip: gzipSync(identity) };
+  });
+  bodyCache.set(etag, computing);
+  computing.catch(() => bodyCache.delete(etag));
+  return computing;
+}
+
+/** Whether Accept-Encoding admits gzip (listed, or `*`, with a q-value above zero). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  return acceptEncoding.split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') return false;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
 
 export interface ServeOptions {
   /** Audit action and ETag namespace, e.g. "layer.hexagons". */
@@ -172,20 +203,23 @@ export async function serveCached(
   const headers = {
     etag,
     'cache-control': 'private, no-cache',
-    vary: 'cookie',
+    vary: 'cookie, accept-encoding',
     ...(options.extraHeaders ?? {}),
   };
   const ifNoneMatch = c.req.header('if-none-match');
   if (ifNoneMatch?.split(',').some((t) => t.trim() === etag)) {
     return new Response(null, { status: 304, headers });
   }
-  let body = bodyCache.get(etag);
-  if (body === undefined) {
-    body = await options.compute();
-    bodyCache.set(etag, body);
-  }
-  return new Response(body, {
+  const body = await cachedBody(etag, options.compute);
+  const gzip = acceptsGzip(c.req.header('accept-encoding'));
+  const bytes = gzip ? body.gzip : body.identity;
+  return new Response(bytes, {
     status: 200,
-    headers: { 'content-type': options.contentType, ...headers },
+    headers: {
+      'content-type': options.contentType,
+      'content-length': String(bytes.length),
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      ...headers,
+    },
   });
 }
