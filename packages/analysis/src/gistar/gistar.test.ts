@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { AnalysisInputError } from '../errors.ts';
-import { hexCentre } from '../hex-grid/hex-grid.ts';
+import { aggregateToHexes, hexCentre } from '../hex-grid/hex-grid.ts';
 import { golden, readJson, roundDeep } from '../shared/golden.ts';
 import {
   defaultDistanceBand,
@@ -11,6 +11,7 @@ import {
   GISTAR_EXPLANATION,
   hexHotspots,
   hexHotspotsToGeoJson,
+  hexNeighbourhood,
 } from './gistar.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -154,5 +155,24 @@ describe('defaultDistanceBand', () => {
     const nb = distanceBandNeighbours(centres, Math.sqrt(3) * 100);
     // Centre cell (i = 1, j = 1) is index 4 and touches all six others around it.
     expect(nb[4]!.length).toBe(6);
+  });
+});
+
+describe('hexNeighbourhood', () => {
+  it('walking the lattice finds the same band and neighbours as the spatial index', () => {
+    // The Kidderminster cells plus two far outliers: one alone, one with a single neighbour,
+    // so the stencil's fallback is exercised too.
+    const cells = aggregateToHexes(
+      [...points, { x: 395000, y: 290000 }, { x: 360000, y: 260000 }, { x: 360300, y: 260000 }],
+      { sizeMeters: 250, studyArea },
+    );
+    const byIndex = defaultDistanceBand(cells);
+    for (const given of [undefined, 433.0127018922193, 1000]) {
+      const walked = hexNeighbourhood(cells, 250, given);
+      const band = given ?? byIndex.distanceMeters;
+      expect(walked.distanceMeters).toBeCloseTo(band, 9);
+      expect(walked.defaultK).toBe(given === undefined ? byIndex.k : null);
+      expect(walked.neighbours).toEqual(distanceBandNeighbours(cells, band));
+    }
   });
 });

@@ -4,6 +4,7 @@ import {
   aggregateToHexes,
   type HexCellRef,
   type HexCount,
+  hexAreaSquareMeters,
   hexesToGeoJson,
   type StudyArea,
 } from '../hex-grid/hex-grid.ts';
@@ -62,6 +63,13 @@ export interface HexHotspotResult {
   };
 }
 
+function tooFewCellsForBand(k: number, n: number): AnalysisInputError {
+  return new AnalysisInputError(
+    'TOO_FEW_CELLS',
+    `The default distance band needs more than ${k} cells; there are ${n}.`,
+  );
+}
+
 /**
  * Default distance band of ArcGIS Optimized Hot Spot Analysis when no peak of spatial
  * autocorrelation is found (we do not search for peaks): the mean, over all N analysed cells, of the
@@ -75,12 +83,7 @@ export function defaultDistanceBand(centres: readonly PointXY[]): {
 } {
   const n = centres.length;
   const k = Math.min(30, Math.max(3, Math.round(0.05 * n)));
-  if (n <= k) {
-    throw new AnalysisInputError(
-      'TOO_FEW_CELLS',
-      `The default distance band needs more than ${k} cells; there are ${n}.`,
-    );
-  }
+  if (n <= k) throw tooFewCellsForBand(k, n);
   const index = buildIndex(centres);
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
@@ -95,6 +98,8 @@ export function defaultDistanceBand(centres: readonly PointXY[]): {
   // Start from the radius that would hold k+1 centres at the average density, grow until it does.
   const areaPerPoint = Math.max(1, ((maxX - minX + 1) * (maxY - minY + 1)) / n);
   const startRadius = Math.sqrt(((k + 1) * areaPerPoint) / Math.PI) * 1.2;
+  // Squared distances in one reused buffer and a selection of the k-th: no per-cell arrays.
+  let squared = new Float64Array(64);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const c = centres[i]!;
@@ -104,13 +109,43 @@ export function defaultDistanceBand(centres: readonly PointXY[]): {
       radius *= 2;
       found = index.within(c.x, c.y, radius);
     }
-    const distances = found
-      .filter((j) => j !== i)
-      .map((j) => Math.hypot(centres[j]!.x - c.x, centres[j]!.y - c.y))
-      .sort((a, b) => a - b);
-    total += distances[k - 1]!;
+    if (squared.length < found.length) squared = new Float64Array(found.length * 2);
+    let m = 0;
+    for (const j of found) {
+      if (j === i) continue;
+      const dx = centres[j]!.x - c.x;
+      const dy = centres[j]!.y - c.y;
+      squared[m++] = dx * dx + dy * dy;
+    }
+    total += Math.sqrt(selectKth(squared, m, k - 1));
   }
   return { distanceMeters: total / n, k };
+}
+
+/** The k-th smallest (0-based) of the first `length` values; reorders them (Hoare's select). */
+function selectKth(values: Float64Array, length: number, k: number): number {
+  let lo = 0;
+  let hi = length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let a = lo;
+    let b = hi;
+    while (a <= b) {
+      while (values[a]! < pivot) a++;
+      while (values[b]! > pivot) b--;
+      if (a <= b) {
+        const t = values[a]!;
+        values[a] = values[b]!;
+        values[b] = t;
+        a++;
+        b--;
+      }
+    }
+    if (k <= b) hi = b;
+    else if (k >= a) lo = a;
+    else return values[k]!;
+  }
+  return values[k]!;
 }
 
 /**
@@ -123,12 +158,160 @@ export function distanceBandNeighbours(
 ): number[][] {
   const index = buildIndex(centres);
   const r = distanceMeters * (1 + 1e-9);
-  return centres.map((c, i) =>
-    index
-      .within(c.x, c.y, r)
-      .filter((j) => j !== i)
-      .sort((a, b) => a - b),
-  );
+  const lists = new Array<number[]>(centres.length);
+  for (let i = 0; i < centres.length; i++) {
+    const c = centres[i]!;
+    const found = index.within(c.x, c.y, r);
+    const list: number[] = [];
+    for (const j of found) if (j !== i) list.push(j);
+    lists[i] = list.sort((a, b) => a - b);
+  }
+  return lists;
+}
+
+/** Finds a cell's index by its (i, j): a dense table over the cells' extent, else a map. */
+function cellLookup(cells: readonly HexCellRef[]): (i: number, j: number) => number {
+  let iMin = Number.POSITIVE_INFINITY;
+  let iMax = Number.NEGATIVE_INFINITY;
+  let jMin = Number.POSITIVE_INFINITY;
+  let jMax = Number.NEGATIVE_INFINITY;
+  for (const c of cells) {
+    iMin = Math.min(iMin, c.i);
+    iMax = Math.max(iMax, c.i);
+    jMin = Math.min(jMin, c.j);
+    jMax = Math.max(jMax, c.j);
+  }
+  const rows = jMax - jMin + 1;
+  const span = (iMax - iMin + 1) * rows;
+  if (span <= Math.max(65_536, 8 * cells.length)) {
+    const table = new Int32Array(span).fill(-1);
+    cells.forEach((c, index) => {
+      table[(c.i - iMin) * rows + (c.j - jMin)] = index;
+    });
+    return (i, j) =>
+      i < iMin || i > iMax || j < jMin || j > jMax ? -1 : table[(i - iMin) * rows + (j - jMin)]!;
+  }
+  const byKey = new Map<string, number>();
+  cells.forEach((c, index) => {
+    byKey.set(`${c.i}:${c.j}`, index);
+  });
+  return (i, j) => byKey.get(`${i}:${j}`) ?? -1;
+}
+
+/**
+ * Offsets (di, dj) from a cell in an even (parity 0) or odd (parity 1) column to the cells whose
+ * centres lie within `radius`, nearest first, with their lattice distances.
+ */
+function hexStencil(sizeMeters: number, radius: number, parity: 0 | 1) {
+  const h = Math.sqrt(3) * sizeMeters;
+  const di = Math.ceil(radius / (1.5 * sizeMeters)) + 1;
+  const dj = Math.ceil(radius / h) + 1;
+  const out: { di: number; dj: number; d: number }[] = [];
+  for (let a = -di; a <= di; a++) {
+    const shift = ((parity + a) & 1 ? 0.5 : 0) - (parity ? 0.5 : 0);
+    for (let b = -dj; b <= dj; b++) {
+      if (a === 0 && b === 0) continue;
+      const d = Math.hypot(1.5 * sizeMeters * a, h * (b + shift));
+      if (d <= radius) out.push({ di: a, dj: b, d });
+    }
+  }
+  return out.sort((x, y) => x.d - y.d);
+}
+
+/**
+ * `defaultDistanceBand` and `distanceBandNeighbours` for cells of one hexagon lattice, walking
+ * the lattice around each cell instead of querying a spatial index. Same predicate and arithmetic
+ * on the cells' centres, so the same band and the same lists; the index remains the fallback for
+ * a cell too isolated for the stencil.
+ */
+export function hexNeighbourhood(
+  cells: readonly HexCellRef[],
+  sizeMeters: number,
+  distanceMeters: number | undefined,
+): { distanceMeters: number; defaultK: number | null; neighbours: number[][] } {
+  const n = cells.length;
+  const lookup = cellLookup(cells);
+  let band = distanceMeters;
+  let defaultK: number | null = null;
+  if (band === undefined) {
+    const k = Math.min(30, Math.max(3, Math.round(0.05 * n)));
+    if (n <= k) throw tooFewCellsForBand(k, n);
+    // Enough lattice cells for a cell on a straight edge or a corner to find its k nearest.
+    const reach = Math.sqrt((6 * (k + 1) * hexAreaSquareMeters(sizeMeters)) / Math.PI);
+    const stencils = [hexStencil(sizeMeters, reach, 0), hexStencil(sizeMeters, reach, 1)];
+    const squared = new Float64Array(stencils[0]!.length + stencils[1]!.length);
+    let isolated: number[] | null = null;
+    let total = 0;
+    for (let index = 0; index < n; index++) {
+      const c = cells[index]!;
+      const stencil = stencils[c.i & 1]!;
+      let m = 0;
+      let kthLattice = Number.POSITIVE_INFINITY;
+      for (const { di, dj, d } of stencil) {
+        if (d > kthLattice * (1 + 1e-9)) break;
+        const other = lookup(c.i + di, c.j + dj);
+        if (other < 0) continue;
+        const dx = cells[other]!.x - c.x;
+        const dy = cells[other]!.y - c.y;
+        squared[m++] = dx * dx + dy * dy;
+        if (m === k) kthLattice = d;
+      }
+      if (m < k) {
+        isolated ??= [];
+        isolated.push(index);
+        continue;
+      }
+      total += Math.sqrt(selectKth(squared, m, k - 1));
+    }
+    if (isolated) total += sumKthDistances(cells, isolated, k);
+    band = total / n;
+    defaultK = k;
+  } else {
+    requireNumberInRange('distanceMeters', band, 0, 1_000_000);
+  }
+  const r = band * (1 + 1e-9);
+  const r2 = r * r;
+  const stencils = [hexStencil(sizeMeters, r * 1.001, 0), hexStencil(sizeMeters, r * 1.001, 1)];
+  const neighbours = new Array<number[]>(n);
+  for (let index = 0; index < n; index++) {
+    const c = cells[index]!;
+    const list: number[] = [];
+    for (const { di, dj } of stencils[c.i & 1]!) {
+      const other = lookup(c.i + di, c.j + dj);
+      if (other < 0) continue;
+      const dx = cells[other]!.x - c.x;
+      const dy = cells[other]!.y - c.y;
+      if (dx * dx + dy * dy <= r2) list.push(other);
+    }
+    neighbours[index] = list.sort((a, b) => a - b);
+  }
+  return { distanceMeters: band, defaultK, neighbours };
+}
+
+/** Sum over `which` of the distance to the k-th nearest other centre (spatial index). */
+function sumKthDistances(centres: readonly PointXY[], which: readonly number[], k: number): number {
+  const index = buildIndex(centres);
+  let squared = new Float64Array(64);
+  let radius = 1;
+  let total = 0;
+  for (const i of which) {
+    const c = centres[i]!;
+    let found = index.within(c.x, c.y, radius);
+    while (found.length < k + 1) {
+      radius *= 2;
+      found = index.within(c.x, c.y, radius);
+    }
+    if (squared.length < found.length) squared = new Float64Array(found.length * 2);
+    let m = 0;
+    for (const j of found) {
+      if (j === i) continue;
+      const dx = centres[j]!.x - c.x;
+      const dy = centres[j]!.y - c.y;
+      squared[m++] = dx * dx + dy * dy;
+    }
+    total += Math.sqrt(selectKth(squared, m, k - 1));
+  }
+  return total;
 }
 
 /**
@@ -191,17 +374,11 @@ export function hotspotsOnCells<C extends HexCellRef & { count: number }>(
       'Every hexagon has the same count, so there is nothing to compare. Pass the study area so empty hexagons count as zeros.',
     );
   }
-  let distanceMeters: number;
-  let defaultK: number | null = null;
-  if (opts.distanceMeters === undefined) {
-    const d = defaultDistanceBand(cells);
-    distanceMeters = d.distanceMeters;
-    defaultK = d.k;
-  } else {
-    requireNumberInRange('distanceMeters', opts.distanceMeters, 0, 1_000_000);
-    distanceMeters = opts.distanceMeters;
-  }
-  const neighbours = distanceBandNeighbours(cells, distanceMeters);
+  const { distanceMeters, defaultK, neighbours } = hexNeighbourhood(
+    cells,
+    opts.sizeMeters,
+    opts.distanceMeters,
+  );
   const stat = getisOrdLocal(values, neighbours, { star: true });
   const bins = confidenceBins(stat.z, stat.p, { fdr: opts.fdr });
   const binCounts: Record<string, number> = {

@@ -93,7 +93,9 @@ export interface HexAggregationOptions {
 }
 
 const KEY_OFFSET = 1 << 22;
-const keyOf = (i: number, j: number) => (i + KEY_OFFSET) * 2 ** 23 + (j + KEY_OFFSET);
+const KEY_COLUMN = 2 ** 23;
+// Ordering keys orders cells by column i, then row j.
+const keyOf = (i: number, j: number) => (i + KEY_OFFSET) * KEY_COLUMN + (j + KEY_OFFSET);
 
 /**
  * Counts points per hexagon. Cells come back ordered by column i, then row j.
@@ -108,23 +110,73 @@ export function aggregateToHexes(
 ): HexCount[] {
   const { sizeMeters, studyArea } = options;
   requireNumberInRange('sizeMeters', sizeMeters, 1, 100_000);
-  const counts = new Map<number, { i: number; j: number; count: number }>();
-  for (const p of points) {
-    const { i, j } = hexIndexAt(p.x, p.y, sizeMeters);
-    const key = keyOf(i, j);
-    const cell = counts.get(key);
-    if (cell) cell.count++;
-    else counts.set(key, { i, j, count: 1 });
+  // hexIndexAt inlined (the same arithmetic, so the same cell for a point on an edge), into typed
+  // arrays: this loop sees every record, so no per-point objects.
+  const n = points.length;
+  const is = new Int32Array(n);
+  const js = new Int32Array(n);
+  let iMin = 0;
+  let iMax = -1;
+  let jMin = 0;
+  let jMax = -1;
+  for (let k = 0; k < n; k++) {
+    const { x, y } = points[k]!;
+    const qf = ((2 / 3) * x) / sizeMeters;
+    const rf = ((-1 / 3) * x + (SQRT3 / 3) * y) / sizeMeters;
+    const sf = -qf - rf;
+    let q = Math.round(qf);
+    let r = Math.round(rf);
+    const s = Math.round(sf);
+    const dq = Math.abs(q - qf);
+    const dr = Math.abs(r - rf);
+    const ds = Math.abs(s - sf);
+    if (dq > dr && dq > ds) q = -r - s;
+    else if (dr > ds) r = -q - s;
+    const j = r + Math.floor(q / 2);
+    is[k] = q;
+    js[k] = j;
+    if (k === 0) {
+      iMin = iMax = q;
+      jMin = jMax = j;
+    } else {
+      if (q < iMin) iMin = q;
+      else if (q > iMax) iMax = q;
+      if (j < jMin) jMin = j;
+      else if (j > jMax) jMax = j;
+    }
+  }
+  const counts = new Map<number, number>();
+  const rows = jMax - jMin + 1;
+  const span = (iMax - iMin + 1) * rows;
+  if (n > 0 && span <= Math.max(65_536, 4 * n)) {
+    // Points in a compact region (the usual case): count on a dense grid over their extent.
+    const grid = new Int32Array(span);
+    for (let k = 0; k < n; k++) grid[(is[k]! - iMin) * rows + (js[k]! - jMin)]! += 1;
+    for (let cell = 0; cell < span; cell++) {
+      const count = grid[cell]!;
+      if (count > 0) counts.set(keyOf(iMin + Math.floor(cell / rows), jMin + (cell % rows)), count);
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const key = keyOf(is[k]!, js[k]!);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
   }
   if (studyArea) {
     for (const { i, j } of hexesCoveringArea(studyArea, sizeMeters)) {
       const key = keyOf(i, j);
-      if (!counts.has(key)) counts.set(key, { i, j, count: 0 });
+      if (!counts.has(key)) counts.set(key, 0);
     }
   }
-  return [...counts.values()]
-    .sort((a, b) => a.i - b.i || a.j - b.j)
-    .map(({ i, j, count }) => ({ ...hexCell(i, j, sizeMeters), count }));
+  const keys = Float64Array.from(counts.keys()).sort();
+  const out = new Array<HexCount>(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const i = Math.floor(key / KEY_COLUMN) - KEY_OFFSET;
+    const j = (key % KEY_COLUMN) - KEY_OFFSET;
+    out[k] = { ...hexCell(i, j, sizeMeters), count: counts.get(key)! };
+  }
+  return out;
 }
 
 /** Hexagons whose centres fall inside the area, ordered by i then j. */
