@@ -3,7 +3,7 @@ import { createDb } from '@hotspot/db';
 import { benchDatabaseUrl, openBenchDatabase } from '../layers/bench-database.ts';
 import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
 import { postgisDbscan, randomPoints } from './postgis-dbscan.ts';
-import { resolveFilters, selectRecords } from './record-query.ts';
+import { resolveFilters, selectRecordPoints } from './record-query.ts';
 
 const GISTAR_BUDGET_MS = 300;
 
@@ -67,19 +67,24 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       new Date(),
     );
     let t = performance.now();
-    const records = await selectRecords(bench.db, {
+    // The hexagon layer's and Gi* route's query: locations only.
+    const records = await selectRecordPoints(bench.db, {
       partnershipId: bench.partnershipId,
       filters,
       includeHandlingC: false,
     });
     const selectMs = performance.now() - t;
     const studyArea = studyAreaBng(state);
-    // Median of 3 (the first run also pays for JIT warm-up), as the package benchmarks do.
+    const options = { sizeMeters: 250, ...(studyArea ? { studyArea } : {}) };
+    // The first run pays for JIT warm-up (a server's first Gi* request after start): reported, not
+    // budgeted. The budget is on the median of 3 after it, as the package benchmarks do.
+    t = performance.now();
+    let result = hexHotspots(records, options);
+    const firstMs = performance.now() - t;
     const timings: number[] = [];
-    let result = hexHotspots(records, { sizeMeters: 250, ...(studyArea ? { studyArea } : {}) });
     for (let i = 0; i < 3; i++) {
       t = performance.now();
-      result = hexHotspots(records, { sizeMeters: 250, ...(studyArea ? { studyArea } : {}) });
+      result = hexHotspots(records, options);
       timings.push(performance.now() - t);
     }
     const gistarMs = timings.sort((a, b) => a - b)[1]!;
@@ -91,7 +96,12 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       pass: gistarMs <= GISTAR_BUDGET_MS,
     });
     results.push({
-      name: `PostGIS selection of ${records.length} records for Gi* (${bench.kind})`,
+      name: `Gi* first run after start (JIT cold), same data (${bench.kind})`,
+      value: firstMs,
+      unit: 'ms',
+    });
+    results.push({
+      name: `PostGIS selection of ${records.length} record locations for Gi* (${bench.kind})`,
       value: selectMs,
       unit: 'ms',
     });

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { PointXY } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { sql } from 'kysely';
 
@@ -172,6 +173,21 @@ export async function selectRecords(db: Db, selection: RecordSelection): Promise
     sourceAgency: r.agency,
     handlingCode: r.handling_code,
   }));
+}
+
+/**
+ * Only the BNG locations of the selected records, in no particular order: what counting in cells
+ * (hexagon counts, Gi*) needs, without the per-record columns, the join's text or the sort that
+ * `selectRecords` pays for. The rows are the points; nothing is copied per record.
+ */
+export async function selectRecordPoints(db: Db, selection: RecordSelection): Promise<PointXY[]> {
+  const result = await sql<PointXY>`
+    select r.easting as x, r.northing as y
+    from intelligence_record r
+    join agency a on a.id = r.source_agency_id
+    join partnership p on p.id = r.partnership_id
+    where ${whereClause(selection)}`.execute(db.kysely);
+  return result.rows;
 }
 
 /** Records as clusters on a square BNG grid (server-side clustering of the points layer). */

@@ -20,6 +20,7 @@ import {
   countRecords,
   type RecordFilters,
   selectRecordGridClusters,
+  selectRecordPoints,
   selectRecords,
 } from '../analysis/record-query.ts';
 import {
@@ -82,7 +83,8 @@ export async function buildHexagonLayer(
   input: LayerInput,
   params: ReturnType<typeof resolveHexagonParams>,
 ): Promise<AggregateLayer> {
-  const records = await selectRecords(input.deps.db, selection(input));
+  // Counting in cells needs the locations only (order does not change a count).
+  const records = await selectRecordPoints(input.deps.db, selection(input));
   const { sizeMeters } = params;
   if (params.statistic === 'count') {
     const cells = aggregateToHexes(records, { sizeMeters });

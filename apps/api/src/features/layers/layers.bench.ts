@@ -38,7 +38,8 @@ function cannon(
 /**
  * 50 concurrent clients on GET /api/layers/hexagons (as the tasking chair, so through disclosure
  * control, auditing every request) for 30 s (10 s quick), on a real server over loopback with
- * 100,000 synthetic records; GET /api/health the same way as the in-run baseline.
+ * 100,000 synthetic records; GET /api/health the same way as the in-run baseline. The layer
+ * requests send `accept-encoding: gzip` as every browser does, so they get the gzip body.
  */
 export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const seconds = opts.quick ? 10 : 30;
@@ -62,8 +63,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     if (warm.status !== 200)
       throw new Error(`hexagon layer answered ${warm.status}: ${await warm.text()}`);
     const health = await cannon(`${base}/api/health`, {}, seconds);
-    const layer = await cannon(url, { cookie }, seconds);
-    const label = `${bench.kind}, ${CONNECTIONS} clients, ${seconds} s, 100,000 records`;
+    const layer = await cannon(url, { cookie, 'accept-encoding': 'gzip' }, seconds);
+    const label = `${bench.kind}, ${CONNECTIONS} clients, ${seconds} s, 100,000 records, accept-encoding gzip`;
     const errors = layer.errors + layer.timeouts + layer.non2xx;
     return [
       {
