@@ -76,7 +76,10 @@ describe.skipIf(!hasChromium())('signing in, second factor and session expiry', 
     await page.getByLabel('Password').fill(viewer.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => url.pathname === '/map');
-    expect(new URL(page.url()).searchParams.get('layers')).toBe('districts,wards');
+    // Wards added to the default layers (districts, hexagons, hotspots).
+    expect(new URL(page.url()).searchParams.get('layers')).toBe(
+      'districts,wards,hexagons,hotspots',
+    );
     await expect.poll(() => page.locator('.leaflet-wards-pane path').count()).toBeGreaterThan(20);
     await signOut(page);
     expect(await page.getByRole('status').first().textContent()).toContain('You have signed out');

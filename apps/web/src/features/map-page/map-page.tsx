@@ -640,7 +640,7 @@ function MapWorkspace({
           </details>
         )}
 
-        <details className="panel-section" open={!meeting || undefined}>
+        <details className="panel-section" open>
           <summary>
             <h2 id="layers-heading">Layers</h2>
           </summary>
