@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
@@ -147,4 +147,54 @@ describe('the server process on the embedded database', () => {
     );
     expect(unreachable.output()).not.toMatch(/\n\s+at /);
   });
+
+  // A full or read-only data folder needs a real mount; CI runs as root, where mount works.
+  const canMount = (() => {
+    const probe = mkdtempSync(join(tmpdir(), 'hotspot-mount-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
+      execFileSync('umount', [probe]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      rmSync(probe, { recursive: true, force: true });
+    }
+  })();
+
+  it.skipIf(!canMount)(
+    'refuses to start with one clear line when the data folder is full',
+    async () => {
+      const mountPoint = tempFolder();
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint]);
+      try {
+        const full = start({ DATA_DIR: join(mountPoint, 'data'), SEED_DEMO: 'false' });
+        expect(await full.exited).toBe(1);
+        expect(full.output().trim()).toMatch(
+          /^hotspot-map: cannot open the embedded database in .*: no space left on the device \(ENOSPC\)$/,
+        );
+      } finally {
+        execFileSync('umount', [mountPoint]);
+      }
+    },
+  );
+
+  it.skipIf(!canMount)(
+    'refuses to start with one clear line when the data folder is read-only',
+    async () => {
+      const mountPoint = tempFolder();
+      mkdirSync(join(mountPoint, 'data'));
+      execFileSync('mount', ['--bind', mountPoint, mountPoint]);
+      try {
+        execFileSync('mount', ['-o', 'remount,ro,bind', mountPoint]);
+        const readOnly = start({ DATA_DIR: join(mountPoint, 'data'), SEED_DEMO: 'false' });
+        expect(await readOnly.exited).toBe(1);
+        expect(readOnly.output().trim()).toMatch(
+          /^hotspot-map: the data folder .* is not writable \(read-only file system, EROFS\)$/,
+        );
+      } finally {
+        execFileSync('umount', [mountPoint]);
+      }
+    },
+  );
 });

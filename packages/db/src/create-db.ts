@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { Kysely, PGliteDialect, sql } from 'kysely';
@@ -85,7 +85,18 @@ async function openPglite(
   const parsers = { [PG_INT8]: identity, [PG_DATE]: identity, [PG_NUMERIC]: identity };
   let pglite: PGlite;
   try {
-    if ('dataDir' in options) mkdirSync(options.dataDir, { recursive: true });
+    if ('dataDir' in options) {
+      mkdirSync(options.dataDir, { recursive: true });
+      // PGlite reports an unwritable folder only as "failed to initialize"; say what is wrong.
+      try {
+        accessSync(options.dataDir, constants.W_OK);
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'unknown error';
+        throw new DatabaseUnavailableError(
+          `the data folder ${options.dataDir} is not writable (${code === 'EROFS' ? 'read-only file system, EROFS' : code})`,
+        );
+      }
+    }
     pglite = await PGlite.create({
       extensions: { postgis },
       parsers,
@@ -93,6 +104,7 @@ async function openPglite(
       ...('pgliteDump' in options ? { loadDataDir: options.pgliteDump } : {}),
     });
   } catch (error) {
+    if (error instanceof DatabaseUnavailableError) throw error;
     const where = 'dataDir' in options ? ` in ${options.dataDir}` : '';
     throw new DatabaseUnavailableError(
       `cannot open the embedded database${where}: ${describeError(error)}`,
@@ -129,7 +141,32 @@ function redactUrl(url: string): string {
   }
 }
 
+// PGlite's file system reports failures as Emscripten ErrnoErrors with WASI errno numbers and
+// no message; name the common ones so the start-up error says what is wrong with the folder.
+const WASI_ERRNO: Readonly<Record<number, string>> = {
+  2: 'permission denied (EACCES)',
+  19: 'disk quota exceeded (EDQUOT)',
+  20: 'file exists (EEXIST)',
+  22: 'file too large (EFBIG)',
+  29: 'input/output error (EIO)',
+  31: 'is a directory (EISDIR)',
+  44: 'no such file or directory (ENOENT)',
+  51: 'no space left on the device (ENOSPC)',
+  54: 'not a directory (ENOTDIR)',
+  63: 'operation not permitted (EPERM)',
+  69: 'read-only file system (EROFS)',
+};
+
 function describeError(error: unknown): string {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'errno' in error &&
+    !(error instanceof Error)
+  ) {
+    const errno = Number((error as { errno: unknown }).errno);
+    return WASI_ERRNO[errno] ?? `file system error ${errno}`;
+  }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return typeof code === 'string' && code !== error.message
