@@ -30,19 +30,21 @@ export interface LayerState {
   readonly fingerprint: string;
 }
 
+// The partnership area's GeoJSON by the hash of its geometry: the area is sent by the database
+// only when this process has not seen that version of it, not on every layer request.
+const areaJsonCache = new BoundedCache<string, string>(8);
+
 export async function loadLayerState(db: Db, partnershipId: string): Promise<LayerState> {
   const result = await sql<{
     data_version: string;
     suppression_k: number;
     defaults: string;
-    area: string | null;
     area_hash: string | null;
     hotspots: string;
     actions: string;
   }>`
     select p.data_version::text as data_version, p.suppression_k,
       p.analysis_defaults::text as defaults,
-      ST_AsGeoJSON(p.area) as area,
       md5(ST_AsEWKB(p.area)) as area_hash,
       (select md5(coalesce(string_agg(h.id::text || '|' || h.updated_at::text || '|' || h.status, ',' order by h.id), ''))
          from hotspot h where h.partnership_id = p.id) as hotspots,
@@ -51,6 +53,21 @@ export async function loadLayerState(db: Db, partnershipId: string): Promise<Lay
     from partnership p where p.id = ${partnershipId}`.execute(db.kysely);
   const row = result.rows[0];
   if (!row) throw new ProblemError(PROBLEM.notFound, 'Partnership not found.');
+  let areaGeoJson: string | null = null;
+  if (row.area_hash !== null) {
+    areaGeoJson = areaJsonCache.get(row.area_hash) ?? null;
+    if (areaGeoJson === null) {
+      const area = await sql<{ area: string | null }>`
+        select ST_AsGeoJSON(p.area) as area from partnership p
+        where p.id = ${partnershipId} and md5(ST_AsEWKB(p.area)) = ${row.area_hash}`.execute(
+        db.kysely,
+      );
+      areaGeoJson = area.rows[0]?.area ?? null;
+      // Changed in between: the state just read is already stale, so start again.
+      if (areaGeoJson === null) return loadLayerState(db, partnershipId);
+      areaJsonCache.set(row.area_hash, areaGeoJson);
+    }
+  }
   const fingerprint = createHash('sha256')
     .update(
       [
@@ -67,7 +84,7 @@ export async function loadLayerState(db: Db, partnershipId: string): Promise<Lay
     partnershipId,
     dataVersion: row.data_version,
     k: Math.max(2, row.suppression_k),
-    areaGeoJson: row.area,
+    areaGeoJson,
     analysisDefaults: JSON.parse(row.defaults) as Record<string, unknown>,
     fingerprint,
   };
