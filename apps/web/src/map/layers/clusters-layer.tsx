@@ -15,7 +15,7 @@ export interface ClustersLayerProps {
 
 /** DBSCAN clusters: extents for analysts, generalised hexagon areas for chairs. */
 export function ClustersLayer({ data, opacity, selectedId, onSelect }: ClustersLayerProps) {
-  useEffect(() => markLayerDrawn('clusters'), []);
+  useEffect(() => markLayerDrawn('clusters', data.features.length), [data]);
   const style = (feature?: LayerFeature): PathOptions => {
     const isSelected = Number(feature?.properties.clusterId) === selectedId;
     return {

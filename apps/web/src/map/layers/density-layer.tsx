@@ -16,7 +16,7 @@ export interface DensityLayerProps {
 
 /** Kernel density contour bands in a sequential palette (band 0 = lowest). */
 export function DensityLayer({ data, opacity, selectedBand, onSelectBand }: DensityLayerProps) {
-  useEffect(() => markLayerDrawn('density'), []);
+  useEffect(() => markLayerDrawn('density', data.features.length), [data]);
   const palette = densityPalette(data.features.length);
   const style = (feature?: LayerFeature): PathOptions => {
     const band = Number(feature?.properties.band ?? 0);

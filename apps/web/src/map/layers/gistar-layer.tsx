@@ -23,7 +23,7 @@ export interface GistarLayerProps {
  * which keeps the map calm and leaves the hot and cold areas standing out.
  */
 export function GistarLayer({ data, opacity, selected, onSelectCell }: GistarLayerProps) {
-  useEffect(() => markLayerDrawn('gistar'), []);
+  useEffect(() => markLayerDrawn('gistar', data.features.length), [data]);
   const significant = {
     ...data,
     features: data.features.filter((f) => binOf(f) !== 0),

@@ -16,7 +16,7 @@ export interface HexagonLayerProps {
 
 /** Hexagon counts; cells below the disclosure threshold are grey and hatched, never a number. */
 export function HexagonLayer({ data, bounds, opacity }: HexagonLayerProps) {
-  useEffect(() => markLayerDrawn('hexagons'), []);
+  useEffect(() => markLayerDrawn('hexagons', data.features.length), [data]);
   const style = (feature?: LayerFeature): PathOptions => {
     const count = toShownCount(feature?.properties.count);
     if (!count || count.kind === 'suppressed') {

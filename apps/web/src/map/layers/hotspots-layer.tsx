@@ -19,7 +19,7 @@ export interface HotspotsLayerProps {
 
 /** Saved hotspots: outlined by status (colour and line pattern), named on the map. */
 export function HotspotsLayer({ data, opacity, selectedId, onSelect }: HotspotsLayerProps) {
-  useEffect(() => markLayerDrawn('hotspots'), []);
+  useEffect(() => markLayerDrawn('hotspots', data.features.length), [data]);
   const style = (feature?: LayerFeature): PathOptions => {
     const s = HOTSPOT_STATUS_STYLES[statusOf(feature)];
     const isSelected = String(feature?.properties.hotspotId) === selectedId;

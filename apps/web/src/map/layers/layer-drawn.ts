@@ -3,13 +3,16 @@
  * ("first hexagon or hotspot layer drawn <= 2 s after navigation"): a `performance.mark` the
  * benchmark reads, once per page load.
  */
-export function markLayerDrawn(layer: string): void {
-  if (typeof performance === 'undefined') return;
+export function markLayerDrawn(layer: string, features: number): void {
+  // An empty layer has drawn nothing a person can see.
+  if (typeof performance === 'undefined' || features === 0) return;
   // Leaflet draws synchronously when the layer is added; the next frame has it on screen.
   requestAnimationFrame(() => {
     if (performance.getEntriesByName('map:first-layer').length === 0) {
       performance.mark('map:first-layer', { detail: layer });
     }
-    performance.mark(`map:layer:${layer}`);
+    if (performance.getEntriesByName(`map:layer:${layer}`).length === 0) {
+      performance.mark(`map:layer:${layer}`);
+    }
   });
 }

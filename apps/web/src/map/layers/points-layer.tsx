@@ -42,7 +42,7 @@ export function PointsLayer({ data, opacity }: PointsLayerProps) {
       group.addLayer(marker);
     }
     group.addTo(map);
-    markLayerDrawn('points');
+    markLayerDrawn('points', data.features.length);
     return () => {
       group.remove();
     };
