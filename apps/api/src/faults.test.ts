@@ -132,4 +132,65 @@ describe('faults on the embedded database', () => {
       await db.close();
     }
   }, 400_000);
+
+  it('SIGTERM during an upload shuts down cleanly, keeps nothing of the upload and leaves the folder intact', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hotspot-fault-'));
+    folders.push(dataDir);
+    const first = await startServer(dataDir);
+    const password = /analyst\s+analyst@demo\.invalid\s+(\S+)/.exec(first.output())![1]!;
+    const cookie = await signIn(first.base, 'analyst@demo.invalid', password);
+    const csv = generateSyntheticNativeCsv({
+      rows: 5_000,
+      seed: 9,
+      area: loadDemoBoundaries().districts,
+      categories: DEMO_CATEGORIES.slice(0, 7).map((c) => c.code),
+      placeTypes: DEMO_PLACE_TYPES.map((p) => p.code),
+      agencies: DEMO_AGENCIES.map((a) => a.code),
+      latestDate: new Date().toISOString().slice(0, 10),
+    });
+    const bytes = new TextEncoder().encode(csv);
+    // The body trickles in, so the signal lands while the upload is being read and staged.
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        for (let offset = 0; offset < bytes.length; offset += 16_384) {
+          controller.enqueue(bytes.slice(offset, offset + 16_384));
+          await new Promise((r) => setTimeout(r, 40));
+        }
+        controller.close();
+      },
+    });
+    const upload = fetch(`${first.base}/api/batches?profile=native-csv&fileName=sigterm.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', origin: first.base, cookie },
+      body,
+      duplex: 'half',
+    } as RequestInit).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    await upload;
+
+    const db = await createDb({ dataDir });
+    try {
+      const batches = await db.kysely
+        .selectFrom('batch')
+        .select(['id', 'status'])
+        .where('file_name', '=', 'sigterm.csv')
+        .execute();
+      const staged = await db.kysely
+        .selectFrom('batch_row')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      // Either the upload finished before the shutdown (a whole validated batch) or nothing.
+      if (batches.length === 0) expect(Number(staged.n)).toBe(0);
+      else expect(batches[0]!.status).toBe('validated');
+      const records = await db.kysely
+        .selectFrom('intelligence_record')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(records.n)).toBe(2400);
+    } finally {
+      await db.close();
+    }
+  }, 400_000);
 });
