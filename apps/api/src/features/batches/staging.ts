@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Db } from '@hotspot/db';
 import { type Compilable, type CompiledQuery, sql } from 'kysely';
 import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
@@ -37,11 +40,51 @@ export interface StagedProblem {
  * The transaction an upload is staged in. Bulk writes go the fastest way each database offers
  * (COPY through postgres.js on PostgreSQL, multi-row INSERT ... SELECT FROM json_to_recordset on
  * PGlite); other statements are built with Kysely and run on the same connection.
+ *
+ * On PostgreSQL, rows go into ONE `COPY batch_row ... FROM STDIN` kept open across writeRows
+ * calls: writeRows resolves once its lines are queued (waiting only when too much is in flight),
+ * so the server stores rows while the caller parses the next ones. The COPY is finished (and its
+ * errors surface) before any other statement and before the transaction commits.
  */
 export interface StagingTransaction {
   execute<R>(query: Compilable<R>): Promise<R[]>;
   writeRows(batchId: string, rows: readonly StagedRow[]): Promise<void>;
   writeProblems(batchId: string, problems: readonly StagedProblem[]): Promise<void>;
+}
+
+// Bytes of COPY data allowed to wait in this process for the socket before writeRows waits for
+// 'drain': enough to keep the server busy while the next chunk is parsed, bounded so memory
+// stays flat whatever the file size.
+const COPY_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
+
+/** An open `COPY ... FROM STDIN`, fed chunk by chunk. */
+class OpenCopy {
+  private error: unknown = null;
+  constructor(private readonly writable: Writable) {
+    writable.on('error', (error) => {
+      this.error ??= error;
+    });
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.error !== null) throw this.error;
+    if (this.writable.write(text) || this.writable.writableLength < COPY_IN_FLIGHT_BYTES) return;
+    await once(this.writable, 'drain'); // rejects on 'error'
+  }
+
+  /** Ends the COPY and waits for the server to accept it; throws what the server refused. */
+  async end(): Promise<void> {
+    if (this.error !== null) throw this.error;
+    this.writable.end();
+    await finished(this.writable);
+  }
+
+  /** Abandons the COPY (CopyFail), so the connection can roll back. */
+  async abort(reason: unknown): Promise<void> {
+    if (this.writable.destroyed) return;
+    this.writable.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    await finished(this.writable).catch(() => undefined);
+  }
 }
 
 const ROW_COLUMNS = [
@@ -86,36 +129,49 @@ export async function withStagingTransaction<T>(
   if (db.kind === 'postgres' && db.postgresClient) {
     const result = await db.postgresClient.begin(async (tx) => {
       await tx.unsafe(`set local time zone '${PARTNERSHIP_TIME_ZONE}'`);
+      // The open COPY into batch_row, if any; one connection runs one statement at a time.
+      let rowCopy = null as OpenCopy | null;
+      const endRowCopy = async () => {
+        const open = rowCopy;
+        rowCopy = null;
+        await open?.end();
+      };
+      const openCopy = async (table: string, columns: readonly string[]) =>
+        new OpenCopy(
+          await tx.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable(),
+        );
       const run = async <R>(query: Compilable<R> | CompiledQuery<R>): Promise<R[]> => {
+        await endRowCopy();
         const compiled = 'compile' in query ? query.compile() : query;
         return (await tx.unsafe(compiled.sql, compiled.parameters as never[])) as unknown as R[];
       };
-      const copy = async (table: string, columns: readonly string[], text: string) => {
-        const writable = await tx
-          .unsafe(`copy ${table} (${columns.join(', ')}) from stdin`)
-          .writable();
-        await new Promise<void>((resolve, reject) => {
-          writable.on('error', reject);
-          writable.end(text, () => resolve());
-        });
-      };
-      return [
-        await work({
+      try {
+        const value = await work({
           execute: run,
-          writeRows: (batchId, rows) =>
-            rows.length === 0
-              ? Promise.resolve()
-              : copy('batch_row', ROW_COLUMNS, rows.map((r) => copyRowLine(batchId, r)).join('')),
-          writeProblems: (batchId, problems) =>
-            problems.length === 0
-              ? Promise.resolve()
-              : copy(
-                  'batch_error',
-                  PROBLEM_COLUMNS,
-                  problems.map((p) => copyProblemLine(batchId, p)).join(''),
-                ),
-        }),
-      ] as const;
+          writeRows: async (batchId, rows) => {
+            if (rows.length === 0) return;
+            let text = '';
+            for (const row of rows) text += copyRowLine(batchId, row);
+            rowCopy ??= await openCopy('batch_row', ROW_COLUMNS);
+            await rowCopy.write(text);
+          },
+          writeProblems: async (batchId, problems) => {
+            if (problems.length === 0) return;
+            await endRowCopy();
+            let text = '';
+            for (const problem of problems) text += copyProblemLine(batchId, problem);
+            const copy = await openCopy('batch_error', PROBLEM_COLUMNS);
+            await copy.write(text);
+            await copy.end();
+          },
+        });
+        await endRowCopy();
+        return [value] as const;
+      } catch (error) {
+        // Leave COPY mode first, or the rollback that follows could not be sent.
+        await rowCopy?.abort(error);
+        throw error;
+      }
     });
     return result[0];
   }
@@ -152,34 +208,21 @@ export async function withStagingTransaction<T>(
   });
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 /** COPY text format: backslash, tab and line breaks escaped; \N is NULL. */
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
+  if (!COPY_SPECIAL.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (ch) =>
     ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r',
   );
 }
 
 function copyRowLine(batchId: string, r: StagedRow): string {
-  return `${[
-    batchId,
-    String(r.rowNo),
-    r.reportedOn,
-    copyText(r.occurredFrom),
-    copyText(r.occurredTo),
-    // Fixed decimals: String() would write tiny values in exponent form, which EWKT refuses.
-    `SRID=4326;POINT(${r.lng.toFixed(7)} ${r.lat.toFixed(7)})`,
-    r.precision,
-    copyText(r.placeType),
-    copyText(r.category),
-    r.sourceAgencyId,
-    r.sourceGrade,
-    r.intelligenceGrade,
-    r.handlingCode,
-    copyText(r.summary),
-    copyText(r.externalRef),
-    r.fingerprint,
-  ].join('\t')}\n`;
+  // Fixed decimals in the EWKT: String() would write tiny values in exponent form, which EWKT
+  // refuses.
+  return `${batchId}\t${r.rowNo}\t${r.reportedOn}\t${copyText(r.occurredFrom)}\t${copyText(r.occurredTo)}\tSRID=4326;POINT(${r.lng.toFixed(7)} ${r.lat.toFixed(7)})\t${r.precision}\t${copyText(r.placeType)}\t${copyText(r.category)}\t${r.sourceAgencyId}\t${r.sourceGrade}\t${r.intelligenceGrade}\t${r.handlingCode}\t${copyText(r.summary)}\t${copyText(r.externalRef)}\t${r.fingerprint}\n`;
 }
 
 function copyProblemLine(batchId: string, p: StagedProblem): string {
