@@ -198,12 +198,14 @@ export async function commitBatch(
             easting, northing, precision, place_type, category, source_agency_id, source_grade,
             intelligence_grade, handling_code, summary, external_ref, fingerprint, review_on)
           select ${partnershipId}::uuid, r.batch_id, r.row_no, r.reported_on, r.occurred_from,
-            r.occurred_to, r.location, ST_X(ST_Transform(r.location, 27700)),
-            ST_Y(ST_Transform(r.location, 27700)), r.precision, r.place_type, r.category,
-            r.source_agency_id, r.source_grade, r.intelligence_grade, r.handling_code, r.summary,
-            r.external_ref, r.fingerprint,
+            r.occurred_to, r.location, ST_X(bng.point), ST_Y(bng.point), r.precision,
+            r.place_type, r.category, r.source_agency_id, r.source_grade, r.intelligence_grade,
+            r.handling_code, r.summary, r.external_ref, r.fingerprint,
             (r.reported_on + make_interval(months => p.retention_months))::date
           from batch_row r cross join partnership p
+            -- One projection per row, not one for X and another for Y ("offset 0" keeps the
+            -- planner from inlining the subquery back into two calls).
+            cross join lateral (select ST_Transform(r.location, 27700) as point offset 0) bng
           where r.batch_id = ${id} and p.id = ${partnershipId}
           returning 1
         )
