@@ -136,8 +136,15 @@ describe.skipIf(!hasChromium())('the tasking map: layers, filters and roles', ()
     await table.getByRole('heading', { name: 'Gi* hot and cold spots' }).waitFor();
     await table.getByRole('heading', { name: /Density bands/ }).waitFor();
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(3);
+    // Selecting from the table is the keyboard way to a band's statistics.
+    await table.getByRole('button', { name: 'Select band 1' }).focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByTestId('hotspot-panel');
+    await panel.getByRole('heading', { name: 'Density band 1' }).waitFor();
+    await panel.getByTestId('area-summary').waitFor();
     await saveScreenshot(page, 'map-table-view');
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await panel.getByRole('button', { name: 'Clear selection' }).click();
     await page.getByRole('button', { name: 'Show the map' }).click();
   });
 

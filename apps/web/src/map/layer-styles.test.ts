@@ -20,6 +20,15 @@ describe('hexagon count classes', () => {
     const bounds = countClassBounds(300);
     expect(bounds.length).toBeLessThanOrEqual(COUNT_PALETTE.length);
     expect(bounds[0]).toBe(1);
+    // Disclosed counts start at 5 (k = 3 rounded to 5): no class below that is offered.
+    expect(countClassBounds(60, 5)).toEqual([5, 10, 20, 50]);
+    expect(countClassLabels(countClassBounds(60, 5))).toEqual([
+      '5–9',
+      '10–19',
+      '20–49',
+      '50 or more',
+    ]);
+    expect(countClassBounds(3, 5)).toEqual([5]);
     expect(countClass(1, [1, 5, 10])).toBe(0);
     expect(countClass(9, [1, 5, 10])).toBe(1);
     expect(countClass(1000, [1, 5, 10])).toBe(2);

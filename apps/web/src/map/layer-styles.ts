@@ -95,11 +95,14 @@ export const SUPPRESSED_COLOUR = '#767676';
 const NICE_BOUNDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] as const;
 
 /**
- * Lower bounds of up to five count classes for counts up to `max`, on a "nice" 1-2-5 scale
- * spread over the range (counts are skewed: a few busy cells, many quiet ones).
+ * Lower bounds of up to five count classes for counts from `min` up to `max`, on a "nice"
+ * 1-2-5 scale spread over the range (counts are skewed: a few busy cells, many quiet ones).
+ * `min` is the smallest count drawn: 1 for analysts, and for everyone else the smallest
+ * disclosed count (at least k, rounded to 5), so no class is offered that cannot occur.
  */
-export function countClassBounds(max: number): readonly number[] {
-  const candidates = NICE_BOUNDS.filter((b) => b <= Math.max(1, max));
+export function countClassBounds(max: number, min = 1): readonly number[] {
+  const low = Math.max(1, Math.floor(min));
+  const candidates = [low, ...NICE_BOUNDS.filter((b) => b > low && b <= Math.max(low, max))];
   if (candidates.length <= COUNT_PALETTE.length) return candidates;
   const last = candidates.length - 1;
   const picks = Array.from({ length: COUNT_PALETTE.length }, (_, i) =>

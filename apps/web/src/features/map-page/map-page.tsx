@@ -47,6 +47,7 @@ import { type ActionSummary, useActions } from '../map/hotspot-api.ts';
 import { HotspotPanel, type MapSelection } from '../map/hotspot-panel.tsx';
 import {
   formatShownCount,
+  type LayerFeature,
   type LayerResponse,
   toShownCount,
   useDensityLayer,
@@ -308,11 +309,13 @@ function MapWorkspace({
   const opacity = (id: MapLayerId) => (view.opacity[id] ?? DEFAULT_OPACITY[id] ?? 100) / 100;
 
   const hexBounds = useMemo(() => {
-    const counts = (hexagons.data?.features ?? []).map((f) => {
+    const counts = (hexagons.data?.features ?? []).flatMap((f) => {
       const c = toShownCount(f.properties.count);
-      return c && c.kind !== 'suppressed' ? c.n : 0;
+      return c && c.kind !== 'suppressed' ? [c.n] : [];
     });
-    return countClassBounds(Math.max(1, ...counts));
+    const max = counts.reduce((m, n) => Math.max(m, n), 1);
+    const min = counts.length > 0 ? counts.reduce((m, n) => Math.min(m, n), max) : 1;
+    return countClassBounds(max, min);
   }, [hexagons.data]);
 
   const markers = useMemo(
@@ -387,6 +390,32 @@ function MapWorkspace({
       });
     },
     [gistar.data],
+  );
+
+  const selectBand = useCallback(
+    (band: number, feature: LayerFeature, lngLat: [number, number] | null) => {
+      const g = feature.geometry;
+      if (g?.type !== 'Polygon' && g?.type !== 'MultiPolygon') return;
+      // From the table there is no click point: the band's largest piece is taken.
+      const part = polygonAt(g, lngLat ?? [Number.NaN, Number.NaN]);
+      if (part) setSelection({ kind: 'band', band, area: thinPolygon(part) });
+    },
+    [],
+  );
+
+  const selectCluster = useCallback(
+    (feature: LayerFeature) => {
+      const params = clusters.data?.parameters ?? {};
+      const g = feature.geometry;
+      setSelection({
+        kind: 'cluster',
+        clusterId: Number(feature.properties.clusterId),
+        epsMeters: Number(params.epsMeters ?? 100),
+        minPoints: Number(params.minPoints ?? 5),
+        geometry: g?.type === 'Polygon' || g?.type === 'MultiPolygon' ? g : null,
+      });
+    },
+    [clusters.data],
   );
 
   const selectVisibleArea = () => {
@@ -479,16 +508,7 @@ function MapWorkspace({
               data={density.data}
               opacity={opacity('density')}
               selectedBand={selection?.kind === 'band' ? selection.band : null}
-              onSelectBand={
-                canAnalyse
-                  ? (band, feature, lngLat) => {
-                      const g = feature.geometry;
-                      if (g?.type !== 'Polygon' && g?.type !== 'MultiPolygon') return;
-                      const part = polygonAt(g, lngLat);
-                      if (part) setSelection({ kind: 'band', band, area: thinPolygon(part) });
-                    }
-                  : undefined
-              }
+              onSelectBand={canAnalyse ? selectBand : undefined}
             />
           )}
           {on('gistar') && gistar.data && (
@@ -506,21 +526,7 @@ function MapWorkspace({
               data={clusters.data}
               opacity={opacity('clusters')}
               selectedId={selection?.kind === 'cluster' ? selection.clusterId : null}
-              onSelect={
-                canAnalyse
-                  ? (clusterId, feature) => {
-                      const params = clusters.data?.parameters ?? {};
-                      const g = feature.geometry;
-                      setSelection({
-                        kind: 'cluster',
-                        clusterId,
-                        epsMeters: Number(params.epsMeters ?? 100),
-                        minPoints: Number(params.minPoints ?? 5),
-                        geometry: g?.type === 'Polygon' || g?.type === 'MultiPolygon' ? g : null,
-                      });
-                    }
-                  : undefined
-              }
+              onSelect={canAnalyse ? (_id, feature) => selectCluster(feature) : undefined}
             />
           )}
           {on('hotspots') && hotspots.data && (
@@ -571,6 +577,13 @@ function MapWorkspace({
               clusters: clusters.data,
               hotspots: hotspots.data,
               points: points.data,
+            }}
+            actions={{
+              onSelectHotspot: (id) => setSelection({ kind: 'hotspot', id }),
+              onSelectCluster: canAnalyse ? selectCluster : undefined,
+              onSelectBand: canAnalyse
+                ? (f) => selectBand(Number(f.properties.band ?? 0), f, null)
+                : undefined,
             }}
           />
         </section>

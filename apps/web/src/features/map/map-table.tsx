@@ -24,6 +24,27 @@ export interface MapTableData {
   readonly points?: LayerResponse | undefined;
 }
 
+/** Selecting from the tables: the keyboard way to what a click on the map selects. */
+export interface MapTableActions {
+  readonly onSelectHotspot?: ((id: string) => void) | undefined;
+  readonly onSelectCluster?: ((feature: LayerFeature) => void) | undefined;
+  readonly onSelectBand?: ((feature: LayerFeature) => void) | undefined;
+}
+
+function SelectButton({
+  label,
+  onClick,
+}: {
+  readonly label: string;
+  readonly onClick: () => void;
+}) {
+  return (
+    <button type="button" className="button button--small" onClick={onClick}>
+      Select<span className="visually-hidden"> {label}</span>
+    </button>
+  );
+}
+
 /** Centre of a feature's outer ring, as "52.3812, -2.2481" (a place a reader can look up). */
 function centreOf(feature: LayerFeature): string {
   const g = feature.geometry;
@@ -47,7 +68,14 @@ const MAX_ROWS = 25;
  * The text alternative to the map: for each layer switched on, the same data as a table (the
  * busiest cells first, every hotspot, each density band and each confidence class).
  */
-export function MapTable({ data }: { readonly data: MapTableData }) {
+export function MapTable({
+  data,
+  actions = {},
+}: {
+  readonly data: MapTableData;
+  readonly actions?: MapTableActions;
+}) {
+  const { onSelectHotspot, onSelectCluster, onSelectBand } = actions;
   const on = (id: MapLayerId) => data.layers.includes(id);
   const sections = [];
   if (on('hotspots') && data.hotspots) {
@@ -63,6 +91,7 @@ export function MapTable({ data }: { readonly data: MapTableData }) {
               <th scope="col">Review</th>
               <th scope="col">Reports</th>
               <th scope="col">Open actions</th>
+              {onSelectHotspot && <th scope="col">Details</th>}
             </tr>
           </thead>
           <tbody>
@@ -79,6 +108,14 @@ export function MapTable({ data }: { readonly data: MapTableData }) {
                   <td>{p.reviewOn ? formatDate(String(p.reviewOn)) : '—'}</td>
                   <td>{reports ? formatShownCount(reports) : '—'}</td>
                   <td>{String(p.openActions ?? 0)}</td>
+                  {onSelectHotspot && (
+                    <td>
+                      <SelectButton
+                        label={String(p.name ?? 'hotspot')}
+                        onClick={() => onSelectHotspot(String(p.hotspotId))}
+                      />
+                    </td>
+                  )}
                 </tr>
               );
             })}
@@ -123,6 +160,7 @@ export function MapTable({ data }: { readonly data: MapTableData }) {
               <th scope="col">Cluster</th>
               <th scope="col">Reports</th>
               <th scope="col">Centre (lat, lng)</th>
+              {onSelectCluster && <th scope="col">Statistics</th>}
             </tr>
           </thead>
           <tbody>
@@ -133,6 +171,14 @@ export function MapTable({ data }: { readonly data: MapTableData }) {
                   <th scope="row">Cluster {Number(f.properties.clusterId) + 1}</th>
                   <td>{n ? formatShownCount(n) : '—'}</td>
                   <td>{centreOf(f)}</td>
+                  {onSelectCluster && (
+                    <td>
+                      <SelectButton
+                        label={`cluster ${Number(f.properties.clusterId) + 1}`}
+                        onClick={() => onSelectCluster(f)}
+                      />
+                    </td>
+                  )}
                 </tr>
               );
             })}
@@ -151,6 +197,7 @@ export function MapTable({ data }: { readonly data: MapTableData }) {
               <th scope="col">Band</th>
               <th scope="col">From</th>
               <th scope="col">To</th>
+              {onSelectBand && <th scope="col">Statistics</th>}
             </tr>
           </thead>
           <tbody>
@@ -159,6 +206,14 @@ export function MapTable({ data }: { readonly data: MapTableData }) {
                 <th scope="row">{Number(f.properties.band) + 1}</th>
                 <td>{String(f.properties.lower)}</td>
                 <td>{String(f.properties.upper)}</td>
+                {onSelectBand && (
+                  <td>
+                    <SelectButton
+                      label={`band ${Number(f.properties.band) + 1}`}
+                      onClick={() => onSelectBand(f)}
+                    />
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
