@@ -89,6 +89,54 @@ describe.skipIf(!hasChromium())(
       await page.getByTestId('legend').getByText('Confirmed').waitFor();
     });
 
+    it("shows actions on the map, and the partner sees the hotspot of their agency's action", async () => {
+      const partner = server.user('partner');
+      const row = await server.deps.db.kysely
+        .selectFrom('app_user')
+        .select('agency_id')
+        .where('email', '=', partner.email)
+        .executeTakeFirstOrThrow();
+      // The action is assigned through the API (the actions UI belongs to the tasking pages).
+      const status = await page.evaluate(async (agencyId) => {
+        const layer = (await (await fetch('/api/layers/hotspots')).json()) as {
+          features: { properties: { hotspotId: string } }[];
+        };
+        const id = layer.features[0]?.properties.hotspotId;
+        const r = await fetch(`/api/hotspots/${id}/actions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            priority: 'prevention-education',
+            agencyId,
+            title: 'Licensing visit and staff awareness',
+            dueOn: '2027-01-31',
+          }),
+        });
+        return r.status;
+      }, row.agency_id);
+      expect(status).toBe(201);
+      await page.goto(`${server.url}/map?v=1&layers=districts,hotspots,actions`);
+      await page.locator('.action-marker').first().waitFor();
+      await page.getByTestId('legend').getByText('Assigned, not acknowledged').waitFor();
+      expect(await page.locator('.action-marker').count()).toBe(1);
+
+      const partnerPage = await (await browser.newProfile()).newPage();
+      await signInThroughForm(
+        partnerPage,
+        server.url,
+        partner,
+        '/map?v=1&layers=districts,hotspots,actions',
+      );
+      await partnerPage.locator('path.layer-hotspot').first().waitFor();
+      expect(await partnerPage.locator('path.layer-hotspot').count()).toBe(1);
+      await partnerPage.locator('.action-marker').first().waitFor();
+      await expect
+        .poll(() => partnerPage.getByTestId('shown-count').textContent())
+        .toBe("1 hotspot with your agency's actions");
+      await saveScreenshot(partnerPage, 'map-partner-actions');
+      expect(await seriousAxeViolations(partnerPage)).toEqual([]);
+    });
+
     it('creates a hotspot from a group of hot cells', async () => {
       await page.goto(`${server.url}/map?v=1&layers=districts,gistar`);
       const hot = page.locator('path.layer-gistar--bin3').first();
