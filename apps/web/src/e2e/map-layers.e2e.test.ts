@@ -126,6 +126,14 @@ describe.skipIf(!hasChromium())('the tasking map: layers, filters and roles', ()
     await page.getByRole('radio', { name: 'Kernel density' }).check();
     await page.waitForURL(/m=density/);
     await page.locator('path.layer-density').first().waitFor();
+    await page.getByRole('radio', { name: 'Emerging hot spots (by month)' }).check();
+    await page.waitForURL(/m=emerging/);
+    await page.locator('path.layer-emerging').first().waitFor();
+    await page
+      .getByTestId('legend')
+      .getByText(/(Intensifying|Persistent|New|Consecutive|Sporadic) hot spot/)
+      .first()
+      .waitFor();
     await saveScreenshot(page, 'map-analyst-gistar-density');
     expect(await seriousAxeViolations(page)).toEqual([]);
   });

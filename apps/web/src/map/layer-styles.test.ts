@@ -6,6 +6,7 @@ import {
   countClassLabels,
   countColour,
   densityPalette,
+  EMERGING_STYLES,
   GISTAR_COLOURS,
   HOTSPOT_STATUS_STYLES,
   legendFor,
@@ -110,5 +111,19 @@ describe('legendFor', () => {
       densityPalette(3),
     );
     expect(densityPalette(9)).toHaveLength(7);
+  });
+
+  it('lists the emerging patterns drawn, hot first, with the colours the layer uses', () => {
+    const [emerging] = legendFor(['emerging'], {
+      emerging: {
+        patterns: ['new_cold_spot', 'no_pattern', 'new_hot_spot', 'persistent_hot_spot'],
+      },
+    });
+    expect(emerging?.entries.map((e) => e.label)).toEqual([
+      'Persistent hot spot',
+      'New hot spot',
+      'New cold spot',
+    ]);
+    expect(emerging?.entries[1]?.swatch).toMatchObject({ fill: EMERGING_STYLES.new_hot_spot.fill });
   });
 });

@@ -84,6 +84,55 @@ export const ACTION_STATUS_STYLES: Readonly<
   declined: { colour: '#6b6b6b', symbol: '×', label: 'Declined' },
 };
 
+/**
+ * Emerging hot spot patterns (ArcGIS / sfdep): hot in reds, cold in blues, darker for the
+ * patterns that most need attention now; the pattern's name is always in the tooltip, the key
+ * and the table, so colour is not the only cue.
+ */
+export const EMERGING_PATTERNS = [
+  'intensifying_hot_spot',
+  'persistent_hot_spot',
+  'new_hot_spot',
+  'consecutive_hot_spot',
+  'sporadic_hot_spot',
+  'oscillating_hot_spot',
+  'diminishing_hot_spot',
+  'historical_hot_spot',
+  'historical_cold_spot',
+  'diminishing_cold_spot',
+  'oscillating_cold_spot',
+  'sporadic_cold_spot',
+  'consecutive_cold_spot',
+  'new_cold_spot',
+  'persistent_cold_spot',
+  'intensifying_cold_spot',
+] as const;
+export type EmergingPattern = (typeof EMERGING_PATTERNS)[number];
+export const EMERGING_STYLES: Readonly<
+  Record<EmergingPattern, { fill: string; dash: string | null; label: string }>
+> = {
+  intensifying_hot_spot: { fill: '#67000d', dash: null, label: 'Intensifying hot spot' },
+  persistent_hot_spot: { fill: '#a50f15', dash: null, label: 'Persistent hot spot' },
+  new_hot_spot: { fill: '#ef3b2c', dash: '4 3', label: 'New hot spot' },
+  consecutive_hot_spot: { fill: '#fb6a4a', dash: null, label: 'Consecutive hot spot' },
+  sporadic_hot_spot: { fill: '#fc9272', dash: '2 3', label: 'Sporadic hot spot' },
+  oscillating_hot_spot: { fill: '#fcbba1', dash: '2 3', label: 'Oscillating hot spot' },
+  diminishing_hot_spot: { fill: '#fdd0a2', dash: null, label: 'Diminishing hot spot' },
+  historical_hot_spot: { fill: '#fee6ce', dash: '1 3', label: 'Historical hot spot' },
+  historical_cold_spot: { fill: '#deebf7', dash: '1 3', label: 'Historical cold spot' },
+  diminishing_cold_spot: { fill: '#c6dbef', dash: null, label: 'Diminishing cold spot' },
+  oscillating_cold_spot: { fill: '#9ecae1', dash: '2 3', label: 'Oscillating cold spot' },
+  sporadic_cold_spot: { fill: '#6baed6', dash: '2 3', label: 'Sporadic cold spot' },
+  consecutive_cold_spot: { fill: '#4292c6', dash: null, label: 'Consecutive cold spot' },
+  new_cold_spot: { fill: '#2171b5', dash: '4 3', label: 'New cold spot' },
+  persistent_cold_spot: { fill: '#08519c', dash: null, label: 'Persistent cold spot' },
+  intensifying_cold_spot: { fill: '#08306b', dash: null, label: 'Intensifying cold spot' },
+};
+
+export function isEmergingPattern(value: unknown): value is EmergingPattern {
+  return typeof value === 'string' && value in EMERGING_STYLES;
+}
+
 export const CLUSTER_COLOUR = '#009e73';
 export const POINT_COLOUR = '#1d3557';
 /** Suppressed cells: grey with a diagonal hatch (an SVG pattern defined once in the page). */
@@ -162,6 +211,7 @@ export interface LegendInput {
   readonly actions?: { readonly statuses: readonly string[] };
   readonly points?: { readonly clustered: boolean };
   readonly clusters?: { readonly count: number };
+  readonly emerging?: { readonly patterns: readonly string[] };
 }
 
 const formatNumber = (n: number) =>
@@ -252,6 +302,20 @@ export function legendFor(layers: readonly MapLayerId[], input: LegendInput): Le
               },
             ],
             ...(input.clusters.count === 0 ? { note: 'No clusters found.' } : {}),
+          });
+        }
+        break;
+      case 'emerging':
+        if (input.emerging) {
+          const present = EMERGING_PATTERNS.filter((p) => input.emerging?.patterns.includes(p));
+          sections.push({
+            layer,
+            title: 'Emerging hot and cold spots',
+            entries: present.map((p) => ({
+              label: EMERGING_STYLES[p].label,
+              swatch: { kind: 'fill', fill: EMERGING_STYLES[p].fill, stroke: '#505a5f' },
+            })),
+            ...(present.length === 0 ? { note: 'No emerging patterns in this period.' } : {}),
           });
         }
         break;

@@ -17,6 +17,7 @@ export const MAP_LAYER_IDS = [
   'hexagons',
   'density',
   'gistar',
+  'emerging',
   'clusters',
   'hotspots',
   'actions',
@@ -64,7 +65,7 @@ export const NO_FILTERS: MapFilters = {
   handlingCode: [],
 };
 
-export const ANALYSIS_METHODS = ['gistar', 'dbscan', 'density'] as const;
+export const ANALYSIS_METHODS = ['gistar', 'dbscan', 'density', 'emerging'] as const;
 export type AnalysisMethod = (typeof ANALYSIS_METHODS)[number];
 
 /** The layer each analysis method draws. */
@@ -72,6 +73,7 @@ export const METHOD_LAYER: Readonly<Record<AnalysisMethod, MapLayerId>> = {
   gistar: 'gistar',
   dbscan: 'clusters',
   density: 'density',
+  emerging: 'emerging',
 };
 
 /** Method parameters with the API's ranges; absent means "the server's default". */
@@ -313,7 +315,10 @@ export function layersForRole(role: string): readonly MapLayerId[] {
     case 'chair':
       return MAP_LAYER_IDS.filter((id) => id !== 'points');
     case 'viewer':
-      return MAP_LAYER_IDS.filter((id) => id !== 'points' && id !== 'clusters');
+      // The analysis endpoints (clusters, emerging trends) are for analysts and chairs.
+      return MAP_LAYER_IDS.filter(
+        (id) => id !== 'points' && id !== 'clusters' && id !== 'emerging',
+      );
     case 'partner':
       return ['districts', 'wards', 'hotspots', 'actions'];
     default:

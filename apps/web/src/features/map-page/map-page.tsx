@@ -1,5 +1,5 @@
 import type { Polygon } from 'geojson';
-import type L from 'leaflet';
+import L from 'leaflet';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Pane, useMap } from 'react-leaflet';
 import { useBoundaries, useMe, usePartnership } from '../../api/queries.ts';
@@ -16,6 +16,7 @@ import { BoundariesLayer } from '../../map/layers/boundaries-layer.tsx';
 import { ClustersLayer } from '../../map/layers/clusters-layer.tsx';
 import { DensityLayer } from '../../map/layers/density-layer.tsx';
 import { DrawControl } from '../../map/layers/draw-control.tsx';
+import { EmergingLayer } from '../../map/layers/emerging-layer.tsx';
 import { binOf, GistarLayer } from '../../map/layers/gistar-layer.tsx';
 import { HexagonLayer } from '../../map/layers/hexagon-layer.tsx';
 import { HotspotsLayer } from '../../map/layers/hotspots-layer.tsx';
@@ -40,7 +41,7 @@ import {
   withMapViewState,
 } from '../../url-state/map-view-state.ts';
 import { formatDate, resolvePeriod } from '../../url-state/period.ts';
-import { useDbscanLayer } from '../map/analysis-api.ts';
+import { useDbscanLayer, useEmergingLayer } from '../map/analysis-api.ts';
 import { AnalysisPanel } from '../map/analysis-panel.tsx';
 import { FiltersPanel } from '../map/filters-panel.tsx';
 import { type ActionSummary, useActions } from '../map/hotspot-api.ts';
@@ -65,6 +66,7 @@ const LAYER_LABELS: Readonly<Record<MapLayerId, string>> = {
   hexagons: 'Reports per hexagon',
   density: 'Density bands',
   gistar: 'Gi* hot and cold spots',
+  emerging: 'Emerging hot spots',
   clusters: 'DBSCAN clusters',
   hotspots: 'Hotspots',
   actions: 'Actions',
@@ -76,6 +78,7 @@ const HAS_OPACITY: ReadonlySet<MapLayerId> = new Set([
   'hexagons',
   'density',
   'gistar',
+  'emerging',
   'clusters',
   'hotspots',
   'points',
@@ -85,6 +88,7 @@ const DEFAULT_OPACITY: Readonly<Partial<Record<MapLayerId, number>>> = {
   hexagons: 70,
   density: 65,
   gistar: 75,
+  emerging: 75,
   clusters: 80,
   hotspots: 90,
   points: 90,
@@ -132,6 +136,22 @@ function BoundsReporter({ onChange }: { readonly onChange: (b: MapBoundsState) =
       map.off('moveend', report);
     };
   }, [map, onChange]);
+  return null;
+}
+
+/**
+ * Partners open the map from an email link to see where their actions are: with no view in
+ * the link, the map is fitted once to their hotspots rather than to the whole area.
+ */
+function FitToFeatures({ data }: { readonly data: LayerResponse | undefined }) {
+  const map = useMap();
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    if (done || !data || data.features.length === 0) return;
+    const bounds = L.geoJSON(data as never).getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [60, 60], maxZoom: 15 });
+    setDone(true);
+  }, [data, done, map]);
   return null;
 }
 
@@ -302,6 +322,7 @@ function MapWorkspace({
   const gistar = useHexagonLayer(query, 'gistar', view.parameters, { enabled: on('gistar') });
   const density = useDensityLayer(query, view.parameters, { enabled: on('density') });
   const clusters = useDbscanLayer(query, view.parameters, { enabled: on('clusters') });
+  const emerging = useEmergingLayer(query, view.parameters, { enabled: on('emerging') });
   const hotspots = useHotspotLayer(query, { enabled: on('hotspots') || on('actions') });
   const points = usePointLayer(query, bounds, { enabled: on('points') });
   const actions = useActions(on('actions'));
@@ -353,14 +374,16 @@ function MapWorkspace({
     ...(actions.data ? { actions: { statuses: markers.map((m) => m.status) } } : {}),
     ...(points.data ? { points: { clustered: points.data.clustered === true } } : {}),
     ...(clusters.data ? { clusters: { count: clusters.data.features.length } } : {}),
+    ...(emerging.data
+      ? { emerging: { patterns: emerging.data.features.map((f) => String(f.properties.pattern)) } }
+      : {}),
   };
   const legend = legendFor(
     shown.filter((id) => id !== 'districts' && id !== 'wards'),
     legendInput,
   );
 
-  const analysisResult =
-    view.method === 'gistar' ? gistar : view.method === 'dbscan' ? clusters : density;
+  const analysisResult = { gistar, dbscan: clusters, density, emerging }[view.method];
 
   // ----- selecting on the map -----
   const selectCell = useCallback(
@@ -452,13 +475,16 @@ function MapWorkspace({
   );
 
   const periodText = `${formatDate(period.from)} – ${formatDate(period.to)}`;
-  const loading = [hexagons, gistar, density, clusters, hotspots, points].some((q) => q.isFetching);
+  const loading = [hexagons, gistar, density, clusters, emerging, hotspots, points].some(
+    (q) => q.isFetching,
+  );
   const layerErrors = (
     [
       ['Reports per hexagon', hexagons, on('hexagons')],
       ['Gi* hot spots', gistar, on('gistar')],
       ['Density', density, on('density')],
       ['Clusters', clusters, on('clusters')],
+      ['Emerging hot spots', emerging, on('emerging')],
       ['Hotspots', hotspots, on('hotspots')],
       ['Report points', points, on('points')],
     ] as const
@@ -477,6 +503,7 @@ function MapWorkspace({
         >
           <MapHandle onReady={setMap} />
           <BoundsReporter onChange={setBounds} />
+          {role === 'partner' && view.center === null && <FitToFeatures data={hotspots.data} />}
           <Pane name="hexagons" style={{ zIndex: 410 }} />
           <Pane name="density" style={{ zIndex: 412 }} />
           <Pane name="gistar" style={{ zIndex: 414 }} />
@@ -518,6 +545,13 @@ function MapWorkspace({
               opacity={opacity('gistar')}
               selected={selectedCells}
               onSelectCell={canAnalyse ? selectCell : undefined}
+            />
+          )}
+          {on('emerging') && emerging.data && (
+            <EmergingLayer
+              key={`emerging-${emerging.dataUpdatedAt}`}
+              data={emerging.data}
+              opacity={opacity('emerging')}
             />
           )}
           {on('clusters') && clusters.data && (
@@ -575,6 +609,7 @@ function MapWorkspace({
               gistar: gistar.data,
               density: density.data,
               clusters: clusters.data,
+              emerging: emerging.data,
               hotspots: hotspots.data,
               points: points.data,
             }}

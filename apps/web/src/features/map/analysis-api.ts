@@ -31,3 +31,30 @@ export function useDbscanLayer(
     staleTime: 60_000,
   });
 }
+
+/** Emerging hot spots (space-time Gi* by month, Mann-Kendall trend per hexagon). */
+export function useEmergingLayer(
+  query: RecordQuery,
+  parameters: AnalysisParameters,
+  { enabled }: { readonly enabled: boolean },
+) {
+  const params = recordQueryParams(query);
+  if (parameters.sizeMeters !== undefined) params.set('sizeMeters', String(parameters.sizeMeters));
+  if (parameters.distanceMeters !== undefined) {
+    params.set('distanceMeters', String(parameters.distanceMeters));
+  }
+  const url = `/api/analysis/emerging?${params.toString()}`;
+  return useQuery({
+    queryKey: ['layer', url],
+    queryFn: async ({ signal }) => {
+      const body = await apiFetch<LayerResponse>(url, { signal });
+      if (body?.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
+        throw new Error('Unexpected response from the server (emerging hot spots).');
+      }
+      return body;
+    },
+    enabled,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}

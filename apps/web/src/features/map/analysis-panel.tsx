@@ -13,12 +13,14 @@ const METHOD_LABELS: Readonly<Record<AnalysisMethod, string>> = {
   gistar: 'Gi* hot spots',
   dbscan: 'DBSCAN clusters',
   density: 'Kernel density',
+  emerging: 'Emerging hot spots (by month)',
 };
 
 const METHOD_PARAMETERS: Readonly<Record<AnalysisMethod, readonly ParameterName[]>> = {
   gistar: ['sizeMeters', 'distanceMeters'],
   dbscan: ['epsMeters', 'minPoints'],
   density: ['bandwidthMeters'],
+  emerging: ['sizeMeters', 'distanceMeters'],
 };
 
 /** One sentence per parameter: what it does and how its default is chosen (DESIGN.md 6). */

@@ -1,4 +1,6 @@
 import {
+  EMERGING_PATTERNS,
+  EMERGING_STYLES,
   GISTAR_BINS,
   GISTAR_LABELS,
   HOTSPOT_STATUS_STYLES,
@@ -20,6 +22,7 @@ export interface MapTableData {
   readonly gistar?: LayerResponse | undefined;
   readonly density?: LayerResponse | undefined;
   readonly clusters?: LayerResponse | undefined;
+  readonly emerging?: LayerResponse | undefined;
   readonly hotspots?: LayerResponse | undefined;
   readonly points?: LayerResponse | undefined;
 }
@@ -143,6 +146,31 @@ export function MapTable({
               <tr key={b}>
                 <th scope="row">{GISTAR_LABELS[b]}</th>
                 <td>{counts.get(b) ?? 0}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>,
+    );
+  }
+  if (on('emerging') && data.emerging) {
+    const features = data.emerging.features;
+    const count = (p: string) => features.filter((f) => f.properties.pattern === p).length;
+    sections.push(
+      <section key="emerging">
+        <h3>Emerging hot and cold spots</h3>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Pattern</th>
+              <th scope="col">Hexagons</th>
+            </tr>
+          </thead>
+          <tbody>
+            {EMERGING_PATTERNS.filter((p) => count(p) > 0).map((p) => (
+              <tr key={p}>
+                <th scope="row">{EMERGING_STYLES[p].label}</th>
+                <td>{count(p)}</td>
               </tr>
             ))}
           </tbody>
