@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { bngToLngLat } from '@hotspot/ingest';
@@ -481,6 +482,27 @@ describe.each(testDatabases())('layer caching and audit on $kind', (target) => {
   }, 60_000);
   afterAll(async () => {
     await db.close();
+  });
+
+  it('sends the same layer gzip-encoded to a client that accepts it, and plain otherwise', async () => {
+    const cookie = await signIn(app, seed.users.chair.email, seed.users.chair.password);
+    const url = '/api/layers/hexagons?sizeMeters=500';
+    const plain = await request(app, 'GET', url, { cookie });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toMatch(/accept-encoding/i);
+    const zipped = await request(app, 'GET', url, {
+      cookie,
+      headers: { 'accept-encoding': 'br;q=1, gzip;q=0.8' },
+    });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('etag')).toBe(plain.headers.get('etag'));
+    const body = gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString();
+    expect(body).toBe(await plain.text());
+    const refused = await request(app, 'GET', url, {
+      cookie,
+      headers: { 'accept-encoding': 'gzip;q=0' },
+    });
+    expect(refused.headers.get('content-encoding')).toBeNull();
   });
 
   it('answers 304 while nothing changed, and a new ETag after a commit or a hotspot change', async () => {
