@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,50 +6,21 @@ import { generateSyntheticNativeCsv } from '@hotspot/ingest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
 import { loadDemoBoundaries } from './features/demo/ensure-demo.ts';
+import { baseUrlOf, type ServerProcess, startServerProcess } from './testing/server-process.ts';
 
 // Fault tests against the real entry point in a child process (issue 10).
-const MAIN = join(import.meta.dirname, 'main.ts');
 const folders: string[] = [];
 afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Server {
-  readonly child: ChildProcess;
+interface Server extends ServerProcess {
   readonly base: string;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
 }
 
 async function startServer(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (c) => {
-    text += c;
-  });
-  child.stderr?.on('data', (c) => {
-    text += c;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const started = Date.now();
-  while (!/listening on http:\/\/localhost:(\d+)/.test(text)) {
-    if (child.exitCode !== null || Date.now() - started > 120_000) {
-      throw new Error(`server did not start: ${text.slice(-1500)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const port = /listening on http:\/\/localhost:(\d+)/.exec(text)![1];
-  return { child, base: `http://127.0.0.1:${port}`, output: () => text, exited };
+  const server = startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: 'true' });
+  return Object.assign(server, { base: await baseUrlOf(server) });
 }
 
 async function signIn(base: string, email: string, password: string): Promise<string> {

@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { createDb, type Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { generateSyntheticNativeCsv } from '@hotspot/ingest';
@@ -9,6 +8,7 @@ import { verifyAuditChain } from './features/audit/audit.ts';
 import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
 import { ensureDemo, loadDemoBoundaries } from './features/demo/ensure-demo.ts';
 import { TEST_PASSWORD_HASH } from './testing/fixtures.ts';
+import { baseUrlOf, startServerProcess } from './testing/server-process.ts';
 
 // Issue 10: two API processes on one PostgreSQL, 50 concurrent clients mixing layer reads,
 // action acknowledgements and a batch commit. Zero 5xx, every acknowledged write present
@@ -16,38 +16,10 @@ import { TEST_PASSWORD_HASH } from './testing/fixtures.ts';
 const postgres = testDatabases().find((t) => t.kind === 'postgres');
 const SECONDS = Number(process.env.LOAD_TEST_SECONDS ?? 60);
 const CLIENTS = 50;
-const MAIN = join(import.meta.dirname, 'main.ts');
 
-function startProcess(databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      SEED_DEMO: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (c) => {
-    text += c;
-  });
-  child.stderr?.on('data', (c) => {
-    text += c;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(text);
-      if (match) {
-        clearInterval(timer);
-        resolve({ child, base: `http://127.0.0.1:${match[1]}` });
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`API process exited: ${text}`));
-      }
-    }, 100);
-  });
+async function startProcess(databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
+  const server = startServerProcess({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false' });
+  return { child: server.child, base: await baseUrlOf(server) };
 }
 
 describe.skipIf(!postgres)('load without loss: two API processes on one PostgreSQL', () => {

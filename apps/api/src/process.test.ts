@@ -1,13 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './features/audit/audit.ts';
+import { startServerProcess } from './testing/server-process.ts';
 
-// The real entry point in a child process: what `npm start` runs.
-const MAIN = join(import.meta.dirname, 'main.ts');
 const folders: string[] = [];
 
 function tempFolder(): string {
@@ -16,46 +15,7 @@ function tempFolder(): string {
   return dir;
 }
 
-interface Started {
-  readonly child: ChildProcess;
-  output(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk) => {
-    text += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    text += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => text,
-    exited,
-    waitFor: (pattern, timeoutMs = 90_000) =>
-      new Promise((resolve, reject) => {
-        const started = Date.now();
-        const timer = setInterval(() => {
-          const match = text.match(pattern);
-          if (match) {
-            clearInterval(timer);
-            resolve(match);
-          } else if (Date.now() - started > timeoutMs || child.exitCode !== null) {
-            clearInterval(timer);
-            reject(new Error(`did not see ${pattern} in: ${text.slice(-2000)}`));
-          }
-        }, 100);
-      }),
-  };
-}
+const start = startServerProcess;
 
 afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
