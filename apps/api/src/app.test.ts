@@ -149,6 +149,23 @@ describe.each(testDatabases())('HTTP foundation on $kind', (target) => {
     expect(await response.json()).toEqual({ type: 'FeatureCollection', features: [] });
   });
 
+  it("serves the partnership's vocabulary (codes and labels) to signed-in users", async () => {
+    const response = await request(app, 'GET', '/api/taxonomy', { cookie });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, { code: string; label: string }[]>;
+    expect(body.categories!.map((c) => c.code)).toContain('concern-premises');
+    expect(body.placeTypes!.map((p) => p.code)).toContain('takeaway');
+    expect(body.agencies!.map((a) => a.code).sort()).toEqual([
+      'BDC',
+      'CHS',
+      'POL',
+      'RBC',
+      'WFDC',
+      'WRS',
+    ]);
+    expect((await app.request('/api/taxonomy')).status).toBe(401);
+  });
+
   it('answers 503 problem+json while the database is unreachable, and recovers', async () => {
     if (target.kind === 'pglite') {
       // The embedded database is in-process: it is unreachable only once closed.

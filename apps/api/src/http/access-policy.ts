@@ -39,6 +39,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // to draw the map (the admin too, for the boundary loader).
   'GET /api/partnership': { roles: ALL_ROLES },
   'GET /api/boundaries': { roles: ALL_ROLES },
+  'GET /api/taxonomy': { roles: ALL_ROLES },
 
   'POST /api/auth/login': { public: true },
   'POST /api/auth/mfa': { roles: ALL_ROLES, pendingSession: true },

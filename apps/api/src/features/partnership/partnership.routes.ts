@@ -48,6 +48,26 @@ const getBoundaries = createRoute({
   },
 });
 
+const TaxonomyEntrySchema = z.object({ code: z.string(), label: z.string() });
+const TaxonomySchema = z
+  .object({
+    categories: z.array(TaxonomyEntrySchema),
+    placeTypes: z.array(TaxonomyEntrySchema),
+    agencies: z.array(TaxonomyEntrySchema),
+  })
+  .openapi('Taxonomy');
+
+const getTaxonomy = createRoute({
+  method: 'get',
+  path: '/api/taxonomy',
+  summary:
+    "The partnership's categories, place types and agencies (codes and labels) for filters and legends",
+  responses: {
+    200: { description: 'Taxonomy', content: { 'application/json': { schema: TaxonomySchema } } },
+    ...problemResponses(401),
+  },
+});
+
 export function partnershipRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(getPartnership, async (c) => {
@@ -61,6 +81,34 @@ export function partnershipRoutes(deps: AppDeps) {
         },
         200,
       );
+    })
+    .openapi(getTaxonomy, async (c) => {
+      const user = currentUser(c);
+      const db = deps.db.kysely;
+      // Labels only: the vocabulary is not intelligence, so every role may read it.
+      const [categories, placeTypes, agencies] = await Promise.all([
+        db
+          .selectFrom('category')
+          .select(['code', 'label'])
+          .where('partnership_id', '=', user.partnershipId)
+          .where('retired', '=', false)
+          .orderBy('label')
+          .execute(),
+        db
+          .selectFrom('place_type')
+          .select(['code', 'label'])
+          .where('partnership_id', '=', user.partnershipId)
+          .where('retired', '=', false)
+          .orderBy('label')
+          .execute(),
+        db
+          .selectFrom('agency')
+          .select(['code', 'name as label'])
+          .where('partnership_id', '=', user.partnershipId)
+          .orderBy('name')
+          .execute(),
+      ]);
+      return c.json({ categories, placeTypes, agencies }, 200);
     })
     .openapi(getBoundaries, async (c) => {
       const user = currentUser(c);
