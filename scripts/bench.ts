@@ -53,6 +53,10 @@ const SUITES: readonly { name: string; load: () => Promise<Record<string, BenchR
       hexagons: (await import('../apps/api/src/features/layers/layers.bench.ts')).run,
     }),
   },
+  {
+    name: 'web',
+    load: async () => ({ map: (await import('../apps/web/src/map.bench.ts')).run }),
+  },
 ];
 
 async function main(): Promise<void> {
