@@ -32,7 +32,7 @@
  * runs on them (the rule is unconditional), and a missing corner then tells the reader only that
  * some P report, of any date or kind, lies within about 25 m of that public grid point.
  */
-import { type BNG_CRS, hexCentre, hexIndexAt, hexRing, type PointXY } from '@hotspot/analysis';
+import { type BNG_CRS, hexCentre, hexIndexAt, hexRing } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, featureCollection, polygon as turfPolygon, union } from '@turf/turf';
@@ -102,10 +102,10 @@ export interface VertexGuard {
   tooClose(x: number, y: number): boolean;
 }
 
-function guardFrom(points: readonly PointXY[]): VertexGuard {
-  if (points.length === 0) return { tooClose: () => false };
-  const index = new KDBush(points.length);
-  for (const p of points) index.add(p.x, p.y);
+function guardFrom(xs: readonly number[], ys: readonly number[]): VertexGuard {
+  if (xs.length === 0) return { tooClose: () => false };
+  const index = new KDBush(xs.length);
+  for (let k = 0; k < xs.length; k++) index.add(Number(xs[k]), Number(ys[k]));
   index.finish();
   return { tooClose: (x, y) => index.within(x, y, VERTEX_CHECK_METERS).length > 0 };
 }
@@ -126,17 +126,49 @@ export function loadVertexGuard(
   const key = `${partnershipId}:${dataVersion}`;
   const cached = guardCache.get(key);
   if (cached) return cached;
-  const loading = sql<{ x: number; y: number }>`
-      select easting as x, northing as y from intelligence_record
+  // Two float8 arrays in one row: a row object per record costs the drivers far more.
+  const loading = sql<{ xs: number[] | null; ys: number[] | null }>`
+      select array_agg(easting) as xs, array_agg(northing) as ys from intelligence_record
       where partnership_id = ${partnershipId} and handling_code = 'P'`
     .execute(db.kysely)
-    .then((r) => guardFrom(r.rows.map((p) => ({ x: Number(p.x), y: Number(p.y) }))));
+    .then((r) => guardFrom(r.rows[0]?.xs ?? [], r.rows[0]?.ys ?? []));
   guardCache.set(key, loading);
   loading.catch(() => guardCache.delete(key));
   return loading;
 }
 
 type Polygonal = Polygon | MultiPolygon;
+
+/** A BNG vertex as served (WGS84, 6 decimals), or null when it fails the clearance check. */
+type ServedVertex = (x: number, y: number) => Position | null;
+
+function servedVertex(guard: VertexGuard): ServedVertex {
+  return (x, y) => {
+    const served = servedLngLat(x, y);
+    const [sx, sy] = lngLatToBng(served[0]!, served[1]!);
+    return guard.tooClose(sx, sy) ? null : served;
+  };
+}
+
+/**
+ * `servedVertex` remembered per BNG position (to the millimetre) for one rendering: neighbouring
+ * grid cells share corners, so each is projected and checked once. What is remembered is the
+ * served position together with the verdict on that same position, so a vertex is never served
+ * unchecked.
+ */
+function memoisedServedVertex(guard: VertexGuard): ServedVertex {
+  const check = servedVertex(guard);
+  const seen = new Map<string, Position | null>();
+  return (x, y) => {
+    const key = `${Math.round(x * 1000)}:${Math.round(y * 1000)}`;
+    let served = seen.get(key);
+    if (served === undefined) {
+      served = check(x, y);
+      seen.set(key, served);
+    }
+    return served;
+  };
+}
 
 /**
  * A BNG shape as a non-analyst receives it: in WGS84 rounded to 6 decimals, without any vertex
@@ -145,12 +177,15 @@ type Polygonal = Polygon | MultiPolygon;
  * can never carry a vertex inside the clearance.
  */
 export function toServedWgs84(geometry: Polygonal, guard: VertexGuard): Polygonal | null {
+  return servedShape(geometry, servedVertex(guard));
+}
+
+function servedShape(geometry: Polygonal, vertex: ServedVertex): Polygonal | null {
   const cleanRing = (ring: readonly Position[]): Position[] | null => {
     const open: Position[] = [];
     for (let i = 0; i < ring.length - 1; i++) {
-      const served = servedLngLat(ring[i]![0]!, ring[i]![1]!);
-      const [x, y] = lngLatToBng(served[0]!, served[1]!);
-      if (!guard.tooClose(x, y)) open.push(served);
+      const served = vertex(ring[i]![0]!, ring[i]![1]!);
+      if (served) open.push(served);
     }
     const distinct = open.filter(
       (p, i) => i === 0 || p[0] !== open[i - 1]![0] || p[1] !== open[i - 1]![1],
@@ -302,13 +337,14 @@ export function renderLayer(
       })),
     };
   }
+  const vertex = memoisedServedVertex(ctx.guard);
   const features: LayerFeature[] = [];
   for (const f of layer.features) {
     if (f.omitBelowKFor !== undefined && (f.counts?.[f.omitBelowKFor] ?? 0) < ctx.k) continue;
     let geometry: Polygonal | null = null;
     if (f.geometry) {
       if (f.geometry.type === 'Point') continue; // rule 1: never a point to a non-analyst
-      geometry = toServedWgs84(f.geometry, ctx.guard);
+      geometry = servedShape(f.geometry, vertex);
       if (!geometry) continue;
     }
     const counts = Object.fromEntries(

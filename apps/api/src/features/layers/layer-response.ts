@@ -13,6 +13,7 @@ import {
   type DisclosureContext,
   loadVertexGuard,
   receivesRecordLevel,
+  type VertexGuard,
 } from '../disclosure/disclosure.ts';
 
 /**
@@ -90,10 +91,25 @@ export async function loadLayerState(db: Db, partnershipId: string): Promise<Lay
   };
 }
 
+// renderLayer gives record-level readers everything and never consults the guard; should that
+// change, failing loudly beats checking against an empty index.
+const UNLOADED_GUARD: VertexGuard = {
+  tooClose: () => {
+    throw new Error('The vertex guard is not loaded for record-level rendering.');
+  },
+};
+
+/**
+ * k and the vertex guard for rendering to `renderFor`. Given a record-level reader (an analyst
+ * not rendering as the meeting screen), the guard is not loaded: a cold process then answers
+ * without indexing every record of the partnership.
+ */
 export async function disclosureContext(
   deps: Pick<AppDeps, 'db'>,
   state: LayerState,
+  renderFor?: Pick<SessionUser, 'role'>,
 ): Promise<DisclosureContext> {
+  if (renderFor && receivesRecordLevel(renderFor)) return { k: state.k, guard: UNLOADED_GUARD };
   return {
     k: state.k,
     guard: await loadVertexGuard(deps.db, state.partnershipId, state.dataVersion),

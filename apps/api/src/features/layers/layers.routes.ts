@@ -169,8 +169,11 @@ async function layerFor(
   }
   const state = await loadLayerState(deps.db, user.partnershipId);
   const input: LayerInput = { deps, user, state, filters: resolveFilters(query, deps.clock()) };
-  const render = async (build: () => Promise<Parameters<typeof renderLayer>[1]>) =>
-    renderLayer(user, await build(), await disclosureContext(deps, state));
+  const render = async (build: () => Promise<Parameters<typeof renderLayer>[1]>) => {
+    // The vertex guard loads beside the build (it is cached per data version, the layer is not).
+    const [layer, ctx] = await Promise.all([build(), disclosureContext(deps, state, user)]);
+    return renderLayer(user, layer, ctx);
+  };
   switch (query.layer) {
     case 'hexagons': {
       const params = resolveHexagonParams(input, query);
