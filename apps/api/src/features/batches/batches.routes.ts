@@ -12,6 +12,7 @@ import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/ope
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { csvLine } from '../audit/csv.ts';
+import { partnershipVocabulary } from '../partnership/partnership.queries.ts';
 import {
   batchProblems,
   commitBatch,
@@ -278,29 +279,10 @@ export function batchRoutes(deps: AppDeps) {
       )
       .openapi(columnsRoute, async (c) => {
         const user = currentUser(c);
-        const db = deps.db.kysely;
-        const [categories, placeTypes, agencies] = await Promise.all([
-          db
-            .selectFrom('category')
-            .select(['code', 'label'])
-            .where('partnership_id', '=', user.partnershipId)
-            .where('retired', '=', false)
-            .orderBy('label')
-            .execute(),
-          db
-            .selectFrom('place_type')
-            .select(['code', 'label'])
-            .where('partnership_id', '=', user.partnershipId)
-            .where('retired', '=', false)
-            .orderBy('label')
-            .execute(),
-          db
-            .selectFrom('agency')
-            .select(['code', 'name as label'])
-            .where('partnership_id', '=', user.partnershipId)
-            .orderBy('code')
-            .execute(),
-        ]);
+        const { categories, placeTypes, agencies } = await partnershipVocabulary(
+          deps.db,
+          user.partnershipId,
+        );
         return c.json(
           {
             columns: [...NATIVE_CSV_COLUMNS],

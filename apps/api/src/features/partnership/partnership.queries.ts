@@ -70,3 +70,43 @@ export async function boundaryCollection(
   const result = await query.execute(db.kysely);
   return result.rows[0]?.fc ?? '{"type":"FeatureCollection","features":[]}';
 }
+
+export interface TaxonomyEntry {
+  readonly code: string;
+  readonly label: string;
+}
+
+/** The partnership's live categories, place types and agencies, as codes and labels. */
+export async function partnershipVocabulary(
+  db: Db,
+  partnershipId: string,
+): Promise<{
+  categories: TaxonomyEntry[];
+  placeTypes: TaxonomyEntry[];
+  agencies: TaxonomyEntry[];
+}> {
+  const kysely = db.kysely;
+  const [categories, placeTypes, agencies] = await Promise.all([
+    kysely
+      .selectFrom('category')
+      .select(['code', 'label'])
+      .where('partnership_id', '=', partnershipId)
+      .where('retired', '=', false)
+      .orderBy('label')
+      .execute(),
+    kysely
+      .selectFrom('place_type')
+      .select(['code', 'label'])
+      .where('partnership_id', '=', partnershipId)
+      .where('retired', '=', false)
+      .orderBy('label')
+      .execute(),
+    kysely
+      .selectFrom('agency')
+      .select(['code', 'name as label'])
+      .where('partnership_id', '=', partnershipId)
+      .orderBy('code')
+      .execute(),
+  ]);
+  return { categories, placeTypes, agencies };
+}

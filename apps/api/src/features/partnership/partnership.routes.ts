@@ -3,7 +3,11 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { boundaryCollection, findPartnership } from './partnership.queries.ts';
+import {
+  boundaryCollection,
+  findPartnership,
+  partnershipVocabulary,
+} from './partnership.queries.ts';
 
 const PartnershipSchema = z
   .object({
@@ -83,32 +87,9 @@ export function partnershipRoutes(deps: AppDeps) {
       );
     })
     .openapi(getTaxonomy, async (c) => {
-      const user = currentUser(c);
-      const db = deps.db.kysely;
       // Labels only: the vocabulary is not intelligence, so every role may read it.
-      const [categories, placeTypes, agencies] = await Promise.all([
-        db
-          .selectFrom('category')
-          .select(['code', 'label'])
-          .where('partnership_id', '=', user.partnershipId)
-          .where('retired', '=', false)
-          .orderBy('label')
-          .execute(),
-        db
-          .selectFrom('place_type')
-          .select(['code', 'label'])
-          .where('partnership_id', '=', user.partnershipId)
-          .where('retired', '=', false)
-          .orderBy('label')
-          .execute(),
-        db
-          .selectFrom('agency')
-          .select(['code', 'name as label'])
-          .where('partnership_id', '=', user.partnershipId)
-          .orderBy('name')
-          .execute(),
-      ]);
-      return c.json({ categories, placeTypes, agencies }, 200);
+      const user = currentUser(c);
+      return c.json(await partnershipVocabulary(deps.db, user.partnershipId), 200);
     })
     .openapi(getBoundaries, async (c) => {
       const user = currentUser(c);

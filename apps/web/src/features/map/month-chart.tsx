@@ -5,7 +5,7 @@ import { formatShownCount } from './layer-api.ts';
 
 /**
  * Reports per month as a small SVG bar chart, with the same numbers as a table one click away.
- * Suppressed months are drawn as a short hatched stub, labelled "fewer than k", never a number.
+ * Suppressed months are drawn as a short hatched bar, labelled "fewer than k", never a number.
  */
 export function MonthChart({ months }: { readonly months: readonly BreakdownRow[] }) {
   const [asTable, setAsTable] = useState(false);
