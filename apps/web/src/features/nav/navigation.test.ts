@@ -7,7 +7,14 @@ const labels = (role: (typeof ROLES)[number]) => navItemsFor(role).map((i) => i.
 describe('navigation per role', () => {
   it('gives each role exactly its own items', () => {
     expect(labels('admin')).toEqual(['Users', 'Agencies', 'Settings', 'Taxonomy', 'Audit']);
-    expect(labels('analyst')).toEqual(['Map', 'Upload', 'Review', 'Meetings']);
+    expect(labels('analyst')).toEqual([
+      'Map',
+      'Upload',
+      'Review',
+      'Hotspots',
+      'Actions',
+      'Meetings',
+    ]);
     expect(labels('chair')).toEqual(['Map', 'Hotspots', 'Actions', 'Meetings']);
     expect(labels('partner')).toEqual(["My agency's actions", 'Map', 'Meetings']);
     expect(labels('viewer')).toEqual(['Map', 'Meetings']);
