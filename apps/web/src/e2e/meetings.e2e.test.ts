@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiSession } from '../testing/api-session.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {
@@ -22,26 +23,6 @@ const HOTSPOT = 'Bus station late evenings';
 const EXISTING_ACTION = 'Licensing visit to the kebab shops';
 const DECISION = 'Confirmed as a priority; WRS to report back next month.';
 const NEW_ACTION = 'Joint patrols on Friday and Saturday evenings';
-
-async function apiSession(server: TestServer, email: string, password: string) {
-  const headers = { origin: server.url, 'content-type': 'application/json' };
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ email, password }),
-  });
-  if (login.status !== 200) throw new Error(`sign-in failed: ${login.status}`);
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  return async <T>(method: string, path: string, json?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { ...headers, cookie },
-      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-}
 
 async function itemPosition(page: Page): Promise<string> {
   return (await page.locator('.meeting-mode__position').textContent()) ?? '';

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiSession } from '../testing/api-session.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {
@@ -20,27 +21,6 @@ reportMissingChromium();
 
 const OWN_TITLE = 'Licensing visit to the premises';
 const OTHER_TITLE = 'Patrols by the neighbourhood team';
-
-/** A same-origin API client for arranging data as another user. */
-async function apiSession(server: TestServer, email: string, password: string) {
-  const headers = { origin: server.url, 'content-type': 'application/json' };
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ email, password }),
-  });
-  if (login.status !== 200) throw new Error(`sign-in failed: ${login.status}`);
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  return async <T>(method: string, path: string, json?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { ...headers, cookie },
-      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-}
 
 describe.skipIf(!hasChromium())('a partner works its own action in the browser', () => {
   let server: TestServer;
