@@ -59,6 +59,8 @@ function validationHook(
 }
 
 /** Builds the whole HTTP app. Wiring only: no I/O happens until a request arrives. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
+
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
   const tileOrigin = originOf(deps.env.TILE_URL);
@@ -117,9 +119,13 @@ export function createApp(deps: AppDeps) {
       ),
   });
   // File uploads stream through their own limit (MAX_UPLOAD_BYTES, enforced while reading);
-  // this middleware would buffer them.
+  // this middleware would buffer them. No handler reads the body of a GET or HEAD, so those skip
+  // it too: the check builds the full WHATWG Request, which costs more than the rest of a cached
+  // layer request.
   app.use('/api/*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === '/api/batches' ? next() : jsonBodyLimit(c, next),
+    BODYLESS_METHODS.has(c.req.method) || (c.req.method === 'POST' && c.req.path === '/api/batches')
+      ? next()
+      : jsonBodyLimit(c, next),
   );
 
   // Same-origin check first (sign-in included), then session + ROUTE_POLICY for every API call.

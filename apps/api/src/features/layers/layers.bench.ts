@@ -1,42 +1,17 @@
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { BenchResult } from '@hotspot/analysis';
 import { createApp } from '../../app.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { generateLoad } from './load-generator.ts';
 
 const P99_BUDGET_MS = 150;
 const CONNECTIONS = 50;
 
-interface CannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-
-// autocannon ships no types; this is the slice of its API used here.
-type Autocannon = (
-  options: { url: string; connections: number; duration: number; headers: Record<string, string> },
-  done: (error: unknown, result: CannonResult) => void,
-) => unknown;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-function cannon(
-  url: string,
-  headers: Record<string, string>,
-  seconds: number,
-): Promise<CannonResult> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: seconds, headers }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    );
-  });
-}
+const round = (value: number) => Math.round(value * 10) / 10;
 
 /**
- * 50 concurrent clients on GET /api/layers/hexagons (as the tasking chair, so through disclosure
+ * 50 concurrent clients (wrk when installed, else autocannon; see load-generator.ts) on GET /api/layers/hexagons (as the tasking chair, so through disclosure
  * control, auditing every request) for 30 s (10 s quick), on a real server over loopback with
  * 100,000 synthetic records (BENCH_RECORDS to change); GET /api/health the same way as the in-run baseline. The layer
  * requests send `accept-encoding: gzip` as every browser does, so they get the gzip body.
@@ -66,10 +41,15 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     const coldMs = performance.now() - coldStarted;
     if (warm.status !== 200)
       throw new Error(`hexagon layer answered ${warm.status}: ${await warm.text()}`);
-    const health = await cannon(`${base}/api/health`, {}, seconds);
-    const layer = await cannon(url, { cookie, 'accept-encoding': 'gzip' }, seconds);
-    const label = `${bench.kind}, ${CONNECTIONS} clients, ${seconds} s, ${records.toLocaleString('en-GB')} records, accept-encoding gzip`;
-    const errors = layer.errors + layer.timeouts + layer.non2xx;
+    const load = { connections: CONNECTIONS, seconds };
+    const health = await generateLoad({ ...load, url: `${base}/api/health`, headers: {} });
+    const layer = await generateLoad({
+      ...load,
+      url,
+      headers: { cookie, 'accept-encoding': 'gzip' },
+    });
+    const label = `${bench.kind}, ${CONNECTIONS} clients, ${seconds} s, ${records.toLocaleString('en-GB')} records, accept-encoding gzip, ${layer.tool}`;
+    const errors = layer.errors;
     return [
       {
         name: `GET /api/layers/hexagons first request, cold cache (${bench.kind}, ${records.toLocaleString('en-GB')} records)`,
@@ -82,25 +62,25 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       },
       {
         name: `GET /api/health requests/s (${label})`,
-        value: health.requests.average,
+        value: round(health.requestsPerSecond),
         unit: 'req/s',
       },
-      { name: `GET /api/health p99 (${label})`, value: health.latency.p99, unit: 'ms' },
+      { name: `GET /api/health p99 (${label})`, value: round(health.p99Ms), unit: 'ms' },
       {
         name: `GET /api/layers/hexagons requests/s (${label})`,
-        value: layer.requests.average,
+        value: round(layer.requestsPerSecond),
         unit: 'req/s',
-        baseline: health.requests.average,
-        ratio: layer.requests.average / health.requests.average,
+        baseline: round(health.requestsPerSecond),
+        ratio: layer.requestsPerSecond / health.requestsPerSecond,
       },
-      { name: `GET /api/layers/hexagons p50 (${label})`, value: layer.latency.p50, unit: 'ms' },
+      { name: `GET /api/layers/hexagons p50 (${label})`, value: round(layer.p50Ms), unit: 'ms' },
       {
         name: `GET /api/layers/hexagons p99 (${label})`,
-        value: layer.latency.p99,
+        value: round(layer.p99Ms),
         unit: 'ms',
-        baseline: health.latency.p99,
+        baseline: round(health.p99Ms),
         budget: `<= ${P99_BUDGET_MS} ms`,
-        pass: layer.latency.p99 <= P99_BUDGET_MS && errors === 0,
+        pass: layer.p99Ms <= P99_BUDGET_MS && errors === 0,
       },
       {
         name: `GET /api/layers/hexagons errors (${label})`,
