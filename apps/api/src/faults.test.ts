@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
+import { startPrivatePostgres } from '@hotspot/db/testing';
 import { generateSyntheticNativeCsv } from '@hotspot/ingest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
@@ -161,6 +162,125 @@ describe('faults on the embedded database', () => {
       expect(Number(records.n)).toBe(2400);
     } finally {
       await db.close();
+    }
+  }, 400_000);
+});
+
+interface Answer {
+  readonly path: string;
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly type?: string;
+  readonly sent: number;
+  readonly at: number;
+}
+
+// Its own PostgreSQL server (pg_ctl), so stopping it does not disturb the shared server the
+// other test files use; runs with the PostgreSQL half of the matrix.
+describe.skipIf(!process.env.TEST_DATABASE_URL)('faults on PostgreSQL', () => {
+  it('PostgreSQL restarted under traffic: requests answer 503 problem+json, then recover without restarting the API', async () => {
+    const pg = await startPrivatePostgres();
+    const server = startServerProcess({ DATABASE_URL: pg.url, SEED_DEMO: 'true' });
+    try {
+      const base = await baseUrlOf(server);
+      const password = /chair\s+chair@demo\.invalid\s+(\S+)/.exec(server.output())![1]!;
+      const cookie = await signIn(base, 'chair@demo.invalid', password);
+      const paths = ['/api/health', '/api/layers/hexagons?sizeMeters=250', '/api/hotspots'];
+      const answers: Answer[] = [];
+      let running = true;
+      const client = async (index: number) => {
+        while (running) {
+          const path = paths[index % paths.length]!;
+          const sent = Date.now();
+          try {
+            const response = await fetch(`${base}${path}`, {
+              headers: { cookie },
+              signal: AbortSignal.timeout(15_000),
+            });
+            const contentType = response.headers.get('content-type');
+            const body = await response.text();
+            answers.push({
+              path,
+              status: response.status,
+              contentType,
+              type: contentType === 'application/problem+json' ? JSON.parse(body).type : undefined,
+              sent,
+              at: Date.now(),
+            });
+          } catch (error) {
+            // No answer within 15 s (or a dropped connection): recorded, and fails the test below.
+            answers.push({
+              path,
+              status: 0,
+              contentType: null,
+              type: String(error),
+              sent,
+              at: Date.now(),
+            });
+          }
+        }
+      };
+      const clients = Array.from({ length: 9 }, (_, i) => client(i));
+      const seen = (status: number, after: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setInterval(() => {
+            if (answers.some((a) => a.at > after && a.status === status)) {
+              clearInterval(timer);
+              resolve();
+            } else if (Date.now() - after > 60_000) {
+              clearInterval(timer);
+              reject(new Error(`no ${status} within 60 s`));
+            }
+          }, 50);
+        });
+      await seen(200, Date.now());
+      const stoppedAt = Date.now();
+      await pg.stop();
+      await seen(503, stoppedAt);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const restartedAt = Date.now();
+      await pg.start();
+      // Every path answers 200 again from the same API process.
+      for (const path of paths) {
+        await expect
+          .poll(
+            () => answers.some((a) => a.path === path && a.at > restartedAt && a.status === 200),
+            {
+              timeout: 60_000,
+              interval: 100,
+            },
+          )
+          .toBe(true);
+      }
+      const recoveredAt = Date.now();
+      await new Promise((r) => setTimeout(r, 1_000));
+      running = false;
+      await Promise.all(clients);
+
+      expect(server.child.exitCode).toBeNull();
+      const unexpected = answers.filter((a) => a.status !== 200 && a.status !== 503);
+      expect(unexpected).toEqual([]);
+      const outages = answers.filter((a) => a.status === 503);
+      expect(outages.length).toBeGreaterThan(0);
+      for (const answer of outages) {
+        expect(answer.contentType).toBe('application/problem+json');
+        expect(answer.type).toBe('urn:problem:database-unavailable');
+      }
+      // Once recovered, it stays recovered: every request sent after that is answered 200.
+      const afterRecovery = answers.filter((a) => a.sent >= recoveredAt);
+      expect(afterRecovery.length).toBeGreaterThan(0);
+      expect(afterRecovery.filter((a) => a.status !== 200)).toEqual([]);
+      // The session survived (it lives in PostgreSQL), a new sign-in writes again, and the
+      // audit chain written across the outage still verifies.
+      const admin = /admin\s+admin@demo\.invalid\s+(\S+)/.exec(server.output())![1]!;
+      const adminCookie = await signIn(base, 'admin@demo.invalid', admin);
+      const verify = await fetch(`${base}/api/audit/verify`, { headers: { cookie: adminCookie } });
+      expect(verify.status).toBe(200);
+      expect(await verify.json()).toMatchObject({ ok: true });
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await pg.close();
     }
   }, 400_000);
 });

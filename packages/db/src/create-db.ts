@@ -1,10 +1,41 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import { Kysely, PGliteDialect, sql } from 'kysely';
-import { PostgresJSDialect } from 'kysely-postgres-js';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PGliteDialect,
+  sql,
+} from 'kysely';
+import { PostgresJSDialect, PostgresJSDriver } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import type { Database } from './schema.ts';
+
+/**
+ * kysely-postgres-js 5.0.0 inherits rollbackTransaction from Kysely's own PostgresDriver, which on
+ * a failed ROLLBACK calls a private method that only Kysely's `pg` connection has: when the
+ * database goes away inside a transaction the caller gets "is not a function" (a 500) instead of
+ * the connection error (a 503). Found by the PostgreSQL restart fault test. postgres.js itself
+ * drops a dead connection (see patches/postgres+3.4.9.patch), so rethrowing is all that is needed.
+ */
+class ConnectionSafeDriver extends PostgresJSDriver {
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+}
+
+class ConnectionSafeDialect extends PostgresJSDialect {
+  readonly #config: ConstructorParameters<typeof PostgresJSDialect>[0];
+  constructor(config: ConstructorParameters<typeof PostgresJSDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ConnectionSafeDriver(this.#config);
+  }
+}
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -52,6 +83,12 @@ async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<D
     onnotice: () => undefined,
     connect_timeout: 10,
     idle_timeout: 30,
+    // postgres.js waits (0.5-1) x min(3^n / 100, 20) s before the n-th reconnection, with n
+    // counted over the whole pool: after a second of refused connections during a restart,
+    // queued queries sat out 10-20 s of backoff while the server was already back (found by the
+    // restart fault test). Short and capped: an outage is answered with 503s at once, and the
+    // pool is back within half a second of the server.
+    backoff: (retries: number) => Math.min(0.01 * 2 ** retries, 0.5),
     types: {
       date: { to: PG_DATE, from: [PG_DATE], serialize: (x: string) => x, parse: identity },
     },
@@ -65,7 +102,7 @@ async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<D
       `cannot reach PostgreSQL at ${redactUrl(databaseUrl)}: ${describeError(error)}`,
     );
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  const kysely = new Kysely<Database>({ dialect: new ConnectionSafeDialect({ postgres: client }) });
   return {
     kysely,
     kind: 'postgres',

@@ -1,2 +1,3 @@
+export * from './private-postgres.ts';
 export * from './tcp-proxy.ts';
 export * from './test-databases.ts';
