@@ -134,6 +134,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/actions': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
   'GET /api/actions/export.csv': { roles: ['analyst', 'chair'] },
   'GET /api/actions/:id': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
+  // Reassigning or rescheduling an open action is part of assigning actions: the same roles.
+  'PATCH /api/actions/:id': { roles: ['analyst', 'chair'] },
   'POST /api/actions/:id/acknowledge': { roles: ['partner'], scope: 'own-agency' },
   // Notes from chairs and analysts too; status changes only from the assigned agency.
   'POST /api/actions/:id/updates': { roles: ['analyst', 'chair', 'partner'], scope: 'own-agency' },

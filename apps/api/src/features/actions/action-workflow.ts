@@ -4,9 +4,10 @@ import type { Kysely } from 'kysely';
 import type { SessionUser } from '../../deps.ts';
 
 /**
- * What the assigned agency may do with its action, by status. Acknowledging comes first (the
- * chair needs to know the agency has seen it); completing needs an outcome; declining needs a
- * reason and is possible until work has started. Completed and declined are final.
+ * What may be done to an action, by status. Acknowledging comes first (the chair needs to know
+ * the agency has seen it); completing needs an outcome; declining needs a reason and is possible
+ * until work has started. The tasking group may reassign or reschedule any open action.
+ * Completed and declined are final.
  */
 export const ACTION_STEPS = {
   acknowledge: ['assigned'],
@@ -14,7 +15,11 @@ export const ACTION_STEPS = {
   complete: ['acknowledged', 'in_progress'],
   decline: ['assigned', 'acknowledged'],
   note: ['assigned', 'acknowledged', 'in_progress'],
+  reassign: ['assigned', 'acknowledged', 'in_progress'],
 } as const satisfies Record<string, readonly ActionStatus[]>;
+
+/** What chairs and analysts may do to an open action: they never act for the agency. */
+const TASKING_STEPS: readonly ActionStep[] = ['note', 'reassign'];
 
 export type ActionStep = keyof typeof ACTION_STEPS;
 
@@ -22,7 +27,10 @@ export function mayTakeStep(step: ActionStep, status: ActionStatus): boolean {
   return (ACTION_STEPS[step] as readonly ActionStatus[]).includes(status);
 }
 
-/** Steps the caller may take now: only the assigned agency's partners change the status. */
+/**
+ * Steps the caller may take now: only the assigned agency's partners change the status; chairs
+ * and analysts (who assign actions) add notes and reassign or reschedule.
+ */
 export function availableSteps(
   user: Pick<SessionUser, 'role' | 'agencyId'>,
   action: { readonly status: ActionStatus; readonly agency: { readonly id: string } },
@@ -31,10 +39,10 @@ export function availableSteps(
   const steps = (Object.keys(ACTION_STEPS) as ActionStep[]).filter((s) =>
     mayTakeStep(s, action.status),
   );
-  if (own) return steps;
-  // Chairs and analysts may add notes to the timeline, not act for the agency.
-  return (user.role === 'chair' || user.role === 'analyst') && steps.includes('note')
-    ? ['note']
+  // The agency does not move its own action elsewhere: it declines it, with a reason.
+  if (own) return steps.filter((s) => s !== 'reassign');
+  return user.role === 'chair' || user.role === 'analyst'
+    ? steps.filter((s) => TASKING_STEPS.includes(s))
     : [];
 }
 

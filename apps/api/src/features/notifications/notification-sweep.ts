@@ -60,12 +60,17 @@ export async function runNotificationSweep(deps: SweepDeps): Promise<SweepResult
       createdById: a.created_by,
       dueOn: a.due_on,
     };
-    // Cheap skip for the common case (already notified); the unique keys decide in a race.
+    // Cheap skip for the common case (the agency's partners already notified); the unique keys
+    // decide in a race. Only the current agency's notices count: an action reassigned after the
+    // previous agency was reminded still earns the new agency its reminder.
     const seen = await deps.db.kysely
-      .selectFrom('notification')
-      .select('id')
-      .where('action_id', '=', a.id)
-      .where('dedupe_key', '=', dedupeKey(event))
+      .selectFrom('notification as n')
+      .innerJoin('app_user as u', 'u.id', 'n.user_id')
+      .select('n.id')
+      .where('n.action_id', '=', a.id)
+      .where('n.dedupe_key', '=', dedupeKey(event))
+      .where('u.agency_id', '=', a.agency_id)
+      .where('u.role', '=', 'partner')
       .limit(1)
       .executeTakeFirst();
     if (seen) continue;

@@ -3,6 +3,7 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { audit } from '../audit/audit.ts';
 
 const NOTIFICATION_LIMIT = 100;
 
@@ -69,6 +70,12 @@ export function notificationRoutes(deps: AppDeps) {
         .where('user_id', '=', user.id)
         .where('read_at', 'is', null)
         .executeTakeFirstOrThrow();
+      // A consultation, as reading actions is: the notices name actions the caller may see.
+      await audit(deps, c, {
+        category: 'consultation',
+        action: 'notification.list',
+        query: { results: rows.length, unread: Number(unread.n) },
+      });
       return c.json(
         {
           notifications: rows.map((r) => ({
@@ -94,8 +101,30 @@ export function notificationRoutes(deps: AppDeps) {
         .where('id', '=', id)
         .where('user_id', '=', user.id)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0)
+      if (Number(updated.numUpdatedRows) === 0) {
+        const othersNotice = await deps.db.kysely
+          .selectFrom('notification')
+          .select('id')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        // Someone else's notice: the same 404 as a missing one, and an audited refusal.
+        if (othersNotice) {
+          await audit(deps, c, {
+            category: 'refusal',
+            action: 'notification.other-user',
+            objectType: 'notification',
+            objectId: id,
+            outcome: 'refused',
+          });
+        }
         throw new ProblemError(PROBLEM.notFound, 'No such notification.');
+      }
+      await audit(deps, c, {
+        category: 'consultation',
+        action: 'notification.read',
+        objectType: 'notification',
+        objectId: id,
+      });
       return c.body(null, 204) as never;
     });
 }

@@ -12,6 +12,11 @@ export interface ActionEvent {
   readonly agencyName: string;
   readonly createdById: string;
   readonly dueOn: string;
+  /**
+   * Sets apart an event that can happen again to the same action: an action reassigned to an
+   * agency (perhaps one that had it before) is a new assignment, keyed by its timeline entry.
+   */
+  readonly occurrence?: string;
 }
 
 interface Recipient {
@@ -20,12 +25,17 @@ interface Recipient {
 }
 
 /**
- * The key that makes a notice unique: an action is assigned, declined or completed once, and is
- * due soon or overdue once per due date (a new due date earns a new reminder).
+ * The key that makes a notice unique: an action is assigned (or reassigned: once per
+ * occurrence), declined or completed once, and is due soon or overdue once per due date (a new
+ * due date earns a new reminder).
  */
-export function dedupeKey(event: Pick<ActionEvent, 'kind' | 'actionId' | 'dueOn'>): string {
-  return event.kind === 'action-due-soon' || event.kind === 'action-overdue'
-    ? `${event.kind}:${event.actionId}:${event.dueOn}`
+export function dedupeKey(
+  event: Pick<ActionEvent, 'kind' | 'actionId' | 'dueOn' | 'occurrence'>,
+): string {
+  if (event.kind === 'action-due-soon' || event.kind === 'action-overdue')
+    return `${event.kind}:${event.actionId}:${event.dueOn}`;
+  return event.occurrence
+    ? `${event.kind}:${event.actionId}:${event.occurrence}`
     : `${event.kind}:${event.actionId}`;
 }
 
