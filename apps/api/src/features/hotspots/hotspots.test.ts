@@ -338,4 +338,98 @@ describe.each(testDatabases())('hotspots on $kind', (target) => {
       ).status,
     ).toBe(404);
   });
+
+  it("gives a partner with an action on the hotspot only the partner's view of it (the web hotspot page shows this)", async () => {
+    const scanning = 'Reports cluster on Friday nights near the taxi rank.';
+    const analysis = 'The same two vehicles recur in the reports.';
+    const changed = await request(app, 'PATCH', `/api/hotspots/${drawnId}`, {
+      cookie: cookies.chair,
+      json: {
+        status: 'confirmed',
+        reason: 'Agreed at tasking',
+        objective: 'Fewer concerns at the station approach',
+        scanning,
+        analysis,
+        response: 'Licensing visits and patrols',
+      },
+    });
+    expect(changed.status, await changed.clone().text()).toBe(200);
+    for (const [code, title] of [
+      ['WRS', 'Licensing visit'],
+      ['POL', 'Targeted evening patrols'],
+    ] as const) {
+      const res = await request(app, 'POST', `/api/hotspots/${drawnId}/actions`, {
+        cookie: cookies.chair,
+        json: {
+          priority: 'pursue-disrupt',
+          agencyId: seed.agencies[code],
+          title,
+          dueOn: '2025-06-30',
+        },
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+    }
+
+    const res = await request(app, 'GET', `/api/hotspots/${drawnId}`, { cookie: cookies.partner });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const body = JSON.parse(text) as Record<string, unknown> & {
+      actions: { title: string; agency: { code: string } }[];
+      area: { geometry: { type: string } } | null;
+    };
+    // Exactly these fields: no method parameters, no statistics snapshot.
+    expect(Object.keys(body).sort()).toEqual(
+      [
+        'id',
+        'name',
+        'method',
+        'status',
+        'risk',
+        'reviewOn',
+        'reviewDue',
+        'periodFrom',
+        'periodTo',
+        'responseStartedOn',
+        'openActions',
+        'overdueActions',
+        'createdAt',
+        'updatedAt',
+        'area',
+        'reports',
+        'osara',
+        'statusHistory',
+        'allowedTransitions',
+        'actions',
+        'createdBy',
+        'disclosure',
+      ].sort(),
+    );
+    expect(body.osara).toEqual({
+      objective: 'Fewer concerns at the station approach',
+      response: 'Licensing visits and patrols',
+      assessment: null,
+    });
+    expect(body.actions.map((a) => [a.agency.code, a.title])).toEqual([['WRS', 'Licensing visit']]);
+    expect(body).toMatchObject({ status: 'tasked', openActions: 1, allowedTransitions: [] });
+    // 18 P reports in the square in the hotspot's year (the 2 C ones never count): rounded.
+    expect(body.reports).toEqual({ count: 20 });
+    expect(body.area?.geometry.type).toMatch(/Polygon$/);
+    for (const withheld of [scanning, analysis, 'Targeted evening patrols', '"POL"']) {
+      expect(text).not.toContain(withheld);
+    }
+    expect(disclosureViolations(text, await storedRecords(db, seed.partnershipId), 3)).toEqual([]);
+
+    // A viewer reads every agency's action status, with the same disclosure and no forms.
+    const viewer = await request(app, 'GET', `/api/hotspots/${drawnId}`, {
+      cookie: cookies.viewer,
+    });
+    const viewerText = await viewer.text();
+    const viewerBody = JSON.parse(viewerText) as typeof body;
+    expect(viewerBody.actions.map((a) => a.agency.code).sort()).toEqual(['POL', 'WRS']);
+    expect(viewerBody).toMatchObject({ allowedTransitions: [] });
+    expect(viewerText).not.toContain(scanning);
+    expect(
+      disclosureViolations(viewerText, await storedRecords(db, seed.partnershipId), 3),
+    ).toEqual([]);
+  });
 });
