@@ -1,4 +1,7 @@
 import { type FormEvent, useState } from 'react';
+import { isApiProblem, PROBLEM_TYPES } from '../../api/api-problem.ts';
+import { useMe } from '../../api/queries.ts';
+import type { Me } from '../../api/types.ts';
 import { Link } from '../../routing/router.tsx';
 import { fieldError, SavedNotice, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
@@ -6,11 +9,22 @@ import { ActionTable } from '../actions/action-list.tsx';
 import {
   ACTION_PRIORITIES,
   type ActionPriority,
+  type ActionSummary,
   formatDay,
   formatInstant,
   PRIORITY_LABELS,
+  STATUS_LABELS,
 } from '../actions/actions-api.ts';
 import { EvaluationChart } from './evaluation-chart.tsx';
+import { HotspotAreaMap } from './hotspot-area-map.tsx';
+import {
+  disclosureNotes,
+  evaluationNotYet,
+  type HotspotPageView,
+  hotspotPageView,
+  mayOpenAction,
+  riskLabel,
+} from './hotspot-view.ts';
 import {
   countText,
   HOTSPOT_STATUS_LABELS,
@@ -253,12 +267,13 @@ function AssignActionForm({ hotspot }: { hotspot: HotspotDetail }) {
 }
 
 function EvaluationSection({ hotspot }: { hotspot: HotspotDetail }) {
-  const evaluation = useEvaluation(hotspot.id, hotspot.responseStartedOn !== null);
+  const notYet = evaluationNotYet(hotspot.responseStartedOn, new Date().toISOString().slice(0, 10));
+  const evaluation = useEvaluation(hotspot.id, notYet === null);
   return (
     <section aria-labelledby="evaluation-heading">
       <h2 id="evaluation-heading">Did it work?</h2>
-      {hotspot.responseStartedOn === null ? (
-        <p className="hint">The evaluation is available once the response has started.</p>
+      {notYet !== null ? (
+        <p className="hint">{notYet}</p>
       ) : evaluation.isPending ? (
         <LoadingNotice what="the evaluation" />
       ) : evaluation.isError ? (
@@ -278,41 +293,173 @@ function EvaluationSection({ hotspot }: { hotspot: HotspotDetail }) {
   );
 }
 
-/** One hotspot: its lifecycle, problem-solving record, actions and outcome evaluation. */
+/** The problem-solving record as the API gave it to a reader (partners: no scanning or analysis). */
+function OsaraRecord({ hotspot }: { hotspot: HotspotDetail }) {
+  const given = OSARA.filter(([key]) => hotspot.osara[key] !== undefined);
+  return (
+    <dl className="osara-record" data-testid="osara-record">
+      {given.map(([key, label]) => (
+        <div key={key}>
+          <dt>{label}</dt>
+          <dd>{hotspot.osara[key] || <span className="hint">Not recorded yet.</span>}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Actions for a reader who cannot open an action's page (viewers): the status, no links. */
+function ActionStatusTable({ actions }: { actions: readonly ActionSummary[] }) {
+  return (
+    <table className="table table--compact action-table">
+      <caption>Actions on this hotspot</caption>
+      <thead>
+        <tr>
+          <th scope="col">Action</th>
+          <th scope="col">Agency</th>
+          <th scope="col">Priority</th>
+          <th scope="col">Due</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {actions.map((a) => (
+          <tr key={a.id} className={a.overdue ? 'row--overdue' : undefined}>
+            <th scope="row" className="cell-wrap">
+              {a.title}
+            </th>
+            <td>{a.agency.name}</td>
+            <td>{PRIORITY_LABELS[a.priority]}</td>
+            <td>
+              {formatDay(a.dueOn)}
+              {a.overdue && <span className="badge badge--overdue">Overdue</span>}
+            </td>
+            <td>{STATUS_LABELS[a.status]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ActionsSection({
+  hotspot,
+  me,
+  view,
+}: {
+  hotspot: HotspotDetail;
+  me: Me;
+  view: HotspotPageView;
+}) {
+  const linked = hotspot.actions.every((a) => mayOpenAction(me.role, a.id));
+  return (
+    <section aria-labelledby="actions-heading">
+      <h2 id="actions-heading">{view.actionsHeading}</h2>
+      {me.role === 'partner' && (
+        <p className="hint">
+          Only the actions of {me.agency.name} are shown; other agencies' actions on this hotspot
+          are theirs.
+        </p>
+      )}
+      {hotspot.actions.length === 0 ? (
+        <p>No actions yet.</p>
+      ) : linked ? (
+        <ActionTable
+          actions={hotspot.actions}
+          caption={
+            me.role === 'partner'
+              ? `Actions of ${me.agency.name} on this hotspot`
+              : 'Actions on this hotspot'
+          }
+          showAgency={view.showAgency}
+        />
+      ) : (
+        <ActionStatusTable actions={hotspot.actions} />
+      )}
+      {view.mayChange && hotspot.allowedTransitions.length > 0 && (
+        <AssignActionForm hotspot={hotspot} />
+      )}
+    </section>
+  );
+}
+
+function HotspotNotFound({ me, view }: { me: Me; view: HotspotPageView }) {
+  return (
+    <div className="page">
+      <p>
+        <Link href={view.back.href}>← {view.back.label}</Link>
+      </p>
+      <h1>Hotspot not found</h1>
+      <p>
+        {me.role === 'partner'
+          ? `There is no such hotspot, or ${me.agency.name} has no action on it. Partners see the hotspots their agency has actions on.`
+          : 'There is no such hotspot in this partnership.'}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * One hotspot: its area, lifecycle, problem-solving record, actions and outcome evaluation.
+ * Everyone sees exactly what the API sends their role; the forms are there for the tasking roles
+ * only, and not rendered at all for partners and viewers.
+ */
 export function HotspotPage({ id }: { id: string }) {
+  const me = useMe();
   const hotspot = useHotspot(id);
+  if (me.isPending) return <LoadingNotice what="your account" />;
+  if (me.isError) return <ErrorNotice error={me.error} what="your account" />;
+  const view = hotspotPageView(me.data.role);
   if (hotspot.isPending) return <LoadingNotice what="the hotspot" />;
-  if (hotspot.isError) return <ErrorNotice error={hotspot.error} what="the hotspot" />;
+  if (hotspot.isError) {
+    return isApiProblem(hotspot.error) && hotspot.error.is(PROBLEM_TYPES.notFound) ? (
+      <HotspotNotFound me={me.data} view={view} />
+    ) : (
+      <ErrorNotice error={hotspot.error} what="the hotspot" />
+    );
+  }
   const h = hotspot.data;
+  const notes = disclosureNotes(h.disclosure);
   return (
     <div className="page page--wide">
       <p>
-        <Link href="/hotspots">← All hotspots</Link>
+        <Link href={view.back.href}>← {view.back.label}</Link>
       </p>
       <h1>{h.name}</h1>
-      <dl className="facts">
+      <dl className="facts" data-testid="hotspot-facts">
         <dt>Status</dt>
         <dd>{HOTSPOT_STATUS_LABELS[h.status]}</dd>
+        <dt>Risk</dt>
+        <dd>{h.risk ? riskLabel(h.risk) : 'Not rated'}</dd>
+        <dt>Period</dt>
+        <dd>
+          {h.periodFrom && h.periodTo
+            ? `${formatDay(h.periodFrom)} to ${formatDay(h.periodTo)}`
+            : 'Not set'}
+        </dd>
         <dt>Reports in the period</dt>
-        <dd>{countText(h.reports)}</dd>
+        <dd data-testid="hotspot-reports">{countText(h.reports)}</dd>
         <dt>Response began</dt>
         <dd>{h.responseStartedOn ? formatDay(h.responseStartedOn) : 'Not yet'}</dd>
         <dt>Review</dt>
         <dd>{h.reviewOn ? formatDay(h.reviewOn) : 'Not set'}</dd>
       </dl>
-      <StatusForm hotspot={h} />
-      <section aria-labelledby="actions-heading">
-        <h2 id="actions-heading">Actions</h2>
-        {h.actions.length > 0 ? (
-          <ActionTable actions={h.actions} caption="Actions on this hotspot" showAgency />
-        ) : (
-          <p>No actions yet.</p>
-        )}
-        {h.allowedTransitions.length > 0 && <AssignActionForm hotspot={h} />}
+      {notes.length > 0 && (
+        <ul className="hint" data-testid="disclosure-notes">
+          {notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+      {view.mayChange && <StatusForm hotspot={h} />}
+      <section aria-labelledby="area-heading">
+        <h2 id="area-heading">Area</h2>
+        <HotspotAreaMap hotspot={h} />
       </section>
+      <ActionsSection hotspot={h} me={me.data} view={view} />
       <section aria-labelledby="osara-heading">
         <h2 id="osara-heading">Problem-solving record (OSARA)</h2>
-        <OsaraForm key={h.updatedAt} hotspot={h} />
+        {view.mayChange ? <OsaraForm key={h.updatedAt} hotspot={h} /> : <OsaraRecord hotspot={h} />}
       </section>
       <EvaluationSection hotspot={h} />
       <section aria-labelledby="history-heading">

@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { apiFetch } from '../../api/api-fetch.ts';
 import type { ActionDetail, ActionPriority, ActionSummary } from '../actions/actions-api.ts';
+import type { DisclosureApplied } from './hotspot-view.ts';
 
 export const HOTSPOT_STATUSES = [
   'proposed',
@@ -36,6 +38,9 @@ export interface HotspotSummary {
   readonly risk: Risk | null;
   readonly reviewOn: string | null;
   readonly reviewDue: boolean;
+  /** Reported dates the hotspot was found in (its counts are for this period). */
+  readonly periodFrom: string | null;
+  readonly periodTo: string | null;
   readonly responseStartedOn: string | null;
   readonly openActions: number;
   readonly overdueActions: number;
@@ -43,6 +48,8 @@ export interface HotspotSummary {
 }
 
 export interface HotspotDetail extends HotspotSummary {
+  /** The outline as this user may see it: generalised for non-analysts; null when none is left. */
+  readonly area: Feature<Polygon | MultiPolygon> | null;
   readonly reports: DisclosedCount;
   readonly osara: Readonly<
     Record<
@@ -60,6 +67,8 @@ export interface HotspotDetail extends HotspotSummary {
   readonly allowedTransitions: readonly HotspotStatus[];
   readonly actions: readonly ActionSummary[];
   readonly createdBy: string;
+  /** Non-analysts: the disclosure rules the API applied to this response. */
+  readonly disclosure?: DisclosureApplied;
 }
 
 export interface Evaluation {
