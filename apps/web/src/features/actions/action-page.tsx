@@ -155,11 +155,7 @@ export function ActionPage({ id, me }: { id: string; me: Me }) {
         <dd>{PRIORITY_LABELS[a.priority]}</dd>
         <dt>Hotspot</dt>
         <dd>
-          {me.role === 'chair' ? (
-            <Link href={`/hotspots/${a.hotspotId}`}>{a.hotspotName}</Link>
-          ) : (
-            a.hotspotName
-          )}
+          <Link href={`/hotspots/${a.hotspotId}`}>{a.hotspotName}</Link>
         </dd>
         <dt>Assigned by</dt>
         <dd>{a.createdBy}</dd>

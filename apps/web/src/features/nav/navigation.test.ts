@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../api/types.ts';
-import { landingPathFor, mayVisit, navItemsFor } from './navigation.ts';
+import { landingPathFor, mayVisit, navItemForPath, navItemsFor } from './navigation.ts';
 
 const labels = (role: (typeof ROLES)[number]) => navItemsFor(role).map((i) => i.label);
 
@@ -42,5 +42,21 @@ describe('navigation per role', () => {
   it('matches nested paths to their item and refuses unknown ones', () => {
     expect(mayVisit('admin', '/admin/users/42')).toBe(true);
     expect(mayVisit('analyst', '/nowhere')).toBe(false);
+  });
+
+  it("lets partners and viewers open one hotspot's page, not the list of hotspots", () => {
+    const page = '/hotspots/0b6a3f0e-5a55-4c4e-9d1b-6c2f4c8e1a77';
+    for (const role of ['analyst', 'chair', 'partner', 'viewer'] as const) {
+      expect(mayVisit(role, page)).toBe(true);
+    }
+    expect(mayVisit('admin', page)).toBe(false);
+    expect(mayVisit('partner', '/hotspots')).toBe(false);
+    expect(mayVisit('viewer', '/hotspots')).toBe(false);
+    expect(mayVisit('partner', `${page}/evaluation`)).toBe(false);
+    expect(mayVisit('partner', '/hotspots/not-an-id')).toBe(false);
+    // The page belongs to the partner's actions (where its link is) and to the viewer's map.
+    expect(navItemForPath('partner', page)?.label).toBe("My agency's actions");
+    expect(navItemForPath('viewer', page)?.label).toBe('Map');
+    expect(navItemForPath('chair', page)?.label).toBe('Hotspots');
   });
 });

@@ -3,9 +3,17 @@ import type { Role } from '../../api/types.ts';
 export interface NavItem {
   readonly path: string;
   readonly label: string;
+  /**
+   * Pages that belong to this item without being under its path, which the role may open from
+   * a link (e.g. a partner's hotspot page, reached from their action). Matched on the whole path.
+   */
+  readonly alsoCovers?: readonly RegExp[];
 }
 
 const MAP: NavItem = { path: '/map', label: 'Map' };
+
+/** One hotspot's page, "/hotspots/<uuid>"; not the list of all hotspots. */
+const HOTSPOT_PAGE = /^\/hotspots\/[0-9a-f-]{36}$/;
 
 /**
  * Each role sees only what it may use (DESIGN.md section 5), in the order it uses it. The
@@ -33,13 +41,18 @@ export const NAV_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
     { path: '/actions', label: 'Actions' },
     { path: '/meetings', label: 'Meetings' },
   ],
-  // Partners list meetings only to download their own copy of the pack.
+  // Partners list meetings only to download their own copy of the pack. They open the page of a
+  // hotspot their agency has an action on from that action (the API answers 404 for any other).
   partner: [
-    { path: '/actions', label: "My agency's actions" },
+    { path: '/actions', label: "My agency's actions", alsoCovers: [HOTSPOT_PAGE] },
     MAP,
     { path: '/meetings', label: 'Meetings' },
   ],
-  viewer: [MAP, { path: '/meetings', label: 'Meetings' }],
+  // Viewers read a hotspot's page (read-only, disclosure-controlled) from a shared link.
+  viewer: [
+    { ...MAP, alsoCovers: [HOTSPOT_PAGE] },
+    { path: '/meetings', label: 'Meetings' },
+  ],
 };
 
 export function navItemsFor(role: Role): readonly NavItem[] {
@@ -54,7 +67,10 @@ export function landingPathFor(role: Role): string {
 /** The role's nav item a path belongs to ("/admin/users/123" -> Users), if any. */
 export function navItemForPath(role: Role, pathname: string): NavItem | undefined {
   return navItemsFor(role).find(
-    (item) => pathname === item.path || pathname.startsWith(`${item.path}/`),
+    (item) =>
+      pathname === item.path ||
+      pathname.startsWith(`${item.path}/`) ||
+      (item.alsoCovers ?? []).some((pattern) => pattern.test(pathname)),
   );
 }
 
