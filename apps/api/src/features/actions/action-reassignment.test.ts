@@ -240,9 +240,10 @@ describe.each(testDatabases())('reassigning and rescheduling an action on $kind'
         message: `New action for West Mercia Police: ${TITLE}`,
       }),
     ]);
-    // Nobody else is told: WRS has only the original assignment.
+    // Nobody else is told, and WRS's list no longer names the action it has lost (the row stays).
     const wrs = await notices(cookies.WRS);
-    expect(wrs.notifications.filter((n) => n.actionId === movedId)).toHaveLength(1);
+    expect(wrs.notifications.filter((n) => n.actionId === movedId)).toEqual([]);
+    expect(wrs.unread).toBe(0);
     const stored = await db.kysely
       .selectFrom('notification')
       .select('user_id')
@@ -300,7 +301,7 @@ describe.each(testDatabases())('reassigning and rescheduling an action on $kind'
     expect(text).not.toContain(TITLE);
   });
 
-  it('notifies an agency again when an action comes back to it', async () => {
+  it('notifies an agency again when an action comes back to it (its old notice shows again too)', async () => {
     const back = await patch(movedId, cookies.chair, {
       agencyId: seed.agencies.WRS,
       reason: 'Officer back from leave',

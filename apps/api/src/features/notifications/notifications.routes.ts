@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppDeps, AppEnv } from '../../deps.ts';
+import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
@@ -52,23 +52,41 @@ const readRoute = createRoute({
   responses: { 204: { description: 'Marked read' }, ...problemResponses(401, 404, 422) },
 });
 
+/**
+ * The caller's notices. A partner's leave out actions since reassigned to another agency: the
+ * agency has lost the action, so its title and link go from the list too (the rows stay, and
+ * come back if the action does).
+ */
+function noticesOf(deps: AppDeps, user: SessionUser) {
+  const own = deps.db.kysely.selectFrom('notification as n').where('n.user_id', '=', user.id);
+  if (user.role !== 'partner') return own;
+  return own.where((eb) =>
+    eb.or([
+      eb('n.action_id', 'is', null),
+      eb.exists(
+        eb
+          .selectFrom('action as a')
+          .select('a.id')
+          .whereRef('a.id', '=', 'n.action_id')
+          .where('a.agency_id', '=', user.agencyId),
+      ),
+    ]),
+  );
+}
+
 export function notificationRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(listRoute, async (c) => {
       const user = currentUser(c);
-      const rows = await deps.db.kysely
-        .selectFrom('notification')
-        .select(['id', 'kind', 'action_id', 'message', 'created_at', 'read_at'])
-        .where('user_id', '=', user.id)
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
+      const rows = await noticesOf(deps, user)
+        .select(['n.id', 'n.kind', 'n.action_id', 'n.message', 'n.created_at', 'n.read_at'])
+        .orderBy('n.created_at', 'desc')
+        .orderBy('n.id')
         .limit(NOTIFICATION_LIMIT)
         .execute();
-      const unread = await deps.db.kysely
-        .selectFrom('notification')
+      const unread = await noticesOf(deps, user)
         .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('user_id', '=', user.id)
-        .where('read_at', 'is', null)
+        .where('n.read_at', 'is', null)
         .executeTakeFirstOrThrow();
       // A consultation, as reading actions is: the notices name actions the caller may see.
       await audit(deps, c, {
