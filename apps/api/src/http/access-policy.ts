@@ -127,10 +127,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   },
   'PATCH /api/hotspots/:id': { roles: ['analyst', 'chair'] },
   'POST /api/hotspots/:id/actions': { roles: ['analyst', 'chair'] },
-  'GET /api/hotspots/:id/evaluation': {
-    roles: ['analyst', 'chair', 'partner', 'viewer'],
-    scope: 'own-agency',
-  },
+  // Compares the hotspot with the rest of the partnership area: beyond what partners may see.
+  'GET /api/hotspots/:id/evaluation': { roles: ['analyst', 'chair', 'viewer'] },
   'GET /api/actions': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },
   'GET /api/actions/export.csv': { roles: ['analyst', 'chair'] },
   'GET /api/actions/:id': { roles: ['analyst', 'chair', 'partner', 'viewer'], scope: 'own-agency' },

@@ -188,20 +188,15 @@ describe.each(testDatabases())('hotspots on $kind', (target) => {
       hotspots: unknown[];
     };
     expect(list.hotspots).toEqual([]);
-    for (const path of [
-      `/api/hotspots/${drawnId}`,
-      `/api/hotspots/${drawnId}/evaluation?date=2025-01-01`,
-    ]) {
-      const res = await request(app, 'GET', path, { cookie: cookies.partner });
-      expect(res.status).toBe(404);
-    }
+    const res = await request(app, 'GET', `/api/hotspots/${drawnId}`, { cookie: cookies.partner });
+    expect(res.status).toBe(404);
     const refusals = await db.kysely
       .selectFrom('audit_event')
       .select('action')
       .where('category', '=', 'refusal')
       .where('object_id', '=', drawnId)
       .execute();
-    expect(refusals).toHaveLength(2);
+    expect(refusals).toHaveLength(1);
     const admin = await request(app, 'GET', `/api/hotspots/${drawnId}`, { cookie: cookies.admin });
     expect(admin.status).toBe(403);
   });
@@ -418,6 +413,19 @@ describe.each(testDatabases())('hotspots on $kind', (target) => {
       expect(text).not.toContain(withheld);
     }
     expect(disclosureViolations(text, await storedRecords(db, seed.partnershipId), 3)).toEqual([]);
+    // The outcome evaluation compares the hotspot with the rest of the partnership area: an
+    // aggregate beyond "hotspots tied to own agency's actions" (DESIGN.md section 5), so not for
+    // partners, even with an action on the hotspot.
+    const evaluation = await request(
+      app,
+      'GET',
+      `/api/hotspots/${drawnId}/evaluation?date=2025-01-01`,
+      {
+        cookie: cookies.partner,
+      },
+    );
+    expect(evaluation.status).toBe(403);
+    expect(evaluation.headers.get('content-type')).toBe('application/problem+json');
 
     // A viewer reads every agency's action status, with the same disclosure and no forms.
     const viewer = await request(app, 'GET', `/api/hotspots/${drawnId}`, {

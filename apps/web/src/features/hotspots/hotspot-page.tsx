@@ -461,7 +461,7 @@ export function HotspotPage({ id }: { id: string }) {
         <h2 id="osara-heading">Problem-solving record (OSARA)</h2>
         {view.mayChange ? <OsaraForm key={h.updatedAt} hotspot={h} /> : <OsaraRecord hotspot={h} />}
       </section>
-      <EvaluationSection hotspot={h} />
+      {view.showEvaluation && <EvaluationSection hotspot={h} />}
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">History</h2>
         <ol className="timeline">

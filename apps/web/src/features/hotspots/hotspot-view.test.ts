@@ -31,10 +31,12 @@ describe('the hotspot page per role', () => {
     expect(hotspotPageView('partner')).toMatchObject({
       actionsHeading: "Your agency's actions",
       showAgency: false,
+      showEvaluation: false,
     });
     expect(hotspotPageView('viewer')).toMatchObject({
       actionsHeading: 'Actions',
       showAgency: true,
+      showEvaluation: true,
     });
   });
 

@@ -12,6 +12,8 @@ export interface HotspotPageView {
   readonly actionsHeading: string;
   /** The agency column: pointless when every row is the partner's own agency. */
   readonly showAgency: boolean;
+  /** The outcome evaluation: not for partners (it compares with the rest of the area). */
+  readonly showEvaluation: boolean;
 }
 
 const TASKING_ROLES: readonly Role[] = ['analyst', 'chair'];
@@ -27,6 +29,7 @@ export function hotspotPageView(role: Role): HotspotPageView {
         : { href: landingPathFor(role), label: landing.label },
     actionsHeading: role === 'partner' ? "Your agency's actions" : 'Actions',
     showAgency: role !== 'partner',
+    showEvaluation: role !== 'partner',
   };
 }
 
