@@ -13,6 +13,7 @@ import {
   useAction,
   useActionStep,
 } from './actions-api.ts';
+import { ReassignForm } from './reassign-form.tsx';
 
 function TextStepForm({
   label,
@@ -180,6 +181,7 @@ export function ActionPage({ id, me }: { id: string; me: Me }) {
         </section>
       )}
       <Steps action={a} />
+      {a.availableSteps.includes('reassign') && <ReassignForm action={a} />}
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         <ol className="timeline">

@@ -47,7 +47,8 @@ export interface ActionSummary {
   readonly updatedAt: string;
 }
 
-export type ActionStep = 'acknowledge' | 'start' | 'complete' | 'decline' | 'note';
+/** `reassign` is offered to chairs and analysts only (the server decides, by role and status). */
+export type ActionStep = 'acknowledge' | 'start' | 'complete' | 'decline' | 'note' | 'reassign';
 
 export interface ActionDetail extends ActionSummary {
   readonly detail: string | null;
@@ -104,11 +105,20 @@ export function useAction(id: string) {
   });
 }
 
+/** A change of agency, due date or priority, with why; unchanged fields are ignored. */
+export interface ActionReassignment {
+  readonly agencyId: string;
+  readonly dueOn: string;
+  readonly priority: ActionPriority;
+  readonly reason: string;
+}
+
 export type StepRequest =
   | { readonly step: 'acknowledge' }
   | { readonly step: 'start' | 'note'; readonly note: string }
   | { readonly step: 'complete'; readonly outcome: string }
-  | { readonly step: 'decline'; readonly reason: string };
+  | { readonly step: 'decline'; readonly reason: string }
+  | ({ readonly step: 'reassign' } & ActionReassignment);
 
 function stepCall(id: string, request: StepRequest): Promise<ActionDetail> {
   const base = `/api/actions/${encodeURIComponent(id)}`;
@@ -126,6 +136,10 @@ function stepCall(id: string, request: StepRequest): Promise<ActionDetail> {
       return apiFetch(`${base}/complete`, { method: 'POST', json: { outcome: request.outcome } });
     case 'decline':
       return apiFetch(`${base}/decline`, { method: 'POST', json: { reason: request.reason } });
+    case 'reassign': {
+      const { agencyId, dueOn, priority, reason } = request;
+      return apiFetch(base, { method: 'PATCH', json: { agencyId, dueOn, priority, reason } });
+    }
   }
 }
 
