@@ -1,6 +1,6 @@
 /**
  * Upload benchmark (DESIGN.md section 9): 100,000 synthetic native CSV rows (10,000 with
- * `quick`) through parse + validate, then end to end through the API (streamed upload into
+ * `quick`, BENCH_ROWS to change) through parse + validate, then end to end through the API (streamed upload into
  * staging + commit) on PostgreSQL against a bare COPY of the same rows into a table shaped like
  * intelligence_record in the same run (budget <= 2.5x), and on PGlite; peak RSS of the process.
  * PostgreSQL figures need BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where the user may
@@ -104,9 +104,22 @@ async function openBenchDatabase(
   };
 }
 
+/** Upload limits that admit `rows` synthetic rows (about 150 bytes each); never below the defaults. */
+function benchLimits(rows: number): { maxRows: number; maxBytes: number } {
+  return { maxRows: Math.max(rows, 500_000), maxBytes: Math.max(rows * 400, 50 * 1024 * 1024) };
+}
+
 /** Upload (streamed through the API in process) and commit; returns milliseconds of each. */
 async function uploadAndCommit(db: Db, rows: number, seed: number, rss: RssSampler) {
-  const { app, deps } = createTestApp(db, { clock: () => NOW });
+  // Limits follow the size asked for, as an operator would set MAX_UPLOAD_ROWS/BYTES for a
+  // larger file (the defaults stop at 500,000 rows and 50 MB).
+  const { app, deps } = createTestApp(db, {
+    clock: () => NOW,
+    env: {
+      MAX_UPLOAD_ROWS: String(benchLimits(rows).maxRows),
+      MAX_UPLOAD_BYTES: String(benchLimits(rows).maxBytes),
+    },
+  });
   const partnership = await seedUploadPartnership(deps, {
     slug: `bench-${randomBytes(3).toString('hex')}`,
   });
@@ -205,6 +218,7 @@ async function bareCopyMs(
     timeZone: PARTNERSHIP_TIME_ZONE,
     taxonomy: vocabulary,
     area: AREA,
+    ...benchLimits(rows),
   })) {
     if (event.kind === 'record') records.push(event.record);
   }
@@ -259,6 +273,7 @@ async function parseRowsPerSecond(rows: number, rss: RssSampler): Promise<number
     timeZone: PARTNERSHIP_TIME_ZONE,
     taxonomy: vocabulary,
     area: AREA,
+    ...benchLimits(rows),
   };
   for await (const _ of ingest(syntheticChunks(2000, 1, vocabulary, rss), options)); // warm-up
   const file = pregeneratedChunks(rows, 2, vocabulary, rss);
@@ -273,7 +288,8 @@ async function parseRowsPerSecond(rows: number, rss: RssSampler): Promise<number
 }
 
 export async function run(opts: { quick: boolean }): Promise<BatchBenchResult[]> {
-  const rows = opts.quick ? 10_000 : 100_000;
+  // BENCH_ROWS reruns the same measurement at another size (infra/SCALING.md uses 1,000,000).
+  const rows = Number(process.env.BENCH_ROWS ?? (opts.quick ? 10_000 : 100_000));
   const label = rows.toLocaleString('en-GB');
   const rss = new RssSampler();
   const results: BatchBenchResult[] = [];
