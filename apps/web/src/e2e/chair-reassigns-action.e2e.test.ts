@@ -1,7 +1,5 @@
-import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiSession } from '../testing/api-session.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {
@@ -10,6 +8,7 @@ import {
   reportMissingChromium,
   type TestBrowser,
 } from '../testing/browser.ts';
+import { arrangeConfirmedHotspot, isoDayFromNow } from '../testing/confirmed-hotspot.ts';
 import { signInThroughForm, signOut } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -22,9 +21,6 @@ reportMissingChromium();
 const MOVED_TITLE = 'Licensing visit to the premises';
 const KEPT_TITLE = 'Check door staff registrations';
 
-const isoDayFromNow = (days: number) =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
 describe.skipIf(!hasChromium())('a chair reassigns and reschedules an action', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -36,36 +32,17 @@ describe.skipIf(!hasChromium())('a chair reassigns and reschedules an action', (
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer({ recordCount: 50 }), launchBrowser()]);
     page = await browser.newPage();
-    const chair = server.user('chair');
-    const call = await apiSession(server, chair.email, chair.password);
-    const { rows } = await sql<{ area: string }>`
-      select ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(ST_PointOnSurface(area), 27700), 100), 4326), 7) as area
-      from partnership where id = ${server.partnershipId!}`.execute(server.deps.db.kysely);
-    const hotspot = await call<{ id: string }>('POST', '/api/hotspots', {
-      source: 'drawn',
+    const arranged = await arrangeConfirmedHotspot(server, {
       name: 'Town centre evening economy',
-      area: JSON.parse(rows[0]!.area),
-    });
-    await call('PATCH', `/api/hotspots/${hotspot.id}`, {
-      status: 'confirmed',
-      reason: 'Agreed at tasking',
-    });
-    const { agencies } = await call<{ agencies: { id: string; code: string; name: string }[] }>(
-      'GET',
-      '/api/agencies',
-    );
-    const wrs = agencies.find((a) => a.code === 'WRS')!;
-    police = agencies.find((a) => a.code === 'WMP')!;
-    for (const title of [MOVED_TITLE, KEPT_TITLE]) {
-      const action = await call<{ id: string }>('POST', `/api/hotspots/${hotspot.id}/actions`, {
-        priority: 'pursue-disrupt',
-        agencyId: wrs.id,
+      actions: [MOVED_TITLE, KEPT_TITLE].map((title) => ({
+        agencyCode: 'WRS',
         title,
         dueOn: isoDayFromNow(14),
-      });
-      if (title === MOVED_TITLE) movedId = action.id;
-      else keptId = action.id;
-    }
+      })),
+    });
+    movedId = arranged.actionIds[0]!;
+    keptId = arranged.actionIds[1]!;
+    police = arranged.agencies.find((a) => a.code === 'WMP')!;
   });
 
   afterAll(async () => {

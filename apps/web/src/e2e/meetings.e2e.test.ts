@@ -1,7 +1,5 @@
-import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiSession } from '../testing/api-session.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {
@@ -10,6 +8,11 @@ import {
   reportMissingChromium,
   type TestBrowser,
 } from '../testing/browser.ts';
+import {
+  arrangeConfirmedHotspot,
+  isoDayFromNow,
+  squareInPartnership,
+} from '../testing/confirmed-hotspot.ts';
 import { signInThroughForm } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -38,30 +41,15 @@ describe.skipIf(!hasChromium())('a tasking meeting in meeting mode', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer({ recordCount: 50 }), launchBrowser()]);
     page = await browser.newPage();
-    const chair = server.user('chair');
-    const call = await apiSession(server, chair.email, chair.password);
-    const { rows } = await sql<{ area: string }>`
-      select ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(ST_PointOnSurface(area), 27700), 150), 4326), 7) as area
-      from partnership where id = ${server.partnershipId!}`.execute(server.deps.db.kysely);
-    const hotspot = await call<{ id: string }>('POST', '/api/hotspots', {
-      source: 'drawn',
+    const arranged = await arrangeConfirmedHotspot(server, {
       name: HOTSPOT,
-      area: JSON.parse(rows[0]!.area),
+      area: await squareInPartnership(server, 150),
+      confirm: { reason: 'Agreed' },
+      actions: [{ agencyCode: 'WRS', title: EXISTING_ACTION, dueOn: isoDayFromNow(14) }],
     });
-    hotspotId = hotspot.id;
-    await call('PATCH', `/api/hotspots/${hotspot.id}`, { status: 'confirmed', reason: 'Agreed' });
-    const { agencies } = await call<{ agencies: { id: string; code: string }[] }>(
-      'GET',
-      '/api/agencies',
-    );
-    const dueOn = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-    await call('POST', `/api/hotspots/${hotspot.id}/actions`, {
-      priority: 'pursue-disrupt',
-      agencyId: agencies.find((a) => a.code === 'WRS')!.id,
-      title: EXISTING_ACTION,
-      dueOn,
-    });
-    const meeting = await call<{ id: string }>('POST', '/api/meetings', {
+    hotspotId = arranged.hotspotId;
+    const { agencies, chair } = arranged;
+    const meeting = await chair<{ id: string }>('POST', '/api/meetings', {
       title: 'Tasking group',
       startsAt: new Date(Date.now() + 3_600_000).toISOString(),
       place: 'Civic centre, room 2',

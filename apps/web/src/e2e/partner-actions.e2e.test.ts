@@ -1,7 +1,5 @@
-import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiSession } from '../testing/api-session.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {
@@ -10,6 +8,7 @@ import {
   reportMissingChromium,
   type TestBrowser,
 } from '../testing/browser.ts';
+import { arrangeConfirmedHotspot, isoDayFromNow } from '../testing/confirmed-hotspot.ts';
 import { signInThroughForm } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -31,41 +30,20 @@ describe.skipIf(!hasChromium())('a partner works its own action in the browser',
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer({ recordCount: 50 }), launchBrowser()]);
     page = await browser.newPage();
-    const chair = server.user('chair');
-    const call = await apiSession(server, chair.email, chair.password);
-    // A 200 m square inside the demo partnership, drawn as the map's hotspot panel would send it.
-    const { rows } = await sql<{ area: string }>`
-      select ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(ST_PointOnSurface(area), 27700), 100), 4326), 7) as area
-      from partnership where id = ${server.partnershipId!}`.execute(server.deps.db.kysely);
-    const hotspot = await call<{ id: string }>('POST', '/api/hotspots', {
-      source: 'drawn',
+    const dueOn = isoDayFromNow(14);
+    const { actionIds } = await arrangeConfirmedHotspot(server, {
       name: 'Town centre evening economy',
-      area: JSON.parse(rows[0]!.area),
+      actions: [
+        {
+          agencyCode: 'WRS',
+          title: OWN_TITLE,
+          detail: 'Check licence conditions and staff safeguarding training.',
+          dueOn,
+        },
+        { agencyCode: 'WMP', title: OTHER_TITLE, dueOn },
+      ],
     });
-    await call('PATCH', `/api/hotspots/${hotspot.id}`, {
-      status: 'confirmed',
-      reason: 'Agreed at tasking',
-    });
-    const { agencies } = await call<{ agencies: { id: string; code: string }[] }>(
-      'GET',
-      '/api/agencies',
-    );
-    const agencyId = (code: string) => agencies.find((a) => a.code === code)!.id;
-    const dueOn = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-    const own = await call<{ id: string }>('POST', `/api/hotspots/${hotspot.id}/actions`, {
-      priority: 'pursue-disrupt',
-      agencyId: agencyId('WRS'),
-      title: OWN_TITLE,
-      detail: 'Check licence conditions and staff safeguarding training.',
-      dueOn,
-    });
-    ownActionId = own.id;
-    await call('POST', `/api/hotspots/${hotspot.id}/actions`, {
-      priority: 'pursue-disrupt',
-      agencyId: agencyId('WMP'),
-      title: OTHER_TITLE,
-      dueOn,
-    });
+    ownActionId = actionIds[0]!;
   });
 
   afterAll(async () => {

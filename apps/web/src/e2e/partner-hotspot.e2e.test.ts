@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../api/src/features/accounts/create-user.ts';
-import { apiSession } from '../testing/api-session.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {
@@ -11,6 +10,7 @@ import {
   reportMissingChromium,
   type TestBrowser,
 } from '../testing/browser.ts';
+import { arrangeConfirmedHotspot, isoDayFromNow } from '../testing/confirmed-hotspot.ts';
 import { signInThroughForm, signOut } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -76,8 +76,6 @@ describe.skipIf(!hasChromium())("a partner opens the hotspot of their agency's a
         password: user.password,
       });
     }
-    const chair = server.user('chair');
-    const call = await apiSession(server, chair.email, chair.password);
     // A 300 m square around the busiest place in the synthetic data, so it holds reports.
     const { rows } = await sql<{ area: string }>`
       select ST_AsGeoJSON(ST_Transform(ST_Expand(ST_SetSRID(ST_MakePoint(r.easting, r.northing), 27700), 150), 4326), 7) as area
@@ -88,40 +86,24 @@ describe.skipIf(!hasChromium())("a partner opens the hotspot of their agency's a
                   and abs(o.easting - r.easting) < 150 and abs(o.northing - r.northing) < 150) desc,
                r.id
       limit 1`.execute(server.deps.db.kysely);
-    const hotspot = await call<{ id: string }>('POST', '/api/hotspots', {
-      source: 'drawn',
+    const dueOn = isoDayFromNow(21);
+    const arranged = await arrangeConfirmedHotspot(server, {
       name: HOTSPOT_NAME,
       area: JSON.parse(rows[0]!.area),
+      confirm: {
+        risk: 'high',
+        objective: OBJECTIVE,
+        scanning: SCANNING,
+        analysis: ANALYSIS,
+        response: RESPONSE,
+      },
+      actions: [
+        { agencyCode: 'WRS', title: OWN_TITLE, dueOn },
+        { agencyCode: 'WMP', title: OTHER_TITLE, dueOn },
+      ],
     });
-    hotspotId = hotspot.id;
-    await call('PATCH', `/api/hotspots/${hotspotId}`, {
-      status: 'confirmed',
-      reason: 'Agreed at tasking',
-      risk: 'high',
-      objective: OBJECTIVE,
-      scanning: SCANNING,
-      analysis: ANALYSIS,
-      response: RESPONSE,
-    });
-    const { agencies } = await call<{ agencies: { id: string; code: string }[] }>(
-      'GET',
-      '/api/agencies',
-    );
-    const agencyId = (code: string) => agencies.find((a) => a.code === code)!.id;
-    const dueOn = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
-    const own = await call<{ id: string }>('POST', `/api/hotspots/${hotspotId}/actions`, {
-      priority: 'pursue-disrupt',
-      agencyId: agencyId('WRS'),
-      title: OWN_TITLE,
-      dueOn,
-    });
-    ownActionId = own.id;
-    await call('POST', `/api/hotspots/${hotspotId}/actions`, {
-      priority: 'pursue-disrupt',
-      agencyId: agencyId('WMP'),
-      title: OTHER_TITLE,
-      dueOn,
-    });
+    hotspotId = arranged.hotspotId;
+    ownActionId = arranged.actionIds[0]!;
   });
 
   afterAll(async () => {

@@ -1,5 +1,8 @@
 import type { TestServer } from './test-server.ts';
 
+/** What `apiSession` resolves to: `await call<T>(method, path, json?)`, throwing on a non-2xx. */
+export type ApiSession = Awaited<ReturnType<typeof apiSession>>;
+
 /**
  * A same-origin API client signed in as `email`, for arranging data as another user in a
  * browser test: `const chair = await apiSession(server, email, password); await chair('GET', '/api/…')`.
