@@ -252,6 +252,24 @@ describe.skipIf(!hasChromium())("a partner opens the hotspot of their agency's a
     await signOut(page);
   });
 
+  it("leads a viewer from the hotspot selected on the map to the hotspot's page", async () => {
+    await signInThroughForm(
+      page,
+      server.url,
+      server.user('viewer'),
+      '/map?v=1&layers=districts,hotspots',
+    );
+    const outlines = page.locator('path.layer-hotspot');
+    await outlines.first().waitFor();
+    expect(await outlines.count()).toBe(1);
+    await outlines.first().click({ force: true });
+    const panel = page.getByTestId('hotspot-panel');
+    await panel.getByRole('link', { name: "Open the hotspot's page" }).click();
+    await page.getByRole('heading', { name: HOTSPOT_NAME, level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/hotspots/${hotspotId}`);
+    await signOut(page);
+  });
+
   it('still gives the chair the forms, the whole OSARA record and every action', async () => {
     await signInThroughForm(page, server.url, server.user('chair'), `/hotspots/${hotspotId}`);
     await page.getByRole('heading', { name: HOTSPOT_NAME, level: 1 }).waitFor();

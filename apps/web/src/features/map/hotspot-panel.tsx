@@ -1,10 +1,13 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { type FormEvent, useState } from 'react';
 import { isApiProblem } from '../../api/api-problem.ts';
+import type { Role } from '../../api/types.ts';
 import { HOTSPOT_STATUS_STYLES, type HotspotStatus } from '../../map/layer-styles.ts';
+import { Link } from '../../routing/router.tsx';
 import { describeError, FormError } from '../../ui/notices.tsx';
 import type { MapFilters } from '../../url-state/map-view-state.ts';
 import { formatDate, type Period } from '../../url-state/period.ts';
+import { mayVisit } from '../nav/navigation.ts';
 import {
   type AreaSummary,
   type BreakdownRow,
@@ -360,7 +363,7 @@ export interface HotspotPanelProps {
   readonly hotspotFeature: LayerFeature | undefined;
   readonly period: Period;
   readonly filters: MapFilters;
-  readonly role: string;
+  readonly role: Role;
   readonly onClear: () => void;
   readonly onCreated: (id: string) => void;
 }
@@ -398,6 +401,11 @@ export function HotspotPanel({
       {selection.kind === 'hotspot' ? (
         <>
           <HotspotFacts feature={hotspotFeature} />
+          {mayVisit(role, `/hotspots/${selection.id}`) && (
+            <p>
+              <Link href={`/hotspots/${selection.id}`}>Open the hotspot's page</Link>
+            </p>
+          )}
           {canAnalyse && <HotspotEditor id={selection.id} />}
         </>
       ) : (
