@@ -33,7 +33,7 @@
  * some P report, of any date or kind, lies within about 25 m of that public grid point.
  */
 import { type BNG_CRS, hexCentre, hexIndexAt, hexRing } from '@hotspot/analysis';
-import type { Db } from '@hotspot/db';
+import { type Db, selectFloat8Pairs } from '@hotspot/db';
 import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, featureCollection, polygon as turfPolygon, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
@@ -102,10 +102,10 @@ export interface VertexGuard {
   tooClose(x: number, y: number): boolean;
 }
 
-function guardFrom(xs: readonly number[], ys: readonly number[]): VertexGuard {
+function guardFrom(xs: Float64Array, ys: Float64Array): VertexGuard {
   if (xs.length === 0) return { tooClose: () => false };
   const index = new KDBush(xs.length);
-  for (let k = 0; k < xs.length; k++) index.add(Number(xs[k]), Number(ys[k]));
+  for (let k = 0; k < xs.length; k++) index.add(xs[k]!, ys[k]!);
   index.finish();
   return { tooClose: (x, y) => index.within(x, y, VERTEX_CHECK_METERS).length > 0 };
 }
@@ -126,12 +126,13 @@ export function loadVertexGuard(
   const key = `${partnershipId}:${dataVersion}`;
   const cached = guardCache.get(key);
   if (cached) return cached;
-  // Two float8 arrays in one row: a row object per record costs the drivers far more.
-  const loading = sql<{ xs: number[] | null; ys: number[] | null }>`
-      select array_agg(easting) as xs, array_agg(northing) as ys from intelligence_record
-      where partnership_id = ${partnershipId} and handling_code = 'P'`
-    .execute(db.kysely)
-    .then((r) => guardFrom(r.rows[0]?.xs ?? [], r.rows[0]?.ys ?? []));
+  // Two packed columns: a row object (or a parsed text number) per record costs far more.
+  const loading = selectFloat8Pairs(
+    db,
+    sql`easting`,
+    sql`northing`,
+    sql`intelligence_record where partnership_id = ${partnershipId} and handling_code = 'P'`,
+  ).then(({ xs, ys }) => guardFrom(xs, ys));
   guardCache.set(key, loading);
   loading.catch(() => guardCache.delete(key));
   return loading;
