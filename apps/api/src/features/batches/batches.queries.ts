@@ -164,8 +164,9 @@ export async function commitBatch(
   id: string,
 ): Promise<{ recordsAdded: number }> {
   const db = deps.db;
+  let committed: { recordsAdded: number };
   try {
-    return await db.kysely.transaction().execute(async (trx) => {
+    committed = await db.kysely.transaction().execute(async (trx) => {
       const claimed = await trx
         .updateTable('batch')
         .set({ status: 'committed', committed_at: deps.clock(), committed_by: userId })
@@ -239,6 +240,20 @@ export async function commitBatch(
     }
     throw error;
   }
+  await refreshRecordStatistics(db.kysely);
+  return committed;
+}
+
+/**
+ * ANALYZE after a bulk load, as PostgreSQL's "Populating a Database" advises: until autovacuum
+ * gets to it the planner still sees the table as it was, and the first map request after a large
+ * commit took a nested-loop plan (at 100,000 new records 1,008 ms for the record selection
+ * instead of 86 ms). It samples a fixed number of rows, so it costs about the same at any size.
+ * The commit has already succeeded: a failure here (e.g. the connection lost) must not turn it
+ * into an error the client would retry, and autovacuum analyses the table later anyway.
+ */
+export async function refreshRecordStatistics(db: Kysely<Database>): Promise<void> {
+  await sql`analyze intelligence_record`.execute(db).catch(() => undefined);
 }
 
 async function bumpDataVersion(trx: Kysely<Database>, partnershipId: string): Promise<void> {

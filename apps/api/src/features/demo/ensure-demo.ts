@@ -203,8 +203,10 @@ async function insertDemoRecords(
       occurred_from: null,
       occurred_to: null,
       location: sql<string>`ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326)`,
-      easting: 0,
-      northing: 0,
+      // British National Grid derived by PostGIS, the one place that projects; in the INSERT,
+      // not a second pass, which would leave a dead version of every row behind.
+      easting: sql<number>`ST_X(ST_Transform(ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326), 27700))`,
+      northing: sql<number>`ST_Y(ST_Transform(ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326), 27700))`,
       precision: r.precision,
       place_type: r.placeType,
       category: r.category,
@@ -220,8 +222,6 @@ async function insertDemoRecords(
     }));
     await db.insertInto('intelligence_record').values(rows).execute();
   }
-  // British National Grid coordinates are derived by PostGIS, the one place that projects.
-  await sql`update intelligence_record
-    set easting = ST_X(ST_Transform(location, 27700)), northing = ST_Y(ST_Transform(location, 27700))
-    where batch_id = ${batchId}`.execute(db);
+  // Planner statistics for the freshly loaded table, as after a batch commit.
+  await sql`analyze intelligence_record`.execute(db);
 }
