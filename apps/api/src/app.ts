@@ -27,7 +27,7 @@ import { viewRoutes } from './features/views/views.routes.ts';
 import { accessPolicy } from './http/access-policy.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { createErrorHandler } from './http/errors.ts';
-import { PROBLEM, problemResponse, toFieldErrors } from './http/problem.ts';
+import { PROBLEM, problemResponse, toFieldErrors, validationDetail } from './http/problem.ts';
 
 const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -48,19 +48,14 @@ function validationHook(
         : result.target === 'header'
           ? '/header'
           : '/body';
-  return problemResponse(
-    c,
-    PROBLEM.validation,
-    `The ${result.target === 'json' ? 'body' : result.target} is not valid.`,
-    {
-      errors: toFieldErrors(result.error.issues, prefix),
-    },
-  );
+  const errors = toFieldErrors(result.error.issues, prefix);
+  // The detail names each field and what is wrong with it; `errors` points at each one.
+  return problemResponse(c, PROBLEM.validation, validationDetail(errors), { errors });
 }
 
-/** Builds the whole HTTP app. Wiring only: no I/O happens until a request arrives. */
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
+/** Builds the whole HTTP app. Wiring only: no I/O happens until a request arrives. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
   const tileOrigin = originOf(deps.env.TILE_URL);

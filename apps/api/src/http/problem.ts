@@ -101,6 +101,22 @@ export function problemResponse(
 }
 
 /** Turns zod-style issues into RFC 6901 pointers, prefixed by where they came from. */
+/**
+ * One field's problem as a sentence by the field's name as sent: "reason is required" for the
+ * messages our schemas write (lower case, to follow the name), "sizeMeters: Invalid input" for
+ * library defaults; for the request part as a whole (an unknown key, a refinement) the message.
+ */
+export function fieldSentence(pointer: string, detail: string): string {
+  const field = pointer.replace(/^\/(body|params|query|header)\/?/, '').replace(/^\/$/, '');
+  if (!field) return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}`;
+  return /^[a-z]/.test(detail) ? `${field} ${detail}` : `${field}: ${detail}`;
+}
+
+/** A validation problem's detail: every field's sentence, so a form can show one line. */
+export function validationDetail(errors: readonly ProblemFieldError[]): string {
+  return `${errors.map((e) => fieldSentence(e.pointer, e.detail)).join('; ')}.`;
+}
+
 export function toFieldErrors(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
   prefix: '' | '/query' | '/params' | '/body' | '/header' = '',

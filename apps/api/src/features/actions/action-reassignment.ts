@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { PROBLEM, ProblemError, problemResponse, toFieldErrors } from '../../http/problem.ts';
+import { fieldSentence, PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
@@ -73,37 +73,6 @@ export const reassignRoute = createRoute({
 
 function capitalised(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
-}
-
-/**
- * A field's problem as the start of a sentence, by the field's name as sent ("reason is
- * required"); for the body as a whole (an unknown key, nothing to change) the problem alone.
- */
-function fieldSentence(pointer: string, detail: string): string {
-  const field = pointer.replace(/^\/(body|params)\/?/, '');
-  return field ? `${field} ${detail}` : capitalised(detail);
-}
-
-/**
- * The app's validation problem, with a detail that names each field and what is wrong with it,
- * so a form can show one sentence (the errors array still points at each field).
- */
-export function namedFieldsHook(
-  result: {
-    success: boolean;
-    target: string;
-    error?: { issues: { path: PropertyKey[]; message: string }[] };
-  },
-  c: Context,
-) {
-  if (result.success || !result.error) return;
-  const errors = toFieldErrors(result.error.issues, result.target === 'json' ? '/body' : '/params');
-  return problemResponse(
-    c,
-    PROBLEM.validation,
-    `${errors.map((e) => fieldSentence(e.pointer, e.detail)).join('; ')}.`,
-    { errors },
-  );
 }
 
 function invalidField(field: (typeof CHANGEABLE_FIELDS)[number] | '', detail: string) {

@@ -18,7 +18,7 @@ import {
   selectActions,
   toActionSummary,
 } from './action-queries.ts';
-import { namedFieldsHook, reassignAction, reassignRoute } from './action-reassignment.ts';
+import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({
@@ -351,15 +351,11 @@ export function actionRoutes(deps: AppDeps) {
         });
         return c.json(detail, 200) as never;
       })
-      .openapi(
-        reassignRoute,
-        async (c) => {
-          const { id } = c.req.valid('param');
-          const detail = await reassignAction(deps, c, id, c.req.valid('json'));
-          return c.json(detail, 200) as never;
-        },
-        namedFieldsHook as never,
-      )
+      .openapi(reassignRoute, async (c) => {
+        const { id } = c.req.valid('param');
+        const detail = await reassignAction(deps, c, id, c.req.valid('json'));
+        return c.json(detail, 200) as never;
+      })
       .openapi(acknowledgeRoute, async (c) => {
         const { id } = c.req.valid('param');
         const user = currentUser(c);
