@@ -109,11 +109,52 @@ describe.skipIf(!hasChromium())('a tasking meeting in meeting mode', () => {
   it('takes attendance and starts the meeting', async () => {
     await page.getByRole('button', { name: 'Attendance' }).click();
     const checkbox = page.locator('.meeting-mode__attendance input[type="checkbox"]').first();
+    // Hold the save until the box has been seen ticked: the tick must not wait for the server.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const meetingUrl = `**/api/meetings/${meetingId}`;
+    await page.route(meetingUrl, async (route) => {
+      if (route.request().method() === 'PATCH') await held;
+      await route.continue();
+    });
     const saved = page.waitForResponse(
       (r) => r.url().endsWith(`/api/meetings/${meetingId}`) && r.request().method() === 'PATCH',
     );
     await checkbox.check();
+    expect(await checkbox.isChecked()).toBe(true);
+    await expect.poll(() => checkbox.isDisabled()).toBe(true);
+    release();
     expect((await saved).status()).toBe(200);
+    await page.unroute(meetingUrl);
+    await page.waitForFunction(
+      (selector) => !document.querySelector<HTMLInputElement>(selector)?.disabled,
+      '.meeting-mode__attendance input[type="checkbox"]',
+    );
+    expect(await checkbox.isChecked()).toBe(true);
+
+    // A save that fails puts the box back as it was saved, and says why.
+    const second = page.locator('.meeting-mode__attendance input[type="checkbox"]').nth(1);
+    await page.route(meetingUrl, (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({
+              type: 'urn:problem:database-unavailable',
+              title: 'The database is unavailable',
+              status: 503,
+              detail: 'The database did not answer; try again in a moment.',
+            }),
+          })
+        : route.continue(),
+    );
+    await second.click();
+    await page.locator('.meeting-mode__attendance [role="alert"]').waitFor();
+    expect(await second.isChecked()).toBe(false);
+    await page.unroute(meetingUrl);
+
     await page.getByRole('button', { name: 'Start meeting' }).click();
     await page.locator('.meeting-mode__status').getByText('In progress').waitFor();
     await page.getByRole('button', { name: 'Attendance' }).click();
