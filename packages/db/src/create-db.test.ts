@@ -1,0 +1,38 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { testDatabases } from './testing/test-databases.ts';
+
+interface PlanJson {
+  readonly Plan: { readonly 'Total Cost': number };
+  readonly JIT?: unknown;
+}
+
+describe.each(testDatabases())('connections to $kind', (target) => {
+  // PostGIS costs ST_Intersects at 10,000 units a row, so clipping 100,000 records to the area
+  // crossed jit_above_cost and compiled for longer than the query ran (see create-db.ts).
+  it('never compile a PostGIS-heavy query with JIT, on any pooled connection', async () => {
+    const db = await target.open();
+    try {
+      const plans = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const result = await sql<{ 'QUERY PLAN': PlanJson[] | string }>`
+            explain (analyze, format json)
+            select count(*) from generate_series(1, 20000) g
+            where ST_Intersects(ST_MakePoint(g, 0), ST_MakeEnvelope(0, -1, 10000, 1))`.execute(
+            db.kysely,
+          );
+          const raw = result.rows[0]?.['QUERY PLAN'];
+          const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as PlanJson[];
+          return plan[0]!;
+        }),
+      );
+      for (const plan of plans) {
+        // Costly enough that a default PostgreSQL (jit_above_cost 100,000) would compile it.
+        expect(plan.Plan['Total Cost']).toBeGreaterThan(100_000);
+        expect(plan.JIT).toBeUndefined();
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
