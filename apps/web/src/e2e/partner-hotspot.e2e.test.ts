@@ -277,6 +277,16 @@ describe.skipIf(!hasChromium())("a partner opens the hotspot of their agency's a
     await main.getByRole('form', { name: 'Change status' }).waitFor();
     await main.getByRole('form', { name: 'Assign an action' }).waitFor();
     expect(await main.getByLabel('Scanning').inputValue()).toBe(SCANNING);
+    // What the chair writes is read by partners: each form says so where it is written.
+    const descriptionOf = async (label: string) => {
+      const id = await main.getByLabel(label).getAttribute('aria-describedby');
+      expect(id).toBeTruthy();
+      return page.locator(`#${id}`).textContent();
+    };
+    expect(await descriptionOf('Reason')).toContain('partners with actions here');
+    expect(await descriptionOf('Objective')).toContain(
+      'Partners with actions here and viewers read the objective',
+    );
     await main.getByRole('link', { name: OTHER_TITLE }).waitFor();
     await main.getByRole('link', { name: OWN_TITLE }).waitFor();
   });

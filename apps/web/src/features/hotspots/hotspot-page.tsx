@@ -78,6 +78,7 @@ function StatusForm({ hotspot }: { hotspot: HotspotDetail }) {
       />
       <TextField
         label="Reason"
+        hint="Everyone who can open this hotspot reads it, partners with actions here included: describe places and patterns, never people."
         value={reason}
         onChange={(e) => setReason(e.currentTarget.value)}
         error={fieldError(change.error, 'reason')}
@@ -135,11 +136,16 @@ function OsaraForm({ hotspot }: { hotspot: HotspotDetail }) {
           error={fieldError(change.error, 'reviewOn')}
         />
       </div>
+      <p className="hint" id="osara-audience">
+        Partners with actions here and viewers read the objective, response and assessment; scanning
+        and analysis stay with analysts and chairs. Describe places and patterns, never people.
+      </p>
       {editable.map(([key, label]) => (
         <div className="field" key={key}>
           <label htmlFor={`osara-${key}`}>{label}</label>
           <textarea
             id={`osara-${key}`}
+            aria-describedby="osara-audience"
             rows={3}
             maxLength={4000}
             value={values[key] ?? ''}
