@@ -36,7 +36,7 @@ export {
 export type { PoliceUkDefaults } from './profiles.ts';
 export { POLICE_UK_COLUMNS } from './profiles.ts';
 export type { PersonalDataKind } from './screen.ts';
-export { findPersonalData, isFormulaInjection } from './screen.ts';
+export { findPersonalData, findPersonalDataInNote, isFormulaInjection } from './screen.ts';
 export type { SyntheticNativeOptions } from './synthetic.ts';
 export { generateSyntheticNativeCsv, syntheticNativeCsv } from './synthetic.ts';
 export type { IngestTaxonomy } from './validate.ts';

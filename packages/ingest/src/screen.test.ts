@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPersonalData, isFormulaInjection } from './screen.ts';
+import { findPersonalData, findPersonalDataInNote, isFormulaInjection } from './screen.ts';
 
 describe('findPersonalData', () => {
   it.each([
@@ -38,6 +38,23 @@ describe('findPersonalData', () => {
     'CCTV ref 2024/118 requested',
   ])('finds nothing in "%s"', (text) => {
     expect(findPersonalData(text)).toEqual([]);
+  });
+});
+
+describe('findPersonalDataInNote', () => {
+  it('keeps the dates and postcodes a note about a place uses', () => {
+    expect(findPersonalDataInNote('Review on 12/03/2027 at the takeaway, DY10 1AA')).toEqual([]);
+    expect(findPersonalDataInNote('Agreed on 5th March 2027')).toEqual([]);
+  });
+
+  it.each([
+    ['Spoke with Mrs Patel at the shop', 'name after a title'],
+    ['Her number is 07700 900123', 'phone number'],
+    ['Contact j.bloggs@example.org', 'email address'],
+    ['DOB 12/03/2009', 'date of birth'],
+    ['Car AB12 CDE seen again', 'vehicle registration'],
+  ])('still finds what identifies a person in "%s"', (text, kind) => {
+    expect(findPersonalDataInNote(text)).toEqual([kind]);
   });
 });
 

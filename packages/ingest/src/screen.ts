@@ -96,6 +96,21 @@ export function findPersonalData(text: string): PersonalDataKind[] {
   return found;
 }
 
+// What staff write about a hotspot, an action or a meeting names places and dates by design
+// ("review on 12/03/2027", "the takeaway at DY10 1AA"); what identifies a person does not belong.
+const PLACE_AND_TIME: ReadonlySet<PersonalDataKind> = new Set(['full date', 'full postcode']);
+
+/**
+ * The kinds of personal data in a note written by staff (a hotspot's reason or problem-solving
+ * record, an action, a decision): `findPersonalData` without full dates and full postcodes, which
+ * such notes use for reviews and premises. Names after a title, emails, phone numbers, dates of
+ * birth and vehicle registrations are still found.
+ * @example findPersonalDataInNote('Review on 12/03/2027 with Mrs Patel') // ['name after a title']
+ */
+export function findPersonalDataInNote(text: string): PersonalDataKind[] {
+  return findPersonalData(text).filter((kind) => !PLACE_AND_TIME.has(kind));
+}
+
 /**
  * True when a text cell would be run as a formula by a spreadsheet that opens an export of it
  * (OWASP CSV injection): it starts with =, +, -, @, a tab or a carriage return, also after

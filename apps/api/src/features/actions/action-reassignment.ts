@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { fieldSentence, PROBLEM, ProblemError } from '../../http/problem.ts';
+import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
@@ -32,17 +33,18 @@ export const ActionReassignmentSchema = z
     priority: z
       .enum(ACTION_PRIORITIES, { error: `must be one of ${ACTION_PRIORITIES.join(', ')}` })
       .optional(),
-    reason: z
-      .string({
-        error: (issue) =>
-          issue.input === undefined
-            ? 'is required: say why the action is changing'
-            : 'must be text',
-      })
-      .trim()
-      .min(3, { error: 'must be at least 3 characters' })
-      .max(2000, { error: 'must be at most 2000 characters' })
-      .openapi({ description: 'Why; shown on the timeline (not in the audit trail)' }),
+    reason: staffNote(
+      z
+        .string({
+          error: (issue) =>
+            issue.input === undefined
+              ? 'is required: say why the action is changing'
+              : 'must be text',
+        })
+        .trim()
+        .min(3, { error: 'must be at least 3 characters' })
+        .max(2000, { error: 'must be at most 2000 characters' }),
+    ).openapi({ description: 'Why; shown on the timeline (not in the audit trail)' }),
   })
   .refine((b) => CHANGEABLE_FIELDS.some((f) => b[f] !== undefined), {
     error: `give at least one of ${CHANGEABLE_FIELDS.join(', ')}`,

@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
 import { csvLine } from '../audit/csv.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
@@ -51,7 +52,7 @@ const ActionListQuery = z.object({
 });
 
 const IdParam = z.object({ id: z.uuid() });
-const NoteSchema = z.string().trim().min(1).max(4000);
+const NoteSchema = staffNote(z.string().trim().min(1).max(4000));
 
 const listRoute = createRoute({
   method: 'get',
@@ -145,7 +146,9 @@ const declineRoute = createRoute({
   request: {
     params: IdParam,
     ...json(
-      z.strictObject({ reason: z.string().trim().min(3).max(2000) }).openapi('ActionDecline'),
+      z
+        .strictObject({ reason: staffNote(z.string().trim().min(3).max(2000)) })
+        .openapi('ActionDecline'),
     ),
   },
   responses: stepResponses,

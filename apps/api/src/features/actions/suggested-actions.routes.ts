@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
 
 const SuggestedActionSchema = z
@@ -22,8 +23,8 @@ const SuggestedActionSchema = z
 const fields = {
   placeType: TaxonomyCodeSchema.max(64),
   priority: z.enum(ACTION_PRIORITIES),
-  title: z.string().trim().min(1).max(200),
-  detail: z.string().trim().max(2000).nullable(),
+  title: staffNote(z.string().trim().min(1).max(200)),
+  detail: staffNote(z.string().trim().max(2000)).nullable(),
   agencyKind: z.enum(AGENCY_KINDS).nullable(),
   position: z.number().int().min(0).max(10_000),
 };

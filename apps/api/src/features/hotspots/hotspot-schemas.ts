@@ -6,12 +6,13 @@ import {
   HOTSPOT_STATUSES,
   RISK_RATINGS,
 } from '@hotspot/contracts';
+import { staffNote } from '../../http/staff-note.ts';
 import { PARAMETERS } from '../analysis/parameters.ts';
 
 // The wire format of hotspots and their actions. Request bodies are strict objects: an unknown
 // field is a 422, not silently dropped (the web map posts these from the hotspot panel).
 
-const NameSchema = z.string().trim().min(1).max(200);
+const NameSchema = staffNote(z.string().trim().min(1).max(200));
 const DateSchema = z.iso.date();
 
 export const PeriodSchema = z
@@ -124,11 +125,11 @@ export const NewHotspotSchema = z
 export type NewHotspot = z.infer<typeof NewHotspotSchema>;
 
 const OsaraShape = {
-  objective: z.string().trim().max(4000).nullable(),
-  scanning: z.string().trim().max(4000).nullable(),
-  analysis: z.string().trim().max(4000).nullable(),
-  response: z.string().trim().max(4000).nullable(),
-  assessment: z.string().trim().max(4000).nullable(),
+  objective: staffNote(z.string().trim().max(4000)).nullable(),
+  scanning: staffNote(z.string().trim().max(4000)).nullable(),
+  analysis: staffNote(z.string().trim().max(4000)).nullable(),
+  response: staffNote(z.string().trim().max(4000)).nullable(),
+  assessment: staffNote(z.string().trim().max(4000)).nullable(),
 };
 
 export const HotspotChangeSchema = z
@@ -136,7 +137,7 @@ export const HotspotChangeSchema = z
     name: NameSchema.optional(),
     status: z.enum(HOTSPOT_STATUSES).optional(),
     /** Why the status changes: required with `status`. */
-    reason: z.string().trim().min(3).max(2000).optional(),
+    reason: staffNote(z.string().trim().min(3).max(2000)).optional(),
     risk: z.enum(RISK_RATINGS).nullable().optional(),
     reviewOn: DateSchema.nullable().optional(),
     responseStartedOn: DateSchema.nullable().optional(),
@@ -240,8 +241,8 @@ export const NewActionSchema = z
   .strictObject({
     priority: z.enum(ACTION_PRIORITIES),
     agencyId: z.uuid(),
-    title: z.string().trim().min(1).max(200),
-    detail: z.string().trim().max(4000).optional(),
+    title: staffNote(z.string().trim().min(1).max(200)),
+    detail: staffNote(z.string().trim().max(4000)).optional(),
     dueOn: DateSchema,
     meetingId: z.uuid().optional(),
   })

@@ -5,6 +5,7 @@ import {
   HOTSPOT_STATUSES,
   RISK_RATINGS,
 } from '@hotspot/contracts';
+import { staffNote } from '../../http/staff-note.ts';
 
 // The wire format of meetings, their agendas and decisions. Request bodies are strict objects:
 // an unknown field is a 422, not silently dropped.
@@ -23,8 +24,8 @@ export const AGENDA_KINDS = [
 ] as const;
 export type AgendaKind = (typeof AGENDA_KINDS)[number];
 
-const TitleSchema = z.string().trim().min(1).max(200);
-const PlaceSchema = z.string().trim().min(1).max(200);
+const TitleSchema = staffNote(z.string().trim().min(1).max(200));
+const PlaceSchema = staffNote(z.string().trim().min(1).max(200));
 
 export const NewMeetingSchema = z
   .strictObject({
@@ -94,7 +95,7 @@ export const AgendaItemChangeSchema = z
   .openapi('AgendaItemChange');
 
 export const NewDecisionSchema = z
-  .strictObject({ text: z.string().trim().min(1).max(4000) })
+  .strictObject({ text: staffNote(z.string().trim().min(1).max(4000)) })
   .openapi('NewDecision');
 
 const AgencyRefSchema = z.object({ id: z.string(), code: z.string(), name: z.string() });

@@ -4,11 +4,15 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
 import { SavedViewConfigSchema, SavedViewSchema } from './view-config.ts';
 
 const NewViewSchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200), config: SavedViewConfigSchema })
+  .strictObject({
+    name: staffNote(z.string().trim().min(1).max(200)),
+    config: SavedViewConfigSchema,
+  })
   .openapi('NewSavedView');
 
 const createViewRoute = createRoute({
