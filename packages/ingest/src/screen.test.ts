@@ -7,6 +7,8 @@ describe('findPersonalData', () => {
     ['mrs. Patel runs the shop', 'name after a title'],
     ['Dr. Okafor reported it', 'name after a title'],
     ['Miss Ellie seen in a car', 'name after a title'],
+    ['Mrs Patel walks up Lady Lane', 'name after a title'],
+    ['Seen with Lord Street boys and Mr Khan', 'name after a title'],
     ['Call 07700 900123 for more', 'phone number'],
     ['tel +44 7700 900123', 'phone number'],
     ['landline (01562) 732928', 'phone number'],
@@ -36,6 +38,9 @@ describe('findPersonalData', () => {
     'Mr and Mrs not given',
     'Outside number 12, second floor flat',
     'CCTV ref 2024/118 requested',
+    'Groups gathering on Lady Lane after school',
+    'Outside the Lord Nelson Arms most Fridays',
+    'Sir Thomas Street car park, late evening',
   ])('finds nothing in "%s"', (text) => {
     expect(findPersonalData(text)).toEqual([]);
   });

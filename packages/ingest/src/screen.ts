@@ -63,6 +63,10 @@ const TITLE_NAME = new RegExp(
   'gu',
 );
 const CAPITALISED_WORD_BEFORE = /\p{Lu}[\p{Ll}]+\s*$/u;
+// A title that begins a place's name: "Lady Lane", "Sir Thomas Street", "the Lord Nelson Arms".
+// The capitalised words after the title end in a street or building word within three words.
+const PLACE_AFTER_TITLE =
+  /^(?:\p{Lu}[\p{Ll}'’-]+\s+){0,2}(?:Street|Road|Lane|Avenue|Close|Way|Drive|Park|Square|Place|Court|Hill|Gardens|Crescent|Walk|Row|Terrace|Green|Grove|Mews|Parade|Rise|Arms|Hall|House|Centre|School|Church)\b/u;
 
 function hasNameAfterTitle(text: string): boolean {
   // exec on the shared /g pattern rather than matchAll, which clones the RegExp on every call;
@@ -70,6 +74,8 @@ function hasNameAfterTitle(text: string): boolean {
   TITLE_NAME.lastIndex = 0;
   for (let match = TITLE_NAME.exec(text); match !== null; match = TITLE_NAME.exec(text)) {
     const title = match[2];
+    const name = text.slice((match.index ?? 0) + (match[1]?.length ?? 0) + (title?.length ?? 0));
+    if (PLACE_AFTER_TITLE.test(name.replace(/^\.?\s+/, ''))) continue;
     if (title?.toLowerCase() === 'dr') {
       const before = text.slice(0, (match.index ?? 0) + (match[1]?.length ?? 0));
       if (CAPITALISED_WORD_BEFORE.test(before)) continue;
