@@ -34,13 +34,22 @@ export function ActionTable({
             <td>{PRIORITY_LABELS[a.priority]}</td>
             {showAgency && <td>{a.agency.code}</td>}
             <td>
-              {formatDay(a.dueOn)}
-              {a.overdue && <span className="badge badge--overdue">Overdue</span>}
+              <DueOn action={a} />
             </td>
             <td>{STATUS_LABELS[a.status]}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The due date, flagged when the action is overdue: as every action table shows it. */
+export function DueOn({ action }: { action: Pick<ActionSummary, 'dueOn' | 'overdue'> }) {
+  return (
+    <>
+      {formatDay(action.dueOn)}
+      {action.overdue && <span className="badge badge--overdue">Overdue</span>}
+    </>
   );
 }

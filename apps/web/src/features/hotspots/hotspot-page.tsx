@@ -5,7 +5,7 @@ import type { Me } from '../../api/types.ts';
 import { Link } from '../../routing/router.tsx';
 import { fieldError, SavedNotice, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
-import { ActionTable } from '../actions/action-list.tsx';
+import { ActionTable, DueOn } from '../actions/action-list.tsx';
 import {
   ACTION_PRIORITIES,
   type ActionPriority,
@@ -337,8 +337,7 @@ function ActionStatusTable({ actions }: { actions: readonly ActionSummary[] }) {
             <td>{a.agency.name}</td>
             <td>{PRIORITY_LABELS[a.priority]}</td>
             <td>
-              {formatDay(a.dueOn)}
-              {a.overdue && <span className="badge badge--overdue">Overdue</span>}
+              <DueOn action={a} />
             </td>
             <td>{STATUS_LABELS[a.status]}</td>
           </tr>
