@@ -287,6 +287,20 @@ describe.skipIf(!hasChromium())("a partner opens the hotspot of their agency's a
     expect(await descriptionOf('Objective')).toContain(
       'Partners with actions here and viewers read the objective',
     );
+    // A reason that names a person is refused where it was typed, saying why, and not saved.
+    const statusForm = main.getByRole('form', { name: 'Change status' });
+    await statusForm.getByLabel('New status').selectOption({ index: 1 });
+    await statusForm.getByLabel('Reason').fill('Mrs Patel asked us to close it');
+    await statusForm.getByRole('button', { name: 'Change status' }).click();
+    await statusForm
+      .locator('.field-error')
+      .getByText(
+        'looks like it holds personal data (name after a title); describe places and patterns, never people',
+      )
+      .waitFor();
+    expect(await statusForm.getByLabel('Reason').inputValue()).toBe(
+      'Mrs Patel asked us to close it',
+    );
     await main.getByRole('link', { name: OTHER_TITLE }).waitFor();
     await main.getByRole('link', { name: OWN_TITLE }).waitFor();
   });
