@@ -11,6 +11,8 @@
  * - Each operation exports a one-sentence `*_EXPLANATION` for the tasking meeting.
  */
 export type { BenchOptions, BenchResult, BenchRun } from './bench-types.ts';
+export { BNG_CRS, type BngFeatureCollection } from './common/geojson.ts';
+export type { PointXY, RecordPoint, TimedPoint } from './common/types.ts';
 export {
   type ClusteringComparison,
   compareClusterings,
@@ -118,5 +120,3 @@ export {
   summariseRecords,
   type ValueCount,
 } from './repeat-locations/repeat-locations.ts';
-export { BNG_CRS, type BngFeatureCollection } from './shared/geojson.ts';
-export type { PointXY, RecordPoint, TimedPoint } from './shared/types.ts';

@@ -1,9 +1,7 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { policeUkBytes, policeUkStream } from '@hotspot/fixtures';
 import { describe, expect, it } from 'vitest';
 import { ingestAll } from './ingest.ts';
-import { OPTIONS, SHARED_DATA } from './test-support.ts';
-
-const CRIME = `${SHARED_DATA}crime/west-mercia-street-2024/`;
+import { OPTIONS } from './test-support.ts';
 
 /*
  * Expected counts for North Worcestershire (the 2013 LAD polygons of Bromsgrove, Redditch and
@@ -26,10 +24,7 @@ describe('police.uk street-level files, end to end', () => {
   it.each(EXPECTED)(
     '%s: %d rows -> %d valid, %d skipped without location, %d outside the area',
     async (month, total, valid, skipped, outside) => {
-      const report = await ingestAll(
-        createReadStream(`${CRIME}${month}-west-mercia-street.csv`, { highWaterMark: 16_384 }),
-        OPTIONS,
-      );
+      const report = await ingestAll(policeUkStream(month, 16_384), OPTIONS);
       expect(report.info).toMatchObject({
         profile: 'police-uk',
         encoding: 'utf-8',
@@ -54,10 +49,7 @@ describe('police.uk street-level files, end to end', () => {
   );
 
   it('maps crime types through the taxonomy and skips types mapped to null', async () => {
-    const head = readFileSync(`${CRIME}2024-01-west-mercia-street.csv`, 'utf8')
-      .split('\n')
-      .slice(0, 400)
-      .join('\n');
+    const head = policeUkBytes('2024-01').toString('utf8').split('\n').slice(0, 400).join('\n');
     const { Shoplifting: _unmapped, ...mapped } = OPTIONS.taxonomy.policeUkCrimeTypes ?? {};
     const report = await ingestAll(head, {
       ...OPTIONS,

@@ -1,28 +1,17 @@
 // Shared test setup: the North Worcestershire area and a partnership taxonomy. Not exported.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { northWorcestershire } from '@hotspot/fixtures';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { createAreaIndex } from './area.ts';
 import type { IngestOptions } from './ingest.ts';
 import type { IngestTaxonomy } from './validate.ts';
 
-export const SHARED_DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-const lad = JSON.parse(
-  readFileSync(
-    `${SHARED_DATA}boundaries/worcestershire/lad_2013/worcestershire_lad_2013.geojson`,
-    'utf8',
-  ),
-) as FeatureCollection<Polygon | MultiPolygon>;
-
 /** Bromsgrove, Redditch and Wyre Forest, the North Worcestershire CSP. */
-export const NORTH_WORCESTERSHIRE: FeatureCollection<Polygon | MultiPolygon> = {
-  type: 'FeatureCollection',
-  features: lad.features.filter((f: Feature) =>
-    ['E07000234', 'E07000236', 'E07000239'].includes(String(f.properties?.LAD13CD)),
-  ),
-};
+export const NORTH_WORCESTERSHIRE: FeatureCollection<Polygon | MultiPolygon> =
+  northWorcestershire();
 export const AREA = createAreaIndex(NORTH_WORCESTERSHIRE);
 
 export const POLICE_UK_CRIME_TYPES = [

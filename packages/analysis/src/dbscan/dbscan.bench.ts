@@ -1,8 +1,8 @@
 import { clustersDbscan } from '@turf/turf';
 import type { FeatureCollection, Point } from 'geojson';
 import type { BenchOptions, BenchResult } from '../bench-types.ts';
-import { NORTH_WORCS_BBOX, timeMedianMs } from '../shared/bench-utils.ts';
-import { syntheticPoints } from '../shared/prng.ts';
+import { NORTH_WORCS_BBOX, timeMedianMs } from '../common/bench-utils.ts';
+import { syntheticPoints } from '../common/prng.ts';
 import { dbscan } from './dbscan.ts';
 
 const EPS_METERS = 100;

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FeatureCollection, Point } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { golden, readJson } from '../shared/golden.ts';
-import { syntheticPoints } from '../shared/prng.ts';
-import { buildIndex } from '../shared/spatial-index.ts';
-import type { PointXY } from '../shared/types.ts';
+import { golden, readJson } from '../common/golden.ts';
+import { syntheticPoints } from '../common/prng.ts';
+import { buildIndex } from '../common/spatial-index.ts';
+import type { PointXY } from '../common/types.ts';
 import {
   compareClusterings,
   DBSCAN_EXPLANATION,

@@ -1,7 +1,7 @@
+import { bngCollection } from '../common/geojson.ts';
+import { buildIndex } from '../common/spatial-index.ts';
+import type { PointXY } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';
-import { bngCollection } from '../shared/geojson.ts';
-import { buildIndex } from '../shared/spatial-index.ts';
-import type { PointXY } from '../shared/types.ts';
 
 /** One sentence for a tasking meeting. */
 export const DBSCAN_EXPLANATION =

@@ -1,7 +1,7 @@
 import type { Polygon } from 'geojson';
 import type { BenchOptions, BenchResult } from '../bench-types.ts';
-import { NORTH_WORCS_BBOX, timeMedianMs } from '../shared/bench-utils.ts';
-import { createPrng, syntheticPoints } from '../shared/prng.ts';
+import { NORTH_WORCS_BBOX, timeMedianMs } from '../common/bench-utils.ts';
+import { createPrng, syntheticPoints } from '../common/prng.ts';
 import { emergingHotspots } from './emerging-hotspots.ts';
 
 /** Emerging hot spots: 250 m hexagons x 12 months over North Worcestershire, 100,000 points. */

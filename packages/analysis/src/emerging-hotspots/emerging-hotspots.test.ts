@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { golden, readJson, roundDeep } from '../shared/golden.ts';
-import { createPrng, normalDraw } from '../shared/prng.ts';
-import type { TimedPoint } from '../shared/types.ts';
+import { golden, readJson, roundDeep } from '../common/golden.ts';
+import { createPrng, normalDraw } from '../common/prng.ts';
+import type { TimedPoint } from '../common/types.ts';
 import {
   classifyEmergingPattern,
   EMERGING_HOTSPOTS_EXPLANATION,

@@ -1,3 +1,5 @@
+import { toEpochMs } from '../common/time.ts';
+import type { TimedPoint } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';
 import { benjaminiHochbergThreshold, getisOrdLocal } from '../getis-ord/getis-ord.ts';
 import {
@@ -13,8 +15,6 @@ import {
   hexIndexAt,
   type StudyArea,
 } from '../hex-grid/hex-grid.ts';
-import { toEpochMs } from '../shared/time.ts';
-import type { TimedPoint } from '../shared/types.ts';
 import { type MannKendallResult, mannKendall } from './mann-kendall.ts';
 
 /** One sentence for a tasking meeting. */

@@ -1,4 +1,4 @@
-import { twoSidedP } from '../shared/stats.ts';
+import { twoSidedP } from '../common/stats.ts';
 
 export interface MannKendallResult {
   /** Kendall's S: Σ_{i<j} sign(x_j − x_i). */

@@ -1,6 +1,6 @@
 import type { BenchOptions, BenchResult } from '../bench-types.ts';
-import { timeMedianMs } from '../shared/bench-utils.ts';
-import { createPrng } from '../shared/prng.ts';
+import { timeMedianMs } from '../common/bench-utils.ts';
+import { createPrng } from '../common/prng.ts';
 import { paiTable } from './evaluation.ts';
 
 /** PAI/PEI/RRI table over the hexagons of a partnership-sized grid (about 5,000 units). */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { readJson } from '../shared/golden.ts';
+import { readJson } from '../common/golden.ts';
 import {
   type BeforeAfter,
   displacementAnalysis,

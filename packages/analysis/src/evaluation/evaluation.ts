@@ -1,8 +1,8 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
+import { toEpochMs } from '../common/time.ts';
+import type { TimedPoint } from '../common/types.ts';
 import { AnalysisInputError } from '../errors.ts';
-import { toEpochMs } from '../shared/time.ts';
-import type { TimedPoint } from '../shared/types.ts';
 
 /** One sentence each for a tasking meeting. */
 export const PAI_EXPLANATION =

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readJson } from '../shared/golden.ts';
+import { readJson } from '../common/golden.ts';
 import {
   benjaminiHochbergThreshold,
   confidenceBins,

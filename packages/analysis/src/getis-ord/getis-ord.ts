@@ -1,5 +1,5 @@
+import { twoSidedP } from '../common/stats.ts';
 import { AnalysisInputError } from '../errors.ts';
-import { twoSidedP } from '../shared/stats.ts';
 
 /** One sentence for a tasking meeting. */
 export const GETIS_ORD_EXPLANATION =

@@ -1,7 +1,7 @@
 import type { Polygon } from 'geojson';
 import type { BenchOptions, BenchResult } from '../bench-types.ts';
-import { NORTH_WORCS_BBOX, timeMedianMs } from '../shared/bench-utils.ts';
-import { syntheticPoints } from '../shared/prng.ts';
+import { NORTH_WORCS_BBOX, timeMedianMs } from '../common/bench-utils.ts';
+import { syntheticPoints } from '../common/prng.ts';
 import { hexHotspots } from './gistar.ts';
 
 const BUDGET_MS = 300;

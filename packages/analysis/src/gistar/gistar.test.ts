@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { golden, readJson, roundDeep } from '../common/golden.ts';
 import { AnalysisInputError } from '../errors.ts';
 import { aggregateToHexes, hexCentre } from '../hex-grid/hex-grid.ts';
-import { golden, readJson, roundDeep } from '../shared/golden.ts';
 import {
   defaultDistanceBand,
   distanceBandNeighbours,

@@ -1,3 +1,5 @@
+import { buildIndex } from '../common/spatial-index.ts';
+import type { PointXY } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';
 import { type ConfidenceBin, confidenceBins, getisOrdLocal } from '../getis-ord/getis-ord.ts';
 import {
@@ -8,8 +10,6 @@ import {
   hexesToGeoJson,
   type StudyArea,
 } from '../hex-grid/hex-grid.ts';
-import { buildIndex } from '../shared/spatial-index.ts';
-import type { PointXY } from '../shared/types.ts';
 
 /** One sentence for a tasking meeting. */
 export const GISTAR_EXPLANATION =

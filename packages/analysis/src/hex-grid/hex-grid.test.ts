@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { golden, readJson } from '../shared/golden.ts';
+import { golden, readJson } from '../common/golden.ts';
 import {
   aggregateToHexes,
   HEX_GRID_EXPLANATION,

@@ -1,8 +1,8 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { bngCollection } from '../common/geojson.ts';
+import type { PointXY } from '../common/types.ts';
 import { requireNumberInRange } from '../errors.ts';
-import { bngCollection } from '../shared/geojson.ts';
-import type { PointXY } from '../shared/types.ts';
 
 /** One sentence for a tasking meeting. */
 export const HEX_GRID_EXPLANATION =

@@ -1,6 +1,6 @@
 import type { BenchOptions, BenchResult } from '../bench-types.ts';
-import { NORTH_WORCS_BBOX, timeMedianMs } from '../shared/bench-utils.ts';
-import { syntheticPoints } from '../shared/prng.ts';
+import { NORTH_WORCS_BBOX, timeMedianMs } from '../common/bench-utils.ts';
+import { syntheticPoints } from '../common/prng.ts';
 import { kernelDensity } from './kernel-density.ts';
 
 /**

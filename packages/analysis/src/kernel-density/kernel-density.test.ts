@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { area, booleanPointInPolygon } from '@turf/turf';
 import type { FeatureCollection, Point } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { golden, readJson, roundDeep } from '../shared/golden.ts';
-import { syntheticPoints } from '../shared/prng.ts';
+import { golden, readJson, roundDeep } from '../common/golden.ts';
+import { syntheticPoints } from '../common/prng.ts';
 import {
   defaultBandwidth,
   densityAt,

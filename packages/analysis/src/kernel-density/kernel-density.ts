@@ -1,9 +1,9 @@
 import { isobands } from '@turf/turf';
 import type { FeatureCollection, MultiPolygon, Point } from 'geojson';
+import { type BngFeatureCollection, bngCollection } from '../common/geojson.ts';
+import { median, quantileSorted } from '../common/stats.ts';
+import type { PointXY } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';
-import { type BngFeatureCollection, bngCollection } from '../shared/geojson.ts';
-import { median, quantileSorted } from '../shared/stats.ts';
-import type { PointXY } from '../shared/types.ts';
 
 /** One sentence for a tasking meeting. */
 export const KERNEL_DENSITY_EXPLANATION =

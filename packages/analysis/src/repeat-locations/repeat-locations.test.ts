@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FeatureCollection, Point } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { golden, readJson, roundDeep } from '../shared/golden.ts';
-import type { RecordPoint } from '../shared/types.ts';
+import { golden, readJson, roundDeep } from '../common/golden.ts';
+import type { RecordPoint } from '../common/types.ts';
 import {
   REPEAT_LOCATIONS_EXPLANATION,
   repeatLocations,

@@ -1,7 +1,7 @@
+import { buildIndex } from '../common/spatial-index.ts';
+import { dayKey, monthKey, monthsBetween, toEpochMs } from '../common/time.ts';
+import type { PointXY, RecordPoint } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';
-import { buildIndex } from '../shared/spatial-index.ts';
-import { dayKey, monthKey, monthsBetween, toEpochMs } from '../shared/time.ts';
-import type { PointXY, RecordPoint } from '../shared/types.ts';
 
 /** One sentence for a tasking meeting. */
 export const REPEAT_LOCATIONS_EXPLANATION =

@@ -17,11 +17,12 @@ import { randomBytes } from 'node:crypto';
 import type { BenchResult } from '@hotspot/analysis';
 import type { IngestRecord } from '@hotspot/contracts';
 import { createDb, type Db, migrateToLatest } from '@hotspot/db';
+import { northWorcestershire } from '@hotspot/fixtures';
 import { createAreaIndex, ingest, syntheticNativeCsv } from '@hotspot/ingest';
 import postgres from 'postgres';
 import { createTestApp, request, signIn } from '../../testing/fixtures.ts';
 import { loadIngestSetup, PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
-import { northWorcestershire, seedUploadPartnership, streamOf, uploadRaw } from './test-support.ts';
+import { seedUploadPartnership, streamOf, uploadRaw } from './test-support.ts';
 
 /** BenchResult, with `value: null` and a note for a figure that could not be measured here. */
 export type BatchBenchResult = Omit<BenchResult, 'value'> & {

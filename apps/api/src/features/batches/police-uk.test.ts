@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
+import { policeUkStream } from '@hotspot/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,
@@ -10,7 +10,7 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { request, seedUploadPartnership, sharedDataPath, uploadRaw } from './test-support.ts';
+import { request, seedUploadPartnership, uploadRaw } from './test-support.ts';
 
 /*
  * The four police.uk street-level files, uploaded end to end through the API for the North
@@ -46,14 +46,7 @@ describe.each(testDatabases())('police.uk files through the API on $kind', (targ
   it.each(MONTHS)(
     '%s: %d rows -> %d valid, %d skipped without location, %d outside the area',
     async (month, total, valid, skipped, outside) => {
-      const path = sharedDataPath(
-        'crime',
-        'west-mercia-street-2024',
-        `${month}-west-mercia-street.csv`,
-      );
-      const body = Readable.toWeb(
-        createReadStream(path, { highWaterMark: 64 * 1024 }),
-      ) as ReadableStream<Uint8Array>;
+      const body = Readable.toWeb(policeUkStream(month, 64 * 1024)) as ReadableStream<Uint8Array>;
       const res = await uploadRaw(app, analyst, body, {
         fileName: `${month}-west-mercia-street.csv`,
       });

@@ -1,9 +1,7 @@
 // Test helpers for the batches feature: a partnership with the North Worcestershire area and the
 // demo taxonomy, and upload requests as the web app sends them. Not used by production code.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { northWorcestershire } from '@hotspot/fixtures';
 import { NATIVE_FIELDS, type NativeField } from '@hotspot/ingest';
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import {
@@ -18,38 +16,6 @@ import {
   DEMO_PLACE_TYPES,
   DEMO_POLICE_UK_MAPPING,
 } from '../demo/demo-taxonomy.ts';
-
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..', '..');
-
-/**
- * A file of the shared data folder (../shared/data beside the clone). Fails loudly when it is
- * missing: these tests must not pass by skipping.
- */
-export function sharedDataPath(...parts: string[]): string {
-  const path = resolve(REPO_ROOT, '..', 'shared', 'data', ...parts);
-  if (!existsSync(path)) {
-    throw new Error(
-      `missing shared test data: ${path}. Check out the shared data folder beside the repository (../shared/data).`,
-    );
-  }
-  return path;
-}
-
-/** Bromsgrove, Redditch and Wyre Forest (2013 districts), as the ingest tests use them. */
-export function northWorcestershire(): FeatureCollection<Polygon | MultiPolygon> {
-  const lad = JSON.parse(
-    readFileSync(
-      sharedDataPath('boundaries', 'worcestershire', 'lad_2013', 'worcestershire_lad_2013.geojson'),
-      'utf8',
-    ),
-  ) as FeatureCollection<Polygon | MultiPolygon>;
-  return {
-    type: 'FeatureCollection',
-    features: lad.features.filter((f: Feature) =>
-      ['E07000234', 'E07000236', 'E07000239'].includes(String(f.properties?.LAD13CD)),
-    ),
-  };
-}
 
 /**
  * seedPartnership plus what uploads need: the area (polygons kept vertex for vertex, not unioned,
