@@ -472,6 +472,25 @@ async function importInto(
   return partnership;
 }
 
+/**
+ * What `npm start` prints, instead of serving an empty app, when the database holds no
+ * partnership and the demo is not wanted.
+ */
+export const NO_PARTNERSHIP_HELP = `hotspot-map: the database holds no partnership, so there is nothing to serve yet.
+Set up your partnership (README.md, "Set up your partnership"), then start again:
+  npm run cli -- create-partnership --name "Your CSP" --districts districts.geojson [--agencies agencies.csv] [--taxonomy taxonomy.csv]
+  npm run cli -- import-agencies agencies.csv --partnership SLUG
+  npm run cli -- import-taxonomy taxonomy.csv --partnership SLUG   (optional: the default CSE taxonomy is installed)
+  npm run cli -- create-user --partnership SLUG --email E --role admin --agency CODE   (password on standard input)
+Or look around the synthetic demo first: SEED_DEMO=true npm start`;
+
+/** Whether the database holds any partnership. */
+export async function hasPartnership(db: Kysely<Database>): Promise<boolean> {
+  return (
+    (await db.selectFrom('partnership').select('id').limit(1).executeTakeFirst()) !== undefined
+  );
+}
+
 /** What create-partnership prints: the slug and id, what was read and what to run next. */
 export function describeCreated(created: CreatedPartnership): string[] {
   const how = (detected: boolean) => (detected ? 'detected' : 'given');
