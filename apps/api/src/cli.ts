@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RoleSchema } from '@hotspot/contracts';
 import {
   BackupError,
@@ -106,8 +106,17 @@ async function seedDemo(db: Db): Promise<void> {
     process.stdout.write(`  ${u.role.padEnd(8)} ${u.email}  ${u.password}\n`);
 }
 
+/** parseArgs, with an unknown or malformed option reported as a usage error. */
+function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 async function createPartnershipCommand(db: Db, args: readonly string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args: [...args],
     options: {
       name: { type: 'string' },
@@ -143,7 +152,7 @@ async function importCommand(
   command: 'import-agencies' | 'import-taxonomy',
   args: readonly string[],
 ): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions({
     args: [...args],
     options: { partnership: { type: 'string' } },
     allowPositionals: true,
