@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RoleSchema } from '@hotspot/contracts';
 import {
   BackupError,
@@ -15,13 +15,33 @@ import {
 import { EnvError, loadEnv } from './env.ts';
 import { createUser } from './features/accounts/create-user.ts';
 import { ensureDemo } from './features/demo/ensure-demo.ts';
+import {
+  createPartnership,
+  describeCreated,
+  describeTaxonomy,
+  importAgencies,
+  importTaxonomy,
+  readSetupFile,
+  requireAgency,
+  resolvePartnership,
+} from './features/partnership/setup/partnership-setup.ts';
 import { ProblemError } from './http/problem.ts';
 
 const USAGE = `usage: npm run cli -- <command>
   migrate                                   apply database migrations
   seed-demo                                 seed the synthetic North Worcestershire demo (empty database only)
+  create-partnership --name NAME --districts FILE.geojson [--code-property P] [--name-property P]
+                     [--slug S] [--agencies FILE.csv] [--taxonomy FILE.csv]
+                                            a partnership whose area is the union of the districts;
+                                            the default CSE taxonomy unless --taxonomy is given
+  import-agencies FILE.csv [--partnership SLUG]
+                                            add or correct agencies (columns code,name,kind[,email])
+  import-taxonomy FILE.csv [--partnership SLUG]
+                                            add or correct categories, place types and the police.uk
+                                            mapping (columns kind,code,label[,description][,police_uk_crime_types])
   create-user --email E --role R --agency CODE [--name N] [--partnership SLUG]
-                                            password read from standard input
+                                            password read from standard input; --partnership is
+                                            required when the database holds several
   backup FILE                               write a portable backup (gzip NDJSON)
   restore FILE                              restore a backup into an empty database
 The database is DATABASE_URL when set, otherwise the PGlite folder DATA_DIR (default ./data).`;
@@ -48,6 +68,11 @@ async function run(argv: readonly string[]): Promise<void> {
         return;
       case 'seed-demo':
         return await seedDemo(db);
+      case 'create-partnership':
+        return await createPartnershipCommand(db, rest);
+      case 'import-agencies':
+      case 'import-taxonomy':
+        return await importCommand(db, command, rest);
       case 'create-user':
         return await createUserCommand(db, rest);
       case 'backup': {
@@ -81,6 +106,71 @@ async function seedDemo(db: Db): Promise<void> {
     process.stdout.write(`  ${u.role.padEnd(8)} ${u.email}  ${u.password}\n`);
 }
 
+/** parseArgs, with an unknown or malformed option reported as a usage error. */
+function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function createPartnershipCommand(db: Db, args: readonly string[]): Promise<void> {
+  const { values } = parseOptions({
+    args: [...args],
+    options: {
+      name: { type: 'string' },
+      districts: { type: 'string' },
+      'code-property': { type: 'string' },
+      'name-property': { type: 'string' },
+      slug: { type: 'string' },
+      agencies: { type: 'string' },
+      taxonomy: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.name || !values.districts) {
+    throw new UsageError('create-partnership needs --name and --districts');
+  }
+  const created = await createPartnership(
+    { db, clock: () => new Date(), newId: randomUUID },
+    {
+      name: values.name,
+      slug: values.slug,
+      districts: readSetupFile(values.districts),
+      codeProperty: values['code-property'],
+      nameProperty: values['name-property'],
+      agencies: values.agencies ? readSetupFile(values.agencies) : undefined,
+      taxonomy: values.taxonomy ? readSetupFile(values.taxonomy) : undefined,
+    },
+  );
+  process.stdout.write(`${describeCreated(created).join('\n')}\n`);
+}
+
+async function importCommand(
+  db: Db,
+  command: 'import-agencies' | 'import-taxonomy',
+  args: readonly string[],
+): Promise<void> {
+  const { values, positionals } = parseOptions({
+    args: [...args],
+    options: { partnership: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const file = readSetupFile(single(positionals, `${command} FILE.csv [--partnership SLUG]`));
+  const deps = { db, clock: () => new Date(), newId: randomUUID };
+  if (command === 'import-agencies') {
+    const done = await importAgencies(deps, values.partnership, file);
+    process.stdout.write(`imported ${done.agencies} agencies into ${done.partnership.slug}\n`);
+  } else {
+    const done = await importTaxonomy(deps, values.partnership, file);
+    process.stdout.write(
+      `imported into ${done.partnership.slug}: ${describeTaxonomy(done.taxonomy)}\n`,
+    );
+  }
+}
+
 async function createUserCommand(db: Db, args: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...args],
@@ -98,24 +188,14 @@ async function createUserCommand(db: Db, args: readonly string[]): Promise<void>
   }
   const role = RoleSchema.safeParse(values.role);
   if (!role.success) throw new UsageError(`--role must be one of ${RoleSchema.options.join(', ')}`);
-  const partnerships = await db.kysely
-    .selectFrom('partnership')
-    .select(['id', 'slug'])
-    .$if(values.partnership !== undefined, (q) => q.where('slug', '=', values.partnership!))
-    .execute();
-  if (partnerships.length !== 1) {
-    throw new UsageError(
-      partnerships.length === 0
-        ? 'no partnership found (run seed-demo, or give --partnership SLUG)'
-        : 'several partnerships exist: give --partnership SLUG',
-    );
-  }
+  const partnership = await resolvePartnership(db.kysely, values.partnership);
+  await requireAgency(db.kysely, partnership, values.agency);
   const password = (await text(process.stdin)).replace(/\r?\n$/, '');
   if (!password) throw new UsageError('give the password on standard input');
   const created = await createUser(
     { db, clock: () => new Date(), newId: randomUUID },
     {
-      partnershipId: partnerships[0]!.id,
+      partnershipId: partnership.id,
       email: values.email,
       name: values.name ?? values.email,
       role: role.data,

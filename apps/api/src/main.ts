@@ -11,6 +11,10 @@ import { EnvError, loadEnv } from './env.ts';
 import { ensureDemo } from './features/demo/ensure-demo.ts';
 import { createSmtpMailer } from './features/notifications/mailer.ts';
 import { runNotificationSweep } from './features/notifications/notification-sweep.ts';
+import {
+  hasPartnership,
+  NO_PARTNERSHIP_HELP,
+} from './features/partnership/setup/partnership-setup.ts';
 import { createLogger } from './http/logger.ts';
 
 // Due-soon/overdue notices and queued emails. Every process may run it: the sweep is idempotent
@@ -50,6 +54,13 @@ async function main(): Promise<void> {
   const deps = { db, env, logger, clock: () => new Date(), newId: randomUUID };
   const demo = env.SEED_DEMO ? await ensureDemo(deps) : undefined;
   if (closing) return;
+  // Without the demo an empty database would serve a sign-in page no one can pass: say what to
+  // run instead.
+  if (!demo && !(await hasPartnership(db.kysely))) {
+    process.stderr.write(`${NO_PARTNERSHIP_HELP}\n`);
+    await db.close();
+    process.exit(1);
+  }
   const app = createApp(deps);
   const mailer = env.SMTP_URL ? createSmtpMailer(env) : undefined;
   let sweeping = false;

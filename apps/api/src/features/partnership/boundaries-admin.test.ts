@@ -9,16 +9,8 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
+import { square } from './setup/test-support.ts';
 
-const square = (x: number, y: number, d = 0.01) => [
-  [
-    [x, y],
-    [x + d, y],
-    [x + d, y + d],
-    [x, y + d],
-    [x, y],
-  ],
-];
 const wards = (codes: string[]) => ({
   type: 'FeatureCollection',
   features: codes.map((code, i) => ({

@@ -1,0 +1,150 @@
+// The real processes a partnership's IT team runs: `npm start` without the demo on an empty
+// database says what to do and stops; the setup commands then create the partnership, its
+// agencies and its first administrator (south-worcestershire.test.ts signs in and uploads).
+// Every step is a process opening the database, hence the long timeout on a loaded machine.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb } from '@hotspot/db';
+import { testDatabases } from '@hotspot/db/testing';
+import { SOUTH_WORCESTERSHIRE_CODES } from '@hotspot/fixtures';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from '../../../testing/server-process.ts';
+import { EXAMPLE_AGENCIES_PATH, runCli, writeDistrictsFile } from './test-support.ts';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+const ADMIN_PASSWORD = 'Setup-kestrel-rhubarb-58';
+
+describe.each(testDatabases())(
+  'setting up a partnership from the command line on $kind',
+  (target) => {
+    it('start refuses an empty database with the next steps; the commands set it up', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hotspot-setup-'));
+      folders.push(dir);
+      // A fresh PGlite folder, or a fresh migrated PostgreSQL database.
+      const env: Record<string, string> =
+        target.kind === 'pglite'
+          ? { DATA_DIR: join(dir, 'data') }
+          : { DATABASE_URL: await target.createUrl!() };
+
+      const empty = startServerProcess({ ...env, SEED_DEMO: 'false' });
+      expect(await empty.exited).toBe(1);
+      expect(empty.output()).toContain(
+        'hotspot-map: the database holds no partnership, so there is nothing to serve yet.',
+      );
+      expect(empty.output()).toContain('README.md, "Set up your partnership"');
+      expect(empty.output()).toMatch(
+        /npm run cli -- create-partnership --name "Your CSP" --districts districts\.geojson/,
+      );
+      expect(empty.output()).not.toMatch(/listening on/);
+
+      // A file in British National Grid metres: one line, exit 1, nothing written.
+      const bngFile = join(dir, 'bng.geojson');
+      writeFileSync(
+        bngFile,
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { code: 'X', name: 'Metres' },
+              geometry: {
+                type: 'Polygon',
+                coordinates: [
+                  [
+                    [383000, 273000],
+                    [384000, 273000],
+                    [384000, 274000],
+                    [383000, 273000],
+                  ],
+                ],
+              },
+            },
+          ],
+        }),
+      );
+      const refused = await runCli(
+        ['create-partnership', '--name', 'Metres CSP', '--districts', bngFile],
+        env,
+      );
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toBe(
+        `hotspot-map: ${bngFile}: feature 1 (X Metres): the position [383000, 273000] is outside WGS84 (longitude -180..180, latitude -90..90); it looks like British National Grid metres: convert the file to WGS84 first, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson\n`,
+      );
+
+      const created = await runCli(
+        [
+          'create-partnership',
+          '--name',
+          'South Worcestershire',
+          '--districts',
+          writeDistrictsFile(dir, SOUTH_WORCESTERSHIRE_CODES),
+          '--agencies',
+          EXAMPLE_AGENCIES_PATH,
+        ],
+        env,
+      );
+      expect(created.stderr).toBe('');
+      expect(created.code).toBe(0);
+      const [, id] =
+        /^created partnership "South Worcestershire": slug south-worcestershire, id ([0-9a-f-]{36})$/m.exec(
+          created.stdout,
+        ) ?? [];
+      expect(id).toBeDefined();
+      expect(created.stdout).toMatch(
+        /districts: 3, code from LAD13CD \(detected\), name from LAD13NM \(detected\)/,
+      );
+      expect(created.stdout).toMatch(
+        /taxonomy from the default CSE taxonomy .*: 12 categories, 10 place types, 14 police\.uk crime types mapped/,
+      );
+
+      const user = await runCli(
+        [
+          'create-user',
+          '--partnership',
+          'south-worcestershire',
+          '--email',
+          'csp-admin@example.org',
+          '--role',
+          'admin',
+          '--agency',
+          'WCC',
+          '--name',
+          'CSP administrator',
+        ],
+        env,
+        `${ADMIN_PASSWORD}\n`,
+      );
+      expect(user.stderr).toBe('');
+      expect(user.code).toBe(0);
+      // The partnership requires a second factor, so the secret is given once.
+      const [, totpSecret] = /^totp-secret: ([A-Z2-7]+)$/m.exec(user.stdout) ?? [];
+      expect(totpSecret).toBeDefined();
+
+      const db = await createDb(
+        env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR! },
+      );
+      try {
+        // The refused file left nothing behind; the admin is of the new partnership's WCC.
+        const partnerships = await db.kysely
+          .selectFrom('partnership')
+          .select(['id', 'slug'])
+          .execute();
+        expect(partnerships).toEqual([{ id, slug: 'south-worcestershire' }]);
+        const admin = await db.kysely
+          .selectFrom('app_user as u')
+          .innerJoin('agency as a', 'a.id', 'u.agency_id')
+          .select(['u.partnership_id', 'u.role', 'a.code'])
+          .where('u.email', '=', 'csp-admin@example.org')
+          .executeTakeFirst();
+        expect(admin).toEqual({ partnership_id: id, role: 'admin', code: 'WCC' });
+      } finally {
+        await db.close();
+      }
+    }, 300_000);
+  },
+);
