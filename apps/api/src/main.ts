@@ -47,11 +47,11 @@ async function main(): Promise<void> {
 
   const applied = await migrateToLatest(db.kysely);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const deps = { db, env, logger, clock: () => new Date(), newId: randomUUID };
+  const mailer = env.SMTP_URL ? createSmtpMailer(env) : undefined;
+  const deps = { db, env, logger, clock: () => new Date(), newId: randomUUID, mailer };
   const demo = env.SEED_DEMO ? await ensureDemo(deps) : undefined;
   if (closing) return;
   const app = createApp(deps);
-  const mailer = env.SMTP_URL ? createSmtpMailer(env) : undefined;
   let sweeping = false;
   setInterval(() => {
     if (sweeping || closing) return;
