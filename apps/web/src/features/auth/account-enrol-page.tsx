@@ -6,14 +6,13 @@ import { AuthLayout } from './auth-layout.tsx';
 import { AuthenticatorQr, RecoveryCodeList } from './authenticator-setup.tsx';
 import { CodeField } from './code-field.tsx';
 
-/**
- * The one-time code from the link's fragment (/enrol#CODE), read once. The fragment never
- * reaches a server log; it is wiped from the address bar so it does not linger in history.
- */
-function takeTokenFromUrl(): string {
-  const token = decodeURIComponent(window.location.hash.slice(1));
-  if (token) window.history.replaceState(window.history.state, '', window.location.pathname);
-  return token;
+/** The one-time code from the link's fragment (/enrol#CODE); the fragment never reaches a server. */
+function tokenFromUrl(): string {
+  try {
+    return decodeURIComponent(window.location.hash.slice(1)).trim();
+  } catch {
+    return ''; // a mangled link: the page says it needs the link as received
+  }
 }
 
 /**
@@ -22,7 +21,12 @@ function takeTokenFromUrl(): string {
  * sign in afterwards, once any pending approval is given.
  */
 export function AccountEnrolPage() {
-  const [token] = useState(takeTokenFromUrl);
+  // Read once (a pure initializer); wiped from the address bar after, so not kept in history.
+  const [token] = useState(tokenFromUrl);
+  useEffect(() => {
+    if (window.location.hash)
+      window.history.replaceState(window.history.state, '', window.location.pathname);
+  }, []);
   const open = useOpenEnrolmentLink();
   const complete = useCompleteEnrolmentLink();
   const [password, setPassword] = useState('');
