@@ -119,6 +119,11 @@ export function approvalRoutes(deps: AppDeps) {
       if (!(await mayDecideAsRole(deps, user)))
         return c.json({ mayDecide: false, approvals: [] }, 200);
       const rows = await listPendingGrants(deps, user.partnershipId);
+      await audit(deps, c, {
+        category: 'admin',
+        action: 'approvals.list',
+        query: { pending: rows.length },
+      });
       return c.json(
         {
           mayDecide: true,

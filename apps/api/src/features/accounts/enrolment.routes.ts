@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
@@ -96,6 +97,26 @@ async function awaitingApproval(deps: AppDeps, userId: string): Promise<boolean>
   return (await pendingGrant(deps, userId)) !== undefined;
 }
 
+/** The link's user; an unknown, used or expired code is audited (someone may be guessing). */
+async function enrolmentFor(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  token: string,
+  action: 'enrolment.open' | 'enrolment',
+) {
+  try {
+    return await redeemableEnrolment(deps, token);
+  } catch (error) {
+    await audit(deps, c, {
+      partnershipId: null,
+      category: 'authentication',
+      action,
+      outcome: 'invalid-link',
+    });
+    throw error;
+  }
+}
+
 function fieldProblem(pointer: string, detail: string): ProblemError {
   return new ProblemError(PROBLEM.validation, detail, { errors: [{ pointer, detail }] });
 }
@@ -109,7 +130,7 @@ export function enrolmentRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(startRoute, async (c) => {
       const { token } = c.req.valid('json');
-      const user = await redeemableEnrolment(deps, token);
+      const user = await enrolmentFor(deps, c, token, 'enrolment.open');
       let secondFactor = null;
       if (user.mfa_required && !user.mfa_enrolled_at) {
         const secret = newTotpSecret();
@@ -121,6 +142,15 @@ export function enrolmentRoutes(deps: AppDeps) {
         const otpauthUri = totpFor(secret, user.email).toString();
         secondFactor = { secret, otpauthUri, qrCode: await qrCodeDataUrl(otpauthUri) };
       }
+      await audit(deps, c, {
+        partnershipId: user.partnership_id,
+        actor: { userId: user.user_id, partnershipId: user.partnership_id },
+        category: 'authentication',
+        action: 'enrolment.open',
+        objectType: 'user',
+        objectId: user.user_id,
+        query: { secondFactor: secondFactor !== null },
+      });
       return c.json(
         {
           email: user.email,
@@ -133,7 +163,7 @@ export function enrolmentRoutes(deps: AppDeps) {
     })
     .openapi(completeRoute, async (c) => {
       const { token, password, code } = c.req.valid('json');
-      const user = await redeemableEnrolment(deps, token);
+      const user = await enrolmentFor(deps, c, token, 'enrolment');
       const strength = checkPasswordStrength(password, [user.email, user.display_name]);
       if (!strength.ok) throw fieldProblem('/body/password', strength.reason);
       const settingUpFactor = user.mfa_required && !user.mfa_enrolled_at;

@@ -183,6 +183,7 @@ describe.each(testDatabases())('separation of duties on $kind', (target) => {
     expect(await auditActions(created.id)).toEqual([
       'user.create:ok',
       'user.role-grant.request:pending',
+      'enrolment.open:ok',
       'enrolment:ok',
       'user.role-grant.approve:approved',
     ]);
@@ -328,6 +329,18 @@ describe.each(testDatabases())('separation of duties on $kind', (target) => {
     const reuse = await redeemEnrolment(app, first.enrolment.code, 'Someone-else-quince-71');
     expect(reuse.status).toBe(422);
     expect(reuse.body.errors?.[0]?.pointer).toBe('/body/token');
+    // A used (or guessed) code is audited, with no user to name.
+    const attempt = await db.kysely
+      .selectFrom('audit_event')
+      .select(['category', 'action', 'outcome', 'actor_user_id'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(attempt).toEqual({
+      category: 'authentication',
+      action: 'enrolment.open',
+      outcome: 'invalid-link',
+      actor_user_id: null,
+    });
     await signIn(app, first.email, password);
 
     // A newer link replaces an unused older one.
