@@ -7,6 +7,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './deps.ts';
+import { approvalRoutes } from './features/accounts/approvals.routes.ts';
+import { enrolmentRoutes } from './features/accounts/enrolment.routes.ts';
 import { actionRoutes } from './features/actions/actions.routes.ts';
 import { suggestedActionRoutes } from './features/actions/suggested-actions.routes.ts';
 import { adminRoutes } from './features/admin/admin.routes.ts';
@@ -130,6 +132,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', partnershipRoutes(deps));
   app.route('/', authRoutes(deps));
+  app.route('/', enrolmentRoutes(deps));
+  app.route('/', approvalRoutes(deps));
   app.route('/', auditRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', layerRoutes(deps));

@@ -14,6 +14,7 @@ import {
 } from '@hotspot/db';
 import { EnvError, loadEnv } from './env.ts';
 import { createUser } from './features/accounts/create-user.ts';
+import { inviteUser } from './features/accounts/enrolment.ts';
 import { ensureDemo } from './features/demo/ensure-demo.ts';
 import {
   createPartnership,
@@ -40,8 +41,9 @@ const USAGE = `usage: npm run cli -- <command>
                                             add or correct categories, place types and the police.uk
                                             mapping (columns kind,code,label[,description][,police_uk_crime_types])
   create-user --email E --role R --agency CODE [--name N] [--partnership SLUG]
-                                            password read from standard input; --partnership is
-                                            required when the database holds several
+                                            prints a one-time enrolment link; only the first
+                                            admin's password is read from standard input;
+                                            --partnership is required when the database holds several
   backup FILE                               write a portable backup (gzip NDJSON)
   restore FILE                              restore a backup into an empty database
 The database is DATABASE_URL when set, otherwise the PGlite folder DATA_DIR (default ./data).`;
@@ -190,19 +192,35 @@ async function createUserCommand(db: Db, args: readonly string[]): Promise<void>
   if (!role.success) throw new UsageError(`--role must be one of ${RoleSchema.options.join(', ')}`);
   const partnership = await resolvePartnership(db.kysely, values.partnership);
   await requireAgency(db.kysely, partnership, values.agency);
+  const input = {
+    partnershipId: partnership.id,
+    email: values.email,
+    name: values.name ?? values.email,
+    role: role.data,
+    agencyCode: values.agency,
+  };
+  const deps = { db, env: loadEnv(), clock: () => new Date(), newId: randomUUID };
+  const anAdmin = await db.kysely
+    .selectFrom('app_user')
+    .select('id')
+    .where('partnership_id', '=', input.partnershipId)
+    .where('role', '=', 'admin')
+    .executeTakeFirst();
+  if (role.data !== 'admin' || anAdmin) {
+    // Everyone after the first admin chooses their own password through a one-time link.
+    const origin = deps.env.PUBLIC_ORIGIN ?? `http://localhost:${deps.env.PORT}`;
+    const invited = await inviteUser(deps, input, { requestedBy: null, origin });
+    process.stdout.write(`created user ${invited.id}\n`);
+    process.stdout.write(`enrolment-code: ${invited.enrolment.code}\n`);
+    process.stdout.write(`enrolment-link: ${invited.enrolment.link}\n`);
+    process.stdout.write(`expires: ${invited.enrolment.expiresAt.toISOString()}\n`);
+    if (invited.grantId)
+      process.stdout.write('the analyst role waits for an admin to approve it\n');
+    return;
+  }
   const password = (await text(process.stdin)).replace(/\r?\n$/, '');
-  if (!password) throw new UsageError('give the password on standard input');
-  const created = await createUser(
-    { db, clock: () => new Date(), newId: randomUUID },
-    {
-      partnershipId: partnership.id,
-      email: values.email,
-      name: values.name ?? values.email,
-      role: role.data,
-      agencyCode: values.agency,
-      password,
-    },
-  );
+  if (!password) throw new UsageError('give the first admin password on standard input');
+  const created = await createUser(deps, { ...input, password });
   process.stdout.write(`created user ${created.id}\n`);
   if (created.totpSecret) process.stdout.write(`totp-secret: ${created.totpSecret}\n`);
 }

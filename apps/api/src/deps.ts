@@ -2,6 +2,7 @@ import type { Db } from '@hotspot/db';
 import type { Logger } from 'pino';
 import type { Env } from './env.ts';
 import type { PasswordHashOptions } from './features/accounts/passwords.ts';
+import type { Mailer } from './features/notifications/mailer.ts';
 
 /** Everything the app needs from outside, passed in so tests can substitute it. */
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   readonly newId: () => string;
   /** argon2id cost; production omits it (OWASP parameters), tests lower it for speed. */
   readonly passwordHashOptions?: PasswordHashOptions;
+  /** Sends email when SMTP_URL is set (enrolment links); absent, nothing is emailed. */
+  readonly mailer?: Mailer | undefined;
 }
 
 /** The signed-in user, as the auth middleware puts it on the context. */

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
 
   const applied = await migrateToLatest(db.kysely);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const deps = { db, env, logger, clock: () => new Date(), newId: randomUUID };
+  const mailer = env.SMTP_URL ? createSmtpMailer(env) : undefined;
+  const deps = { db, env, logger, clock: () => new Date(), newId: randomUUID, mailer };
   const demo = env.SEED_DEMO ? await ensureDemo(deps) : undefined;
   if (closing) return;
   // Without the demo an empty database would serve a sign-in page no one can pass: say what to
@@ -62,7 +63,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = createApp(deps);
-  const mailer = env.SMTP_URL ? createSmtpMailer(env) : undefined;
   let sweeping = false;
   setInterval(() => {
     if (sweeping || closing) return;

@@ -2,6 +2,7 @@ import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { isUnauthenticated } from './api/api-problem.ts';
 import { useMe } from './api/queries.ts';
 import type { Me } from './api/types.ts';
+import { AccountEnrolPage } from './features/auth/account-enrol-page.tsx';
 import { EnrolPage } from './features/auth/enrol-page.tsx';
 import { SecondFactorPage } from './features/auth/second-factor-page.tsx';
 import { SignInPage } from './features/auth/sign-in-page.tsx';
@@ -24,6 +25,10 @@ const SettingsPage = lazy(async () => ({
 }));
 const TaxonomyPage = lazy(async () => ({
   default: (await import('./features/admin/taxonomy-page.tsx')).TaxonomyPage,
+}));
+// A chair decides requests for the analyst role where the partnership has a single admin.
+const ApprovalsPanel = lazy(async () => ({
+  default: (await import('./features/admin/approvals-panel.tsx')).ApprovalsPanel,
 }));
 const AuditPage = lazy(async () => ({
   default: (await import('./features/audit/audit-page.tsx')).AuditPage,
@@ -94,7 +99,16 @@ function pageFor(pathname: string, me: Me, search: string): ReactNode {
     case '/hotspots':
       return <HotspotsPage />;
     case '/actions':
-      return me.role === 'partner' ? <MyActionsPage me={me} /> : <ActionBoardPage />;
+      if (me.role === 'partner') return <MyActionsPage me={me} />;
+      // The chair's board also lists analyst-role requests they may decide (one-admin case).
+      return me.role === 'chair' ? (
+        <>
+          <ApprovalsPanel standalone />
+          <ActionBoardPage />
+        </>
+      ) : (
+        <ActionBoardPage />
+      );
     case '/admin/users':
       return <UsersPage />;
     case '/admin/agencies':
@@ -158,5 +172,7 @@ export function App() {
   if (pathname === '/sign-in') return <SignInPage />;
   if (pathname === '/sign-in/factor') return <SecondFactorPage />;
   if (pathname === '/sign-in/enrol') return <EnrolPage />;
+  // An enrolment link, opened signed out: the one-time code in the fragment is the credential.
+  if (pathname === '/enrol') return <AccountEnrolPage />;
   return <SignedInApp />;
 }

@@ -65,7 +65,8 @@ export interface AppUserTable {
   display_name: string;
   role: 'admin' | 'analyst' | 'chair' | 'partner' | 'viewer';
   agency_id: string;
-  password_hash: string;
+  /** Null until the user redeems an enrolment link and sets their own (migration 0010). */
+  password_hash: string | null;
   mfa_secret: string | null;
   mfa_enrolled_at: NullableTimestamp;
   disabled: Generated<boolean>;
@@ -81,6 +82,32 @@ export interface RecoveryCodeTable {
   user_id: string;
   code_hash: string;
   used_at: NullableTimestamp;
+}
+
+/** One-time enrolment codes, stored as sha256 only (migration 0010). */
+export interface EnrolmentTokenTable {
+  token_hash: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+/** A request to grant the analyst role, waiting for a second person (migration 0010). */
+export interface RoleGrantTable {
+  id: string;
+  partnership_id: string;
+  user_id: string;
+  role: 'analyst';
+  reason: 'create' | 'role-change' | 're-enable' | 'credential-reset';
+  /** Whether approval also enables the (disabled) account. */
+  enable: boolean;
+  requested_by: string | null;
+  requested_at: Timestamp;
+  outcome: Generated<'pending' | 'approved' | 'refused'>;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
 }
 
 export interface SessionTable {
@@ -410,6 +437,8 @@ export interface Database {
   police_uk_mapping: PoliceUkMappingTable;
   app_user: AppUserTable;
   recovery_code: RecoveryCodeTable;
+  enrolment_token: EnrolmentTokenTable;
+  role_grant: RoleGrantTable;
   session: SessionTable;
   login_throttle: LoginThrottleTable;
   batch: BatchTable;

@@ -48,11 +48,20 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/auth/logout': { roles: ALL_ROLES, pendingSession: true },
   'GET /api/auth/me': { roles: ALL_ROLES },
   'POST /api/auth/password': { roles: ALL_ROLES },
+  // Enrolment links: the one-time code in the body is the credential (no session yet).
+  'POST /api/enrolment/start': { public: true },
+  'POST /api/enrolment/complete': { public: true },
+  // Requests for the analyst role: admins decide; chairs too where the partnership has a
+  // single admin (the handler checks), so one admin alone never grants record-level access.
+  'GET /api/approvals': { roles: ['admin', 'chair'] },
+  'POST /api/approvals/:id/approve': { roles: ['admin', 'chair'] },
+  'POST /api/approvals/:id/refuse': { roles: ['admin', 'chair'] },
 
   'GET /api/admin/users': { roles: ADMIN },
   'POST /api/admin/users': { roles: ADMIN },
   'PATCH /api/admin/users/:id': { roles: ADMIN },
   'POST /api/admin/users/:id/reset-mfa': { roles: ADMIN },
+  'POST /api/admin/users/:id/reset-password': { roles: ADMIN },
   'GET /api/admin/agencies': { roles: ADMIN },
   'POST /api/admin/agencies': { roles: ADMIN },
   'PATCH /api/admin/agencies/:id': { roles: ADMIN },

@@ -10,25 +10,36 @@ export interface NewUserInput {
   readonly name: string;
   readonly role: Role;
   readonly agencyCode: string;
-  readonly password: string;
+  /**
+   * The initial password: only for the first administrator and the demo (set by the operator
+   * running the command-line tool). Without one the user has no password until they redeem an
+   * enrolment link (enrolment.ts), and sets up their own second factor there.
+   */
+  readonly password?: string;
+  /** Created disabled, e.g. an analyst whose role waits for a second person's approval. */
+  readonly disabled?: boolean;
 }
 
 export interface CreatedUser {
   readonly id: string;
-  /** Base32 TOTP secret when the partnership requires a second factor; otherwise null. */
+  /** Base32 TOTP secret when a password was given and the partnership requires a second factor. */
   readonly totpSecret: string | null;
 }
 
 /**
- * Creates a user with an argon2id password hash. When the partnership requires a second
- * factor, a TOTP secret is generated and returned once so it can be given to the user.
+ * Creates a user, with an argon2id password hash when a password is given. Then, when the
+ * partnership requires a second factor, a TOTP secret is generated and returned once so it can
+ * be given to the user; without a password the user sets up both on enrolment.
  */
 export async function createUser(
   deps: Pick<AppDeps, 'db' | 'newId' | 'clock'> & { passwordHashOptions?: PasswordHashOptions },
   input: NewUserInput,
 ): Promise<CreatedUser> {
   const email = input.email.trim().toLowerCase();
-  const strength = checkPasswordStrength(input.password, [email, input.name]);
+  const strength =
+    input.password === undefined
+      ? ({ ok: true } as const)
+      : checkPasswordStrength(input.password, [email, input.name]);
   if (!strength.ok)
     throw new ProblemError(PROBLEM.validation, strength.reason, {
       errors: [{ pointer: '/body/password', detail: strength.reason }],
@@ -56,7 +67,10 @@ export async function createUser(
     .where('email', '=', email)
     .executeTakeFirst();
   if (existing) throw new ProblemError(PROBLEM.conflict, 'A user with this email already exists.');
-  const totpSecret = partnership.mfa_required ? new Secret({ size: 20 }).base32 : null;
+  const totpSecret =
+    partnership.mfa_required && input.password !== undefined
+      ? new Secret({ size: 20 }).base32
+      : null;
   const id = deps.newId();
   const now = deps.clock();
   await deps.db.kysely
@@ -68,7 +82,11 @@ export async function createUser(
       display_name: input.name,
       role: input.role,
       agency_id: agency.id,
-      password_hash: await hashPassword(input.password, deps.passwordHashOptions),
+      password_hash:
+        input.password === undefined
+          ? null
+          : await hashPassword(input.password, deps.passwordHashOptions),
+      disabled: input.disabled ?? false,
       mfa_secret: totpSecret,
       mfa_enrolled_at: totpSecret ? now : null,
       created_at: now,

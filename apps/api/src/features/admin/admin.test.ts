@@ -12,6 +12,7 @@ import {
   type TestApp,
   type TestClock,
 } from '../../testing/fixtures.ts';
+import { enrolmentCode, redeemEnrolment } from '../accounts/test-support.ts';
 
 describe.each(testDatabases())('admin API on $kind', (target) => {
   let db: Db;
@@ -104,72 +105,43 @@ describe.each(testDatabases())('admin API on $kind', (target) => {
     expect(self.status).toBe(409);
   });
 
-  it('creates users with a strong password only; they enrol their second factor themselves', async () => {
-    const weak = await request(app, 'POST', '/api/admin/users', {
-      cookie: admin,
-      json: {
-        email: 'new@test-csp.test',
-        name: 'New',
-        role: 'viewer',
-        agencyCode: 'BDC',
-        password: 'short',
-      },
-    });
-    expect(weak.status).toBe(422);
-    const common = await request(app, 'POST', '/api/admin/users', {
-      cookie: admin,
-      json: {
-        email: 'new@test-csp.test',
-        name: 'New',
-        role: 'viewer',
-        agencyCode: 'BDC',
-        password: 'password1234',
-      },
-    });
-    expect(common.status).toBe(422);
+  it('creates users without a password: an enrolment link lets them choose a strong one', async () => {
     const created = await request(app, 'POST', '/api/admin/users', {
       cookie: admin,
-      json: {
-        email: 'New@Test-CSP.test',
-        name: 'New person',
-        role: 'viewer',
-        agencyCode: 'BDC',
-        password: 'Gravel-pelican-saffron-17',
-      },
+      json: { email: 'New@Test-CSP.test', name: 'New person', role: 'viewer', agencyCode: 'BDC' },
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({
+    const body = (await created.json()) as { id: string; enrolment: { link: string } };
+    expect(body).toMatchObject({
       email: 'new@test-csp.test',
       mfaEnrolled: false,
+      passwordSet: false,
       disabled: false,
     });
+    const code = enrolmentCode(body.enrolment.link);
+    const weak = await redeemEnrolment(app, code, 'short');
+    expect(weak.status).toBe(422);
+    const common = await redeemEnrolment(app, code, 'password1234');
+    expect(common.body.errors?.[0]?.pointer).toBe('/body/password');
+    expect((await redeemEnrolment(app, code, 'Gravel-pelican-saffron-17')).status).toBe(200);
+    await signIn(app, 'new@test-csp.test', 'Gravel-pelican-saffron-17');
     const duplicate = await request(app, 'POST', '/api/admin/users', {
       cookie: admin,
-      json: {
-        email: 'new@test-csp.test',
-        name: 'Again',
-        role: 'viewer',
-        agencyCode: 'BDC',
-        password: 'Gravel-pelican-saffron-17',
-      },
+      json: { email: 'new@test-csp.test', name: 'Again', role: 'viewer', agencyCode: 'BDC' },
     });
     expect(duplicate.status).toBe(409);
     const unknownAgency = await request(app, 'POST', '/api/admin/users', {
       cookie: admin,
-      json: {
-        email: 'other@test-csp.test',
-        name: 'Other',
-        role: 'viewer',
-        agencyCode: 'NOPE',
-        password: 'Gravel-pelican-saffron-17',
-      },
+      json: { email: 'other@test-csp.test', name: 'Other', role: 'viewer', agencyCode: 'NOPE' },
     });
     expect(unknownAgency.status).toBe(422);
     const list = (await (
       await request(app, 'GET', '/api/admin/users', { cookie: admin })
-    ).json()) as { users: { email: string }[] };
-    expect(list.users.map((u) => u.email)).toContain('new@test-csp.test');
-    expect(JSON.stringify(list)).not.toMatch(/password|hash|secret/i);
+    ).json()) as { users: { email: string; passwordSet: boolean }[] };
+    expect(list.users.find((u) => u.email === 'new@test-csp.test')).toMatchObject({
+      passwordSet: true,
+    });
+    expect(JSON.stringify(list)).not.toMatch(/hash|secret|token|\/enrol#/i);
   });
 
   it('validates settings: k never below 2, unknown fields and wrong types refused', async () => {
@@ -373,5 +345,13 @@ describe.each(testDatabases())('admin API on $kind', (target) => {
         })
       ).status,
     ).toBe(404);
+    expect(
+      (
+        await request(app, 'POST', `/api/admin/users/${other.users.viewer.id}/reset-password`, {
+          cookie: admin,
+        })
+      ).status,
+    ).toBe(404);
+    await signIn(app, other.users.viewer.email, other.users.viewer.password);
   });
 });

@@ -1,10 +1,17 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { RoleSchema } from '@hotspot/contracts';
+import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { createUser } from '../accounts/create-user.ts';
+import {
+  type Enrolment,
+  emailEnrolment,
+  inviteUser,
+  issueEnrolment,
+} from '../accounts/enrolment.ts';
+import { type GrantReason, refuseIfPending, requestAnalystGrant } from '../accounts/role-grants.ts';
 import { audit } from '../audit/audit.ts';
 import { endUserSessions } from '../auth/sessions.ts';
 
@@ -17,9 +24,29 @@ const AdminUserSchema = z
     agency: z.object({ id: z.string(), code: z.string(), name: z.string() }),
     disabled: z.boolean(),
     mfaEnrolled: z.boolean(),
+    /** False until the user redeems their enrolment link and chooses a password. */
+    passwordSet: z.boolean(),
+    /** A request for the analyst role waits for a second person's approval. */
+    awaitingApproval: z.boolean(),
     createdAt: z.string(),
   })
   .openapi('AdminUser');
+
+const EnrolmentLinkSchema = z
+  .object({
+    /** The page the user opens to choose their password; shown once, never stored. */
+    link: z.string(),
+    /** The one-time code inside the link, for reading out when the link cannot be sent. */
+    code: z.string(),
+    expiresAt: z.string(),
+    /** True when it was also emailed to the user (SMTP configured). */
+    emailed: z.boolean(),
+  })
+  .openapi('EnrolmentLink');
+
+const UserWithEnrolmentSchema = AdminUserSchema.extend({ enrolment: EnrolmentLinkSchema }).openapi(
+  'AdminUserWithEnrolment',
+);
 
 const NewUserSchema = z
   .strictObject({
@@ -27,8 +54,6 @@ const NewUserSchema = z
     name: z.string().trim().min(1).max(200),
     role: RoleSchema,
     agencyCode: z.string().min(1).max(16),
-    /** Initial password, given to the user out of band; checked for length and strength. */
-    password: z.string().min(1).max(1024),
   })
   .openapi('NewUser');
 
@@ -67,10 +92,14 @@ const listUsers = createRoute({
 const createUserRoute = createRoute({
   method: 'post',
   path: '/api/admin/users',
-  summary: 'Create a user (admin); they set up their second factor at first sign-in',
+  summary:
+    'Create a user (admin): answers a one-time enrolment link for them to choose their own password; an analyst waits for a second approval',
   request: json(NewUserSchema),
   responses: {
-    201: { description: 'Created', content: { 'application/json': { schema: AdminUserSchema } } },
+    201: {
+      description: 'Created; the enrolment link is in the answer once',
+      content: { 'application/json': { schema: UserWithEnrolmentSchema } },
+    },
     ...problemResponses(400, 401, 403, 409, 422),
   },
 });
@@ -79,7 +108,7 @@ const changeUser = createRoute({
   method: 'patch',
   path: '/api/admin/users/{id}',
   summary:
-    "Change a user's name, role or agency, or disable/enable them; role, agency and disabling end their sessions",
+    "Change a user's name, role or agency, or disable/enable them; role, agency and disabling end their sessions. Making someone an analyst, or enabling an analyst, waits for a second approval",
   request: { params: IdParamSchema, ...json(UserChangeSchema) },
   responses: {
     200: { description: 'Changed', content: { 'application/json': { schema: AdminUserSchema } } },
@@ -92,7 +121,22 @@ const resetMfa = createRoute({
   path: '/api/admin/users/{id}/reset-mfa',
   summary: "Remove a user's second factor and recovery codes; they enrol again at next sign-in",
   request: { params: IdParamSchema },
-  responses: { 204: { description: 'Reset' }, ...problemResponses(401, 403, 404, 422) },
+  responses: { 204: { description: 'Reset' }, ...problemResponses(401, 403, 404, 409, 422) },
+});
+
+const resetPassword = createRoute({
+  method: 'post',
+  path: '/api/admin/users/{id}/reset-password',
+  summary:
+    "Reset a user's password: the old one stops working and a new one-time enrolment link is answered once; an analyst is disabled until a second approval",
+  request: { params: IdParamSchema },
+  responses: {
+    200: {
+      description: 'Reset',
+      content: { 'application/json': { schema: UserWithEnrolmentSchema } },
+    },
+    ...problemResponses(401, 403, 404, 409, 422),
+  },
 });
 
 async function loadUsers(deps: AppDeps, partnershipId: string, userId?: string) {
@@ -107,6 +151,17 @@ async function loadUsers(deps: AppDeps, partnershipId: string, userId?: string) 
       'app_user.disabled',
       'app_user.mfa_enrolled_at',
       'app_user.created_at',
+      (eb) => eb('app_user.password_hash', 'is not', null).as('password_set'),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('role_grant')
+              .select('role_grant.id')
+              .whereRef('role_grant.user_id', '=', 'app_user.id')
+              .where('role_grant.outcome', '=', 'pending'),
+          )
+          .as('awaiting_approval'),
       'agency.id as agency_id',
       'agency.code as agency_code',
       'agency.name as agency_name',
@@ -123,6 +178,8 @@ async function loadUsers(deps: AppDeps, partnershipId: string, userId?: string) 
     agency: { id: r.agency_id, code: r.agency_code, name: r.agency_name },
     disabled: r.disabled,
     mfaEnrolled: r.mfa_enrolled_at !== null,
+    passwordSet: Boolean(r.password_set),
+    awaitingApproval: Boolean(r.awaiting_approval),
     createdAt: new Date(r.created_at).toISOString(),
   }));
 }
@@ -148,6 +205,71 @@ async function agencyIdFor(deps: AppDeps, partnershipId: string, code: string): 
   return agency.id;
 }
 
+/** Where enrolment links point: the public origin when configured, else this request's. */
+function publicOrigin(deps: AppDeps, c: Context<AppEnv>): string {
+  return deps.env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin;
+}
+
+async function handOver(deps: AppDeps, email: string, enrolment: Enrolment) {
+  const emailed = await emailEnrolment(deps, email, enrolment);
+  return {
+    link: enrolment.link,
+    code: enrolment.code,
+    expiresAt: enrolment.expiresAt.toISOString(),
+    emailed,
+  };
+}
+
+/** Audits a request for the analyst role (the decision is audited by approvals.routes.ts). */
+function auditGrantRequest(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  userId: string,
+  grantId: string,
+  reason: GrantReason,
+) {
+  return audit(deps, c, {
+    category: 'admin',
+    action: 'user.role-grant.request',
+    objectType: 'user',
+    objectId: userId,
+    outcome: 'pending',
+    query: { grantId, role: 'analyst', reason },
+  });
+}
+
+/**
+ * Credentials of an enabled analyst reset by an admin would let that admin enrol the account
+ * as their own: the analyst is disabled until a second person approves.
+ */
+async function suspendAnalystForReset(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  admin: { partnershipId: string; id: string },
+  user: { id: string; role: string; disabled: boolean },
+): Promise<void> {
+  if (user.role !== 'analyst' || user.disabled) return;
+  await refuseIfPending(deps, user.id);
+  const grantId = await deps.db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('app_user')
+      .set({ disabled: true, updated_at: deps.clock() })
+      .where('id', '=', user.id)
+      .execute();
+    return requestAnalystGrant(
+      { ...deps, db: { ...deps.db, kysely: trx } },
+      {
+        partnershipId: admin.partnershipId,
+        userId: user.id,
+        reason: 'credential-reset',
+        enable: true,
+        requestedBy: admin.id,
+      },
+    );
+  });
+  await auditGrantRequest(deps, c, user.id, grantId, 'credential-reset');
+}
+
 async function clearSecondFactor(deps: AppDeps, userId: string): Promise<void> {
   await deps.db.kysely.transaction().execute(async (trx) => {
     await trx
@@ -168,17 +290,24 @@ export function adminUserRoutes(deps: AppDeps) {
     .openapi(createUserRoute, async (c) => {
       const admin = currentUser(c);
       const input = c.req.valid('json');
-      const created = await createUser(deps, { ...input, partnershipId: admin.partnershipId });
-      // The CLI hands out a TOTP secret; here the user scans their own QR code instead.
-      await clearSecondFactor(deps, created.id);
+      const invited = await inviteUser(
+        deps,
+        { ...input, partnershipId: admin.partnershipId },
+        { requestedBy: admin.id, origin: publicOrigin(deps, c) },
+      );
       await audit(deps, c, {
         category: 'admin',
         action: 'user.create',
         objectType: 'user',
-        objectId: created.id,
-        query: { role: input.role, agencyCode: input.agencyCode },
+        objectId: invited.id,
+        query: { role: input.role, agencyCode: input.agencyCode, enrolmentIssued: true },
       });
-      return c.json(await oneUser(deps, admin.partnershipId, created.id), 201);
+      if (invited.grantId) await auditGrantRequest(deps, c, invited.id, invited.grantId, 'create');
+      const user = await oneUser(deps, admin.partnershipId, invited.id);
+      return c.json(
+        { ...user, enrolment: await handOver(deps, user.email, invited.enrolment) },
+        201,
+      );
     })
     .openapi(changeUser, async (c) => {
       const admin = currentUser(c);
@@ -197,22 +326,50 @@ export function adminUserRoutes(deps: AppDeps) {
       const agencyId = change.agencyCode
         ? await agencyIdFor(deps, admin.partnershipId, change.agencyCode)
         : undefined;
+      const enabling = change.disabled === false && before.disabled;
+      // Disabling is never held up; a role change or enabling waits for a pending request.
+      if ((change.role !== undefined && change.role !== before.role) || enabling)
+        await refuseIfPending(deps, id);
+      // The analyst role reads record-level data: it is requested here and given on approval.
+      const grantReason: GrantReason | null =
+        (change.role ?? before.role) !== 'analyst'
+          ? null
+          : before.role !== 'analyst'
+            ? 'role-change'
+            : enabling
+              ? 're-enable'
+              : null;
+      const role = grantReason ? undefined : change.role;
+      const disabled = grantReason && enabling ? undefined : change.disabled;
       const accessChanged =
-        (change.role !== undefined && change.role !== before.role) ||
+        (role !== undefined && role !== before.role) ||
         (agencyId !== undefined && agencyId !== before.agency.id) ||
-        (change.disabled === true && !before.disabled);
-      await deps.db.kysely
-        .updateTable('app_user')
-        .set({
-          ...(change.name !== undefined ? { display_name: change.name } : {}),
-          ...(change.role !== undefined ? { role: change.role } : {}),
-          ...(agencyId !== undefined ? { agency_id: agencyId } : {}),
-          ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
-          updated_at: deps.clock(),
-        })
-        .where('id', '=', id)
-        .where('partnership_id', '=', admin.partnershipId)
-        .execute();
+        (disabled === true && !before.disabled);
+      const grantId = await deps.db.kysely.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('app_user')
+          .set({
+            ...(change.name !== undefined ? { display_name: change.name } : {}),
+            ...(role !== undefined ? { role } : {}),
+            ...(agencyId !== undefined ? { agency_id: agencyId } : {}),
+            ...(disabled !== undefined ? { disabled } : {}),
+            updated_at: deps.clock(),
+          })
+          .where('id', '=', id)
+          .where('partnership_id', '=', admin.partnershipId)
+          .execute();
+        if (!grantReason) return null;
+        return requestAnalystGrant(
+          { ...deps, db: { ...deps.db, kysely: trx } },
+          {
+            partnershipId: admin.partnershipId,
+            userId: id,
+            reason: grantReason,
+            enable: enabling,
+            requestedBy: admin.id,
+          },
+        );
+      });
       // What a session may do follows from role and agency: a changed one starts afresh.
       if (accessChanged) await endUserSessions(deps, id);
       await audit(deps, c, {
@@ -221,19 +378,22 @@ export function adminUserRoutes(deps: AppDeps) {
         objectType: 'user',
         objectId: id,
         query: {
-          role: change.role,
+          role,
           agencyCode: change.agencyCode,
-          disabled: change.disabled,
+          disabled,
           nameChanged: change.name !== undefined,
           sessionsEnded: accessChanged,
+          ...(grantId ? { approvalRequested: true } : {}),
         },
       });
+      if (grantId && grantReason) await auditGrantRequest(deps, c, id, grantId, grantReason);
       return c.json(await oneUser(deps, admin.partnershipId, id), 200);
     })
     .openapi(resetMfa, async (c) => {
       const admin = currentUser(c);
       const { id } = c.req.valid('param');
-      await oneUser(deps, admin.partnershipId, id);
+      const user = await oneUser(deps, admin.partnershipId, id);
+      await suspendAnalystForReset(deps, c, admin, user);
       await clearSecondFactor(deps, id);
       await endUserSessions(deps, id);
       await audit(deps, c, {
@@ -243,5 +403,32 @@ export function adminUserRoutes(deps: AppDeps) {
         objectId: id,
       });
       return c.body(null, 204);
+    })
+    .openapi(resetPassword, async (c) => {
+      const admin = currentUser(c);
+      const { id } = c.req.valid('param');
+      const user = await oneUser(deps, admin.partnershipId, id);
+      await suspendAnalystForReset(deps, c, admin, user);
+      const enrolment = await deps.db.kysely.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('app_user')
+          .set({ password_hash: null, updated_at: deps.clock() })
+          .where('id', '=', id)
+          .execute();
+        return issueEnrolment(
+          { ...deps, db: { ...deps.db, kysely: trx } },
+          { userId: id, issuedBy: admin.id, origin: publicOrigin(deps, c) },
+        );
+      });
+      await endUserSessions(deps, id);
+      await audit(deps, c, {
+        category: 'admin',
+        action: 'user.reset-password',
+        objectType: 'user',
+        objectId: id,
+        query: { enrolmentIssued: true },
+      });
+      const after = await oneUser(deps, admin.partnershipId, id);
+      return c.json({ ...after, enrolment: await handOver(deps, after.email, enrolment) }, 200);
     });
 }

@@ -511,7 +511,7 @@ export function authRoutes(deps: AppDeps) {
       const key = accountKey(state.email);
       const locked = await lockedUntil(deps, [key]);
       if (locked) throw lockedProblem(locked, deps.clock());
-      if (!(await verifyPassword(state.password_hash, currentPassword))) {
+      if (!(await verifyPassword(state.password_hash ?? '', currentPassword))) {
         const failures = await recordFailure(deps, key, ACCOUNT_RULE);
         await audit(deps, c, {
           category: 'authentication',

@@ -1,6 +1,7 @@
 import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '../../api/api-fetch.ts';
 import type { Role } from '../../api/types.ts';
+import { APPROVALS_QUERY_KEY } from './approvals-api.ts';
 
 export const AGENCY_KINDS = [
   'police',
@@ -23,8 +24,22 @@ export interface AdminUser {
   readonly agency: { readonly id: string; readonly code: string; readonly name: string };
   readonly disabled: boolean;
   readonly mfaEnrolled: boolean;
+  /** False until the user redeems their enrolment link. */
+  readonly passwordSet: boolean;
+  /** A request for the analyst role waits for a second person. */
+  readonly awaitingApproval: boolean;
   readonly createdAt: string;
 }
+
+/** The one-time link an admin hands over; the API answers it once and stores only a hash. */
+export interface EnrolmentLink {
+  readonly link: string;
+  readonly code: string;
+  readonly expiresAt: string;
+  readonly emailed: boolean;
+}
+
+export type AdminUserWithEnrolment = AdminUser & { readonly enrolment: EnrolmentLink };
 
 export interface Agency {
   readonly id: string;
@@ -117,13 +132,24 @@ export interface NewUser {
   name: string;
   role: Role;
   agencyCode: string;
-  password: string;
 }
 
 export function useCreateUser() {
   return useAdminMutation(
-    (user: NewUser) => apiFetch<AdminUser>('/api/admin/users', { method: 'POST', json: user }),
-    [KEYS.users],
+    (user: NewUser) =>
+      apiFetch<AdminUserWithEnrolment>('/api/admin/users', { method: 'POST', json: user }),
+    [KEYS.users, APPROVALS_QUERY_KEY],
+  );
+}
+
+export function useResetPassword() {
+  return useAdminMutation(
+    (id: string) =>
+      apiFetch<AdminUserWithEnrolment>(
+        `/api/admin/users/${encodeURIComponent(id)}/reset-password`,
+        { method: 'POST' },
+      ),
+    [KEYS.users, APPROVALS_QUERY_KEY],
   );
 }
 
@@ -141,7 +167,7 @@ export function useChangeUser() {
         method: 'PATCH',
         json: change,
       }),
-    [KEYS.users],
+    [KEYS.users, APPROVALS_QUERY_KEY],
   );
 }
 

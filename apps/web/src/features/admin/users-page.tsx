@@ -5,13 +5,16 @@ import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
 import { ROLE_NAMES } from '../../ui/role-names.ts';
 import {
   type AdminUser,
+  type AdminUserWithEnrolment,
   type Agency,
   useAgencies,
   useChangeUser,
   useCreateUser,
+  useResetPassword,
   useResetSecondFactor,
   useUsers,
 } from './admin-api.ts';
+import { ApprovalsPanel } from './approvals-panel.tsx';
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] }));
 
@@ -19,11 +22,38 @@ function agencyOptions(agencies: readonly Agency[]) {
   return agencies.map((a) => ({ value: a.code, label: `${a.name} (${a.code})` }));
 }
 
+/**
+ * The enrolment link, shown once: the admin hands it over and never learns the password the
+ * user then chooses. Not kept anywhere after this page forgets it.
+ */
+function EnrolmentNotice({ user }: { user: AdminUserWithEnrolment }) {
+  const { enrolment } = user;
+  return (
+    <div className="notice" role="status" aria-label={`Enrolment link for ${user.name}`}>
+      <p>
+        Give {user.name} this one-time link, shown only now
+        {enrolment.emailed ? ' (it was also emailed to them)' : ''}. It works once, until{' '}
+        {new Date(enrolment.expiresAt).toLocaleString('en-GB')}; they choose their own password
+        there.
+      </p>
+      <p className="secret">
+        <code data-testid="enrolment-link">{enrolment.link}</code>
+      </p>
+      {user.awaitingApproval && (
+        <p>
+          The analyst role waits for a second administrator (or, with a single administrator, the
+          chair) to approve it.
+        </p>
+      )}
+    </div>
+  );
+}
+
 function NewUserForm({ agencies }: { agencies: readonly Agency[] }) {
   const create = useCreateUser();
-  const empty = { email: '', name: '', role: 'viewer' as Role, agencyCode: '', password: '' };
+  const empty = { email: '', name: '', role: 'viewer' as Role, agencyCode: '' };
   const [form, setForm] = useState(empty);
-  const [created, setCreated] = useState<string | undefined>();
+  const [created, setCreated] = useState<AdminUserWithEnrolment | undefined>();
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -32,7 +62,7 @@ function NewUserForm({ agencies }: { agencies: readonly Agency[] }) {
       { ...form, agencyCode: form.agencyCode || (agencies[0]?.code ?? '') },
       {
         onSuccess: (user) => {
-          setCreated(user.email);
+          setCreated(user);
           setForm(empty);
         },
       },
@@ -42,7 +72,7 @@ function NewUserForm({ agencies }: { agencies: readonly Agency[] }) {
   return (
     <form onSubmit={submit} aria-labelledby="new-user-heading" className="panel">
       <h2 id="new-user-heading">Add a user</h2>
-      <FormError error={e && !fieldError(e, 'email') && !fieldError(e, 'password') ? e : null} />
+      <FormError error={e && !fieldError(e, 'email') ? e : null} />
       <div className="form-grid">
         <TextField
           label="Name"
@@ -73,23 +103,12 @@ function NewUserForm({ agencies }: { agencies: readonly Agency[] }) {
           onChange={(ev) => set({ agencyCode: ev.currentTarget.value })}
           error={fieldError(e, 'agencyCode')}
         />
-        <TextField
-          label="Initial password"
-          hint="At least 12 characters, not a common one. Give it to the user separately."
-          type="password"
-          autoComplete="new-password"
-          value={form.password}
-          onChange={(ev) => set({ password: ev.currentTarget.value })}
-          error={fieldError(e, 'password')}
-          required
-        />
       </div>
       <button type="submit" className="button button--primary" disabled={create.isPending}>
         Add user
       </button>
-      <SavedNotice show={created !== undefined}>
-        Added {created}. They set up their second factor when they first sign in.
-      </SavedNotice>
+      <SavedNotice show={created !== undefined}>Added {created?.email}.</SavedNotice>
+      {created && <EnrolmentNotice user={created} />}
     </form>
   );
 }
@@ -97,6 +116,8 @@ function NewUserForm({ agencies }: { agencies: readonly Agency[] }) {
 function UserRow({ user, agencies }: { user: AdminUser; agencies: readonly Agency[] }) {
   const change = useChangeUser();
   const reset = useResetSecondFactor();
+  const resetPassword = useResetPassword();
+  const [enrolment, setEnrolment] = useState<AdminUserWithEnrolment | undefined>();
   const [editing, setEditing] = useState(false);
   const [role, setRole] = useState<Role>(user.role);
   const [agencyCode, setAgencyCode] = useState(user.agency.code);
@@ -107,9 +128,13 @@ function UserRow({ user, agencies }: { user: AdminUser; agencies: readonly Agenc
     change.mutate(
       { id: user.id, change: { role, agencyCode } },
       {
-        onSuccess: () => {
+        onSuccess: (after) => {
           setEditing(false);
-          setMessage(`Saved. ${user.name} must sign in again.`);
+          setMessage(
+            after.awaitingApproval
+              ? `Saved. The analyst role for ${user.name} waits for a second approval.`
+              : `Saved. ${user.name} must sign in again.`,
+          );
         },
       },
     );
@@ -118,9 +143,13 @@ function UserRow({ user, agencies }: { user: AdminUser; agencies: readonly Agenc
     change.mutate(
       { id: user.id, change: { disabled: !user.disabled } },
       {
-        onSuccess: () =>
+        onSuccess: (after) =>
           setMessage(
-            user.disabled ? `${user.name} can sign in again.` : `${user.name} is disabled.`,
+            after.awaitingApproval
+              ? `Enabling ${user.name} waits for a second approval.`
+              : user.disabled
+                ? `${user.name} can sign in again.`
+                : `${user.name} is disabled.`,
           ),
       },
     );
@@ -134,6 +163,16 @@ function UserRow({ user, agencies }: { user: AdminUser; agencies: readonly Agenc
     reset.mutate(user.id, {
       onSuccess: () => setMessage(`Second factor of ${user.name} reset.`),
     });
+  };
+
+  const newPassword = () => {
+    if (
+      !window.confirm(
+        `Reset the password of ${user.name}? Their current password stops working and you get a one-time link for them to choose a new one.`,
+      )
+    )
+      return;
+    resetPassword.mutate(user.id, { onSuccess: setEnrolment });
   };
 
   return (
@@ -180,7 +219,11 @@ function UserRow({ user, agencies }: { user: AdminUser; agencies: readonly Agenc
         )}
       </td>
       <td>{user.mfaEnrolled ? 'Set up' : 'Not set up'}</td>
-      <td>{user.disabled ? <span className="status-bad">Disabled</span> : 'Active'}</td>
+      <td>
+        {user.disabled ? <span className="status-bad">Disabled</span> : 'Active'}
+        {user.awaitingApproval && <span className="cell-sub">Awaiting approval</span>}
+        {!user.passwordSet && <span className="cell-sub">Not enrolled yet</span>}
+      </td>
       <td>
         <div className="button-row">
           {!editing && (
@@ -211,9 +254,19 @@ function UserRow({ user, agencies }: { user: AdminUser; agencies: readonly Agenc
           >
             Reset second factor
           </button>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={newPassword}
+            disabled={resetPassword.isPending}
+            aria-label={`Reset password of ${user.name}`}
+          >
+            Reset password
+          </button>
         </div>
-        <FormError error={change.error ?? reset.error} />
+        <FormError error={change.error ?? reset.error ?? resetPassword.error} />
         <SavedNotice show={message !== undefined}>{message}</SavedNotice>
+        {enrolment && <EnrolmentNotice user={enrolment} />}
       </td>
     </tr>
   );
@@ -233,6 +286,7 @@ export function UsersPage() {
         <ErrorNotice error={agencies.error} what="agencies" />
       ) : (
         <>
+          <ApprovalsPanel />
           <table className="table">
             <caption className="visually-hidden">Users of this partnership</caption>
             <thead>

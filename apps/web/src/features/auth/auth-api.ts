@@ -64,3 +64,35 @@ export function useLogout() {
     onSettled: () => queryClient.clear(),
   });
 }
+
+/** The form behind an enrolment link (POST /api/enrolment/start); the code is the credential. */
+export interface EnrolmentForm {
+  readonly email: string;
+  readonly name: string;
+  readonly secondFactor: {
+    readonly secret: string;
+    readonly otpauthUri: string;
+    readonly qrCode: string;
+  } | null;
+  readonly awaitingApproval: boolean;
+}
+
+export interface EnrolmentDone {
+  readonly email: string;
+  readonly recoveryCodes: readonly string[];
+  readonly awaitingApproval: boolean;
+}
+
+export function useOpenEnrolmentLink() {
+  return useMutation({
+    mutationFn: (token: string) =>
+      apiFetch<EnrolmentForm>('/api/enrolment/start', { method: 'POST', json: { token } }),
+  });
+}
+
+export function useCompleteEnrolmentLink() {
+  return useMutation({
+    mutationFn: (body: { token: string; password: string; code?: string }) =>
+      apiFetch<EnrolmentDone>('/api/enrolment/complete', { method: 'POST', json: body }),
+  });
+}

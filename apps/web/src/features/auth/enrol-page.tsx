@@ -5,12 +5,8 @@ import { navigate, useLocation } from '../../routing/router.tsx';
 import { FormError } from '../../ui/notices.tsx';
 import { useConfirmEnrolment, useStartEnrolment } from './auth-api.ts';
 import { AuthLayout } from './auth-layout.tsx';
+import { AuthenticatorQr, RecoveryCodeList } from './authenticator-setup.tsx';
 import { CodeField } from './code-field.tsx';
-
-/** "JBSWY3DPEHPK3PXP" -> "JBSW Y3DP EHPK 3PXP": easier to type from the screen. */
-function groupSecret(secret: string): string {
-  return secret.replace(/(.{4})/g, '$1 ').trim();
-}
 
 export function EnrolPage() {
   const location = useLocation();
@@ -62,32 +58,13 @@ export function EnrolPage() {
       {enrolment && (
         <>
           <h2>1. Scan this QR code with the app</h2>
-          <div className="qr">
-            <img
-              src={enrolment.qrCode}
-              width={200}
-              height={200}
-              alt="QR code to add this account to your authenticator app"
-            />
-            <div>
-              <p>If you cannot scan it, enter this key in the app instead:</p>
-              <p className="secret" data-testid="totp-secret">
-                <code>{groupSecret(enrolment.secret)}</code>
-              </p>
-            </div>
-          </div>
+          <AuthenticatorQr qrCode={enrolment.qrCode} secret={enrolment.secret} />
           <h2>2. Store your recovery codes</h2>
           <p>
             Each code signs you in once if you lose your phone.{' '}
             <strong>They are shown only now.</strong> Print them or keep them in a password manager.
           </p>
-          <ul className="recovery-codes" aria-label="Recovery codes">
-            {enrolment.recoveryCodes.map((c) => (
-              <li key={c}>
-                <code>{c}</code>
-              </li>
-            ))}
-          </ul>
+          <RecoveryCodeList codes={enrolment.recoveryCodes} />
           <div className="field field--checkbox">
             <input
               id={storedId}
