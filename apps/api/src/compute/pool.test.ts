@@ -60,16 +60,23 @@ describe('compute pool', () => {
 
   it('contains a worker that runs out of memory: 503 problem, and the pool answers the next task', async () => {
     const small = pool({ memoryMb: 64 });
-    // 20,000 hexagons x 522 weeks, far past any ceiling: the cube alone outgrows 64 MB.
+    // About 15,000 occupied hexagons x 12 months with a 1 km band: some twenty million
+    // neighbour-list entries, built list by list as any permitted analysis grows, in 64 MB.
     const points = scatter(20_000, 30_000).map((p, i) => ({
       ...p,
-      t: Date.UTC(2000, 0, 1) + i * 1000,
+      t: Date.UTC(2000, i % 12, 15),
     }));
     const problem = await problemOf(
       small.run({
         kind: 'emerging',
         points: toTimedCoordinates(points),
-        options: { sizeMeters: 25, slice: 'week', from: '2000-01-01', to: '2009-12-31' },
+        options: {
+          sizeMeters: 100,
+          slice: 'month',
+          from: '2000-01-01',
+          to: '2000-12-31',
+          distanceMeters: 1000,
+        },
       }),
     );
     expect(problem.kind).toBe(PROBLEM.computeOutOfMemory);
