@@ -55,6 +55,15 @@ const EnvSchema = z.object({
   MAX_UPLOAD_ROWS: z.coerce.number().int().min(1).default(500_000),
   // Headless Chromium for meeting-pack PDFs; default /usr/bin/chromium, printable page if absent.
   CHROMIUM_PATH: z.string().min(1).optional(),
+  // Heavy analyses run in worker threads (docs/SECURITY.md, "Bounded cost"): how many at once,
+  // how long one may take (queue wait included), the heap each may use, and how many may wait.
+  COMPUTE_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+  COMPUTE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  COMPUTE_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
+  COMPUTE_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+  // Per-user token bucket (per process) on analyses and heavy layer statistics.
+  ANALYSIS_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(30),
+  ANALYSIS_RATE_PER_MINUTE: z.coerce.number().min(0.1).max(10_000).default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -47,6 +47,21 @@ export const PROBLEM = {
     status: 429,
   },
   internal: { type: 'urn:problem:internal', title: 'Internal server error', status: 500 },
+  computeTooLong: {
+    type: 'urn:problem:computation-too-long',
+    title: 'The computation took too long',
+    status: 503,
+  },
+  computeOutOfMemory: {
+    type: 'urn:problem:computation-out-of-memory',
+    title: 'The computation ran out of memory',
+    status: 503,
+  },
+  computeBusy: {
+    type: 'urn:problem:computation-busy',
+    title: 'Too many computations are waiting',
+    status: 503,
+  },
   databaseUnavailable: {
     type: 'urn:problem:database-unavailable',
     title: 'The database is unavailable',

@@ -1,13 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  aggregateToHexes,
-  dbscan,
-  EXPLANATIONS,
-  emergingHotspots,
-  repeatLocations,
-  summariseRecords,
-} from '@hotspot/analysis';
+import { aggregateToHexes, EXPLANATIONS, summariseRecords } from '@hotspot/analysis';
 import type { Context } from 'hono';
+import { compute } from '../../compute/pool.ts';
+import { analysisRateLimit } from '../../compute/rate-limit.ts';
+import { toCoordinates, toTimedCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
@@ -21,11 +17,11 @@ import {
   generaliseToHexUnion,
   hexPolygon,
   receivesRecordLevel,
-  renderLayer,
 } from '../disclosure/disclosure.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
+  costBasis,
   type LayerInput,
   resolveDensityParams,
   resolveHexagonParams,
@@ -35,10 +31,12 @@ import {
   type LayerState,
   loadLayerState,
   readCategory,
+  renderLayerInSlices,
   serveCached,
   studyAreaBng,
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
+import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
 import { GENERALISE_HEX_METERS, numberParam, resolveParam } from './parameters.ts';
 import { RecordFilterShape, resolveFilters, selectRecords } from './record-query.ts';
 
@@ -134,7 +132,7 @@ const analysisResponses = {
     content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
   },
   304: { description: 'Not modified' },
-  ...problemResponses(401, 403, 422),
+  ...problemResponses(401, 403, 422, 429, 503),
 };
 
 const route = (path: string, summary: string, query: z.ZodObject) =>
@@ -163,7 +161,7 @@ const summaryRoute = createRoute({
       description: 'Summary',
       content: { 'application/json': { schema: z.object({}).passthrough() } },
     },
-    ...problemResponses(401, 403, 422),
+    ...problemResponses(401, 403, 422, 429, 503),
   },
 });
 
@@ -200,7 +198,7 @@ async function serveAnalysis(
     contentType: 'application/geo+json',
     compute: async () => {
       const layer = await build();
-      const rendered = renderLayer(user, layer, await disclosureContext(deps, state));
+      const rendered = await renderLayerInSlices(user, layer, await disclosureContext(deps, state));
       return JSON.stringify({ method, explanation: EXPLANATIONS[method], ...rendered });
     },
   });
@@ -212,8 +210,21 @@ async function dbscanLayer(
   epsMeters: number,
   minPoints: number,
 ): Promise<AggregateLayer> {
+  refuseOverCeiling(
+    neighbourhoodCost({
+      ...(await costBasis(input)),
+      radiusMeters: epsMeters,
+      radiusName: 'epsMeters',
+    }),
+  );
   const records = await selectRecords(input.deps.db, selectionOf(input));
-  const result = await withAnalysisErrors(() => dbscan(records, { epsMeters, minPoints }));
+  const result = await withAnalysisErrors(() =>
+    compute(input.deps, {
+      kind: 'dbscan',
+      points: toCoordinates(records),
+      options: { epsMeters, minPoints },
+    }),
+  );
   const analyst = receivesRecordLevel(input.user);
   const features: AggregateFeature[] = result.clusters.map((cluster) => {
     const members = cluster.pointIndices.map((i) => records[i]!);
@@ -256,16 +267,21 @@ async function emergingLayer(
   input: LayerInput,
   params: { sizeMeters: number; distanceMeters: number | null; slice: 'week' | 'month' },
 ): Promise<AggregateLayer> {
+  refuseOverCeiling(emergingCost({ ...(await costBasis(input)), ...params, ...input.filters }));
   const records = await selectRecords(input.deps.db, selectionOf(input));
   const studyArea = studyAreaBng(input.state);
   const result = await withAnalysisErrors(() =>
-    emergingHotspots(records, {
-      sizeMeters: params.sizeMeters,
-      slice: params.slice,
-      from: input.filters.from,
-      to: input.filters.to,
-      ...(params.distanceMeters !== null ? { distanceMeters: params.distanceMeters } : {}),
-      ...(studyArea ? { studyArea } : {}),
+    compute(input.deps, {
+      kind: 'emerging',
+      points: toTimedCoordinates(records),
+      options: {
+        sizeMeters: params.sizeMeters,
+        slice: params.slice,
+        from: input.filters.from,
+        to: input.filters.to,
+        ...(params.distanceMeters !== null ? { distanceMeters: params.distanceMeters } : {}),
+        ...(studyArea ? { studyArea } : {}),
+      },
     }),
   );
   const analyst = receivesRecordLevel(input.user);
@@ -296,9 +312,12 @@ async function repeatsLayer(
   radiusMeters: number,
   minReports: number,
 ): Promise<AggregateLayer> {
+  refuseOverCeiling(
+    neighbourhoodCost({ ...(await costBasis(input)), radiusMeters, radiusName: 'radiusMeters' }),
+  );
   const records = await selectRecords(input.deps.db, selectionOf(input));
   const result = await withAnalysisErrors(() =>
-    repeatLocations(records, { radiusMeters, minReports }),
+    compute(input.deps, { kind: 'repeats', records, options: { radiusMeters, minReports } }),
   );
   const meta = { parameters: { radiusMeters, minReports, ...input.filters } };
   if (receivesRecordLevel(input.user)) {
@@ -333,7 +352,9 @@ async function repeatsLayer(
 }
 
 export function analysisRoutes(deps: AppDeps) {
-  return new OpenAPIHono<AppEnv>()
+  const app = new OpenAPIHono<AppEnv>();
+  app.use('/api/analysis/*', analysisRateLimit(deps));
+  return app
     .openapi(dbscanRoute, async (c) => {
       const q = c.req.valid('query') as z.infer<typeof DbscanQuery>;
       const { user, state, input } = await prepare(deps, c, q);
@@ -412,9 +433,21 @@ export function analysisRoutes(deps: AppDeps) {
         // The audit keeps the filters, never the drawn coordinates.
         query = { ...input.filters, area: 'polygon' };
       } else {
+        const { epsMeters, minPoints } = body.cluster;
+        refuseOverCeiling(
+          neighbourhoodCost({
+            ...(await costBasis(input)),
+            radiusMeters: epsMeters,
+            radiusName: 'epsMeters',
+          }),
+        );
         const all = await selectRecords(deps.db, selection);
         const result = await withAnalysisErrors(() =>
-          dbscan(all, { epsMeters: body.cluster.epsMeters, minPoints: body.cluster.minPoints }),
+          compute(deps, {
+            kind: 'dbscan',
+            points: toCoordinates(all),
+            options: { epsMeters, minPoints },
+          }),
         );
         const cluster = result.clusters.find((cl) => cl.id === body.cluster.clusterId);
         if (!cluster)

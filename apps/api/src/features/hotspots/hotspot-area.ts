@@ -1,10 +1,18 @@
-import { dbscan, hexRing, type PointXY, summariseRecords } from '@hotspot/analysis';
+import { hexRing, type PointXY, summariseRecords } from '@hotspot/analysis';
 import { sql } from 'kysely';
+import { compute } from '../../compute/pool.ts';
+import { toCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { type RecordFilters, resolveFilters, selectRecords } from '../analysis/record-query.ts';
+import { areaShape, neighbourhoodCost, refuseOverCeiling } from '../analysis/cost.ts';
+import {
+  countRecords,
+  type RecordFilters,
+  resolveFilters,
+  selectRecords,
+} from '../analysis/record-query.ts';
 import { receivesRecordLevel } from '../disclosure/disclosure.ts';
-import { withAnalysisErrors } from '../layers/layer-response.ts';
+import { loadLayerState, studyAreaBng, withAnalysisErrors } from '../layers/layer-response.ts';
 import type { NewHotspot } from './hotspot-schemas.ts';
 
 /** Largest hotspot accepted: a "hotspot" bigger than this is an area, not a place. */
@@ -147,12 +155,23 @@ async function clusterMembers(
     return { points, cluster: { size: points.length, from: 'memberRecordIds' } };
   }
   // Same selection and order as the analysis that numbered the clusters, so the id matches.
-  const records = await selectRecords(deps.db, {
-    partnershipId: user.partnershipId,
-    filters,
-    includeHandlingC: true,
-  });
-  const result = await withAnalysisErrors(() => dbscan(records, body.parameters));
+  const selection = { partnershipId: user.partnershipId, filters, includeHandlingC: true };
+  refuseOverCeiling(
+    neighbourhoodCost({
+      area: areaShape(studyAreaBng(await loadLayerState(deps.db, user.partnershipId))),
+      points: await countRecords(deps.db, selection),
+      radiusMeters: body.parameters.epsMeters,
+      radiusName: 'epsMeters',
+    }),
+  );
+  const records = await selectRecords(deps.db, selection);
+  const result = await withAnalysisErrors(() =>
+    compute(deps, {
+      kind: 'dbscan',
+      points: toCoordinates(records),
+      options: body.parameters,
+    }),
+  );
   const cluster = result.clusters.find((c) => c.id === body.clusterId);
   if (!cluster) {
     throw invalid(

@@ -1,16 +1,11 @@
-import {
-  aggregateToHexes,
-  defaultBandwidth,
-  EXPLANATIONS,
-  hexHotspots,
-  kernelDensity,
-  type PointXY,
-} from '@hotspot/analysis';
+import { aggregateToHexes, EXPLANATIONS } from '@hotspot/analysis';
 import { lngLatToBng } from '@hotspot/ingest';
-import KDBush from 'kdbush';
 import { sql } from 'kysely';
+import { compute } from '../../compute/pool.ts';
+import { toCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { areaShape, densityCost, gistarCost, refuseOverCeiling } from '../analysis/cost.ts';
 import {
   GENERALISE_HEX_METERS,
   MIN_PUBLIC_HEX_METERS,
@@ -53,6 +48,14 @@ function selection(input: LayerInput) {
   };
 }
 
+/** What a cost estimate starts from: the partnership's area and a count of the selected reports. */
+export async function costBasis(input: LayerInput) {
+  return {
+    area: areaShape(studyAreaBng(input.state)),
+    points: await countRecords(input.deps.db, selection(input)),
+  };
+}
+
 // ----- hexagons -----
 
 export interface HexagonParams {
@@ -83,6 +86,9 @@ export async function buildHexagonLayer(
   input: LayerInput,
   params: ReturnType<typeof resolveHexagonParams>,
 ): Promise<AggregateLayer> {
+  if (params.statistic === 'gistar') {
+    refuseOverCeiling(gistarCost({ ...(await costBasis(input)), ...params }));
+  }
   // Counting in cells needs the locations only (order does not change a count).
   const records = await selectRecordPoints(input.deps.db, selection(input));
   const { sizeMeters } = params;
@@ -105,11 +111,15 @@ export async function buildHexagonLayer(
   }
   const studyArea = studyAreaBng(input.state);
   const result = await withAnalysisErrors(() =>
-    hexHotspots(records, {
-      sizeMeters,
-      ...(studyArea ? { studyArea } : {}),
-      ...(params.distanceMeters !== null ? { distanceMeters: params.distanceMeters } : {}),
-      fdr: params.fdr,
+    compute(input.deps, {
+      kind: 'gistar',
+      points: toCoordinates(records),
+      options: {
+        sizeMeters,
+        ...(studyArea ? { studyArea } : {}),
+        ...(params.distanceMeters !== null ? { distanceMeters: params.distanceMeters } : {}),
+        fdr: params.fdr,
+      },
     }),
   );
   const analyst = receivesRecordLevel(input.user);
@@ -153,50 +163,40 @@ export function resolveDensityParams(input: LayerInput, raw: DensityParams) {
   };
 }
 
-/**
- * For non-analysts, a report only enters the surface when at least k reports (itself included)
- * lie within the bandwidth: an isolated report would otherwise draw a small ring centred on it.
- */
-export function supportedPoints(points: readonly PointXY[], radius: number, k: number): PointXY[] {
-  if (points.length === 0) return [];
-  const index = new KDBush(points.length);
-  for (const p of points) index.add(p.x, p.y);
-  index.finish();
-  return points.filter((p) => index.within(p.x, p.y, radius).length >= k);
-}
+export { supportedPoints } from '../../compute/tasks.ts';
 
 export async function buildDensityLayer(
   input: LayerInput,
   params: ReturnType<typeof resolveDensityParams>,
 ): Promise<AggregateLayer> {
-  const records = await selectRecords(input.deps.db, selection(input));
   const analyst = receivesRecordLevel(input.user);
-  const bandwidthMeters =
-    params.bandwidthMeters ??
-    (await withAnalysisErrors(() => {
-      if (records.length < 2) return 500;
-      return defaultBandwidth(records);
-    }));
-  const points = analyst ? records : supportedPoints(records, bandwidthMeters, input.state.k);
+  refuseOverCeiling(densityCost({ ...(await costBasis(input)), ...params, supportTest: !analyst }));
+  const records = await selectRecordPoints(input.deps.db, selection(input));
+  // Default bandwidth, the support test (non-analysts) and the surface, in a worker.
+  const { bandwidthMeters, pointsUsed, result } = await withAnalysisErrors(() =>
+    compute(input.deps, {
+      kind: 'density',
+      task: {
+        points: toCoordinates(records),
+        bandwidthMeters: params.bandwidthMeters,
+        cellSizeMeters: params.cellSizeMeters,
+        supportK: analyst ? null : input.state.k,
+      },
+    }),
+  );
   const meta = {
     layer: 'density',
     parameters: { bandwidthMeters, cellSizeMeters: params.cellSizeMeters, ...input.filters },
     explanation: EXPLANATIONS.density,
   };
-  if (points.length === 0) return { meta, features: [] };
-  const result = await withAnalysisErrors(() =>
-    kernelDensity(points, {
-      bandwidthMeters,
-      ...(params.cellSizeMeters !== null ? { cellSizeMeters: params.cellSizeMeters } : {}),
-    }),
-  );
+  if (result === null) return { meta, features: [] };
   return {
     meta: {
       ...meta,
       parameters: { ...meta.parameters, cellSizeMeters: result.params.cellSizeMeters },
       unit: 'reports per km²',
     },
-    analystMeta: { analysisParams: result.params, pointsUsed: points.length },
+    analystMeta: { analysisParams: result.params, pointsUsed },
     features: result.bands.features.map((band) => ({
       geometry: band.geometry,
       labels: {

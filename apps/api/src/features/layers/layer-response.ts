@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { AnalysisInputError } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
@@ -10,11 +12,16 @@ import { BoundedCache } from '../../http/bounded-cache.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit, canonicalJson } from '../audit/audit.ts';
 import {
+  type AggregateLayer,
   type DisclosureContext,
+  type LayerCollection,
   loadVertexGuard,
   receivesRecordLevel,
+  renderLayer,
   type VertexGuard,
 } from '../disclosure/disclosure.ts';
+
+const gzipAsync = promisify(gzip);
 
 /**
  * What a layer's content depends on, read from the database on every request so any API
@@ -143,6 +150,30 @@ export function readCategory(user: SessionUser): 'consultation' | 'disclosure' {
   return receivesRecordLevel(user) ? 'consultation' : 'disclosure';
 }
 
+/** Features rendered between two turns of the event loop. */
+const RENDER_SLICE = 200;
+
+/**
+ * `renderLayer` a slice of features at a time, letting other requests (health, sign-in) in
+ * between: disclosure control of a few thousand hexagons is otherwise one long block. Features
+ * render independently and the collection's other members do not depend on them.
+ */
+export async function renderLayerInSlices(
+  user: Pick<SessionUser, 'role'>,
+  layer: AggregateLayer,
+  ctx: DisclosureContext,
+): Promise<LayerCollection> {
+  const slice = (from: number) =>
+    renderLayer(user, { ...layer, features: layer.features.slice(from, from + RENDER_SLICE) }, ctx);
+  const first = slice(0);
+  const features = [...first.features];
+  for (let from = RENDER_SLICE; from < layer.features.length; from += RENDER_SLICE) {
+    await yieldToEventLoop();
+    features.push(...slice(from).features);
+  }
+  return { ...first, features };
+}
+
 /** Turns an analysis refusal into a 422 problem carrying its code and message. */
 export async function withAnalysisErrors<T>(compute: () => Promise<T> | T): Promise<T> {
   try {
@@ -169,9 +200,10 @@ const bodyCache = new BoundedCache<string, Promise<CachedBody>>(64);
 function cachedBody(etag: string, compute: () => Promise<string>): Promise<CachedBody> {
   const cached = bodyCache.get(etag);
   if (cached) return cached;
-  const computing = compute().then((text) => {
+  // Compressed on libuv's thread pool: a large layer would otherwise hold the event loop.
+  const computing = compute().then(async (text) => {
     const identity = Buffer.from(text);
-    return { identity, gzip: gzipSync(identity) };
+    return { identity, gzip: await gzipAsync(identity) };
   });
   bodyCache.set(etag, computing);
   computing.catch(() => bodyCache.delete(etag));

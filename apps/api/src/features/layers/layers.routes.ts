@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { analysisRateLimit } from '../../compute/rate-limit.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
@@ -7,7 +8,7 @@ import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { numberParam } from '../analysis/parameters.ts';
 import { RecordFilterShape, resolveFilters } from '../analysis/record-query.ts';
 import { csvLine } from '../audit/csv.ts';
-import { type LayerCollection, renderLayer } from '../disclosure/disclosure.ts';
+import type { LayerCollection, renderLayer } from '../disclosure/disclosure.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
@@ -17,7 +18,12 @@ import {
   resolveDensityParams,
   resolveHexagonParams,
 } from './layer-builders.ts';
-import { disclosureContext, loadLayerState, serveCached } from './layer-response.ts';
+import {
+  disclosureContext,
+  loadLayerState,
+  renderLayerInSlices,
+  serveCached,
+} from './layer-response.ts';
 
 const booleanParam = z
   .enum(['true', 'false'])
@@ -100,7 +106,7 @@ const geoJsonResponse = {
     content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
   },
   304: { description: 'Not modified (If-None-Match matched the ETag)' },
-  ...problemResponses(401, 403, 422),
+  ...problemResponses(401, 403, 422, 429, 503),
 };
 
 const hexagonsRoute = createRoute({
@@ -138,7 +144,7 @@ const exportCsvRoute = createRoute({
   request: { query: ExportQuery },
   responses: {
     200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
-    ...problemResponses(401, 403, 422),
+    ...problemResponses(401, 403, 422, 429, 503),
   },
 });
 const exportGeoJsonRoute = createRoute({
@@ -172,7 +178,7 @@ async function layerFor(
   const render = async (build: () => Promise<Parameters<typeof renderLayer>[1]>) => {
     // The vertex guard loads beside the build (it is cached per data version, the layer is not).
     const [layer, ctx] = await Promise.all([build(), disclosureContext(deps, state, user)]);
-    return renderLayer(user, layer, ctx);
+    return renderLayerInSlices(user, layer, ctx);
   };
   switch (query.layer) {
     case 'hexagons': {
@@ -261,8 +267,22 @@ export function layerToCsv(collection: LayerCollection): string {
   return out;
 }
 
+/** Layer requests that run a statistic in the compute pool: rate-limited like the analyses. */
+function heavyLayer(url: URL): boolean {
+  const layer = url.pathname.startsWith('/api/export/')
+    ? url.searchParams.get('layer')
+    : url.pathname.slice('/api/layers/'.length);
+  return (
+    layer === 'density' || (layer === 'hexagons' && url.searchParams.get('statistic') === 'gistar')
+  );
+}
+
 export function layerRoutes(deps: AppDeps) {
-  return new OpenAPIHono<AppEnv>()
+  const rateLimit = analysisRateLimit(deps, heavyLayer);
+  const app = new OpenAPIHono<AppEnv>();
+  app.use('/api/layers/*', rateLimit);
+  app.use('/api/export/*', rateLimit);
+  return app
     .openapi(
       hexagonsRoute,
       async (c) =>

@@ -1,10 +1,13 @@
-import { AnalysisInputError, emergingHotspots, hexRing } from '@hotspot/analysis';
+import { AnalysisInputError, hexRing } from '@hotspot/analysis';
 import type { Database } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, polygon as turfPolygon } from '@turf/turf';
 import { type Kysely, sql } from 'kysely';
+import { compute } from '../../compute/pool.ts';
+import { toTimedCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps } from '../../deps.ts';
 import { isoDay } from '../actions/action-queries.ts';
+import { areaShape, emergingCost, overCeiling } from '../analysis/cost.ts';
 import { resolveParam } from '../analysis/parameters.ts';
 import { resolveFilters, selectRecords } from '../analysis/record-query.ts';
 import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
@@ -175,7 +178,7 @@ export async function agendaCandidates(
  * little data for the analysis (its minimum-data rules), which is not an agenda matter.
  */
 export async function emergingCellsOutsideHotspots(
-  deps: Pick<AppDeps, 'db' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'env'>,
   partnershipId: string,
   meetingDay: string,
 ): Promise<number> {
@@ -196,15 +199,32 @@ export async function emergingCellsOutsideHotspots(
   if (records.length === 0) return 0;
   const sizeMeters = resolveParam('sizeMeters', undefined, state.analysisDefaults)!;
   const studyArea = studyAreaBng(state);
+  // Over a cost ceiling (a partnership default of tiny hexagons) is, like too little data, not an
+  // agenda matter: the chair can still run the analysis with larger cells.
+  const cost = emergingCost({
+    area: areaShape(studyArea),
+    sizeMeters,
+    distanceMeters: null,
+    points: records.length,
+    from: filters.from,
+    to: filters.to,
+    slice: 'month',
+  });
+  if (overCeiling(cost)) return 0;
   let cells: readonly { i: number; j: number; pattern: string }[];
   try {
-    cells = emergingHotspots(records, {
-      sizeMeters,
-      slice: 'month',
-      from: filters.from,
-      to: filters.to,
-      ...(studyArea ? { studyArea } : {}),
-    }).cells;
+    const result = await compute(deps, {
+      kind: 'emerging',
+      points: toTimedCoordinates(records),
+      options: {
+        sizeMeters,
+        slice: 'month',
+        from: filters.from,
+        to: filters.to,
+        ...(studyArea ? { studyArea } : {}),
+      },
+    });
+    cells = result.cells;
   } catch (error) {
     if (error instanceof AnalysisInputError) return 0;
     throw error;

@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hexAreaSquareMeters } from '@hotspot/analysis';
+import { testDatabases } from '@hotspot/db/testing';
+import { lngLatToBng } from '@hotspot/ingest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { areaSquareMeters, COST_CEILINGS, extentMeters } from './features/analysis/cost.ts';
+import { loadDemoBoundaries } from './features/demo/ensure-demo.ts';
+import { type ServerProcess, startServerProcess } from './testing/server-process.ts';
+
+// Issue 16: one viewer's Gi* request blocked the event loop for minutes and a chair's emerging
+// hot spot request killed the process. Against the real entry point (npm start's tsx, the demo
+// data on the embedded database): requests over a ceiling are refused with 422 before any
+// work, and the heaviest permitted one runs in a worker while /api/health keeps answering.
+// A worker out of memory: features/analysis/limits.test.ts.
+
+const folders: string[] = [];
+const servers: ServerProcess[] = [];
+afterAll(async () => {
+  for (const s of servers) s.child.kill('SIGTERM');
+  await Promise.all(servers.map((s) => s.exited));
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Demo {
+  readonly base: string;
+  readonly server: ServerProcess;
+  readonly cookies: Record<'analyst' | 'chair' | 'viewer', string>;
+}
+
+async function startDemo(env: Record<string, string>): Promise<Demo> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hotspot-cost-'));
+  folders.push(dataDir);
+  const server = startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: 'true', ...env });
+  servers.push(server);
+  // Seeding the demo takes a while on a busy machine.
+  const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/, 300_000);
+  const base = `http://127.0.0.1:${port}`;
+  const cookies = {} as Record<'analyst' | 'chair' | 'viewer', string>;
+  for (const role of ['analyst', 'chair', 'viewer'] as const) {
+    const email = `${role}@demo.invalid`;
+    const password = new RegExp(`${role}\\s+${email.replace('.', '\\.')}\\s+(\\S+)`).exec(
+      server.output(),
+    )![1]!;
+    const response = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(response.status).toBe(200);
+    cookies[role] = response.headers.getSetCookie()[0]!.split(';')[0]!;
+  }
+  return { base, server, cookies };
+}
+
+/** The demo partnership's area (the districts' union) in square metres, and its extent. */
+function demoArea() {
+  const polygons = loadDemoBoundaries().districts.features.flatMap((f) =>
+    f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates,
+  );
+  const projected = {
+    type: 'MultiPolygon' as const,
+    coordinates: polygons.map((rings) =>
+      rings.map((ring) => ring.map(([lng, lat]) => lngLatToBng(lng!, lat!))),
+    ),
+  };
+  return { squareMeters: areaSquareMeters(projected), extent: extentMeters(projected) };
+}
+
+async function get(base: string, cookie: string, path: string) {
+  const response = await fetch(`${base}${path}`, { headers: { cookie } });
+  const text = await response.text();
+  return { status: response.status, type: response.headers.get('content-type'), text };
+}
+
+describe.each(testDatabases())('bounded cost against the running API on $kind', (target) => {
+  let demo: Demo;
+
+  beforeAll(async () => {
+    const database: Record<string, string> = target.createUrl
+      ? { DATABASE_URL: await target.createUrl() }
+      : {};
+    demo = await startDemo({ COMPUTE_THREADS: '1', ...database });
+  }, 360_000);
+
+  it('refuses the issue requests with 422 naming the limit, before computing anything', async () => {
+    const hexagons = await get(
+      demo.base,
+      demo.cookies.viewer,
+      '/api/layers/hexagons?statistic=gistar&sizeMeters=100&distanceMeters=50000',
+    );
+    expect(hexagons.status).toBe(422);
+    expect(hexagons.type).toBe('application/problem+json');
+    const hexProblem = JSON.parse(hexagons.text);
+    expect(hexProblem).toMatchObject({
+      code: 'TOO_COSTLY',
+      limit: 'cellNeighbourPairs',
+      ceiling: 5_000_000,
+    });
+    expect(hexProblem.detail).toMatch(
+      /^This request would compute [\d,]+ cell-neighbour pairs; the limit is 5,000,000: use a larger cell size or a shorter distance band\.$/,
+    );
+    const emerging = await get(
+      demo.base,
+      demo.cookies.chair,
+      '/api/analysis/emerging?from=2000-01-01&to=2030-12-31&sizeMeters=100&slice=week',
+    );
+    expect(emerging.status).toBe(422);
+    const emergingProblem = JSON.parse(emerging.text);
+    expect(emergingProblem).toMatchObject({
+      code: 'TOO_COSTLY',
+      limit: 'spaceTimeBins',
+      ceiling: COST_CEILINGS.spaceTimeBins,
+    });
+    expect(emergingProblem.detail).toContain('hexagon-period bins; the limit is 600,000');
+  });
+
+  it('keeps /api/health answering within 200 ms while the heaviest permitted and refused requests run', async () => {
+    const { squareMeters } = demoArea();
+    // The distance band that brings 250 m Gi* to 90 % of the pair ceiling.
+    const cells = squareMeters / hexAreaSquareMeters(250);
+    const neighbours = (0.9 * COST_CEILINGS.cellNeighbourPairs) / cells - 1;
+    const band = Math.floor(Math.sqrt((neighbours * hexAreaSquareMeters(250)) / Math.PI));
+    const heaviest = `/api/layers/hexagons?statistic=gistar&sizeMeters=250&distanceMeters=${band}&from=2000-01-01`;
+    const refused = [
+      [
+        demo.cookies.viewer,
+        '/api/layers/hexagons?statistic=gistar&sizeMeters=100&distanceMeters=50000',
+      ],
+      [
+        demo.cookies.chair,
+        '/api/analysis/emerging?from=2000-01-01&to=2030-12-31&sizeMeters=100&slice=week',
+      ],
+      [demo.cookies.analyst, '/api/analysis/density?cellSizeMeters=5&bandwidthMeters=20000'],
+      [demo.cookies.analyst, '/api/analysis/gistar?sizeMeters=25'],
+    ] as const;
+
+    // Warm the one-off work first: the vertex guard a viewer's layers load once per data version
+    // (an index of every record) and a compute worker (a thread loading tsx and the analyses).
+    expect(
+      (await get(demo.base, demo.cookies.viewer, '/api/layers/hexagons?sizeMeters=2000')).status,
+    ).toBe(200);
+    const warm = '/api/layers/hexagons?statistic=gistar&sizeMeters=2000&from=2000-01-01';
+    expect((await get(demo.base, demo.cookies.viewer, warm)).status).toBe(200);
+
+    const latencies: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const started = performance.now();
+        const response = await fetch(`${demo.base}/api/health`);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+        expect(response.status).toBe(200);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      const heavy = get(demo.base, demo.cookies.viewer, heaviest);
+      // A client sending the refused requests one after another, twice over. (The embedded
+      // database has one connection: a burst of concurrent requests queues health's query
+      // behind theirs, which measures the database, not the event loop.)
+      const client = async () => {
+        for (let round = 0; round < 2; round++) {
+          for (const [cookie, path] of refused) {
+            const answer = await get(demo.base, cookie, path);
+            expect(answer.status).toBe(422);
+            expect(JSON.parse(answer.text).code).toBe('TOO_COSTLY');
+          }
+        }
+      };
+      await client();
+      const done = await heavy;
+      expect(done.status).toBe(200);
+      expect(JSON.parse(done.text).type).toBe('FeatureCollection');
+    } finally {
+      polling = false;
+      await poller;
+    }
+    // Polled every 100 ms throughout: the run took seconds, so there are many samples.
+    expect(latencies.length).toBeGreaterThan(10);
+    expect(Math.max(...latencies)).toBeLessThan(200);
+    expect(demo.server.child.exitCode).toBeNull();
+  });
+});
