@@ -14,6 +14,10 @@ export interface AppDeps {
   readonly newId: () => string;
   /** argon2id cost; production omits it (OWASP parameters), tests lower it for speed. */
   readonly passwordHashOptions?: PasswordHashOptions;
+  /** Waits before answering a failed sign-in (backoff); tests inject one that does not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Checks a password against its hash; tests wrap the real one to count the checks made. */
+  readonly verifyPassword?: (passwordHash: string, password: string) => Promise<boolean>;
 }
 
 /** The signed-in user, as the auth middleware puts it on the context. */

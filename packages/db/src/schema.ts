@@ -98,8 +98,9 @@ export interface SessionTable {
 
 export interface LoginThrottleTable {
   key: string;
-  failures: Generated<number>;
-  first_failure_at: Timestamp;
+  /** Attempts counted in the window (before the secret is checked). */
+  attempts: Generated<number>;
+  window_started_at: Timestamp;
   locked_until: NullableTimestamp;
 }
 

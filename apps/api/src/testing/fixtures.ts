@@ -46,7 +46,13 @@ export type TestApp = ReturnType<typeof createApp>;
  */
 export function createTestApp(
   db: Db,
-  options: { clock?: () => Date; env?: Partial<Record<keyof Env, string>> } = {},
+  options: {
+    clock?: () => Date;
+    env?: Partial<Record<keyof Env, string>>;
+    /** Replaces the sign-in backoff; by default tests do not sleep. */
+    sleep?: (ms: number) => Promise<void>;
+    verifyPassword?: AppDeps['verifyPassword'];
+  } = {},
 ): { app: TestApp; deps: AppDeps } {
   const deps: AppDeps = {
     db,
@@ -55,6 +61,8 @@ export function createTestApp(
     clock: options.clock ?? (() => new Date()),
     newId: randomUUID,
     passwordHashOptions: TEST_PASSWORD_HASH,
+    sleep: options.sleep ?? (() => Promise.resolve()),
+    ...(options.verifyPassword ? { verifyPassword: options.verifyPassword } : {}),
   };
   return { app: createApp(deps), deps };
 }
