@@ -10,7 +10,7 @@ import { totpCodeAt } from '../features/auth/mfa.ts';
 import { createLogger } from '../http/logger.ts';
 
 /** The origin `app.request('/path')` requests come from; state-changing calls must send it. */
-export const TEST_ORIGIN = 'http://localhost';
+export const TEST_ORIGIN = 'http://localhost:8787';
 
 // argon2id at its minimum cost: tests sign in hundreds of times. Production keeps OWASP's.
 export const TEST_PASSWORD_HASH: PasswordHashOptions = {

@@ -1,5 +1,6 @@
 import { createDb, type Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../deps.ts';
@@ -25,10 +26,43 @@ describe('canonical serialisation and CSV cells', () => {
     expect(csvCell('+1')).toBe("'+1");
     expect(csvCell('-1')).toBe("'-1");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('\tx')).toBe('"\'\tx"');
     expect(csvCell('\rx')).toBe('"\'\rx"');
     expect(csvCell('plain, text')).toBe('"plain, text"');
     expect(csvCell(null)).toBe('');
+  });
+  it('neutralises a formula after any separator, where another program would start a cell', () => {
+    // Excel splits on `;` where that is the list separator; others split on tab or `|`.
+    expect(csvCell('note;=HYPERLINK("http://evil.example")')).toBe(
+      '"note;\'=HYPERLINK(""http://evil.example"")"',
+    );
+    expect(csvCell('a|+1')).toBe('"a|\'+1"');
+    expect(csvCell('a\t@SUM(A1)')).toBe('"a\t\'@SUM(A1)"');
+    expect(csvCell('a,-1+2')).toBe('"a,\'-1+2"');
+    expect(csvCell('a;\r=1')).toBe('"a;\'\r\'=1"');
+    expect(csvCell('line one\n=cmd')).toBe('"line one\n\'=cmd"');
+    // Triggers elsewhere stay as written: dates, ranges and e-mail-like text are not formulas.
+    expect(csvCell('2025-03-01')).toBe('2025-03-01');
+    expect(csvCell('a = b')).toBe('a = b');
+    expect(csvCell('x@y')).toBe('x@y');
+  });
+  it('leaves no cell of any separator-split reading starting with a formula trigger', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ',', ';', '|', 'a', '"', ' '),
+        }),
+        (text) => {
+          const cell = csvCell(text);
+          const body = cell.startsWith('"') ? cell.slice(1, -1).replaceAll('""', '"') : cell;
+          for (const piece of body.split(/[,;\t|\r\n]/)) {
+            expect(piece === '' || !/^[=+\-@]/.test(piece), JSON.stringify(text)).toBe(true);
+          }
+          expect(/^[=+\-@\t\r]/.test(body)).toBe(false);
+        },
+      ),
+      { seed: 20261202 },
+    );
   });
 });
 
