@@ -2,6 +2,7 @@ import type { Db } from '@hotspot/db';
 import type { Logger } from 'pino';
 import type { Env } from './env.ts';
 import type { PasswordHashOptions } from './features/accounts/passwords.ts';
+import type { AuditKeyring } from './features/audit/audit-keys.ts';
 
 /** Everything the app needs from outside, passed in so tests can substitute it. */
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   readonly clock: () => Date;
   /** New unique ids (UUID v4 in production). */
   readonly newId: () => string;
+  /** The audit chain's HMAC keys (outside the database): loadAuditKeyring at start. */
+  readonly auditKeys: AuditKeyring;
   /** argon2id cost; production omits it (OWASP parameters), tests lower it for speed. */
   readonly passwordHashOptions?: PasswordHashOptions;
   /** Waits before answering a failed sign-in (backoff); tests inject one that does not sleep. */
@@ -38,5 +41,7 @@ export interface AppEnv {
     clientAddress: string | null;
     user: SessionUser | undefined;
     sessionIdHash: string | undefined;
+    /** Set when the handler wrote an audit event (the safety net in app.ts then writes none). */
+    audited: boolean | undefined;
   };
 }

@@ -10,6 +10,7 @@ import {
   type SeededPartnership,
   seedPartnership,
   signIn,
+  TEST_AUDIT_KEYRING,
   type TestApp,
 } from '../../testing/fixtures.ts';
 import { audit, canonicalJson, verifyAuditChain } from './audit.ts';
@@ -209,7 +210,7 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await res.text();
     expect(text.split('\r\n')[0]).toBe(
-      'id,occurred_at,partnership_id,actor_user_id,actor_role,actor_agency,category,action,object_type,object_id,query,outcome,address,request_id,prev_hash,hash',
+      'id,occurred_at,partnership_id,actor_user_id,actor_role,actor_agency,category,action,object_type,object_id,query,outcome,address,request_id,key_id,prev_hash,hash',
     );
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
   });
@@ -233,13 +234,13 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
         ),
       );
       expect(responses.every((r) => r.status === 403)).toBe(true);
-      const result = await verifyAuditChain(dbA.kysely);
+      const result = await verifyAuditChain(dbA.kysely, TEST_AUDIT_KEYRING);
       const count = await dbA.kysely
         .selectFrom('audit_event')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBeGreaterThanOrEqual(1002);
-      expect(result).toEqual({ ok: true, events: Number(count.n) });
+      expect(result).toEqual({ ok: true, events: Number(count.n), checkpoint: null });
       await dbA.close();
       await dbB.close();
       return;
@@ -286,7 +287,7 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
       .orderBy('id')
       .execute();
     expect(stored.map((e) => e.object_id)).toEqual(['a', 'b', 'c', 'd']);
-    expect(await verifyAuditChain(db.kysely)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(db.kysely, TEST_AUDIT_KEYRING)).toMatchObject({ ok: true });
   });
 
   it('names the exact event when a row is altered behind the triggers, and when one is forged', async () => {
@@ -302,7 +303,13 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
     );
     await sql`alter table audit_event enable trigger audit_event_no_update`.execute(db.kysely);
     const broken = await request(app, 'GET', '/api/audit/verify', { cookie: adminCookie });
-    expect(await broken.json()).toEqual({ ok: false, brokenAt: '7', events: 6 });
+    expect(await broken.json()).toEqual({
+      ok: false,
+      brokenAt: '7',
+      problem: 'rewritten',
+      detail: 'event 7 does not match its HMAC or the event before it',
+      events: 6,
+    });
   });
 
   it('finds a forged event appended with a made-up hash', async () => {
