@@ -15,6 +15,7 @@ import { adminRoutes } from './features/admin/admin.routes.ts';
 import { analysisRoutes } from './features/analysis/analysis.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { clientAddress } from './features/audit/audit.ts';
+import { auditSafetyNet } from './features/audit/route-audit.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { batchRoutes } from './features/batches/batches.routes.ts';
 import { recordRoutes } from './features/batches/records.routes.ts';
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps) {
   // Same-origin check first (sign-in included), then session + ROUTE_POLICY for every API call.
   app.use('/api/*', csrfProtection(deps));
   app.use('/api/*', accessPolicy(deps));
+  app.use('/api/*', auditSafetyNet(deps));
 
   app.route('/', healthRoutes(deps));
   app.route('/', partnershipRoutes(deps));

@@ -15,6 +15,7 @@ import {
 import { EnvError, loadEnv } from './env.ts';
 import { createUser } from './features/accounts/create-user.ts';
 import { inviteUser } from './features/accounts/enrolment.ts';
+import { type AuditKeyring, loadAuditKeyring } from './features/audit/audit-keys.ts';
 import { ensureDemo } from './features/demo/ensure-demo.ts';
 import {
   createPartnership,
@@ -135,7 +136,7 @@ async function createPartnershipCommand(db: Db, args: readonly string[]): Promis
     throw new UsageError('create-partnership needs --name and --districts');
   }
   const created = await createPartnership(
-    { db, clock: () => new Date(), newId: randomUUID },
+    { db, clock: () => new Date(), newId: randomUUID, auditKeys: auditKeyring() },
     {
       name: values.name,
       slug: values.slug,
@@ -161,7 +162,7 @@ async function importCommand(
     strict: true,
   });
   const file = readSetupFile(single(positionals, `${command} FILE.csv [--partnership SLUG]`));
-  const deps = { db, clock: () => new Date(), newId: randomUUID };
+  const deps = { db, clock: () => new Date(), newId: randomUUID, auditKeys: auditKeyring() };
   if (command === 'import-agencies') {
     const done = await importAgencies(deps, values.partnership, file);
     process.stdout.write(`imported ${done.agencies} agencies into ${done.partnership.slug}\n`);
@@ -223,6 +224,14 @@ async function createUserCommand(db: Db, args: readonly string[]): Promise<void>
   const created = await createUser(deps, { ...input, password });
   process.stdout.write(`created user ${created.id}\n`);
   if (created.totpSecret) process.stdout.write(`totp-secret: ${created.totpSecret}\n`);
+}
+
+/**
+ * The audit chain's keys, as the server loads them (AUDIT_KEY, AUDIT_KEY_FILE, or the key file
+ * beside the PGlite folder), for the commands that write audit events.
+ */
+function auditKeyring(): AuditKeyring {
+  return loadAuditKeyring(loadEnv()).keyring;
 }
 
 function single(args: readonly string[], usage: string): string {

@@ -2,6 +2,7 @@ import type { Db } from '@hotspot/db';
 import type { Logger } from 'pino';
 import type { Env } from './env.ts';
 import type { PasswordHashOptions } from './features/accounts/passwords.ts';
+import type { AuditKeyring } from './features/audit/audit-keys.ts';
 import type { Mailer } from './features/notifications/mailer.ts';
 
 /** Everything the app needs from outside, passed in so tests can substitute it. */
@@ -13,10 +14,16 @@ export interface AppDeps {
   readonly clock: () => Date;
   /** New unique ids (UUID v4 in production). */
   readonly newId: () => string;
+  /** The audit chain's HMAC keys (outside the database): loadAuditKeyring at start. */
+  readonly auditKeys: AuditKeyring;
   /** argon2id cost; production omits it (OWASP parameters), tests lower it for speed. */
   readonly passwordHashOptions?: PasswordHashOptions;
   /** Sends email when SMTP_URL is set (enrolment links); absent, nothing is emailed. */
   readonly mailer?: Mailer | undefined;
+  /** Waits before answering a failed sign-in (backoff); tests inject one that does not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Checks a password against its hash; tests wrap the real one to count the checks made. */
+  readonly verifyPassword?: (passwordHash: string, password: string) => Promise<boolean>;
 }
 
 /** The signed-in user, as the auth middleware puts it on the context. */
@@ -37,5 +44,7 @@ export interface AppEnv {
     clientAddress: string | null;
     user: SessionUser | undefined;
     sessionIdHash: string | undefined;
+    /** Set when the handler wrote an audit event (the safety net in app.ts then writes none). */
+    audited: boolean | undefined;
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyringProblem } from './features/audit/audit-keys.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -53,6 +54,20 @@ const EnvSchema = z.object({
     .min(1)
     .default(50 * 1024 * 1024),
   MAX_UPLOAD_ROWS: z.coerce.number().int().min(1).default(500_000),
+  // The audit chain's HMAC keys, kept outside the database: `id:secret` entries (hex or base64 of
+  // at least 32 bytes) separated by commas, the current key first and retired ones after it.
+  AUDIT_KEY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? null : keyringProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  // The same, one entry a line, in a file readable by its owner only (mode 0600).
+  AUDIT_KEY_FILE: z.string().min(1).optional(),
+  // Where the chain head is checkpointed; default: beside DATA_DIR (<DATA_DIR>.audit-checkpoints).
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   // Headless Chromium for meeting-pack PDFs; default /usr/bin/chromium, printable page if absent.
   CHROMIUM_PATH: z.string().min(1).optional(),
   // Heavy analyses run in worker threads (docs/SECURITY.md, "Bounded cost"): how many at once,

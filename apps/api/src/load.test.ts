@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './features/audit/audit.ts';
 import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
 import { ensureDemo, loadDemoBoundaries } from './features/demo/ensure-demo.ts';
+import { TEST_AUDIT_KEYRING } from './testing/audit-key.ts';
 import { TEST_PASSWORD_HASH } from './testing/fixtures.ts';
 import { baseUrlOf, startServerProcess } from './testing/server-process.ts';
 
@@ -195,7 +196,7 @@ describe.skipIf(!postgres)('load without loss: two API processes on one PostgreS
       expect(stored.length).toBe(acknowledged.size);
       expect(stored.every((r) => r.status === 'acknowledged')).toBe(true);
       expect(batchCommitted).toBeGreaterThan(1900);
-      expect(await verifyAuditChain(db.kysely)).toMatchObject({ ok: true });
+      expect(await verifyAuditChain(db.kysely, TEST_AUDIT_KEYRING)).toMatchObject({ ok: true });
     },
     (SECONDS + 240) * 1000,
   );

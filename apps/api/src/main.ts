@@ -8,6 +8,8 @@ import {
 } from '@hotspot/db';
 import { createApp } from './app.ts';
 import { EnvError, loadEnv } from './env.ts';
+import { AuditKeyError, loadAuditKeyring } from './features/audit/audit-keys.ts';
+import { checkpointDir, writeCheckpoint } from './features/audit/checkpoint.ts';
 import { ensureDemo } from './features/demo/ensure-demo.ts';
 import { createSmtpMailer } from './features/notifications/mailer.ts';
 import { runNotificationSweep } from './features/notifications/notification-sweep.ts';
@@ -41,6 +43,12 @@ async function main(): Promise<void> {
     server?.close();
     // Let in-flight requests finish (bounded), then close the database so PGlite flushes.
     await new Promise((r) => setTimeout(r, 200));
+    // The head as this process leaves it, outside the database (and in the log).
+    if (checkpoints) {
+      await writeCheckpoint({ db, clock: () => new Date(), logger }, checkpoints).catch(
+        (error: unknown) => logger.error({ err: error }, 'audit checkpoint failed'),
+      );
+    }
     await db.close();
     logger.info('database closed');
     process.exit(0);
@@ -48,11 +56,35 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   let server: ReturnType<typeof serve> | undefined;
+  let checkpoints: string | undefined;
 
+  // After connecting, so an unreachable database is reported as such first.
+  const { keyring, source, created } = loadAuditKeyring(env);
+  if (created) logger.warn({ file: source }, 'audit key created: back it up apart from the data');
   const applied = await migrateToLatest(db.kysely);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const mailer = env.SMTP_URL ? createSmtpMailer(env) : undefined;
-  const deps = { db, env, logger, clock: () => new Date(), newId: randomUUID, mailer };
+  const deps = {
+    db,
+    env,
+    logger,
+    clock: () => new Date(),
+    newId: randomUUID,
+    auditKeys: keyring,
+    mailer,
+  };
+  checkpoints = checkpointDir(env);
+  await writeCheckpoint(deps, checkpoints);
+  let checkpointing = false;
+  setInterval(() => {
+    if (checkpointing || closing) return;
+    checkpointing = true;
+    writeCheckpoint(deps, checkpoints!)
+      .catch((error: unknown) => logger.error({ err: error }, 'audit checkpoint failed'))
+      .finally(() => {
+        checkpointing = false;
+      });
+  }, env.AUDIT_CHECKPOINT_MINUTES * 60_000).unref();
   const demo = env.SEED_DEMO ? await ensureDemo(deps) : undefined;
   if (closing) return;
   // Without the demo an empty database would serve a sign-in page no one can pass: say what to
@@ -88,6 +120,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (
     error instanceof EnvError ||
+    error instanceof AuditKeyError ||
     error instanceof DatabaseUnavailableError ||
     error instanceof SchemaTooNewError
   ) {

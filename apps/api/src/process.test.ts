@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './features/audit/audit.ts';
+import { TEST_AUDIT_KEYRING } from './testing/audit-key.ts';
 import { startServerProcess } from './testing/server-process.ts';
 
 const folders: string[] = [];
@@ -62,7 +63,7 @@ describe('the server process on the embedded database', () => {
       // Every sign-in the client saw succeed is in the audit trail, and the chain is whole.
       const succeeded = 5 + statuses.filter((s) => s === 200).length;
       expect(Number(signIns.n)).toBeGreaterThanOrEqual(succeeded);
-      expect(await verifyAuditChain(db.kysely)).toMatchObject({ ok: true });
+      expect(await verifyAuditChain(db.kysely, TEST_AUDIT_KEYRING)).toMatchObject({ ok: true });
     } finally {
       await db.close();
     }

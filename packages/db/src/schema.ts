@@ -125,8 +125,9 @@ export interface SessionTable {
 
 export interface LoginThrottleTable {
   key: string;
-  failures: Generated<number>;
-  first_failure_at: Timestamp;
+  /** Attempts counted in the window (before the secret is checked). */
+  attempts: Generated<number>;
+  window_started_at: Timestamp;
   locked_until: NullableTimestamp;
 }
 
@@ -424,8 +425,16 @@ export interface AuditEventTable {
   outcome: string;
   address: string | null;
   request_id: string | null;
+  /** The HMAC key that signed the event; null for legacy sha256 events (before 0008). */
+  key_id: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/** One row: events up to `legacy_until` were chained with plain sha256 (migration 0008). */
+export interface AuditChainTable {
+  id: number;
+  legacy_until: ColumnType<string, string | number, never>;
 }
 
 export interface Database {
@@ -456,6 +465,7 @@ export interface Database {
   agenda_decision: AgendaDecisionTable;
   saved_view: SavedViewTable;
   audit_event: AuditEventTable;
+  audit_chain: AuditChainTable;
   suggested_action: SuggestedActionTable;
   notification: NotificationTable;
   email_outbox: EmailOutboxTable;

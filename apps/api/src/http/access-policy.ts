@@ -196,7 +196,7 @@ export function policyKey(method: string, path: string): string {
 }
 
 /** The endpoint (not middleware) route Hono matched for this request, if any. */
-function matchedEndpoint(c: Context): { method: string; path: string } | undefined {
+export function matchedEndpoint(c: Context): { method: string; path: string } | undefined {
   return matchedRoutes(c).find((r) => r.method !== 'ALL' && !STATIC_ROUTE_PATHS.has(r.path));
 }
 

@@ -35,6 +35,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+const UNSUPPORTED =
+  'This route does not accept a body of that Content-Type: send application/json (or, for uploads, a type the OpenAPI document lists).';
+
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context): Response => {
     if (error instanceof ProblemError) {
@@ -45,6 +48,9 @@ export function createErrorHandler(logger: Logger) {
       if (error.status === 400) return problemResponse(c, PROBLEM.badRequest, error.message);
       if (error.status === 401) return problemResponse(c, PROBLEM.unauthenticated);
       if (error.status === 403) return problemResponse(c, PROBLEM.forbidden, error.message);
+      // The OpenAPI validators' media-type gate: a body of a type the route does not document.
+      if (error.status === 415)
+        return problemResponse(c, PROBLEM.unsupportedMediaType, UNSUPPORTED);
     }
     const requestId = c.get('requestId') as string | undefined;
     if (isDatabaseUnavailable(error)) {

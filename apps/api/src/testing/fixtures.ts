@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Role } from '@hotspot/contracts';
 import type { Db } from '@hotspot/db';
 import { createApp } from '../app.ts';
@@ -8,9 +11,12 @@ import { createUser } from '../features/accounts/create-user.ts';
 import type { PasswordHashOptions } from '../features/accounts/passwords.ts';
 import { totpCodeAt } from '../features/auth/mfa.ts';
 import { createLogger } from '../http/logger.ts';
+import { TEST_AUDIT_KEYRING } from './audit-key.ts';
+
+export { TEST_AUDIT_KEY, TEST_AUDIT_KEYRING } from './audit-key.ts';
 
 /** The origin `app.request('/path')` requests come from; state-changing calls must send it. */
-export const TEST_ORIGIN = 'http://localhost';
+export const TEST_ORIGIN = 'http://localhost:8787';
 
 // argon2id at its minimum cost: tests sign in hundreds of times. Production keeps OWASP's.
 export const TEST_PASSWORD_HASH: PasswordHashOptions = {
@@ -46,15 +52,30 @@ export type TestApp = ReturnType<typeof createApp>;
  */
 export function createTestApp(
   db: Db,
-  options: { clock?: () => Date; env?: Partial<Record<keyof Env, string>> } = {},
+  options: {
+    clock?: () => Date;
+    env?: Partial<Record<keyof Env, string>>;
+    /** Replaces the sign-in backoff; by default tests do not sleep. */
+    sleep?: (ms: number) => Promise<void>;
+    verifyPassword?: AppDeps['verifyPassword'];
+  } = {},
 ): { app: TestApp; deps: AppDeps } {
   const deps: AppDeps = {
     db,
-    env: loadEnv({ LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...options.env }),
+    env: loadEnv({
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+      // Each app its own checkpoint folder, so no test reads another's (or a dev server's).
+      AUDIT_CHECKPOINT_DIR: mkdtempSync(join(tmpdir(), 'hotspot-audit-')),
+      ...options.env,
+    }),
     logger: createLogger('silent'),
     clock: options.clock ?? (() => new Date()),
     newId: randomUUID,
+    auditKeys: TEST_AUDIT_KEYRING,
     passwordHashOptions: TEST_PASSWORD_HASH,
+    sleep: options.sleep ?? (() => Promise.resolve()),
+    ...(options.verifyPassword ? { verifyPassword: options.verifyPassword } : {}),
   };
   return { app: createApp(deps), deps };
 }

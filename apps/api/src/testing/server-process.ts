@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_AUDIT_KEY } from './audit-key.ts';
 
 // The real entry point, as `npm start` runs it, in a child process.
 const MAIN = join(import.meta.dirname, '..', 'main.ts');
@@ -16,12 +19,21 @@ export interface ServerProcess {
 
 /**
  * Starts `apps/api/src/main.ts` with `env` on a free port (PORT=0) and the embedded database
- * unless DATABASE_URL is given. Example:
+ * unless DATABASE_URL is given, signing the audit chain with TEST_AUDIT_KEY. Example:
  * `const server = startServerProcess({ DATA_DIR: dir }); const base = await baseUrlOf(server);`
  */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      AUDIT_KEY: TEST_AUDIT_KEY,
+      // Never the default beside ./data: that would write into the working copy.
+      AUDIT_CHECKPOINT_DIR: mkdtempSync(join(tmpdir(), 'hotspot-audit-')),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

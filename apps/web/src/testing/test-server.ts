@@ -8,7 +8,7 @@ import type { AppDeps } from '../../../api/src/deps.ts';
 import { loadEnv } from '../../../api/src/env.ts';
 import { ensureDemo } from '../../../api/src/features/demo/ensure-demo.ts';
 import { createLogger } from '../../../api/src/http/logger.ts';
-import { TEST_PASSWORD_HASH } from '../../../api/src/testing/fixtures.ts';
+import { TEST_AUDIT_KEYRING, TEST_PASSWORD_HASH } from '../../../api/src/testing/fixtures.ts';
 
 export interface TestServerUser {
   readonly role: Role;
@@ -65,6 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       logger: createLogger('silent'),
       clock: () => new Date(),
       newId: randomUUID,
+      auditKeys: TEST_AUDIT_KEYRING,
       passwordHashOptions: TEST_PASSWORD_HASH,
     };
     const demo =

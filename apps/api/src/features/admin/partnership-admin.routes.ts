@@ -411,9 +411,11 @@ export function partnershipAdminRoutes(deps: AppDeps) {
       });
       return c.json(toAgency(row), 200);
     })
-    .openapi(getSettings, async (c) =>
-      c.json(await settingsOf(deps, currentUser(c).partnershipId), 200),
-    )
+    .openapi(getSettings, async (c) => {
+      const settings = await settingsOf(deps, currentUser(c).partnershipId);
+      await audit(deps, c, { category: 'admin', action: 'settings.read' });
+      return c.json(settings, 200);
+    })
     .openapi(changeSettings, async (c) => {
       const admin = currentUser(c);
       const input = c.req.valid('json');

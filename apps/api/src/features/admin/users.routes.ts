@@ -285,7 +285,13 @@ export function adminUserRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(listUsers, async (c) => {
       const admin = currentUser(c);
-      return c.json({ users: await loadUsers(deps, admin.partnershipId) }, 200);
+      const users = await loadUsers(deps, admin.partnershipId);
+      await audit(deps, c, {
+        category: 'admin',
+        action: 'user.list',
+        query: { results: users.length },
+      });
+      return c.json({ users }, 200);
     })
     .openapi(createUserRoute, async (c) => {
       const admin = currentUser(c);

@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { audit, verifyAuditChain } from './audit.ts';
+import { checkpointDir, readCheckpoint } from './checkpoint.ts';
 import { csvLine } from './csv.ts';
 
 const AUDIT_CATEGORIES = [
@@ -51,6 +52,7 @@ const AuditEventSchema = z
     outcome: z.string(),
     address: z.string().nullable(),
     requestId: z.string().nullable(),
+    keyId: z.string().nullable().openapi({ description: 'The HMAC key id; null: legacy sha256' }),
     hash: z.string(),
   })
   .openapi('AuditEvent');
@@ -61,8 +63,18 @@ const AuditPageSchema = z
 
 const VerifySchema = z
   .union([
-    z.object({ ok: z.literal(true), events: z.number().int() }),
-    z.object({ ok: z.literal(false), brokenAt: z.string(), events: z.number().int() }),
+    z.object({
+      ok: z.literal(true),
+      events: z.number().int(),
+      checkpoint: z.object({ sequence: z.string(), at: z.string() }).nullable(),
+    }),
+    z.object({
+      ok: z.literal(false),
+      brokenAt: z.string().openapi({ description: 'The first missing or broken sequence' }),
+      problem: z.enum(['rewritten', 'missing', 'truncated', 'unknown-key']),
+      detail: z.string(),
+      events: z.number().int(),
+    }),
   ])
   .openapi('AuditVerification');
 
@@ -83,7 +95,8 @@ const listRoute = createRoute({
 const verifyRoute = createRoute({
   method: 'get',
   path: '/api/audit/verify',
-  summary: 'Recompute the hash chain; names the first broken event',
+  summary:
+    'Recompute the keyed chain and compare its head with the checkpoint kept outside the database; names the first missing or broken event',
   responses: {
     200: { description: 'Chain status', content: { 'application/json': { schema: VerifySchema } } },
     ...problemResponses(401, 403),
@@ -145,6 +158,7 @@ const CSV_COLUMNS = [
   'outcome',
   'address',
   'request_id',
+  'key_id',
   'prev_hash',
   'hash',
 ] as const;
@@ -183,6 +197,7 @@ export function auditRoutes(deps: AppDeps) {
             outcome: r.outcome,
             address: r.address,
             requestId: r.request_id,
+            keyId: r.key_id,
             hash: r.hash,
           })),
           nextCursor: rows.length > limit ? String(page.at(-1)?.id) : null,
@@ -191,11 +206,15 @@ export function auditRoutes(deps: AppDeps) {
       );
     })
     .openapi(verifyRoute, async (c) => {
-      const result = await verifyAuditChain(deps.db.kysely);
+      const result = await verifyAuditChain(
+        deps.db.kysely,
+        deps.auditKeys,
+        readCheckpoint(checkpointDir(deps.env)),
+      );
       await audit(deps, c, {
         category: 'admin',
         action: 'audit.verify',
-        outcome: result.ok ? 'ok' : `broken-at-${result.brokenAt}`,
+        outcome: result.ok ? 'ok' : `${result.problem}-at-${result.brokenAt}`,
       });
       return c.json(result, 200);
     })

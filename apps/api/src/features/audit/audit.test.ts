@@ -1,5 +1,6 @@
 import { createDb, type Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../deps.ts';
@@ -9,6 +10,7 @@ import {
   type SeededPartnership,
   seedPartnership,
   signIn,
+  TEST_AUDIT_KEYRING,
   type TestApp,
 } from '../../testing/fixtures.ts';
 import { audit, canonicalJson, verifyAuditChain } from './audit.ts';
@@ -25,10 +27,43 @@ describe('canonical serialisation and CSV cells', () => {
     expect(csvCell('+1')).toBe("'+1");
     expect(csvCell('-1')).toBe("'-1");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('\tx')).toBe('"\'\tx"');
     expect(csvCell('\rx')).toBe('"\'\rx"');
     expect(csvCell('plain, text')).toBe('"plain, text"');
     expect(csvCell(null)).toBe('');
+  });
+  it('neutralises a formula after any separator, where another program would start a cell', () => {
+    // Excel splits on `;` where that is the list separator; others split on tab or `|`.
+    expect(csvCell('note;=HYPERLINK("http://evil.example")')).toBe(
+      '"note;\'=HYPERLINK(""http://evil.example"")"',
+    );
+    expect(csvCell('a|+1')).toBe('"a|\'+1"');
+    expect(csvCell('a\t@SUM(A1)')).toBe('"a\t\'@SUM(A1)"');
+    expect(csvCell('a,-1+2')).toBe('"a,\'-1+2"');
+    expect(csvCell('a;\r=1')).toBe('"a;\'\r\'=1"');
+    expect(csvCell('line one\n=cmd')).toBe('"line one\n\'=cmd"');
+    // Triggers elsewhere stay as written: dates, ranges and e-mail-like text are not formulas.
+    expect(csvCell('2025-03-01')).toBe('2025-03-01');
+    expect(csvCell('a = b')).toBe('a = b');
+    expect(csvCell('x@y')).toBe('x@y');
+  });
+  it('leaves no cell of any separator-split reading starting with a formula trigger', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ',', ';', '|', 'a', '"', ' '),
+        }),
+        (text) => {
+          const cell = csvCell(text);
+          const body = cell.startsWith('"') ? cell.slice(1, -1).replaceAll('""', '"') : cell;
+          for (const piece of body.split(/[,;\t|\r\n]/)) {
+            expect(piece === '' || !/^[=+\-@]/.test(piece), JSON.stringify(text)).toBe(true);
+          }
+          expect(/^[=+\-@\t\r]/.test(body)).toBe(false);
+        },
+      ),
+      { seed: 20261202 },
+    );
   });
 });
 
@@ -175,7 +210,7 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await res.text();
     expect(text.split('\r\n')[0]).toBe(
-      'id,occurred_at,partnership_id,actor_user_id,actor_role,actor_agency,category,action,object_type,object_id,query,outcome,address,request_id,prev_hash,hash',
+      'id,occurred_at,partnership_id,actor_user_id,actor_role,actor_agency,category,action,object_type,object_id,query,outcome,address,request_id,key_id,prev_hash,hash',
     );
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
   });
@@ -199,13 +234,13 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
         ),
       );
       expect(responses.every((r) => r.status === 403)).toBe(true);
-      const result = await verifyAuditChain(dbA.kysely);
+      const result = await verifyAuditChain(dbA.kysely, TEST_AUDIT_KEYRING);
       const count = await dbA.kysely
         .selectFrom('audit_event')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBeGreaterThanOrEqual(1002);
-      expect(result).toEqual({ ok: true, events: Number(count.n) });
+      expect(result).toEqual({ ok: true, events: Number(count.n), checkpoint: null });
       await dbA.close();
       await dbB.close();
       return;
@@ -252,7 +287,7 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
       .orderBy('id')
       .execute();
     expect(stored.map((e) => e.object_id)).toEqual(['a', 'b', 'c', 'd']);
-    expect(await verifyAuditChain(db.kysely)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(db.kysely, TEST_AUDIT_KEYRING)).toMatchObject({ ok: true });
   });
 
   it('names the exact event when a row is altered behind the triggers, and when one is forged', async () => {
@@ -268,7 +303,13 @@ describe.each(testDatabases())('audit trail on $kind', (target) => {
     );
     await sql`alter table audit_event enable trigger audit_event_no_update`.execute(db.kysely);
     const broken = await request(app, 'GET', '/api/audit/verify', { cookie: adminCookie });
-    expect(await broken.json()).toEqual({ ok: false, brokenAt: '7', events: 6 });
+    expect(await broken.json()).toEqual({
+      ok: false,
+      brokenAt: '7',
+      problem: 'rewritten',
+      detail: 'event 7 does not match its HMAC or the event before it',
+      events: 6,
+    });
   });
 
   it('finds a forged event appended with a made-up hash', async () => {

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditCategory, Database } from '@hotspot/db';
 import type { Context } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import type { AuditKeyring } from './audit-keys.ts';
 
 /** Who did it and from where; taken from the request context or given explicitly (CLI, jobs). */
 export interface AuditActor {
@@ -58,6 +59,8 @@ export interface ChainedFields {
   readonly outcome: string;
   readonly address: string | null;
   readonly request_id: string | null;
+  /** The HMAC key that signed the event; null for legacy (plain sha256) events. */
+  readonly key_id: string | null;
   readonly prev_hash: string;
 }
 
@@ -78,10 +81,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** sha256 (hex) over the canonical serialisation of the event, which includes prev_hash. */
-export function hashEvent(fields: ChainedFields): string {
-  // Named one by one: a row read back also carries `hash`, which must not hash itself.
-  const chained = {
+/** The fields an event's hash covers, named one by one (a row read back also has `hash`). */
+function chainedObject(fields: ChainedFields, withKeyId: boolean) {
+  return {
     id: String(fields.id),
     partnership_id: fields.partnership_id,
     occurred_at: new Date(fields.occurred_at).toISOString(),
@@ -96,9 +98,27 @@ export function hashEvent(fields: ChainedFields): string {
     outcome: fields.outcome,
     address: fields.address,
     request_id: fields.request_id,
+    ...(withKeyId ? { key_id: fields.key_id } : {}),
     prev_hash: fields.prev_hash,
-  } satisfies Record<keyof ChainedFields, unknown>;
-  return createHash('sha256').update(canonicalJson(chained)).digest('hex');
+  };
+}
+
+/**
+ * The legacy link: sha256 (hex) over the canonical serialisation, which includes prev_hash.
+ * Events written before migration 0008 carry it; anyone can recompute it, so it proves nothing
+ * on its own (see verifyAuditChain for how those events stay covered).
+ */
+export function hashEvent(fields: ChainedFields): string {
+  return createHash('sha256')
+    .update(canonicalJson(chainedObject(fields, false)))
+    .digest('hex');
+}
+
+/** HMAC-SHA256 (hex) with a key kept outside the database, over the event and its key id. */
+export function hmacEvent(fields: ChainedFields, key: Buffer): string {
+  return createHmac('sha256', key)
+    .update(canonicalJson(chainedObject(fields, true)))
+    .digest('hex');
 }
 
 /** The client's network address, as resolved once per request by the app (see app.ts). */
@@ -145,18 +165,19 @@ function isContext(value: unknown): value is Context<AppEnv> {
   return typeof value === 'object' && value !== null && 'req' in value && 'get' in value;
 }
 
-/** An event as the caller describes it; the writer gives it its id and chains it. */
-export type UnchainedEvent = Omit<ChainedFields, 'id' | 'prev_hash' | 'category'> & {
+/** An event as the caller describes it; the writer gives it its id and key, and chains it. */
+export type UnchainedEvent = Omit<ChainedFields, 'id' | 'prev_hash' | 'category' | 'key_id'> & {
   readonly category: AuditCategory;
 };
 
 export interface AuditWriter {
   /** Resolves with the event's id once the transaction holding it has committed. */
-  write(event: UnchainedEvent): Promise<string>;
+  write(event: UnchainedEvent, keyring: AuditKeyring): Promise<string>;
 }
 
 interface PendingEvent {
   readonly event: UnchainedEvent;
+  readonly keyring: AuditKeyring;
   readonly resolve: (id: string) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -168,7 +189,7 @@ interface PendingEvent {
  */
 async function appendChained(
   executor: Kysely<Database>,
-  events: readonly UnchainedEvent[],
+  events: readonly { event: UnchainedEvent; keyring: AuditKeyring }[],
 ): Promise<string[]> {
   await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`.execute(executor);
   const last = await executor
@@ -179,9 +200,14 @@ async function appendChained(
     .executeTakeFirst();
   let prevHash = last?.hash ?? GENESIS_HASH;
   let nextId = BigInt(last?.id ?? 0) + 1n;
-  const rows = events.map((event) => {
-    const fields: ChainedFields = { ...event, id: String(nextId++), prev_hash: prevHash };
-    const hash = hashEvent(fields);
+  const rows = events.map(({ event, keyring }) => {
+    const fields: ChainedFields = {
+      ...event,
+      id: String(nextId++),
+      key_id: keyring.currentId,
+      prev_hash: prevHash,
+    };
+    const hash = hmacEvent(fields, keyring.keys.get(keyring.currentId)!);
     prevHash = hash;
     return {
       ...fields,
@@ -214,7 +240,7 @@ export function createAuditWriter(kysely: Kysely<Database>): AuditWriter {
     const ids = await kysely.transaction().execute((trx) =>
       appendChained(
         trx,
-        batch.map((p) => p.event),
+        batch.map((p) => ({ event: p.event, keyring: p.keyring })),
       ),
     );
     for (const [i, p] of batch.entries()) p.resolve(ids[i]!);
@@ -241,9 +267,9 @@ export function createAuditWriter(kysely: Kysely<Database>): AuditWriter {
   };
 
   return {
-    write: (event) =>
+    write: (event, keyring) =>
       new Promise<string>((resolve, reject) => {
-        queue.push({ event, resolve, reject });
+        queue.push({ event, keyring, resolve, reject });
         if (!flushing) void drain();
       }),
   };
@@ -271,11 +297,13 @@ function writerFor(kysely: Kysely<Database>): AuditWriter {
  * that transaction's other changes.
  */
 export async function audit(
-  deps: Pick<AppDeps, 'db' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'auditKeys'>,
   from: Context<AppEnv> | AuditActor,
   event: AuditEventInput,
 ): Promise<string> {
   const actor = { ...(isContext(from) ? actorFromContext(from) : from), ...event.actor };
+  // Tells the route-level safety net (app.ts) that this request wrote its own event.
+  if (isContext(from)) from.set('audited', true);
   const unchained: UnchainedEvent = {
     partnership_id: event.partnershipId !== undefined ? event.partnershipId : actor.partnershipId,
     occurred_at: deps.clock(),
@@ -294,45 +322,151 @@ export async function audit(
   };
   const kysely = deps.db.kysely;
   if (kysely.isTransaction) {
-    const [id] = await appendChained(kysely, [unchained]);
+    const [id] = await appendChained(kysely, [{ event: unchained, keyring: deps.auditKeys }]);
     return id!;
   }
-  return writerFor(kysely).write(unchained);
+  return writerFor(kysely).write(unchained, deps.auditKeys);
+}
+
+/** The chain head as written outside the database (see checkpoint.ts). */
+export interface ChainCheckpoint {
+  readonly sequence: string;
+  readonly hmac: string;
+  readonly at: string;
+  readonly legacyUntil: string;
 }
 
 export type VerifyResult =
-  | { readonly ok: true; readonly events: number }
-  | { readonly ok: false; readonly brokenAt: string; readonly events: number };
+  | {
+      readonly ok: true;
+      readonly events: number;
+      /** The checkpoint the head was compared with, if one was found. */
+      readonly checkpoint: { readonly sequence: string; readonly at: string } | null;
+    }
+  | {
+      readonly ok: false;
+      /** The first missing or broken sequence number. */
+      readonly brokenAt: string;
+      readonly problem: 'rewritten' | 'missing' | 'truncated' | 'unknown-key';
+      readonly detail: string;
+      readonly events: number;
+    };
 
 const VERIFY_PAGE_SIZE = 2000;
 
+function sameHex(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** Events up to this sequence were chained with plain sha256 before the key existed. */
+export async function legacyUntil(db: Kysely<Database>): Promise<bigint> {
+  const row = await db.selectFrom('audit_chain').select('legacy_until').executeTakeFirst();
+  return BigInt(row?.legacy_until ?? 0);
+}
+
 /**
- * Recomputes the chain from the first event. Reports the first event whose hash does not
- * match its content or whose prev_hash does not match the event before it (a changed, removed
- * or inserted row).
+ * Recomputes the chain from the first event and compares its head with the last checkpoint
+ * written outside the database. Reports the first event that is missing (a gap), whose HMAC
+ * does not match its content under its key, or whose prev_hash does not match the event before
+ * it (rewritten); and truncation (the head is older than the checkpoint), naming the first
+ * missing sequence. Legacy events (before migration 0008, plain sha256) are accepted only up to
+ * the marker migration 0008 recorded; the first keyed event's HMAC covers the last legacy hash,
+ * so rewriting them breaks the keyed chain at that event.
  */
-export async function verifyAuditChain(db: Kysely<Database>): Promise<VerifyResult> {
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  keyring: AuditKeyring,
+  checkpoint: ChainCheckpoint | null = null,
+): Promise<VerifyResult> {
+  const marker = await legacyUntil(db);
   let previousHash = GENESIS_HASH;
-  let previousId: bigint | null = null;
+  let previousId = 0n;
   let checked = 0;
+  let hashAtCheckpoint: string | undefined;
+  const broken = (
+    brokenAt: bigint,
+    problem: 'rewritten' | 'missing' | 'truncated' | 'unknown-key',
+    detail: string,
+  ): VerifyResult => ({ ok: false, brokenAt: String(brokenAt), problem, detail, events: checked });
   for (;;) {
-    let query = db
+    const rows = await db
       .selectFrom('audit_event')
       .selectAll()
       .orderBy('id', 'asc')
-      .limit(VERIFY_PAGE_SIZE);
-    if (previousId !== null) query = query.where('id', '>', String(previousId));
-    const rows = await query.execute();
+      .limit(VERIFY_PAGE_SIZE)
+      .where('id', '>', String(previousId))
+      .execute();
     for (const row of rows) {
       const id = BigInt(row.id);
-      const gap = previousId === null ? id !== 1n : id !== previousId + 1n;
-      if (gap || row.prev_hash !== previousHash || hashEvent(row) !== row.hash) {
-        return { ok: false, brokenAt: String(row.id), events: checked };
+      if (id !== previousId + 1n) {
+        return broken(previousId + 1n, 'missing', `event ${previousId + 1n} is missing`);
       }
+      let expected: string;
+      if (row.key_id === null) {
+        if (id > marker) {
+          return broken(
+            id,
+            'rewritten',
+            `event ${id} has no key id but follows the legacy marker (${marker})`,
+          );
+        }
+        expected = hashEvent(row);
+      } else {
+        const key = keyring.keys.get(row.key_id);
+        if (!key) {
+          return broken(
+            id,
+            'unknown-key',
+            `event ${id} is signed with key "${row.key_id}", which this server does not hold`,
+          );
+        }
+        expected = hmacEvent(row, key);
+      }
+      if (row.prev_hash !== previousHash || !sameHex(expected, row.hash)) {
+        return broken(
+          id,
+          'rewritten',
+          `event ${id} does not match its HMAC or the event before it`,
+        );
+      }
+      if (checkpoint && String(id) === checkpoint.sequence) hashAtCheckpoint = row.hash;
       previousHash = row.hash;
       previousId = id;
       checked++;
     }
-    if (rows.length < VERIFY_PAGE_SIZE) return { ok: true, events: checked };
+    if (rows.length < VERIFY_PAGE_SIZE) break;
   }
+  if (!checkpoint) return { ok: true, events: checked, checkpoint: null };
+  const sequence = BigInt(checkpoint.sequence);
+  if (sequence > previousId) {
+    return broken(
+      previousId + 1n,
+      'truncated',
+      `events after sequence ${previousId} are missing: the checkpoint of ${checkpoint.at} saw sequence ${sequence}`,
+    );
+  }
+  if (BigInt(checkpoint.legacyUntil) !== marker) {
+    const first =
+      (marker < BigInt(checkpoint.legacyUntil) ? marker : BigInt(checkpoint.legacyUntil)) + 1n;
+    return broken(
+      first,
+      'rewritten',
+      `the legacy marker moved from ${checkpoint.legacyUntil} to ${marker}`,
+    );
+  }
+  if (
+    sequence > 0n &&
+    (hashAtCheckpoint === undefined || !sameHex(hashAtCheckpoint, checkpoint.hmac))
+  ) {
+    return broken(
+      sequence,
+      'rewritten',
+      `event ${sequence} differs from the checkpoint of ${checkpoint.at}`,
+    );
+  }
+  return {
+    ok: true,
+    events: checked,
+    checkpoint: { sequence: checkpoint.sequence, at: checkpoint.at },
+  };
 }

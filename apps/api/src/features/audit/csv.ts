@@ -1,9 +1,19 @@
 // Spreadsheet programs run cells that start with these as formulas (CSV injection, OWASP).
-const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'];
+const FORMULA_TRIGGER = '=+\\-@\\t\\r';
+// A program that splits on a different list separator (Excel uses `;` where the decimal comma is
+// usual; others split on tab or `|`) starts a new cell after any of these, and a line break
+// starts a new row for a parser that ignores quotes: a trigger right after one is a cell start.
+const SEPARATOR = ',;\\t|\\r\\n';
+const CELL_START_TRIGGER = new RegExp(`(?<=^|[${SEPARATOR}])(?=[${FORMULA_TRIGGER}])`, 'g');
+const NEEDS_QUOTES = new RegExp(`["${SEPARATOR}]`);
 
-/** One CSV cell: neutralised against formula injection, quoted when needed (RFC 4180). */
+/**
+ * One CSV cell, neutralised against formula injection: a single quote goes before every trigger
+ * that starts the cell or follows a separator (OWASP's prefix, applied wherever some program
+ * could see a cell begin), and the cell is quoted when it holds any separator (RFC 4180).
+ */
 export function csvCell(value: unknown): string {
-  let text =
+  const text =
     value === null || value === undefined
       ? ''
       : value instanceof Date
@@ -11,8 +21,8 @@ export function csvCell(value: unknown): string {
         : typeof value === 'object'
           ? JSON.stringify(value)
           : String(value);
-  if (FORMULA_TRIGGERS.some((t) => text.startsWith(t))) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const neutral = text.replace(CELL_START_TRIGGER, "'");
+  return NEEDS_QUOTES.test(neutral) ? `"${neutral.replaceAll('"', '""')}"` : neutral;
 }
 
 export function csvLine(values: readonly unknown[]): string {

@@ -16,16 +16,14 @@ import {
 } from './mfa.ts';
 import { clearSessionCookie, endUserSessions, rotateSession, startSession } from './sessions.ts';
 import {
-  ACCOUNT_RULE,
-  ADDRESS_RULE,
-  accountKey,
-  addressKey,
-  clearFailures,
+  admitAttempt,
   failureDelayMs,
-  lockedUntil,
-  recordFailure,
+  passwordSteps,
+  passwordSuccess,
+  realSleep,
   SECOND_FACTOR_RULE,
   secondFactorKey,
+  settleSuccess,
 } from './throttle.ts';
 
 const LoginBodySchema = z
@@ -173,10 +171,6 @@ const passwordRoute = createRoute({
 
 const INVALID_CREDENTIALS = 'The email or password is not correct.';
 
-function wait(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
 function lockedProblem(until: Date, now: Date): ProblemError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   return new ProblemError(
@@ -266,12 +260,25 @@ export function authRoutes(deps: AppDeps) {
     return dummyHash;
   };
 
+  const checkPassword = deps.verifyPassword ?? verifyPassword;
+  const sleep = deps.sleep ?? realSleep;
+
+  /**
+   * Counts a second-factor code for `key` before it is checked (refusing it with 429, audited,
+   * over the limit) and returns its number in the window.
+   */
+  const admitCode = async (c: Context<AppEnv>, key: string, action: string) => {
+    const admission = await admitAttempt(deps, [{ key, rule: SECOND_FACTOR_RULE }]);
+    if (admission.admitted) return admission.attempts[0] ?? 0;
+    await audit(deps, c, { category: 'authentication', action, outcome: 'locked' });
+    throw lockedProblem(admission.until, deps.clock());
+  };
+
   return new OpenAPIHono<AppEnv>()
     .openapi(loginRoute, async (c) => {
       const { email, password } = c.req.valid('json');
       const normalisedEmail = email.trim().toLowerCase();
       const address = requestAddress(c);
-      const keys = [accountKey(normalisedEmail), addressKey(address)];
       const user = await deps.db.kysely
         .selectFrom('app_user')
         .innerJoin('agency', 'agency.id', 'app_user.agency_id')
@@ -301,37 +308,36 @@ export function authRoutes(deps: AppDeps) {
           : {},
       };
 
-      const locked = await lockedUntil(deps, keys);
-      if (locked) {
+      // Counted before the password is checked: of any number of parallel attempts, only as many
+      // as the limits allow are ever evaluated.
+      const admission = await admitAttempt(deps, passwordSteps(normalisedEmail, address));
+      if (!admission.admitted) {
         await audit(deps, c, {
           ...attempted,
           category: 'authentication',
           action: 'login',
           outcome: 'locked',
         });
-        throw lockedProblem(locked, deps.clock());
+        throw lockedProblem(admission.until, deps.clock());
       }
 
-      const passwordOk = await verifyPassword(
+      const passwordOk = await checkPassword(
         user?.password_hash ?? (await dummyPasswordHash()),
         password,
       );
       if (!user || !passwordOk || user.disabled) {
-        const [accountFailures] = await Promise.all([
-          recordFailure(deps, keys[0]!, ACCOUNT_RULE),
-          recordFailure(deps, keys[1]!, ADDRESS_RULE),
-        ]);
         await audit(deps, c, {
           ...attempted,
           category: 'authentication',
           action: 'login',
           outcome: user?.disabled && passwordOk ? 'failed-disabled' : 'failed',
         });
-        await wait(failureDelayMs(accountFailures));
+        // The pair's count: the client making the guesses is the one held up.
+        await sleep(failureDelayMs(admission.attempts[1] ?? 0));
         throw new ProblemError(PROBLEM.unauthenticated, INVALID_CREDENTIALS);
       }
 
-      await clearFailures(deps, keys[0]!);
+      await settleSuccess(deps, passwordSuccess(normalisedEmail, address));
       const enrolled = user.mfa_enrolled_at !== null;
       // A user who enrolled keeps using the factor even where the partnership relaxes it.
       const mfaRequired = user.mfa_required || enrolled;
@@ -358,15 +364,7 @@ export function authRoutes(deps: AppDeps) {
         throw new ProblemError(PROBLEM.conflict, 'Set up an authenticator app first.');
       }
       const key = secondFactorKey(state.id);
-      const locked = await lockedUntil(deps, [key]);
-      if (locked) {
-        await audit(deps, c, {
-          category: 'authentication',
-          action: 'second-factor',
-          outcome: 'locked',
-        });
-        throw lockedProblem(locked, deps.clock());
-      }
+      const attempts = await admitCode(c, key, 'second-factor');
       const compact = code.replace(/\s/g, '');
       let method: 'totp' | 'recovery-code' | undefined;
       if (/^\d{6}$/.test(compact)) {
@@ -397,16 +395,15 @@ export function authRoutes(deps: AppDeps) {
         if (used.numUpdatedRows > 0n) method = 'recovery-code';
       }
       if (!method) {
-        const failures = await recordFailure(deps, key, SECOND_FACTOR_RULE);
         await audit(deps, c, {
           category: 'authentication',
           action: 'second-factor',
           outcome: 'failed',
         });
-        await wait(failureDelayMs(failures));
+        await sleep(failureDelayMs(attempts));
         throw codeProblem();
       }
-      await clearFailures(deps, key);
+      await settleSuccess(deps, { clear: [key] });
       const newHash = await rotateSession(deps, c, state.idHash, { mfaPassed: true });
       c.set('sessionIdHash', newHash);
       await audit(deps, c, {
@@ -464,24 +461,22 @@ export function authRoutes(deps: AppDeps) {
       if (state.mfa_enrolled_at) throw new ProblemError(PROBLEM.conflict, 'Already set up.');
       if (!state.mfa_secret) throw new ProblemError(PROBLEM.conflict, 'Start the set-up first.');
       const key = secondFactorKey(state.id);
-      const locked = await lockedUntil(deps, [key]);
-      if (locked) throw lockedProblem(locked, deps.clock());
+      const attempts = await admitCode(c, key, 'second-factor.enrol');
       const step = acceptTotp(
         deps,
         { ...state, mfa_secret: state.mfa_secret },
         code.replace(/\s/g, ''),
       );
       if (step === null) {
-        const failures = await recordFailure(deps, key, SECOND_FACTOR_RULE);
         await audit(deps, c, {
           category: 'authentication',
           action: 'second-factor.enrol',
           outcome: 'failed',
         });
-        await wait(failureDelayMs(failures));
+        await sleep(failureDelayMs(attempts));
         throw codeProblem();
       }
-      await clearFailures(deps, key);
+      await settleSuccess(deps, { clear: [key] });
       await deps.db.kysely
         .updateTable('app_user')
         .set({ mfa_enrolled_at: deps.clock(), totp_last_counter: step })
@@ -508,23 +503,30 @@ export function authRoutes(deps: AppDeps) {
     .openapi(passwordRoute, async (c) => {
       const { currentPassword, newPassword } = c.req.valid('json');
       const state = await sessionState(deps, c);
-      const key = accountKey(state.email);
-      const locked = await lockedUntil(deps, [key]);
-      if (locked) throw lockedProblem(locked, deps.clock());
-      if (!(await verifyPassword(state.password_hash ?? '', currentPassword))) {
-        const failures = await recordFailure(deps, key, ACCOUNT_RULE);
+      const address = requestAddress(c);
+      const admission = await admitAttempt(deps, passwordSteps(state.email, address));
+      if (!admission.admitted) {
+        await audit(deps, c, {
+          category: 'authentication',
+          action: 'password.change',
+          outcome: 'locked',
+        });
+        throw lockedProblem(admission.until, deps.clock());
+      }
+      if (!(await checkPassword(state.password_hash ?? '', currentPassword))) {
         await audit(deps, c, {
           category: 'authentication',
           action: 'password.change',
           outcome: 'failed',
         });
-        await wait(failureDelayMs(failures));
+        await sleep(failureDelayMs(admission.attempts[1] ?? 0));
         throw new ProblemError(PROBLEM.validation, 'The current password is not correct.', {
           errors: [
             { pointer: '/body/currentPassword', detail: 'The current password is not correct.' },
           ],
         });
       }
+      await settleSuccess(deps, passwordSuccess(state.email, address));
       const strength = checkPasswordStrength(newPassword, [state.email, state.display_name]);
       if (!strength.ok) {
         throw new ProblemError(PROBLEM.validation, strength.reason, {

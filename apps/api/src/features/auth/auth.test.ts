@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,6 +179,58 @@ describe.each(testDatabases())('sign-in and sessions on $kind', (target) => {
       headers: { 'sec-fetch-site': 'same-origin' },
     });
     expect(viaFetchMetadata.status).toBe(204);
+  });
+
+  it('takes the expected origin from configuration, never from the Host header (CSRF)', async () => {
+    const cookie = await signIn(app, seed.users.viewer.email, seed.users.viewer.password);
+    // The attacker's own host names itself in Host and Origin alike: still foreign.
+    const spoofed = await app.request('http://evil.example/api/auth/logout', {
+      method: 'POST',
+      headers: { host: 'evil.example', origin: 'http://evil.example', cookie },
+    });
+    expect(spoofed.status).toBe(403);
+    expect(await spoofed.json()).toMatchObject({ type: 'urn:problem:csrf' });
+    // Over a real socket on a random port: the listening port counts, the Host header does not.
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = (origin: string, host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest(
+            { host: '127.0.0.1', port, method: 'POST', path: '/api/auth/logout' },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on('error', reject);
+          req.setHeader('host', host);
+          req.setHeader('origin', origin);
+          req.setHeader('cookie', cookie);
+          req.end();
+        });
+      expect(await post('http://evil.example', 'evil.example')).toBe(403);
+      expect(await post(`http://evil.example:${port}`, `evil.example:${port}`)).toBe(403);
+      expect(await post(`http://127.0.0.1:${port}`, 'evil.example')).toBe(204);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('answers a body of an unsupported media type with 415, not 500', async () => {
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await request(app, 'POST', '/api/auth/login', {
+        body: 'email=a%40b.c&password=x',
+        headers: { 'content-type': contentType },
+      });
+      expect(res.status).toBe(415);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({
+        type: 'urn:problem:unsupported-media-type',
+        detail: expect.stringContaining('application/json'),
+      });
+    }
   });
 
   it('turns malformed JSON, unknown fields and wrong types into problems', async () => {

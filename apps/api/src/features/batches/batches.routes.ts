@@ -333,12 +333,25 @@ export function batchRoutes(deps: AppDeps) {
       })
       .openapi(listRoute, async (c) => {
         const user = currentUser(c);
-        const batches = await listBatches(deps.db, user.partnershipId, c.req.valid('query').limit);
+        const { limit } = c.req.valid('query');
+        const batches = await listBatches(deps.db, user.partnershipId, limit);
+        await audit(deps, c, {
+          category: 'consultation',
+          action: 'batch.list',
+          query: { limit, results: batches.length },
+        });
         return c.json({ batches }, 200);
       })
       .openapi(getRoute, async (c) => {
         const user = currentUser(c);
-        const detail = await getBatchDetail(deps.db, user.partnershipId, c.req.valid('param').id);
+        const { id } = c.req.valid('param');
+        const detail = await getBatchDetail(deps.db, user.partnershipId, id);
+        await audit(deps, c, {
+          category: 'consultation',
+          action: 'batch.read',
+          objectType: 'batch',
+          objectId: id,
+        });
         return c.json(detail, 200);
       })
       .openapi(previewRoute, async (c) => {
@@ -364,6 +377,13 @@ export function batchRoutes(deps: AppDeps) {
           .where('partnership_id', '=', user.partnershipId)
           .executeTakeFirst();
         if (!batch) throw notFound();
+        // Audited before the first byte: the report names rows and columns of the file.
+        await audit(deps, c, {
+          category: 'consultation',
+          action: 'batch.errors.export',
+          objectType: 'batch',
+          objectId: id,
+        });
         const problems = batchProblems(deps.db, id);
         const encoder = new TextEncoder();
         const body = new ReadableStream<Uint8Array>({

@@ -144,7 +144,7 @@ export function toHotspotSummary(h: HotspotRow, today: string) {
  * with the same 404 as an id that does not exist, so probing reveals nothing.
  */
 export async function refuseAsNotFound(
-  deps: Pick<AppDeps, 'db' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'auditKeys'>,
   c: Context<AppEnv>,
   objectType: 'hotspot' | 'action',
   objectId: string,

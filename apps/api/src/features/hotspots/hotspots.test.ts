@@ -406,6 +406,20 @@ describe.each(testDatabases())('hotspots on $kind', (target) => {
     });
     expect(body.actions.map((a) => [a.agency.code, a.title])).toEqual([['WRS', 'Licensing visit']]);
     expect(body).toMatchObject({ status: 'tasked', openActions: 1, allowedTransitions: [] });
+    // The map layer counts the same way: only the partner's own agency's open actions (WRS's
+    // one, not POL's as well).
+    const layer = (await (
+      await request(app, 'GET', '/api/layers/hotspots', { cookie: cookies.partner })
+    ).json()) as { features: { properties: { hotspotId: string; openActions: number } }[] };
+    expect(
+      layer.features.find((f) => f.properties.hotspotId === drawnId)?.properties,
+    ).toMatchObject({ openActions: 1, ownAgencyActions: 1 });
+    const chairLayer = (await (
+      await request(app, 'GET', '/api/layers/hotspots', { cookie: cookies.chair })
+    ).json()) as { features: { properties: { hotspotId: string; openActions: number } }[] };
+    expect(
+      chairLayer.features.find((f) => f.properties.hotspotId === drawnId)?.properties.openActions,
+    ).toBe(2);
     // 18 P reports in the square in the hotspot's year (the 2 C ones never count): rounded.
     expect(body.reports).toEqual({ count: 20 });
     expect(body.area?.geometry.type).toMatch(/Polygon$/);

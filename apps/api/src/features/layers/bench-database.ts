@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import type { AppDeps } from '../../deps.ts';
 import { loadEnv } from '../../env.ts';
 import { createLogger } from '../../http/logger.ts';
-import { TEST_PASSWORD_HASH } from '../../testing/fixtures.ts';
+import { TEST_AUDIT_KEYRING, TEST_PASSWORD_HASH } from '../../testing/fixtures.ts';
 import { ensureDemo } from '../demo/ensure-demo.ts';
 
 export interface BenchDatabase {
@@ -55,6 +55,7 @@ export async function openBenchDatabase(records: number): Promise<BenchDatabase>
     logger: createLogger('silent'),
     clock: () => new Date(),
     newId: () => crypto.randomUUID(),
+    auditKeys: TEST_AUDIT_KEYRING,
     passwordHashOptions: TEST_PASSWORD_HASH,
   };
   const demo = await ensureDemo(deps, { recordCount: records });

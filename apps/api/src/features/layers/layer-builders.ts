@@ -225,6 +225,8 @@ export async function buildHotspotLayer(
   params: HotspotParams,
 ): Promise<AggregateLayer> {
   const { user } = input;
+  // Partners see their own agency's actions only, counts included: how many other agencies are
+  // tasked at a place is not theirs to know (DESIGN.md section 5).
   const partnerOnly = user.role === 'partner';
   const rows = await sql<{
     id: string;
@@ -246,7 +248,8 @@ export async function buildHotspotLayer(
       h.review_on::text as review_on, h.period_from::text as period_from, h.period_to::text as period_to,
       h.parameters, h.stats, h.objective,
       (select count(*) from action a where a.hotspot_id = h.id and a.agency_id = ${user.agencyId})::text as own_actions,
-      (select count(*) from action a where a.hotspot_id = h.id and a.status not in ('completed', 'declined'))::text as open_actions
+      (select count(*) from action a where a.hotspot_id = h.id and a.status not in ('completed', 'declined')
+         ${partnerOnly ? sql`and a.agency_id = ${user.agencyId}` : sql``})::text as open_actions
     from hotspot h
     where h.partnership_id = ${user.partnershipId}
       ${params.status.length > 0 ? sql`and h.status = any(${[...params.status]}::text[])` : sql``}

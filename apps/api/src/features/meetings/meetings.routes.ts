@@ -304,13 +304,25 @@ export function meetingRoutes(deps: AppDeps) {
       const meetings = [];
       for (const r of rows)
         meetings.push(toMeetingSummary(await loadMeeting(db, user.partnershipId, r.id)));
+      await audit(deps, c, {
+        category: readCategory(user),
+        action: 'meeting.list',
+        query: { results: meetings.length },
+      });
       return c.json({ meetings }, 200) as never;
     })
     .openapi(getMeetingRoute, async (c) => {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const meeting = await loadMeeting(db, user.partnershipId, id);
-      return c.json(await meetingDetail(db, meeting), 200) as never;
+      const detail = await meetingDetail(db, meeting);
+      await audit(deps, c, {
+        category: readCategory(user),
+        action: 'meeting.read',
+        objectType: 'meeting',
+        objectId: id,
+      });
+      return c.json(detail, 200) as never;
     })
     .openapi(changeMeetingRoute, async (c) => {
       const user = currentUser(c);

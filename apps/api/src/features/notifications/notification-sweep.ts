@@ -13,7 +13,7 @@ const CLAIM_LEASE_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 const SEND_BATCH = 50;
 
-export type SweepDeps = Pick<AppDeps, 'db' | 'env' | 'clock' | 'newId' | 'logger'> & {
+export type SweepDeps = Pick<AppDeps, 'db' | 'env' | 'clock' | 'newId' | 'logger' | 'auditKeys'> & {
   /** Absent when SMTP is not configured: notices are still made, nothing is emailed. */
   readonly mailer?: Mailer | undefined;
 };

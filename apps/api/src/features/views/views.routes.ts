@@ -112,6 +112,11 @@ export function viewRoutes(deps: AppDeps) {
         .orderBy('v.id')
         .limit(500)
         .execute();
+      await audit(deps, c, {
+        category: 'consultation',
+        action: 'view.list',
+        query: { results: rows.length },
+      });
       return c.json({ views: rows.map((r) => toSavedView(r as ViewRow)) }, 200) as never;
     })
     .openapi(getViewRoute, async (c) => {
@@ -119,6 +124,12 @@ export function viewRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const row = await select(user.partnershipId).where('v.id', '=', id).executeTakeFirst();
       if (!row) throw new ProblemError(PROBLEM.notFound, 'No such saved view.');
+      await audit(deps, c, {
+        category: 'consultation',
+        action: 'view.read',
+        objectType: 'saved_view',
+        objectId: id,
+      });
       return c.json(toSavedView(row as ViewRow), 200) as never;
     });
 }

@@ -24,8 +24,21 @@ export interface AuditPage {
 }
 
 export type AuditVerification =
-  | { readonly ok: true; readonly events: number }
-  | { readonly ok: false; readonly brokenAt: string; readonly events: number };
+  | {
+      readonly ok: true;
+      readonly events: number;
+      /** The checkpoint kept outside the database that the head was compared with. */
+      readonly checkpoint: { readonly sequence: string; readonly at: string } | null;
+    }
+  | {
+      readonly ok: false;
+      /** The first missing or broken sequence. */
+      readonly brokenAt: string;
+      readonly problem: 'rewritten' | 'missing' | 'truncated' | 'unknown-key';
+      /** A sentence saying what was found, e.g. "events after sequence 41 are missing: …". */
+      readonly detail: string;
+      readonly events: number;
+    };
 
 export const AUDIT_PAGE_SIZE = 50;
 

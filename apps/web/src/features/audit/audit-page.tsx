@@ -43,12 +43,16 @@ function VerifyChain() {
       <p role="status" className="verify-result">
         {result?.ok === true && (
           <span className="status-ok">
-            Intact: all {result.events.toLocaleString('en-GB')} events link up.
+            Intact: all {result.events.toLocaleString('en-GB')} events link up
+            {result.checkpoint
+              ? `, and match the checkpoint of ${new Date(result.checkpoint.at).toLocaleString('en-GB')} (event ${result.checkpoint.sequence}).`
+              : '. No checkpoint was found to compare the newest events with.'}
           </span>
         )}
         {result?.ok === false && (
           <span className="status-bad">
-            Broken at event {result.brokenAt}: the trail has been altered from there on.
+            {result.problem === 'truncated' ? 'Events are missing' : 'Broken'} at event{' '}
+            {result.brokenAt}: {result.detail}.
           </span>
         )}
       </p>

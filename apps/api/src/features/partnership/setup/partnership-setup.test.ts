@@ -5,6 +5,7 @@ import type { Database, Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_AUDIT_KEYRING } from '../../../testing/audit-key.ts';
 import { DEFAULT_SUGGESTED_ACTIONS } from '../../actions/suggested-action-defaults.ts';
 import { verifyAuditChain } from '../../audit/audit.ts';
 import {
@@ -82,7 +83,12 @@ async function rowCounts(db: Kysely<Database>): Promise<Record<string, number>> 
 
 describe.each(testDatabases())('partnership setup on $kind', (target) => {
   let db: Db;
-  const deps = () => ({ db, clock: () => new Date('2025-03-01T09:00:00Z'), newId: randomUUID });
+  const deps = () => ({
+    db,
+    clock: () => new Date('2025-03-01T09:00:00Z'),
+    newId: randomUUID,
+    auditKeys: TEST_AUDIT_KEYRING,
+  });
 
   beforeAll(async () => {
     db = await target.open();
@@ -172,7 +178,7 @@ describe.each(testDatabases())('partnership setup on $kind', (target) => {
       .select(['partnership_id', 'action'])
       .execute();
     expect(events).toEqual([{ partnership_id: created.id, action: 'partnership.create' }]);
-    expect(await verifyAuditChain(db.kysely)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(db.kysely, TEST_AUDIT_KEYRING)).toMatchObject({ ok: true });
   });
 
   it.each([

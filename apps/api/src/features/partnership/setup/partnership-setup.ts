@@ -36,7 +36,7 @@ export function readSetupFile(path: string): SetupFile {
   }
 }
 
-type SetupDeps = Pick<AppDeps, 'db' | 'clock' | 'newId'>;
+type SetupDeps = Pick<AppDeps, 'db' | 'clock' | 'newId' | 'auditKeys'>;
 
 /**
  * Audits a setup step inside its transaction, so the event commits with the change. Setup runs
@@ -56,10 +56,14 @@ function auditSetup(
     address: null,
     requestId: null,
   };
-  return audit({ db: { ...deps.db, kysely: trx }, clock: deps.clock }, actor, {
-    category: 'admin',
-    ...event,
-  });
+  return audit(
+    { db: { ...deps.db, kysely: trx }, clock: deps.clock, auditKeys: deps.auditKeys },
+    actor,
+    {
+      category: 'admin',
+      ...event,
+    },
+  );
 }
 
 export interface PartnershipRef {
