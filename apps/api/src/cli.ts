@@ -15,7 +15,7 @@ import {
 import { EnvError, loadEnv } from './env.ts';
 import { createUser } from './features/accounts/create-user.ts';
 import { inviteUser } from './features/accounts/enrolment.ts';
-import { type AuditKeyring, loadAuditKeyring } from './features/audit/audit-keys.ts';
+import { AuditKeyError, type AuditKeyring, loadAuditKeyring } from './features/audit/audit-keys.ts';
 import { ensureDemo } from './features/demo/ensure-demo.ts';
 import {
   createPartnership,
@@ -255,6 +255,7 @@ run(process.argv.slice(2)).catch((error: unknown) => {
   }
   if (
     error instanceof EnvError ||
+    error instanceof AuditKeyError ||
     error instanceof DatabaseUnavailableError ||
     error instanceof SchemaTooNewError ||
     error instanceof BackupError

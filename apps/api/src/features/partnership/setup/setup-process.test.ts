@@ -9,6 +9,7 @@ import { createDb } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { SOUTH_WORCESTERSHIRE_CODES } from '@hotspot/fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_AUDIT_KEY } from '../../../testing/audit-key.ts';
 import { startServerProcess } from '../../../testing/server-process.ts';
 import { EXAMPLE_AGENCIES_PATH, runCli, writeDistrictsFile } from './test-support.ts';
 
@@ -26,10 +27,13 @@ describe.each(testDatabases())(
       const dir = mkdtempSync(join(tmpdir(), 'hotspot-setup-'));
       folders.push(dir);
       // A fresh PGlite folder, or a fresh migrated PostgreSQL database.
-      const env: Record<string, string> =
-        target.kind === 'pglite'
+      // The server and the commands sign the audit chain with one key, as in a deployment.
+      const env: Record<string, string> = {
+        AUDIT_KEY: TEST_AUDIT_KEY,
+        ...(target.kind === 'pglite'
           ? { DATA_DIR: join(dir, 'data') }
-          : { DATABASE_URL: await target.createUrl!() };
+          : { DATABASE_URL: await target.createUrl!() }),
+      };
 
       const empty = startServerProcess({ ...env, SEED_DEMO: 'false' });
       expect(await empty.exited).toBe(1);
