@@ -230,11 +230,15 @@ export function scoreFlagged(
       pei: null,
     };
   }
-  const best = hitRateAtCoverage(
-    Array.from(observed, (count) => ({ intensity: count, count })),
-    flagged.length / cells,
-    reports,
-  );
+  // Only cells where reports fell can add to the best hit rate, so rank just those (a 50 m
+  // lattice has hundreds of thousands of empty cells): as many of them as were flagged.
+  const holding: { intensity: number; count: number }[] = [];
+  for (const count of observed) if (count > 0) holding.push({ intensity: count, count });
+  const take = Math.min(flagged.length, holding.length);
+  const best =
+    take === 0
+      ? ({ computable: false } as const)
+      : hitRateAtCoverage(holding, take / holding.length, reports);
   const bestRate = best.computable ? best.hitRate : 0;
   return {
     flaggedCells: flagged.length,
