@@ -39,6 +39,7 @@ import {
   studyAreaBng,
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
+import { clusterOutline } from './cluster-outline.ts';
 import { GENERALISE_HEX_METERS, numberParam, resolveParam } from './parameters.ts';
 import { RecordFilterShape, resolveFilters, selectRecords } from './record-query.ts';
 
@@ -217,19 +218,7 @@ async function dbscanLayer(
   const analyst = receivesRecordLevel(input.user);
   const features: AggregateFeature[] = result.clusters.map((cluster) => {
     const members = cluster.pointIndices.map((i) => records[i]!);
-    const [x0, y0, x1, y1] = cluster.bbox;
-    const box = {
-      type: 'Polygon' as const,
-      coordinates: [
-        [
-          [x0, y0],
-          [x1, y0],
-          [x1, y1],
-          [x0, y1],
-          [x0, y0],
-        ],
-      ],
-    };
+    const box = clusterOutline(cluster.bbox);
     return {
       geometry: analyst ? box : generaliseToHexUnion(box, GENERALISE_HEX_METERS),
       counts: { reports: cluster.size },

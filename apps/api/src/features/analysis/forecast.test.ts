@@ -87,7 +87,7 @@ describe.each(testDatabases())('forecast and backtest API on $kind', (target) =>
     for (const role of ['analyst', 'chair', 'viewer', 'partner'] as const) {
       cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
     }
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await db.close();
   });
@@ -252,6 +252,27 @@ describe.each(testDatabases())('forecast and backtest API on $kind', (target) =>
     expect(body.summary).toMatch(
       /^Last 5 months: .*top 5 % of the area held \d+ % of reports(; naive prior counts \d+ %)?\.$/,
     );
+  });
+
+  it('serves a DBSCAN cluster whose members share one map point as a buffered point', async () => {
+    // January's 8 reports at the centre all sit on one point.
+    const res = await get(
+      'analyst',
+      '/api/analysis/dbscan?from=2024-01-01&to=2024-01-31&epsMeters=10&minPoints=5',
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      features: { geometry: { coordinates: number[][][] }; properties: { reports: number } }[];
+    };
+    // Every crafted report sits on a square's centre, so every cluster here is one point.
+    expect(body.features.length).toBeGreaterThan(0);
+    for (const f of body.features) {
+      const ring = f.geometry.coordinates[0]!.map(([lng, lat]) => lngLatToBng(lng!, lat!));
+      const cx = ring.slice(1).reduce((s, [x]) => s + x!, 0) / (ring.length - 1);
+      const cy = ring.slice(1).reduce((s, [, y]) => s + y!, 0) / (ring.length - 1);
+      expect((Math.floor(cx / SIZE) + 0.5) * SIZE).toBeCloseTo(cx, 0);
+      for (const [x, y] of ring) expect(Math.hypot(x! - cx, y! - cy)).toBeCloseTo(50, 0);
+    }
   });
 
   it('is for analysts only until non-analysts can be served from the published table', async () => {

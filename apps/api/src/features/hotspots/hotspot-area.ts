@@ -2,6 +2,7 @@ import { dbscan, hexRing, type PointXY, summariseRecords } from '@hotspot/analys
 import { sql } from 'kysely';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { CLUSTER_POINT_BUFFER_METERS } from '../analysis/cluster-outline.ts';
 import { type RecordFilters, resolveFilters, selectRecords } from '../analysis/record-query.ts';
 import { receivesRecordLevel } from '../disclosure/disclosure.ts';
 import { withAnalysisErrors } from '../layers/layer-response.ts';
@@ -9,7 +10,8 @@ import type { NewHotspot } from './hotspot-schemas.ts';
 
 /** Largest hotspot accepted: a "hotspot" bigger than this is an area, not a place. */
 export const MAX_HOTSPOT_SQUARE_METERS = 50_000_000;
-const DEFAULT_CLUSTER_BUFFER_METERS = 50;
+// The same distance as a cluster outline on the map (analysis/cluster-outline.ts).
+const DEFAULT_CLUSTER_BUFFER_METERS = CLUSTER_POINT_BUFFER_METERS;
 // Simplification tolerance for buffered hulls: removes the buffer's many arc vertices while
 // keeping every vertex at least (buffer - tolerance) from the cluster's members.
 const HULL_SIMPLIFY_METERS = 5;
