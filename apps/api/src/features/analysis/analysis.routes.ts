@@ -40,8 +40,14 @@ import {
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
 import { clusterOutline } from './cluster-outline.ts';
+import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
 import { GENERALISE_HEX_METERS, numberParam, resolveParam } from './parameters.ts';
-import { RecordFilterShape, resolveFilters, selectRecords } from './record-query.ts';
+import {
+  RecordFilterShape,
+  resolveFilters,
+  selectionGrain,
+  selectRecords,
+} from './record-query.ts';
 
 const fdrParam = z
   .enum(['true', 'false'])
@@ -245,6 +251,8 @@ async function emergingLayer(
   input: LayerInput,
   params: { sizeMeters: number; distanceMeters: number | null; slice: 'week' | 'month' },
 ): Promise<AggregateLayer> {
+  const grain = await selectionGrain(input.deps.db, selectionOf(input));
+  checkEmergingGrain(input.filters, params.slice, grain.monthDated);
   const records = await selectRecords(input.deps.db, selectionOf(input));
   const studyArea = studyAreaBng(input.state);
   const result = await withAnalysisErrors(() =>
@@ -289,7 +297,11 @@ async function repeatsLayer(
   const result = await withAnalysisErrors(() =>
     repeatLocations(records, { radiusMeters, minReports }),
   );
-  const meta = { parameters: { radiusMeters, minReports, ...input.filters } };
+  const { snapped } = await selectionGrain(input.deps.db, selectionOf(input));
+  const meta = {
+    parameters: { radiusMeters, minReports, ...input.filters },
+    ...(snapped ? { note: SNAP_POINT_NOTE } : {}),
+  };
   if (receivesRecordLevel(input.user)) {
     return {
       meta,

@@ -1,7 +1,6 @@
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
-import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
-import { sql } from 'kysely';
+import { lngLatToBng } from '@hotspot/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../deps.ts';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../testing/fixtures.ts';
 import { type CraftedRecord, insertRecords } from '../disclosure/testing.ts';
 import { randomPoints } from './postgis-dbscan.ts';
+import { setBoxArea } from './testing.ts';
 
 const CENTRE = { e: 383_000, n: 276_500 };
 const SIZE = 250;
@@ -71,11 +71,7 @@ describe.each(testDatabases())('forecast and backtest API on $kind', (target) =>
     db = await target.open();
     ({ app, deps } = createTestApp(db, { clock: createTestClock('2024-07-15T09:00:00Z') }));
     seed = await seedPartnership(deps);
-    const [w, s] = bngToLngLat(CENTRE.e - 5000, CENTRE.n - 5000);
-    const [e, n] = bngToLngLat(CENTRE.e + 5000, CENTRE.n + 5000);
-    await sql`update partnership set area = ST_Multi(ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)) where id = ${seed.partnershipId}`.execute(
-      db.kysely,
-    );
+    await setBoxArea(db, seed.partnershipId, CENTRE, 5000);
     await insertRecords(
       db,
       seed.partnershipId,
