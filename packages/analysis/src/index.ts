@@ -80,6 +80,7 @@ export {
   monthRange,
   observedInMonth,
   type PreparedRecords,
+  prepareColumns,
   prepareRecords,
   rankCells,
   rankedPositions,

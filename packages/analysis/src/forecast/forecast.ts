@@ -73,6 +73,21 @@ export interface PreparedRecords {
   readonly slots: Int32Array;
 }
 
+/** As `prepareRecords`, from columns: BNG eastings, northings and month ordinals. */
+export function prepareColumns(
+  lattice: SquareLattice,
+  columns: {
+    readonly xs: Float64Array;
+    readonly ys: Float64Array;
+    readonly months: ArrayLike<number>;
+  },
+): PreparedRecords {
+  const n = columns.xs.length;
+  const slots = new Int32Array(n);
+  for (let k = 0; k < n; k++) slots[k] = latticeSlotAt(lattice, columns.xs[k]!, columns.ys[k]!);
+  return { xs: columns.xs, ys: columns.ys, months: Int32Array.from(columns.months), slots };
+}
+
 export function prepareRecords(
   lattice: SquareLattice,
   records: readonly TimedPoint[],

@@ -4,14 +4,14 @@ import {
   FORECAST_METHODS,
   monthOfOrdinal,
   monthOrdinal,
-  prepareRecords,
+  prepareColumns,
   rankCells,
   scoreCells,
   squareLattice,
 } from '@hotspot/analysis';
 import { openBenchDatabase } from '../layers/bench-database.ts';
 import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
-import { resolveFilters, selectRecords } from './record-query.ts';
+import { resolveFilters, selectRecordMonths } from './record-query.ts';
 
 const NO_FILTERS = {
   category: [],
@@ -45,7 +45,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         .toISOString()
         .slice(0, 10);
     const select = (first: number, to: number) =>
-      selectRecords(bench.db, {
+      selectRecordMonths(bench.db, {
         partnershipId: bench.partnershipId,
         filters: resolveFilters(
           { ...NO_FILTERS, from: `${monthOfOrdinal(first)}-01`, to: lastDay(to) },
@@ -69,9 +69,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       const backtestMs = await median(async () => {
         const lattice = squareLattice(area, sizeMeters);
         cells = lattice.is.length;
-        const rows = await select(last - 12, last);
-        records = rows.length;
-        backtest(lattice, prepareRecords(lattice, rows), {
+        const columns = await select(last - 12, last);
+        records = columns.xs.length;
+        backtest(lattice, prepareColumns(lattice, columns), {
           from: monthOfOrdinal(last - 12),
           to: monthOfOrdinal(last),
           coverages: [0.01, 0.05, 0.1],
@@ -87,9 +87,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       });
       const forecastMs = await median(async () => {
         const lattice = squareLattice(area, sizeMeters);
-        const rows = await select(last - 2, last);
-        records = rows.length;
-        const scores = scoreCells(lattice, prepareRecords(lattice, rows), {
+        const columns = await select(last - 2, last);
+        records = columns.xs.length;
+        const scores = scoreCells(lattice, prepareColumns(lattice, columns), {
           method: 'prospective',
           targetMonth: last + 1,
           firstMonth: last - 2,

@@ -16,7 +16,7 @@ import {
   latticeSize,
   monthOfOrdinal,
   monthRange,
-  prepareRecords,
+  prepareColumns,
   rankCells,
   type SquareLattice,
   scoreCells,
@@ -37,7 +37,7 @@ import {
   studyAreaBng,
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
-import { RecordFilterShape, resolveFilters, selectRecords } from './record-query.ts';
+import { RecordFilterShape, resolveFilters, selectRecordMonths } from './record-query.ts';
 
 /**
  * Cost ceiling: lattice cells in the area × months read (training months for a forecast, every
@@ -242,18 +242,20 @@ type ListFilters = Omit<
   'from' | 'to' | 'coverage' | 'method' | 'sizeMeters'
 >;
 
+/** The analyst's selection over the months, as packed columns ready for the lattice. */
 async function monthRecords(
   deps: AppDeps,
   user: SessionUser,
+  lattice: SquareLattice,
   q: ListFilters & { from: string; to: string },
 ) {
   const filters = resolveFilters({ ...q, from: `${q.from}-01`, to: lastDayOf(q.to) }, deps.clock());
-  const records = await selectRecords(deps.db, {
+  const columns = await selectRecordMonths(deps.db, {
     partnershipId: user.partnershipId,
     filters,
     includeHandlingC: true,
   });
-  return { filters, records };
+  return prepareColumns(lattice, columns);
 }
 
 const round = (v: number | null, digits = 4) =>
@@ -314,8 +316,7 @@ export function forecastRoutes(deps: AppDeps) {
         state,
         contentType: 'application/geo+json',
         compute: async () => {
-          const { records } = await monthRecords(deps, user, q);
-          const prepared = prepareRecords(lattice, records);
+          const prepared = await monthRecords(deps, user, lattice, q);
           let method = requested;
           let chosenBy = q.method ? 'request' : 'partnership setting';
           if (!method) {
@@ -351,7 +352,7 @@ export function forecastRoutes(deps: AppDeps) {
             areaFraction: cells === 0 ? 0 : flagged.length / cells,
             cellsFlagged: flagged.length,
             cellsInArea: cells,
-            reportsUsed: records.length,
+            reportsUsed: prepared.months.length,
             features: flagged.map((p, k) => ({
               type: 'Feature',
               id: latticeCellId(lattice, p),
@@ -399,8 +400,7 @@ export function forecastRoutes(deps: AppDeps) {
         state,
         contentType: 'application/json',
         compute: async () => {
-          const { records } = await monthRecords(deps, user, q);
-          const prepared = prepareRecords(lattice, records);
+          const prepared = await monthRecords(deps, user, lattice, q);
           const rows = await withAnalysisErrors(() =>
             backtest(lattice, prepared, { from: q.from, to: q.to, coverages, methods }),
           );
