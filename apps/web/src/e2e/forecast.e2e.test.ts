@@ -29,7 +29,7 @@ describe.skipIf(!hasChromium())('forecast & backtest page', () => {
     await server?.close();
   });
 
-  it('shows the backtest table, the charts and the summary, and sets the default method', async () => {
+  it('shows the backtest table, charts, summary and next month’s squares, and sets the default method', async () => {
     await page.getByRole('heading', { level: 1, name: 'Forecast & backtest' }).waitFor();
     expect(await page.getByRole('link', { name: 'Forecast & backtest' }).count()).toBe(1);
     const summary = page.getByTestId('backtest-summary');
@@ -40,6 +40,13 @@ describe.skipIf(!hasChromium())('forecast & backtest page', () => {
     const hitChart = page.getByRole('img', { name: /Hit rate over coverage/ });
     expect(await hitChart.locator('polyline').count()).toBe(3);
     expect(await page.getByRole('img', { name: /PAI over coverage/ }).count()).toBe(1);
+    // Next month's forecast: ranked squares drawn on the map.
+    const forecast = page.getByTestId('forecast');
+    await forecast.waitFor();
+    const heading = await forecast.getByRole('heading', { level: 2 }).textContent();
+    const squares = Number(/: (\d+) squares/.exec(heading ?? '')?.[1]);
+    expect(squares).toBeGreaterThan(0);
+    expect(await forecast.locator('path.leaflet-interactive').count()).toBe(squares);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, 'forecast-backtest');
 

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { apiFetch } from '../../api/api-fetch.ts';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
+import { type ForecastCell, ForecastMap } from './forecast-map.tsx';
 import { type ChartSeries, LineChart } from './line-chart.tsx';
 
 type Method = 'naive' | 'recency' | 'prospective';
@@ -28,6 +29,14 @@ interface Backtest {
   readonly summary: string;
   readonly methodExplanations: Record<Method, string>;
   readonly rows: readonly BacktestRow[];
+}
+
+interface Forecast {
+  readonly method: Method;
+  readonly methodChosenBy: string;
+  readonly areaFraction: number;
+  readonly parameters: { readonly forecastMonth: string; readonly coverage: number };
+  readonly features: readonly ForecastCell[];
 }
 
 const COLOURS: Record<Method, string> = {
@@ -84,13 +93,21 @@ export function ForecastPage() {
         { signal },
       ),
   });
+  const forecast = useQuery({
+    queryKey: ['analysis', 'forecast', query],
+    queryFn: ({ signal }) =>
+      apiFetch<Forecast>(
+        `/api/analysis/forecast?from=${query.from}&to=${query.to}&coverage=0.05&sizeMeters=${query.sizeMeters}`,
+        { signal },
+      ),
+  });
   const setDefault = useMutation({
     mutationFn: (method: Method) =>
       apiFetch<{ method: Method }>('/api/analysis/forecast/default-method', {
         method: 'PUT',
         json: { method },
       }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['analysis', 'backtest'] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['analysis'] }),
   });
 
   const submit = (event: FormEvent) => {
@@ -200,6 +217,21 @@ export function ForecastPage() {
               formatY={(y) => y.toFixed(0)}
             />
           </div>
+          {forecast.data ? (
+            <section aria-labelledby="forecast-heading" data-testid="forecast">
+              <h2 id="forecast-heading">
+                Forecast for {forecast.data.parameters.forecastMonth}:{' '}
+                {forecast.data.features.length} squares
+              </h2>
+              <p className="hint">
+                {LABELS[forecast.data.method]} (chosen by {forecast.data.methodChosenBy}), trained
+                on {query.from} to {query.to}; the squares cover {pct(forecast.data.areaFraction)}{' '}
+                of the area (at most 5 %; squares no report points to are never flagged).
+              </p>
+              <ForecastMap cells={forecast.data.features} />
+            </section>
+          ) : null}
+          {forecast.error ? <ErrorNotice error={forecast.error} what="the forecast" /> : null}
           <table className="table table--compact" data-testid="backtest-table">
             <caption>Backtest, month by month: each method beside naive prior counts</caption>
             <thead>
