@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   type BacktestRow,
@@ -25,6 +26,7 @@ import {
 import type { Context } from 'hono';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import { BoundedCache } from '../../http/bounded-cache.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
@@ -201,11 +203,19 @@ const sizeProblem = (detail: string) =>
     errors: [{ pointer: '/query/sizeMeters', detail }],
   });
 
+// Built lattices by size and area: a 50 m lattice over a district takes tens of milliseconds to
+// build and a few megabytes to keep, and every forecast and backtest of the area reuses it.
+const latticeCache = new BoundedCache<string, SquareLattice>(4);
+
 /**
  * The lattice at the given size (or the default), refused before it is built when cells ×
  * months would pass MAX_CELL_MONTHS (the bounding box bounds the cells in the area).
  */
-function latticeFor(state: LayerState, given: number | undefined, months: number): SquareLattice {
+export function latticeFor(
+  state: LayerState,
+  given: number | undefined,
+  months: number,
+): SquareLattice {
   const area = studyAreaBng(state);
   if (!area) {
     throw new ProblemError(
@@ -229,7 +239,11 @@ function latticeFor(state: LayerState, given: number | undefined, months: number
   for (const size of sizes) {
     // The box holds the area's cells and more; build only when the box itself could pass.
     if (boxCells(size) * months > MAX_CELL_MONTHS * 4) continue;
-    const lattice = squareLattice(area, size);
+    const key = `${size}|${createHash('sha256')
+      .update(state.areaGeoJson ?? '')
+      .digest('hex')}`;
+    const lattice = latticeCache.get(key) ?? squareLattice(area, size);
+    latticeCache.set(key, lattice);
     if (latticeSize(lattice) * months <= MAX_CELL_MONTHS) return lattice;
   }
   throw sizeProblem(
