@@ -39,6 +39,7 @@ const SUITES: readonly { name: string; load: () => Promise<Record<string, BenchR
     name: 'analysis-api',
     load: async () => ({
       postgis: (await import('../apps/api/src/features/analysis/analysis.bench.ts')).run,
+      forecast: (await import('../apps/api/src/features/analysis/forecast.bench.ts')).run,
     }),
   },
   {

@@ -13,6 +13,7 @@ import { actionRoutes } from './features/actions/actions.routes.ts';
 import { suggestedActionRoutes } from './features/actions/suggested-actions.routes.ts';
 import { adminRoutes } from './features/admin/admin.routes.ts';
 import { analysisRoutes } from './features/analysis/analysis.routes.ts';
+import { forecastRoutes } from './features/analysis/forecast.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { clientAddress } from './features/audit/audit.ts';
 import { auditSafetyNet } from './features/audit/route-audit.ts';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes(deps));
   app.route('/', layerRoutes(deps));
   app.route('/', analysisRoutes(deps));
+  app.route('/', forecastRoutes(deps));
   app.route('/', boundaryAdminRoutes(deps));
   app.route('/', batchRoutes(deps));
   app.route('/', recordRoutes(deps));

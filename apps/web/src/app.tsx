@@ -39,6 +39,9 @@ const UploadPage = lazy(async () => ({
 const ReviewPage = lazy(async () => ({
   default: (await import('./features/review/review-page.tsx')).ReviewPage,
 }));
+const ForecastPage = lazy(async () => ({
+  default: (await import('./features/forecast/forecast-page.tsx')).ForecastPage,
+}));
 
 // Tasking pages: chairs and partners, loaded on first visit.
 const ActionBoardPage = lazy(async () => ({
@@ -96,6 +99,8 @@ function pageFor(pathname: string, me: Me, search: string): ReactNode {
       return <UploadPage />;
     case '/review':
       return <ReviewPage />;
+    case '/forecast':
+      return <ForecastPage />;
     case '/hotspots':
       return <HotspotsPage />;
     case '/actions':

@@ -61,6 +61,43 @@ export {
 } from './evaluation/evaluation.ts';
 export { type AnalysisMethod, EXPLANATIONS } from './explanations.ts';
 export {
+  type BacktestOptions,
+  type BacktestRow,
+  backtest,
+  backtestSummary,
+  backtestTotals,
+  bestMethod,
+  DEFAULT_FORECAST_PARAMS,
+  FORECAST_EXPLANATION,
+  FORECAST_METHOD_EXPLANATIONS,
+  FORECAST_METHODS,
+  type ForecastMethod,
+  type ForecastParams,
+  type ForecastScore,
+  type MethodTotals,
+  monthOfOrdinal,
+  monthOrdinal,
+  monthRange,
+  observedInMonth,
+  type PreparedRecords,
+  prepareColumns,
+  prepareRecords,
+  rankCells,
+  rankedPositions,
+  scoreCells,
+  scoreFlagged,
+} from './forecast/forecast.ts';
+export {
+  latticeCellId,
+  latticeCellRing,
+  latticeCellsToGeoJson,
+  latticeSize,
+  latticeSlotAt,
+  MAX_LATTICE_BOX_CELLS,
+  type SquareLattice,
+  squareLattice,
+} from './forecast/lattice.ts';
+export {
   benjaminiHochbergThreshold,
   type ConfidenceBin,
   confidenceBins,

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-responses.ts';
 import * as m0005 from './migrations/0005-meetings.ts';
 import * as m0008 from './migrations/0008-throttle-and-keyed-audit.ts';
 import * as m0010 from './migrations/0010-separation-of-duties.ts';
+import * as m0011 from './migrations/0011-batch-grain.ts';
 import type { Database } from './schema.ts';
 
 /** Numbered, frozen migrations, shared by PGlite and PostgreSQL. */
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-meetings': m0005,
   '0008-throttle-and-keyed-audit': m0008,
   '0010-separation-of-duties': m0010,
+  '0011-batch-grain': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

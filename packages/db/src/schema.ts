@@ -151,6 +151,10 @@ export interface BatchTable {
   withdrawn_at: NullableTimestamp;
   withdrawn_by: string | null;
   withdraw_reason: string | null;
+  /** 'month' for sources dated only to the month (police.uk); migration 0011. */
+  date_precision: Generated<'day' | 'month'>;
+  /** Most records on coordinates shared with others (snap points); null until committed. */
+  locations_snapped: boolean | null;
 }
 
 interface RecordColumns {

@@ -122,6 +122,12 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/analysis/emerging': { roles: ['analyst', 'chair'] },
   'GET /api/analysis/repeats': { roles: ['analyst', 'chair'] },
   'POST /api/analysis/summary': { roles: ['analyst', 'chair'] },
+  // Forecast and backtest: analysts only for now. Everyone else must get a forecast computed
+  // from the published table (disclosure-controlled aggregates at published lattice sizes), which
+  // is being built separately; until then they are refused rather than served from records.
+  'GET /api/analysis/forecast': { roles: ANALYST },
+  'GET /api/analysis/backtest': { roles: ANALYST },
+  'PUT /api/analysis/forecast/default-method': { roles: ANALYST },
   // Replacing ward/district sets is an admin change, not intelligence.
   'POST /api/admin/boundaries': { roles: ADMIN },
   // Partnership responses (issue 8). Hotspot reads are open to partners for hotspots their agency

@@ -36,9 +36,16 @@ import {
   studyAreaBng,
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
+import { clusterOutline } from './cluster-outline.ts';
 import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
+import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
 import { GENERALISE_HEX_METERS, numberParam, resolveParam } from './parameters.ts';
-import { RecordFilterShape, resolveFilters, selectRecords } from './record-query.ts';
+import {
+  RecordFilterShape,
+  resolveFilters,
+  selectionGrain,
+  selectRecords,
+} from './record-query.ts';
 
 const fdrParam = z
   .enum(['true', 'false'])
@@ -228,19 +235,7 @@ async function dbscanLayer(
   const analyst = receivesRecordLevel(input.user);
   const features: AggregateFeature[] = result.clusters.map((cluster) => {
     const members = cluster.pointIndices.map((i) => records[i]!);
-    const [x0, y0, x1, y1] = cluster.bbox;
-    const box = {
-      type: 'Polygon' as const,
-      coordinates: [
-        [
-          [x0, y0],
-          [x1, y0],
-          [x1, y1],
-          [x0, y1],
-          [x0, y0],
-        ],
-      ],
-    };
+    const box = clusterOutline(cluster.bbox);
     return {
       geometry: analyst ? box : generaliseToHexUnion(box, GENERALISE_HEX_METERS),
       counts: { reports: cluster.size },
@@ -267,6 +262,8 @@ async function emergingLayer(
   input: LayerInput,
   params: { sizeMeters: number; distanceMeters: number | null; slice: 'week' | 'month' },
 ): Promise<AggregateLayer> {
+  const grain = await selectionGrain(input.deps.db, selectionOf(input));
+  checkEmergingGrain(input.filters, params.slice, grain.monthDated);
   refuseOverCeiling(emergingCost({ ...(await costBasis(input)), ...params, ...input.filters }));
   const records = await selectRecords(input.deps.db, selectionOf(input));
   const studyArea = studyAreaBng(input.state);
@@ -319,7 +316,11 @@ async function repeatsLayer(
   const result = await withAnalysisErrors(() =>
     compute(input.deps, { kind: 'repeats', records, options: { radiusMeters, minReports } }),
   );
-  const meta = { parameters: { radiusMeters, minReports, ...input.filters } };
+  const { snapped } = await selectionGrain(input.deps.db, selectionOf(input));
+  const meta = {
+    parameters: { radiusMeters, minReports, ...input.filters },
+    ...(snapped ? { note: SNAP_POINT_NOTE } : {}),
+  };
   if (receivesRecordLevel(input.user)) {
     return {
       meta,

@@ -18,7 +18,7 @@ export const PARAMETERS = {
     max: 50_000,
     builtIn: null,
     integer: false,
-    doc: 'Gi* distance band, metres; default from the k nearest neighbours',
+    doc: 'Gi* distance band, metres; default the first ring of neighbouring hexagons (1.01 × √3 × sizeMeters: 438 m at 250 m), which caught more of the next month’s reports than the k-nearest-neighbour band on both police.uk and CSE-density data',
   },
   epsMeters: {
     min: 1,
@@ -37,9 +37,9 @@ export const PARAMETERS = {
   bandwidthMeters: {
     min: 10,
     max: 20_000,
-    builtIn: null,
+    builtIn: 400,
     integer: false,
-    doc: 'Kernel density search radius, metres; default from the spread of the reports',
+    doc: 'Kernel density search radius, metres; default 400, which caught more of the next month’s reports than the spread-based rule (1.8 km on police.uk) on both police.uk and CSE-density data',
   },
   cellSizeMeters: {
     min: 5,
@@ -74,6 +74,26 @@ export function numberParam(name: ParameterName) {
   return schema.optional().openapi({
     description: `${spec.doc}; ${spec.min}-${spec.max}${spec.builtIn === null ? '' : `, default ${spec.builtIn}`}`,
   });
+}
+
+/**
+ * Why the defaults are what they are. Measured by training on three months and scoring the next
+ * at 5 % of the area (hit rate, as the forecast backtest): police.uk West Mercia, North
+ * Worcestershire, Jan-Mar 2024 -> April (1,950 crimes); and the synthetic demo generator at CSE
+ * intelligence density (600 records over 18 months, the last 6 months each scored from the 3
+ * before, 235 reports).
+ * - Gi* band: the first ring of neighbours at 250 m caught 57.9 % (police.uk) and 88.5 %
+ *   (synthetic) against 42.9 % and 83.0 % for the k-nearest-neighbour band (1.27 km on police.uk).
+ * - KDE bandwidth 400 m: 66.3 % and 87.7 %, against 47.1 % and 71.1 % for the spread-based rule
+ *   (200 m: 72.3 % and 80.9 %; 100 m: 83.7 % and 66.8 %; the data disagree below 400 m).
+ * - Hexagon size stays 250 m: 100 m did better on police.uk (75.6 % against 64.4 %) but worse on
+ *   the sparse synthetic data (63.4 % against 77.9 %), and smaller cells suppress more for chairs.
+ * - DBSCAN eps 100 m and minPoints 5 were not re-measured.
+ * So the Gi* band defaults to the first ring of neighbouring hexagons (their centres are
+ * √3 × size apart; the 1 % margin keeps floating point from dropping one).
+ */
+export function defaultDistanceMeters(sizeMeters: number): number {
+  return Math.round(1.01 * Math.sqrt(3) * sizeMeters);
 }
 
 /** given ?? valid partnership default ?? built-in (null when the method computes its own). */

@@ -3,6 +3,7 @@ import type { Database, Db } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { recordBatchGrain } from './batch-grain.ts';
 import { alreadyCommitted } from './upload.ts';
 
 export type BatchStatus = 'validated' | 'committed' | 'rejected' | 'withdrawn';
@@ -212,6 +213,7 @@ export async function commitBatch(
         )
         select count(*)::text as added from added`.execute(trx);
       await trx.deleteFrom('batch_row').where('batch_id', '=', id).execute();
+      await recordBatchGrain(trx, id);
       await bumpDataVersion(trx, partnershipId);
       return { recordsAdded: Number(inserted.rows[0]?.added ?? 0) };
     });

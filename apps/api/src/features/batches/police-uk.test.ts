@@ -82,6 +82,14 @@ describe.each(testDatabases())('police.uk files through the API on $kind', (targ
       expect(records).toEqual([
         { precision: 'street', place_type: 'street', code: 'POL', reported_on: `${month}-01` },
       ]);
+      // The batch's grain (migration 0011): dated to the month, locations on shared snap points.
+      expect(
+        await db.kysely
+          .selectFrom('batch')
+          .select(['date_precision', 'locations_snapped'])
+          .where('id', '=', batch.id)
+          .executeTakeFirst(),
+      ).toEqual({ date_precision: 'month', locations_snapped: true });
     },
   );
 });

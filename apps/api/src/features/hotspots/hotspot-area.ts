@@ -4,6 +4,7 @@ import { compute } from '../../compute/pool.ts';
 import { toCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { CLUSTER_POINT_BUFFER_METERS } from '../analysis/cluster-outline.ts';
 import { areaShape, neighbourhoodCost, refuseOverCeiling } from '../analysis/cost.ts';
 import {
   countRecords,
@@ -17,7 +18,8 @@ import type { NewHotspot } from './hotspot-schemas.ts';
 
 /** Largest hotspot accepted: a "hotspot" bigger than this is an area, not a place. */
 export const MAX_HOTSPOT_SQUARE_METERS = 50_000_000;
-const DEFAULT_CLUSTER_BUFFER_METERS = 50;
+// The same distance as a cluster outline on the map (analysis/cluster-outline.ts).
+const DEFAULT_CLUSTER_BUFFER_METERS = CLUSTER_POINT_BUFFER_METERS;
 // Simplification tolerance for buffered hulls: removes the buffer's many arc vertices while
 // keeping every vertex at least (buffer - tolerance) from the cluster's members.
 const HULL_SIMPLIFY_METERS = 5;

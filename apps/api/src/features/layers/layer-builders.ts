@@ -7,6 +7,7 @@ import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { areaShape, densityCost, gistarCost, refuseOverCeiling } from '../analysis/cost.ts';
 import {
+  defaultDistanceMeters,
   GENERALISE_HEX_METERS,
   MIN_PUBLIC_HEX_METERS,
   resolveParam,
@@ -74,11 +75,9 @@ export function resolveHexagonParams(input: LayerInput, raw: HexagonParams) {
       ],
     });
   }
-  const distanceMeters = resolveParam(
-    'distanceMeters',
-    raw.distanceMeters,
-    input.state.analysisDefaults,
-  );
+  const distanceMeters =
+    resolveParam('distanceMeters', raw.distanceMeters, input.state.analysisDefaults) ??
+    defaultDistanceMeters(sizeMeters);
   return { sizeMeters, statistic: raw.statistic, distanceMeters, fdr: raw.fdr };
 }
 

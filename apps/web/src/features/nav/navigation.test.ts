@@ -11,6 +11,7 @@ describe('navigation per role', () => {
       'Map',
       'Upload',
       'Review',
+      'Forecast & backtest',
       'Hotspots',
       'Actions',
       'Meetings',

@@ -31,6 +31,7 @@ export const NAV_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
     MAP,
     { path: '/upload', label: 'Upload' },
     { path: '/review', label: 'Review' },
+    { path: '/forecast', label: 'Forecast & backtest' },
     { path: '/hotspots', label: 'Hotspots' },
     { path: '/actions', label: 'Actions' },
     { path: '/meetings', label: 'Meetings' },

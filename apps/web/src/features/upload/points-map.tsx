@@ -37,7 +37,8 @@ function ClickToPick({ onPick }: { onPick: (lng: number, lat: number) => void })
   return null;
 }
 
-function AccessibleName({ name }: { name: string }) {
+/** Names the map container as a region for screen readers. */
+export function AccessibleName({ name }: { name: string }) {
   const map = useMap();
   useEffect(() => {
     map.getContainer().setAttribute('role', 'region');
