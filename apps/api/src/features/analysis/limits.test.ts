@@ -71,10 +71,11 @@ describe.each(testDatabases())('analysis limits on $kind', (target) => {
   const get = (role: string, path: string) => request(app, 'GET', path, { cookie: cookies[role] });
 
   it('answers 503 problem+json when the worker runs out of memory, and keeps serving', async () => {
-    // 200 m hexagons by month over 1,600 km²: within the ceilings, far beyond a 64 MB worker.
+    // 200 m hexagons by month over 1,600 km², about 30 neighbours each (a 600 m band): within
+    // the ceilings, far beyond a 64 MB worker.
     const oom = await get(
-      'chair',
-      '/api/analysis/emerging?from=2024-01-01&to=2024-12-31&sizeMeters=200&slice=month',
+      'analyst',
+      '/api/analysis/emerging?from=2024-01-01&to=2024-12-31&sizeMeters=200&slice=month&distanceMeters=600',
     );
     expect(oom.status).toBe(503);
     expect(oom.headers.get('content-type')).toBe('application/problem+json');
