@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-session-revocation.ts';
 import * as m0003 from './migrations/0003-batch-errors.ts';
 import * as m0004 from './migrations/0004-responses.ts';
 import * as m0005 from './migrations/0005-meetings.ts';
+import * as m0007 from './migrations/0007-published-table.ts';
 import type { Database } from './schema.ts';
 
 /** Numbered, frozen migrations, shared by PGlite and PostgreSQL. */
@@ -14,6 +15,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-batch-errors': m0003,
   '0004-responses': m0004,
   '0005-meetings': m0005,
+  '0007-published-table': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
