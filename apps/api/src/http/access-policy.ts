@@ -107,11 +107,13 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
     scope: 'own-agency',
   },
   // Analysis with any parameters: analysts (record-level) and chairs (aggregate output only).
-  'GET /api/analysis/dbscan': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/gistar': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/density': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/emerging': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/repeats': { roles: ['analyst', 'chair'] },
+  // Free analysis (any method, parameters, days) is record-level: analysts only. Chairs see
+  // Gi* and density from the published table (/api/layers) and confirm what analysts propose.
+  'GET /api/analysis/dbscan': { roles: ['analyst'] },
+  'GET /api/analysis/gistar': { roles: ['analyst'] },
+  'GET /api/analysis/density': { roles: ['analyst'] },
+  'GET /api/analysis/emerging': { roles: ['analyst'] },
+  'GET /api/analysis/repeats': { roles: ['analyst'] },
   'POST /api/analysis/summary': { roles: ['analyst', 'chair'] },
   // Replacing ward/district sets is an admin change, not intelligence.
   'POST /api/admin/boundaries': { roles: ADMIN },

@@ -242,12 +242,8 @@ export function hexPolygon(i: number, j: number, sizeMeters: number): Polygon {
   return { type: 'Polygon', coordinates: [hexRing(i, j, sizeMeters)] };
 }
 
-/**
- * A generalised version of an area for non-analysts: the union of the fixed-grid hexagons
- * (`sizeMeters` circumradius) that touch it, so the outline follows a public grid and never the
- * points or a hull around them. Vertex clearance is applied afterwards by `renderLayer`.
- */
-export function generaliseToHexUnion(area: Polygonal, sizeMeters: number): Polygonal | null {
+/** The cells of the fixed hexagon grid (`sizeMeters` circumradius) that touch an area. */
+export function hexCellsTouching(area: Polygonal, sizeMeters: number): { i: number; j: number }[] {
   const xs: number[] = [];
   const ys: number[] = [];
   const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
@@ -257,23 +253,37 @@ export function generaliseToHexUnion(area: Polygonal, sizeMeters: number): Polyg
       ys.push(y!);
     }
   }
-  if (xs.length === 0) return null;
+  if (xs.length === 0) return [];
   const lo = hexIndexAt(Math.min(...xs), Math.min(...ys), sizeMeters);
   const hi = hexIndexAt(Math.max(...xs), Math.max(...ys), sizeMeters);
-  const cells: Feature<Polygon>[] = [];
+  const cells: { i: number; j: number }[] = [];
   for (let i = lo.i - 1; i <= hi.i + 1; i++) {
     for (let j = lo.j - 1; j <= hi.j + 1; j++) {
-      const hex = turfPolygon(hexPolygon(i, j, sizeMeters).coordinates);
-      if (booleanIntersects(hex, area)) cells.push(hex);
+      if (booleanIntersects(turfPolygon(hexPolygon(i, j, sizeMeters).coordinates), area)) {
+        cells.push({ i, j });
+      }
     }
   }
-  if (cells.length === 0) {
-    const c = hexIndexAt(xs[0]!, ys[0]!, sizeMeters);
-    return hexPolygon(c.i, c.j, sizeMeters);
-  }
-  if (cells.length === 1) return cells[0]!.geometry;
-  const merged = union(featureCollection(cells));
+  if (cells.length === 0) cells.push(hexIndexAt(xs[0]!, ys[0]!, sizeMeters));
+  return cells;
+}
+
+/** The union of whole grid hexagons, as one shape. */
+export function hexUnion(cells: readonly { i: number; j: number }[], sizeMeters: number) {
+  const hexes = cells.map((c) => turfPolygon(hexPolygon(c.i, c.j, sizeMeters).coordinates));
+  if (hexes.length === 0) return null;
+  if (hexes.length === 1) return hexes[0]!.geometry as Polygonal;
+  const merged = union(featureCollection(hexes));
   return merged ? (merged.geometry as Polygonal) : null;
+}
+
+/**
+ * A generalised version of an area for non-analysts: the union of the fixed-grid hexagons
+ * (`sizeMeters` circumradius) that touch it, so the outline follows a public grid and never the
+ * points or a hull around them.
+ */
+export function generaliseToHexUnion(area: Polygonal, sizeMeters: number): Polygonal | null {
+  return hexUnion(hexCellsTouching(area, sizeMeters), sizeMeters);
 }
 
 // ----- the layer model every handler renders through -----
@@ -289,11 +299,18 @@ export interface AggregateFeature {
   readonly labels?: Readonly<Record<string, LabelValue>>;
   /** Record-level or fine-grained detail for analysts only (z, p, record ids...). */
   readonly analystOnly?: Readonly<Record<string, unknown>>;
+  /** Published values (version 2 layers): null is "fewer than k". */
+  readonly publishedCounts?: Readonly<Record<string, number | null>>;
   /** Drop the feature for non-analysts when this count is below k (e.g. a small cluster). */
   readonly omitBelowKFor?: string;
 }
 
 export interface AggregateLayer {
+  /**
+   * Computed from the published table (version 2): counts are published values already and
+   * shapes are whole lattice cells, so they are served as they are.
+   */
+  readonly published?: boolean;
   readonly features: readonly AggregateFeature[];
   /** Response-level metadata every role may see (parameters used, explanation). */
   readonly meta: Readonly<Record<string, unknown>>;
@@ -335,6 +352,25 @@ export function renderLayer(
         type: 'Feature' as const,
         geometry: f.geometry ? toWgs84(f.geometry) : null,
         properties: { ...(f.counts ?? {}), ...(f.labels ?? {}), ...(f.analystOnly ?? {}) },
+      })),
+    };
+  }
+  if (layer.published) {
+    return {
+      type: 'FeatureCollection',
+      ...layer.meta,
+      features: layer.features.map((f) => ({
+        type: 'Feature' as const,
+        geometry: f.geometry && f.geometry.type !== 'Point' ? toWgs84(f.geometry) : null,
+        properties: {
+          ...Object.fromEntries(
+            Object.entries(f.publishedCounts ?? {}).map(([name, value]) => [
+              name,
+              value === null ? { suppressed: true, fewerThan: ctx.k } : { count: value },
+            ]),
+          ),
+          ...(f.labels ?? {}),
+        },
       })),
     };
   }
