@@ -325,6 +325,18 @@ export interface DisclosureContext {
   readonly guard: VertexGuard;
 }
 
+/** For layers computed from the published table: whole lattice cells, never checked. */
+export function publishedContext(k: number): DisclosureContext {
+  return {
+    k,
+    guard: {
+      tooClose: () => {
+        throw new Error('Published layers are not checked against records.');
+      },
+    },
+  };
+}
+
 export type LayerFeature = Feature<
   Polygon | MultiPolygon | { type: 'Point'; coordinates: Position } | null,
   Record<string, unknown>

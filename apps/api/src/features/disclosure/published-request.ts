@@ -119,3 +119,17 @@ export function monthsOf(range: MonthRange): string[] {
   for (let m = range.from; m <= range.to; m = monthsBefore(m, -1)) out.push(m.slice(0, 7));
   return out;
 }
+
+/** The `count` whole months ending with the month holding `day`, without filters. */
+export function monthsEnding(day: string, count = DEFAULT_MONTHS): PublishedRequest {
+  const to = firstOfMonth(day);
+  return {
+    months: { from: monthsBefore(to, count - 1), to },
+    filters: { category: [], placeType: [], sourceGrade: [], intelligenceGrade: [] },
+  };
+}
+
+/** The inclusive days of a month range, for display ("2024-01-01" to "2024-12-31"). */
+export function daysOf(range: MonthRange): { from: string; to: string } {
+  return { from: range.from, to: lastOfMonth(range.to) };
+}

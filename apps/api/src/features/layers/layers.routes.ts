@@ -9,6 +9,7 @@ import { RecordFilterShape, resolveFilters } from '../analysis/record-query.ts';
 import { csvLine } from '../audit/csv.ts';
 import {
   type LayerCollection,
+  publishedContext,
   receivesRecordLevel,
   renderLayer,
 } from '../disclosure/disclosure.ts';
@@ -213,10 +214,11 @@ async function layerFor(
           state,
           params: { ...params, ...published.months, ...published.filters },
           compute: async () =>
-            renderLayer(user, await buildHotspotLayer(input, params, published), {
-              k: state.k,
-              guard: NO_GUARD,
-            }),
+            renderLayer(
+              user,
+              await buildHotspotLayer(input, params, published),
+              publishedContext(state.k),
+            ),
         };
       }
       return {
@@ -273,17 +275,10 @@ function publishedLayerFor(
         : query.statistic === 'gistar'
           ? publishedGistarLayer(state, sizeMeters, request, cells, query.fdr)
           : publishedCountLayer(state, sizeMeters, request, cells);
-      return renderLayer(user, layer, { k: state.k, guard: NO_GUARD });
+      return renderLayer(user, layer, publishedContext(state.k));
     },
   };
 }
-
-// Published layers are whole lattice cells: nothing is checked against records.
-const NO_GUARD = {
-  tooClose: () => {
-    throw new Error('Published layers are not checked against records.');
-  },
-};
 
 async function serveLayer(
   deps: AppDeps,

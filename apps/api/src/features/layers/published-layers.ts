@@ -22,7 +22,7 @@ import {
   publishedValue,
   trueCells,
 } from '../disclosure/published.ts';
-import type { PublishedRequest } from '../disclosure/published-request.ts';
+import { daysOf, type PublishedRequest } from '../disclosure/published-request.ts';
 import { type LayerState, studyAreaBng } from './layer-response.ts';
 
 export interface PublishedCell {
@@ -75,16 +75,7 @@ function disclosureMeta(state: LayerState) {
 }
 
 function requestMeta(request: PublishedRequest) {
-  return {
-    from: request.months.from,
-    to: request.months.to.replace(/-01$/, '-') + lastDay(request.months.to),
-    ...request.filters,
-  };
-}
-
-function lastDay(firstDay: string): string {
-  const d = new Date(`${firstDay}T00:00:00Z`);
-  return String(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate());
+  return { ...daysOf(request.months), ...request.filters };
 }
 
 export function publishedCountLayer(

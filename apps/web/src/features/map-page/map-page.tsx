@@ -354,6 +354,14 @@ function MapWorkspace({
             )
               ? (hexagons.data.disclosure?.suppressionK ?? null)
               : null,
+            ...(hexagons.data.disclosure?.perturbationBound !== undefined
+              ? {
+                  published: {
+                    k: hexagons.data.disclosure.suppressionK,
+                    bound: hexagons.data.disclosure.perturbationBound,
+                  },
+                }
+              : {}),
           },
         }
       : {}),

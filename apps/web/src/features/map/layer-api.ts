@@ -44,7 +44,11 @@ export function formatShownCount(count: ShownCount): string {
 export type LayerResponse = FeatureCollection<Geometry | null, Record<string, unknown>> & {
   readonly parameters?: Record<string, unknown>;
   readonly explanation?: string;
-  readonly disclosure?: { readonly suppressionK: number };
+  readonly disclosure?: {
+    readonly suppressionK: number;
+    /** Published layers: no count is further than this from the truth. */
+    readonly perturbationBound?: number;
+  };
   readonly [key: string]: unknown;
 };
 
