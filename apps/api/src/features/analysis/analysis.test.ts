@@ -198,11 +198,25 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
     expect(disclosureViolations(text, records, 3)).toEqual([]);
     const chair = JSON.parse(text) as {
       reports: { count: number };
-      countsByMonth: ({ count: number } | { suppressed: true })[];
+      countsByMonth: { value: string; count: number }[];
+      topCategories: { value: string; count: number }[];
+      area: { type: string };
     };
-    expect(chair.reports.count % 5).toBe(0);
-    // C records are left out before counting.
-    expect(Math.abs(chair.reports.count - analystPublic.count)).toBeLessThanOrEqual(2);
+    // From the published table: the finest lattice's cells the area touches (a little more than
+    // the square), C records left out, within the bound; breakdowns list published entries only.
+    expect(chair.reports.count).toBeGreaterThanOrEqual(analystPublic.count - 2);
+    expect(chair.area.type).toMatch(/Polygon$/);
+    for (const e of [...chair.countsByMonth, ...chair.topCategories]) {
+      expect(e.count).toBeGreaterThanOrEqual(3);
+    }
+    expect(text).not.toMatch(/suppressed|sourceAgencies/);
+    // Only the published surface: a day range and a cluster are refused, naming the fields.
+    const days = await request(app, 'POST', '/api/analysis/summary', {
+      cookie: cookies.chair,
+      json: { ...json, from: '2024-01-02' },
+    });
+    expect(days.status).toBe(422);
+    expect(await days.text()).toContain('/body/from');
     const audited = await db.kysely
       .selectFrom('audit_event')
       .select(['category', 'query'])

@@ -78,25 +78,6 @@ export function discloseCount(n: number, k: number): DisclosedCount {
   return { count: Math.max(floor, Math.round(n / COUNT_ROUNDING_BASE) * COUNT_ROUNDING_BASE) };
 }
 
-export interface BreakdownEntry {
-  readonly value: string;
-  readonly count: number;
-}
-
-export type DisclosedBreakdownEntry = { readonly value: string } & DisclosedCount;
-
-/**
- * A breakdown (per month, per category...) for a non-analyst: each entry disclosed on its own
- * (suppressed below k, rounded otherwise). Suppressed entries stay listed without a number, so
- * the reader knows the list is incomplete rather than reading a smaller total.
- */
-export function discloseBreakdown(
-  entries: readonly BreakdownEntry[],
-  k: number,
-): DisclosedBreakdownEntry[] {
-  return entries.map((e) => ({ value: e.value, ...discloseCount(e.count, k) }));
-}
-
 /** Answers "is a record within the clearance of this point?" in BNG metres. */
 export interface VertexGuard {
   tooClose(x: number, y: number): boolean;

@@ -9,8 +9,10 @@
  * of their record keys, so the same union always shows the same value and any two different
  * unions get unrelated noise. Counts below k publish nothing ("fewer than k"), the same as zero.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '@hotspot/db';
 import { sql } from 'kysely';
+import { BoundedCache } from '../../http/bounded-cache.ts';
 
 export interface PerturbationRow {
   /** The row applies to true counts n with n - k = above (the last row: n - k >= above). */
@@ -124,24 +126,29 @@ export async function trueCells(
   return result.rows.map((r) => ({ cell: r.cell, n: Number(r.n), keySum: r.key_sum }));
 }
 
-/** The true count and key sum of a union of cells, per month (months without records absent). */
-export async function trueMonths(
+/**
+ * True counts and key sums of a union of cells broken down by month, category or place type
+ * (entries without records absent).
+ */
+export async function trueBreakdown(
   db: Db,
   partnershipId: string,
   lattice: string,
   months: MonthRange,
   filters: PublishedFilters,
   cells: readonly string[],
-): Promise<{ month: string; n: number; keySum: string }[]> {
-  const result = await sql<{ month: string; n: string; key_sum: string }>`
-    select to_char(month, 'YYYY-MM') as month, sum(n)::text as n, sum(key_sum)::text as key_sum
+  by: 'month' | 'category' | 'place_type',
+): Promise<{ value: string; n: number; keySum: string }[]> {
+  const column = by === 'month' ? sql`to_char(month, 'YYYY-MM')` : sql.ref(by);
+  const result = await sql<{ value: string; n: string; key_sum: string }>`
+    select ${column} as value, sum(n)::text as n, sum(key_sum)::text as key_sum
     from published_cell
     where partnership_id = ${partnershipId} and lattice = ${lattice}
       and month between ${months.from}::date and ${months.to}::date
       and cell = any(${[...cells]}::text[])
       ${filterSql(filters)}
-    group by month order by month`.execute(db.kysely);
-  return result.rows.map((r) => ({ month: r.month, n: Number(r.n), keySum: r.key_sum }));
+    group by 1 order by 1`.execute(db.kysely);
+  return result.rows.map((r) => ({ value: r.value, n: Number(r.n), keySum: r.key_sum }));
 }
 
 /** Sums true counts and key sums exactly (key sums as decimal text, added as scaled integers). */
@@ -182,4 +189,49 @@ export async function publicationSettings(
     hexSizes: [...row.published_hex_sizes].map(Number).sort((a, b) => a - b),
     table: parsePerturbationTable(row.perturbation),
   };
+}
+
+// Per process, keyed by partnership and data version (a commit, withdrawal or erasure moves it).
+const versionCache = new BoundedCache<string, Promise<string>>(16);
+
+/**
+ * The data version a non-analyst sees: a hash of the published value of every cell of every
+ * lattice in every month (those of at least k), so it moves only when something they could be
+ * shown moves, never for a C record or a record in a cell below k.
+ */
+export function publishedDataVersion(
+  db: Db,
+  partnershipId: string,
+  dataVersion: string,
+): Promise<string> {
+  const key = `${partnershipId}:${dataVersion}`;
+  const cached = versionCache.get(key);
+  if (cached) return cached;
+  const computing = (async () => {
+    const { table } = await publicationSettings(db, partnershipId);
+    const k = await db.kysely
+      .selectFrom('partnership')
+      .select('suppression_k')
+      .where('id', '=', partnershipId)
+      .executeTakeFirstOrThrow();
+    const rows = await sql<{
+      lattice: string;
+      cell: string;
+      month: string;
+      n: string;
+      key_sum: string;
+    }>`
+      select lattice, cell, month::text as month, sum(n)::text as n, sum(key_sum)::text as key_sum
+      from published_cell where partnership_id = ${partnershipId}
+      group by lattice, cell, month order by lattice, cell, month`.execute(db.kysely);
+    const hash = createHash('sha256');
+    for (const r of rows.rows) {
+      const value = publishedValue(Number(r.n), r.key_sum, table, Math.max(2, k.suppression_k));
+      if (value !== null) hash.update(`${r.lattice}|${r.cell}|${r.month}|${value}\n`);
+    }
+    return hash.digest('base64url').slice(0, 16);
+  })();
+  versionCache.set(key, computing);
+  computing.catch(() => versionCache.delete(key));
+  return computing;
 }

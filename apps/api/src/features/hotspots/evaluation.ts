@@ -181,8 +181,9 @@ function addMonths(firstDay: string, months: number): string {
 /**
  * The outcome evaluation for non-analysts, from the published table alone (DESIGN.md section 5,
  * version 2): the target is the finest lattice's cells the hotspot touches, the buffer the ring of
- * cells around them, the control every other cell; the periods are whole months, as many before
- * as after the month the response began (up to 12, only months already over). Each zone's count
+ * cells around them, the control every other cell holding at least k (cells below k are not
+ * published); the periods are whole months, as many before as after the month the response
+ * began (up to 12, only months already over). Each zone's count
  * is the published value of its union, and the WDQ is computed from those values only, so it
  * can never be solved back to a true count.
  */
@@ -228,8 +229,12 @@ export async function evaluatePublished(
   const noFilters = { category: [], placeType: [], sourceGrade: [], intelligenceGrade: [] };
   const published = async (range: MonthRange) => {
     const cells = await trueCells(deps.db, state.partnershipId, hexLattice(size), range, noFilters);
+    // The control is the published rest of the area: other cells holding at least k in the
+    // period, so a cell below k (an isolated report) changes nothing shown.
     const zone = (name: string) => {
-      const u = unionOf(cells.filter((c) => zoneOf(c.cell) === name));
+      const u = unionOf(
+        cells.filter((c) => zoneOf(c.cell) === name && (name !== 'control' || c.n >= state.k)),
+      );
       return publishedValue(u.n, u.keySum, state.perturbation, state.k);
     };
     return { target: zone('target'), buffer: zone('buffer'), control: zone('control') };
