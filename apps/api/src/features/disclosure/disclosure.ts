@@ -1,6 +1,12 @@
 /**
- * Disclosure control: the one place that turns aggregates into what a non-analyst may receive
- * (DESIGN.md section 5). Every layer, analysis, summary and export handler builds an
+ * Disclosure control. Version 2 (DESIGN.md section 5, docs/SECURITY.md): everything a non-analyst
+ * receives is computed from the published table (`published.ts`) and rendered here as a layer
+ * marked `published`: whole lattice cells, published values, nothing checked against records.
+ * Every non-analyst route now builds such layers; the version 1 rules below remain for any
+ * layer not marked published, as a fail-safe, and are described as they were.
+ *
+ * Version 1: the one place that turns aggregates into what a non-analyst may receive. Every
+ * layer, analysis, summary and export handler builds an
  * `AggregateLayer` (shapes in British National Grid metres, raw counts, descriptive labels) and
  * renders it with `renderLayer`, which for any role but analyst applies:
  *
