@@ -217,6 +217,26 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
     });
     expect(days.status).toBe(422);
     expect(await days.text()).toContain('/body/from');
+    const huge = await request(app, 'POST', '/api/analysis/summary', {
+      cookie: cookies.chair,
+      json: {
+        ...json,
+        area: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [-10, 40],
+              [20, 40],
+              [20, 60],
+              [-10, 60],
+              [-10, 40],
+            ],
+          ],
+        },
+      },
+    });
+    expect(huge.status).toBe(422);
+    expect(await huge.text()).toMatch(/too large for the published map/);
     const audited = await db.kysely
       .selectFrom('audit_event')
       .select(['category', 'query'])

@@ -47,6 +47,7 @@ import KDBush from 'kdbush';
 import { sql } from 'kysely';
 import type { SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
 
 export const VERTEX_CLEARANCE_METERS = 25;
 // The check runs on served coordinates (see toServedWgs84); the extra metre covers a reader
@@ -229,6 +230,8 @@ export function hexPolygon(i: number, j: number, sizeMeters: number): Polygon {
   return { type: 'Polygon', coordinates: [hexRing(i, j, sizeMeters)] };
 }
 
+const MAX_TOUCHED_CELLS = 100_000;
+
 /** The cells of the fixed hexagon grid (`sizeMeters` circumradius) that touch an area. */
 export function hexCellsTouching(area: Polygonal, sizeMeters: number): { i: number; j: number }[] {
   const xs: number[] = [];
@@ -243,6 +246,14 @@ export function hexCellsTouching(area: Polygonal, sizeMeters: number): { i: numb
   if (xs.length === 0) return [];
   const lo = hexIndexAt(Math.min(...xs), Math.min(...ys), sizeMeters);
   const hi = hexIndexAt(Math.max(...xs), Math.max(...ys), sizeMeters);
+  // Larger than any partnership (100,000 cells of 250 m are about 16,000 km²): refused before
+  // any work, so a drawn continent cannot tie up the process.
+  if ((hi.i - lo.i + 3) * (hi.j - lo.j + 3) > MAX_TOUCHED_CELLS) {
+    throw new ProblemError(
+      PROBLEM.validation,
+      'The area is too large for the published map: draw an area within the partnership.',
+    );
+  }
   const cells: { i: number; j: number }[] = [];
   for (let i = lo.i - 1; i <= hi.i + 1; i++) {
     for (let j = lo.j - 1; j <= hi.j + 1; j++) {
