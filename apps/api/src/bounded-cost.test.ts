@@ -85,9 +85,24 @@ describe.each(testDatabases())('bounded cost against the running API on $kind', 
   }, 360_000);
 
   it('refuses the issue requests with 422 naming the limit, before computing anything', async () => {
-    const hexagons = await get(
+    // A viewer may no longer ask for a 100 m lattice or a distance band at all (the published
+    // table's sizes only), and a chair runs no free analysis: both refused before any work.
+    const viewers = await get(
       demo.base,
       demo.cookies.viewer,
+      '/api/layers/hexagons?statistic=gistar&sizeMeters=100&distanceMeters=50000',
+    );
+    expect(viewers.status).toBe(422);
+    const chairs = await get(
+      demo.base,
+      demo.cookies.chair,
+      '/api/analysis/emerging?from=2000-01-01&to=2030-12-31&sizeMeters=100&slice=week',
+    );
+    expect(chairs.status).toBe(403);
+    // The analyst, who may ask, is refused by the cost ceiling.
+    const hexagons = await get(
+      demo.base,
+      demo.cookies.analyst,
       '/api/layers/hexagons?statistic=gistar&sizeMeters=100&distanceMeters=50000',
     );
     expect(hexagons.status).toBe(422);
@@ -103,7 +118,7 @@ describe.each(testDatabases())('bounded cost against the running API on $kind', 
     );
     const emerging = await get(
       demo.base,
-      demo.cookies.chair,
+      demo.cookies.analyst,
       '/api/analysis/emerging?from=2000-01-01&to=2030-12-31&sizeMeters=100&slice=week',
     );
     expect(emerging.status).toBe(422);
@@ -125,24 +140,20 @@ describe.each(testDatabases())('bounded cost against the running API on $kind', 
     const heaviest = `/api/layers/hexagons?statistic=gistar&sizeMeters=250&distanceMeters=${band}&from=2000-01-01`;
     const refused = [
       [
-        demo.cookies.viewer,
+        demo.cookies.analyst,
         '/api/layers/hexagons?statistic=gistar&sizeMeters=100&distanceMeters=50000',
       ],
       [
-        demo.cookies.chair,
+        demo.cookies.analyst,
         '/api/analysis/emerging?from=2000-01-01&to=2030-12-31&sizeMeters=100&slice=week',
       ],
       [demo.cookies.analyst, '/api/analysis/density?cellSizeMeters=5&bandwidthMeters=20000'],
       [demo.cookies.analyst, '/api/analysis/gistar?sizeMeters=25'],
     ] as const;
 
-    // Warm the one-off work first: the vertex guard a viewer's layers load once per data version
-    // (an index of every record) and a compute worker (a thread loading tsx and the analyses).
-    expect(
-      (await get(demo.base, demo.cookies.viewer, '/api/layers/hexagons?sizeMeters=2000')).status,
-    ).toBe(200);
+    // Warm the one-off work first: a compute worker (a thread loading tsx and the analyses).
     const warm = '/api/layers/hexagons?statistic=gistar&sizeMeters=2000&from=2000-01-01';
-    expect((await get(demo.base, demo.cookies.viewer, warm)).status).toBe(200);
+    expect((await get(demo.base, demo.cookies.analyst, warm)).status).toBe(200);
 
     const latencies: number[] = [];
     let polling = true;
@@ -157,7 +168,7 @@ describe.each(testDatabases())('bounded cost against the running API on $kind', 
       }
     })();
     try {
-      const heavy = get(demo.base, demo.cookies.viewer, heaviest);
+      const heavy = get(demo.base, demo.cookies.analyst, heaviest);
       // A client sending the refused requests one after another, twice over. (The embedded
       // database has one connection: a burst of concurrent requests queues health's query
       // behind theirs, which measures the database, not the event loop.)

@@ -116,6 +116,7 @@ export {
   type HexHotspotResult,
   hexHotspots,
   hexHotspotsToGeoJson,
+  hotspotsOnCells,
   MIN_CELLS_WITH_DATA,
 } from './gistar/gistar.ts';
 export {

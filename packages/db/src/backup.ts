@@ -10,8 +10,10 @@ import type { Database } from './schema.ts';
 const FORMAT = 'hotspot-map-backup';
 const FORMAT_VERSION = 1;
 const CHUNK_ROWS = 2000;
-// Sessions and sign-in throttling are transient: a restored system starts signed out.
+// Sessions and sign-in throttling are transient: a restored system starts signed out. The
+// published table is derived: triggers rebuild it as the records are restored (with their keys).
 const SKIPPED_TABLES = new Set([
+  'published_cell',
   'session',
   'login_throttle',
   'spatial_ref_sys',

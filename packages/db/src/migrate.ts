@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-session-revocation.ts';
 import * as m0003 from './migrations/0003-batch-errors.ts';
 import * as m0004 from './migrations/0004-responses.ts';
 import * as m0005 from './migrations/0005-meetings.ts';
+import * as m0007 from './migrations/0007-published-table.ts';
 import * as m0008 from './migrations/0008-throttle-and-keyed-audit.ts';
 import * as m0010 from './migrations/0010-separation-of-duties.ts';
 import * as m0011 from './migrations/0011-batch-grain.ts';
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-batch-errors': m0003,
   '0004-responses': m0004,
   '0005-meetings': m0005,
+  '0007-published-table': m0007,
   '0008-throttle-and-keyed-audit': m0008,
   '0010-separation-of-duties': m0010,
   '0011-batch-grain': m0011,

@@ -22,6 +22,10 @@ export interface PartnershipTable {
   analysis_defaults: Generated<Json<Record<string, unknown>>>;
   data_version: ColumnType<string, never, string>;
   created_at: DefaultTimestamp;
+  /** Published hexagon lattices, circumradius in metres, each >= 100 (migration 0007). */
+  published_hex_sizes: ColumnType<number[], number[] | undefined, number[]>;
+  /** The cell key method's perturbation table, stored at creation (migration 0007). */
+  perturbation: ColumnType<unknown, never, never>;
 }
 
 export interface BoundaryTable {
@@ -203,6 +207,25 @@ export interface IntelligenceRecordTable extends RecordColumns {
   review_on: DateOnly;
   synthetic: Generated<boolean>;
   created_at: DefaultTimestamp;
+  /** Random in [0, 1), set when stored, never served (migration 0007). */
+  record_key: ColumnType<number, never, never>;
+}
+
+/**
+ * True counts of P records per published cell with the sum of their record keys, kept by
+ * triggers (migration 0007). Read only through features/disclosure/published.ts.
+ */
+export interface PublishedCellTable {
+  partnership_id: string;
+  lattice: string;
+  month: DateOnly;
+  cell: string;
+  category: string;
+  place_type: string;
+  source_grade: string;
+  intelligence_grade: string;
+  n: number;
+  key_sum: ColumnType<string, string, string>;
 }
 
 export interface RecordRetentionTable {
@@ -459,6 +482,7 @@ export interface Database {
   batch_error: BatchErrorTable;
   intelligence_record: IntelligenceRecordTable;
   record_retention: RecordRetentionTable;
+  published_cell: PublishedCellTable;
   hotspot: HotspotTable;
   hotspot_status_change: HotspotStatusChangeTable;
   meeting: MeetingTable;

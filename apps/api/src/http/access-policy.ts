@@ -116,11 +116,13 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
     scope: 'own-agency',
   },
   // Analysis with any parameters: analysts (record-level) and chairs (aggregate output only).
-  'GET /api/analysis/dbscan': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/gistar': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/density': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/emerging': { roles: ['analyst', 'chair'] },
-  'GET /api/analysis/repeats': { roles: ['analyst', 'chair'] },
+  // Free analysis (any method, parameters, days) is record-level: analysts only. Chairs see
+  // Gi* and density from the published table (/api/layers) and confirm what analysts propose.
+  'GET /api/analysis/dbscan': { roles: ['analyst'] },
+  'GET /api/analysis/gistar': { roles: ['analyst'] },
+  'GET /api/analysis/density': { roles: ['analyst'] },
+  'GET /api/analysis/emerging': { roles: ['analyst'] },
+  'GET /api/analysis/repeats': { roles: ['analyst'] },
   'POST /api/analysis/summary': { roles: ['analyst', 'chair'] },
   // Forecast and backtest: analysts only for now. Everyone else must get a forecast computed
   // from the published table (disclosure-controlled aggregates at published lattice sizes), which

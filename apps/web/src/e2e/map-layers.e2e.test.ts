@@ -161,18 +161,27 @@ describe.skipIf(!hasChromium())('the tasking map: layers, filters and roles', ()
     return (await browser.newProfile()).newPage();
   }
 
-  it('gives the chair analysis but no points', async () => {
+  it('gives the chair the published map: no points, no free analysis, whole hexagons of at least k', async () => {
     const page = await pageFor();
     await signInThroughForm(page, server.url, server.user('chair'), '/map');
     await page.locator('path.layer-hexagon').first().waitFor();
     expect(await layerBox(page, 'Report points').count()).toBe(0);
-    expect(await layerBox(page, 'DBSCAN clusters').count()).toBe(1);
+    expect(await layerBox(page, 'DBSCAN clusters').count()).toBe(0);
+    // The chair still draws areas (the Analysis section) but has no method parameters.
     await page.getByRole('heading', { name: 'Analysis' }).waitFor();
-    // Non-analysts never get an exact total: hexagons with suppressed cells said as such.
+    expect(await page.getByLabel(/Minimum points|Bandwidth/).count()).toBe(0);
     expect(await settledCount(page)).toMatch(/hexagons with reports/);
-    await page.getByTestId('legend').getByText('Fewer than 3').waitFor();
-    await page.locator('path.layer-hexagon--suppressed').first().waitFor();
-    await saveScreenshot(page, 'map-chair-suppressed-hexagons');
+    // Cells below k are not drawn at all; the key says so, and that counts are perturbed.
+    await page
+      .getByTestId('legend')
+      .getByText(/fewer than 3 reports are not shown/)
+      .waitFor();
+    await page
+      .getByTestId('legend')
+      .getByText(/perturbed by at most 2/)
+      .waitFor();
+    expect(await page.locator('path.layer-hexagon--suppressed').count()).toBe(0);
+    await saveScreenshot(page, 'map-chair-published-hexagons');
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 

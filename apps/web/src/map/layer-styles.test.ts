@@ -10,6 +10,7 @@ import {
   GISTAR_COLOURS,
   HOTSPOT_STATUS_STYLES,
   legendFor,
+  publishedNote,
 } from './layer-styles.ts';
 
 describe('hexagon count classes', () => {
@@ -69,6 +70,16 @@ describe('legendFor', () => {
       stroke: HOTSPOT_STATUS_STYLES.proposed.colour,
       dash: HOTSPOT_STATUS_STYLES.proposed.dash,
     });
+  });
+
+  it('explains published hexagons in the key: fewer than k not shown, perturbed by at most the bound', () => {
+    const [hex] = legendFor(['hexagons'], {
+      hexagons: { bounds: [3, 5, 10], suppressedBelow: null, published: { k: 3, bound: 2 } },
+    });
+    expect(hex?.note).toBe(publishedNote(3, 2));
+    expect(hex?.note).toMatch(/fewer than 3 reports are not shown/);
+    expect(hex?.note).toMatch(/perturbed by at most 2/);
+    expect(hex?.entries.map((e) => e.label)).not.toContain('Fewer than 3');
   });
 
   it('gives Gi* the seven RdBu confidence classes, hot first', () => {

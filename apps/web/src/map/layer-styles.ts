@@ -202,6 +202,8 @@ export interface LegendInput {
   readonly hexagons?: {
     readonly bounds: readonly number[];
     readonly suppressedBelow: number | null;
+    /** From the published table: cells below k are not drawn; counts within ±bound. */
+    readonly published?: { readonly k: number; readonly bound: number };
   };
   readonly density?: {
     readonly bands: readonly { readonly lower: number; readonly upper: number }[];
@@ -225,6 +227,11 @@ export function countClassLabels(bounds: readonly number[]): readonly string[] {
     if (next - 1 === b) return b.toLocaleString('en-GB');
     return `${b.toLocaleString('en-GB')}–${(next - 1).toLocaleString('en-GB')}`;
   });
+}
+
+/** The key's words for counts from the published table. */
+export function publishedNote(k: number, bound: number): string {
+  return `Hexagons with fewer than ${k} reports are not shown. Each count is perturbed by at most ${bound}, so the same hexagon always shows the same number and no single report can be picked out.`;
 }
 
 /**
@@ -348,11 +355,12 @@ export function legendFor(layers: readonly MapLayerId[], input: LegendInput): Le
         break;
       case 'hexagons':
         if (input.hexagons) {
-          const { bounds, suppressedBelow } = input.hexagons;
+          const { bounds, suppressedBelow, published } = input.hexagons;
           const labels = countClassLabels(bounds);
           sections.push({
             layer,
             title: 'Reports per hexagon',
+            ...(published ? { note: publishedNote(published.k, published.bound) } : {}),
             entries: [
               ...labels.map((label, i) => ({
                 label,

@@ -176,4 +176,15 @@ describe('filters, period, method and opacity in the URL', () => {
     expect(layersForRole('partner')).toEqual(['districts', 'wards', 'hotspots', 'actions']);
     expect(layersForRole('admin')).toEqual([]);
   });
+
+  it('offers free analysis (clusters, emerging trends) to analysts only', () => {
+    expect(layersForRole('analyst')).toEqual(expect.arrayContaining(['clusters', 'emerging']));
+    for (const role of ['chair', 'viewer']) {
+      expect(layersForRole(role)).not.toContain('clusters');
+      expect(layersForRole(role)).not.toContain('emerging');
+      expect(layersForRole(role)).toEqual(
+        expect.arrayContaining(['hexagons', 'gistar', 'density']),
+      );
+    }
+  });
 });

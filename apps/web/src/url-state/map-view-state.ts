@@ -313,9 +313,9 @@ export function layersForRole(role: string): readonly MapLayerId[] {
     case 'analyst':
       return MAP_LAYER_IDS;
     case 'chair':
-      return MAP_LAYER_IDS.filter((id) => id !== 'points');
     case 'viewer':
-      // The analysis endpoints (clusters, emerging trends) are for analysts and chairs.
+      // Free analysis (clusters, emerging trends) is record-level, for analysts only; chairs and
+      // viewers see hexagons, Gi* and density from the published table.
       return MAP_LAYER_IDS.filter(
         (id) => id !== 'points' && id !== 'clusters' && id !== 'emerging',
       );

@@ -180,12 +180,26 @@ describe.each(testDatabases())('admin API on $kind', (target) => {
         })
       ).status,
     ).toBe(400);
+    // Published lattices: never finer than 100 m, each size once.
+    for (const publishedHexSizes of [[50, 500], [250, 250], []]) {
+      const refused = await request(app, 'PATCH', '/api/admin/settings', {
+        cookie: admin,
+        json: { publishedHexSizes },
+      });
+      expect(refused.status).toBe(422);
+      expect(await refused.text()).toContain('publishedHexSizes');
+    }
     const ok = await request(app, 'PATCH', '/api/admin/settings', {
       cookie: admin,
       json: { suppressionK: 5, retentionMonths: 24, mfaRequired: true },
     });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ suppressionK: 5, retentionMonths: 24, mfaRequired: true });
+    expect(await ok.json()).toEqual({
+      suppressionK: 5,
+      retentionMonths: 24,
+      mfaRequired: true,
+      publishedHexSizes: [250, 500, 1000],
+    });
     expect(await lastAudit()).toMatchObject({
       action: 'settings.change',
       query: { suppressionK: 5, retentionMonths: 24, mfaRequired: true },

@@ -81,6 +81,7 @@ const SettingsSchema = z
     suppressionK: z.number().int(),
     retentionMonths: z.number().int(),
     mfaRequired: z.boolean(),
+    publishedHexSizes: z.array(z.number().int()),
   })
   .openapi('PartnershipSettings');
 const SettingsChangeSchema = z
@@ -89,6 +90,14 @@ const SettingsChangeSchema = z
     suppressionK: z.number().int().min(2).max(100).optional(),
     retentionMonths: z.number().int().min(1).max(120).optional(),
     mfaRequired: z.boolean().optional(),
+    // The published hexagon lattices (sizeMeters): never finer than 100 m (DESIGN.md section 5);
+    // a change rebuilds the published table.
+    publishedHexSizes: z
+      .array(z.number().int().min(100).max(20_000))
+      .min(1)
+      .max(6)
+      .refine((sizes) => new Set(sizes).size === sizes.length, 'each size once')
+      .optional(),
   })
   .refine(atLeastOne, AT_LEAST_ONE)
   .openapi('PartnershipSettingsChange');
@@ -218,13 +227,14 @@ function toAgency(r: {
 async function settingsOf(deps: AppDeps, partnershipId: string) {
   const row = await deps.db.kysely
     .selectFrom('partnership')
-    .select(['suppression_k', 'retention_months', 'mfa_required'])
+    .select(['suppression_k', 'retention_months', 'mfa_required', 'published_hex_sizes'])
     .where('id', '=', partnershipId)
     .executeTakeFirstOrThrow();
   return {
     suppressionK: row.suppression_k,
     retentionMonths: row.retention_months,
     mfaRequired: row.mfa_required,
+    publishedHexSizes: [...row.published_hex_sizes].map(Number).sort((a, b) => a - b),
   };
 }
 
@@ -427,6 +437,9 @@ export function partnershipAdminRoutes(deps: AppDeps) {
             ? { retention_months: input.retentionMonths }
             : {}),
           ...(input.mfaRequired !== undefined ? { mfa_required: input.mfaRequired } : {}),
+          ...(input.publishedHexSizes !== undefined
+            ? { published_hex_sizes: [...input.publishedHexSizes].sort((a, b) => a - b) }
+            : {}),
         })
         .where('id', '=', admin.partnershipId)
         .execute();

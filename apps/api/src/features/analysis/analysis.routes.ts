@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { aggregateToHexes, EXPLANATIONS, summariseRecords } from '@hotspot/analysis';
+import { lngLatToBng } from '@hotspot/ingest';
 import type { Context } from 'hono';
 import { compute } from '../../compute/pool.ts';
 import { analysisRateLimit } from '../../compute/rate-limit.ts';
@@ -12,12 +13,21 @@ import { audit } from '../audit/audit.ts';
 import {
   type AggregateFeature,
   type AggregateLayer,
-  discloseBreakdown,
-  discloseCount,
   generaliseToHexUnion,
+  hexCellsTouching,
   hexPolygon,
+  hexUnion,
   receivesRecordLevel,
+  toWgs84,
 } from '../disclosure/disclosure.ts';
+import {
+  hexLattice,
+  publishedValue,
+  trueBreakdown,
+  trueCells,
+  unionOf,
+} from '../disclosure/published.ts';
+import { daysOf, refused, resolvePublishedRequest } from '../disclosure/published-request.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
@@ -423,6 +433,15 @@ export function analysisRoutes(deps: AppDeps) {
     .openapi(summaryRoute, async (c) => {
       const body = c.req.valid('json');
       const { user, state, input } = await prepare(deps, c, body);
+      if (!receivesRecordLevel(user)) {
+        const summary = await publishedSummary(deps, state, body, deps.clock());
+        await audit(deps, c, {
+          category: readCategory(user),
+          action: 'analysis.summary',
+          query: summary.query,
+        });
+        return c.json(summary.body, 200) as never;
+      }
       const selection = selectionOf(input);
       let records: Awaited<ReturnType<typeof selectRecords>>;
       let query: Record<string, unknown>;
@@ -467,25 +486,80 @@ export function analysisRoutes(deps: AppDeps) {
           sourceAgency: r.sourceAgency,
         })),
       );
-      if (receivesRecordLevel(user)) return c.json({ ...summary }, 200) as never;
-      const k = state.k;
-      // Breakdowns are disclosed cell by cell and the total is rounded, so a suppressed cell
-      // cannot be recovered as "total minus the visible cells".
-      return c.json(
-        {
-          reports: discloseCount(summary.count, k),
-          // Exact first/last dates of a handful of reports could identify them.
-          period: { from: input.filters.from, to: input.filters.to },
-          countsByMonth: discloseBreakdown(
-            summary.countsByMonth.map((m) => ({ value: m.month, count: m.count })),
-            k,
-          ),
-          topCategories: discloseBreakdown(summary.topCategories, k),
-          topPlaceTypes: discloseBreakdown(summary.topPlaceTypes, k),
-          sourceAgencies: discloseBreakdown(summary.sourceAgencies, k),
-          disclosure: { suppressionK: k, countsRoundedTo: 5, handlingCodeC: 'excluded' },
-        },
-        200,
-      ) as never;
+      return c.json({ ...summary }, 200) as never;
     });
+}
+
+/**
+ * An area summary for a non-analyst, from the published table alone: the area becomes the union
+ * of the finest published lattice's cells it touches (shown back as that outline), and every
+ * figure is the published value of a union of those cells (the total, each month, each category,
+ * each place type). Breakdowns list only entries with a published value: suppressed and empty
+ * entries are left out alike. Source agencies are not published. DBSCAN clusters are analysts'.
+ */
+async function publishedSummary(
+  deps: AppDeps,
+  state: Awaited<ReturnType<typeof loadLayerState>>,
+  body: z.infer<typeof SummaryBody>,
+  today: Date,
+) {
+  if (!('area' in body)) {
+    throw refused('body', { cluster: 'is for analysts; draw an area instead' });
+  }
+  const request = resolvePublishedRequest(body, today, 'body');
+  const size = state.hexSizes[0]!;
+  const ring = (r: number[][]) => r.map(([lng, lat]) => lngLatToBng(lng!, lat!));
+  const area = body.area as
+    | { type: 'Polygon'; coordinates: number[][][] }
+    | { type: 'MultiPolygon'; coordinates: number[][][][] };
+  const bng =
+    area.type === 'Polygon'
+      ? { type: 'Polygon' as const, coordinates: area.coordinates.map(ring) }
+      : { type: 'MultiPolygon' as const, coordinates: area.coordinates.map((p) => p.map(ring)) };
+  const cells = hexCellsTouching(bng, size);
+  const ids = cells.map((c) => `${c.i}:${c.j}`);
+  const lattice = hexLattice(size);
+  const value = (u: { n: number; keySum: string }) =>
+    publishedValue(u.n, u.keySum, state.perturbation, state.k);
+  const breakdown = async (by: 'month' | 'category' | 'place_type') =>
+    (
+      await trueBreakdown(
+        deps.db,
+        state.partnershipId,
+        lattice,
+        request.months,
+        request.filters,
+        ids,
+        by,
+      )
+    )
+      .map((e) => ({ value: e.value, published: value(e) }))
+      .filter((e): e is { value: string; published: number } => e.published !== null)
+      .map((e) => ({ value: e.value, count: e.published }));
+  const top = (entries: { value: string; count: number }[]) =>
+    [...entries].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const total = value(
+    unionOf(
+      await trueCells(deps.db, state.partnershipId, lattice, request.months, request.filters, ids),
+    ),
+  );
+  const outline = hexUnion(cells, size);
+  return {
+    query: { ...request.months, ...request.filters, area: 'polygon', cells: ids.length },
+    body: {
+      reports: total === null ? { suppressed: true, fewerThan: state.k } : { count: total },
+      period: daysOf(request.months),
+      area: outline ? toWgs84(outline) : null,
+      countsByMonth: await breakdown('month'),
+      topCategories: top(await breakdown('category')),
+      topPlaceTypes: top(await breakdown('place_type')),
+      disclosure: {
+        method: 'published table (cell key)',
+        suppressionK: state.k,
+        perturbationBound: state.perturbation.bound,
+        generalisedToHexMeters: size,
+        handlingCodeC: 'excluded',
+      },
+    },
+  };
 }

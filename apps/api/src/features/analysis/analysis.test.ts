@@ -81,7 +81,7 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
 
   const get = (role: string, path: string) => request(app, 'GET', path, { cookie: cookies[role] });
 
-  it('runs DBSCAN: analysts get member record ids, chairs only generalised areas of at least k reports', async () => {
+  it('runs DBSCAN for analysts, with member record ids', async () => {
     const analyst = await get(
       'analyst',
       `/api/analysis/dbscan?${PERIOD}&epsMeters=120&minPoints=4`,
@@ -103,12 +103,6 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
     });
     expect(a.features.length).toBeGreaterThan(0);
     expect(a.features[0]!.properties.recordIds.length).toBe(a.features[0]!.properties.reports);
-
-    const chair = await get('chair', `/api/analysis/dbscan?${PERIOD}&epsMeters=120&minPoints=2`);
-    expect(chair.status).toBe(200);
-    const body = await chair.text();
-    expect(disclosureViolations(body, records, 3)).toEqual([]);
-    expect(body).not.toContain('recordIds');
   });
 
   it('fills in defaults, honouring the partnership analysis defaults', async () => {
@@ -146,29 +140,28 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
   });
 
   it('turns an analysis refusal (fewer than 30 cells) into a 422 with its code and message', async () => {
-    const res = await get('chair', '/api/analysis/gistar?from=2024-03-03&to=2024-03-03');
+    const res = await get('analyst', '/api/analysis/gistar?from=2024-03-03&to=2024-03-03');
     expect(res.status).toBe(422);
     const problem = (await res.json()) as { code: string; detail: string };
     expect(problem.code).toBe('TOO_FEW_CELLS');
     expect(problem.detail).toMatch(/at least 30 hexagons/);
   });
 
-  it('serves Gi*, density, emerging and repeats to chairs without record-level detail', async () => {
+  it('keeps free analysis (any method, parameters, days) for analysts: chairs, viewers and partners are refused', async () => {
     for (const path of [
-      `/api/analysis/gistar?${PERIOD}&sizeMeters=250`,
-      `/api/analysis/density?${PERIOD}`,
+      `/api/analysis/dbscan?${PERIOD}&epsMeters=50&minPoints=2`,
+      `/api/analysis/gistar?${PERIOD}&sizeMeters=250&distanceMeters=300`,
+      `/api/analysis/density?${PERIOD}&bandwidthMeters=100`,
       `/api/analysis/emerging?${PERIOD}&sizeMeters=500`,
       `/api/analysis/repeats?${PERIOD}&radiusMeters=60&minReports=3`,
     ]) {
-      const res = await get('chair', path);
-      const body = await res.text();
-      expect([200, 422], `${path}: ${body.slice(0, 300)}`).toContain(res.status);
-      expect(disclosureViolations(body, records, 3), path).toEqual([]);
-      const analyst = await get('analyst', path);
-      expect(analyst.status, path).toBe(res.status);
+      for (const role of ['chair', 'viewer', 'partner']) {
+        const res = await get(role, path);
+        expect(res.status, `${role} ${path}`).toBe(403);
+        expect(disclosureViolations(await res.text(), records, 3)).toEqual([]);
+      }
+      expect([200, 422], path).toContain((await get('analyst', path)).status);
     }
-    expect((await get('viewer', `/api/analysis/gistar?${PERIOD}`)).status).toBe(403);
-    expect((await get('partner', `/api/analysis/dbscan?${PERIOD}`)).status).toBe(403);
   });
 
   it('summarises an area: full detail for analysts, suppressed and rounded for chairs', async () => {
@@ -205,11 +198,45 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
     expect(disclosureViolations(text, records, 3)).toEqual([]);
     const chair = JSON.parse(text) as {
       reports: { count: number };
-      countsByMonth: ({ count: number } | { suppressed: true })[];
+      countsByMonth: { value: string; count: number }[];
+      topCategories: { value: string; count: number }[];
+      area: { type: string };
     };
-    expect(chair.reports.count % 5).toBe(0);
-    // C records are left out before counting.
-    expect(Math.abs(chair.reports.count - analystPublic.count)).toBeLessThanOrEqual(2);
+    // From the published table: the finest lattice's cells the area touches (a little more than
+    // the square), C records left out, within the bound; breakdowns list published entries only.
+    expect(chair.reports.count).toBeGreaterThanOrEqual(analystPublic.count - 2);
+    expect(chair.area.type).toMatch(/Polygon$/);
+    for (const e of [...chair.countsByMonth, ...chair.topCategories]) {
+      expect(e.count).toBeGreaterThanOrEqual(3);
+    }
+    expect(text).not.toMatch(/suppressed|sourceAgencies/);
+    // Only the published surface: a day range and a cluster are refused, naming the fields.
+    const days = await request(app, 'POST', '/api/analysis/summary', {
+      cookie: cookies.chair,
+      json: { ...json, from: '2024-01-02' },
+    });
+    expect(days.status).toBe(422);
+    expect(await days.text()).toContain('/body/from');
+    const huge = await request(app, 'POST', '/api/analysis/summary', {
+      cookie: cookies.chair,
+      json: {
+        ...json,
+        area: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [-10, 40],
+              [20, 40],
+              [20, 60],
+              [-10, 60],
+              [-10, 40],
+            ],
+          ],
+        },
+      },
+    });
+    expect(huge.status).toBe(422);
+    expect(await huge.text()).toMatch(/too large for the published map/);
     const audited = await db.kysely
       .selectFrom('audit_event')
       .select(['category', 'query'])

@@ -1,6 +1,12 @@
 /**
- * Disclosure control: the one place that turns aggregates into what a non-analyst may receive
- * (DESIGN.md section 5). Every layer, analysis, summary and export handler builds an
+ * Disclosure control. Version 2 (DESIGN.md section 5, docs/SECURITY.md): everything a non-analyst
+ * receives is computed from the published table (`published.ts`) and rendered here as a layer
+ * marked `published`: whole lattice cells, published values, nothing checked against records.
+ * Every non-analyst route now builds such layers; the version 1 rules below remain for any
+ * layer not marked published, as a fail-safe, and are described as they were.
+ *
+ * Version 1: the one place that turns aggregates into what a non-analyst may receive. Every
+ * layer, analysis, summary and export handler builds an
  * `AggregateLayer` (shapes in British National Grid metres, raw counts, descriptive labels) and
  * renders it with `renderLayer`, which for any role but analyst applies:
  *
@@ -41,6 +47,7 @@ import KDBush from 'kdbush';
 import { sql } from 'kysely';
 import type { SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
 
 export const VERTEX_CLEARANCE_METERS = 25;
 // The check runs on served coordinates (see toServedWgs84); the extra metre covers a reader
@@ -76,25 +83,6 @@ export function discloseCount(n: number, k: number): DisclosedCount {
   if (n < k) return { suppressed: true, fewerThan: k };
   const floor = Math.ceil(k / COUNT_ROUNDING_BASE) * COUNT_ROUNDING_BASE;
   return { count: Math.max(floor, Math.round(n / COUNT_ROUNDING_BASE) * COUNT_ROUNDING_BASE) };
-}
-
-export interface BreakdownEntry {
-  readonly value: string;
-  readonly count: number;
-}
-
-export type DisclosedBreakdownEntry = { readonly value: string } & DisclosedCount;
-
-/**
- * A breakdown (per month, per category...) for a non-analyst: each entry disclosed on its own
- * (suppressed below k, rounded otherwise). Suppressed entries stay listed without a number, so
- * the reader knows the list is incomplete rather than reading a smaller total.
- */
-export function discloseBreakdown(
-  entries: readonly BreakdownEntry[],
-  k: number,
-): DisclosedBreakdownEntry[] {
-  return entries.map((e) => ({ value: e.value, ...discloseCount(e.count, k) }));
 }
 
 /** Answers "is a record within the clearance of this point?" in BNG metres. */
@@ -242,12 +230,10 @@ export function hexPolygon(i: number, j: number, sizeMeters: number): Polygon {
   return { type: 'Polygon', coordinates: [hexRing(i, j, sizeMeters)] };
 }
 
-/**
- * A generalised version of an area for non-analysts: the union of the fixed-grid hexagons
- * (`sizeMeters` circumradius) that touch it, so the outline follows a public grid and never the
- * points or a hull around them. Vertex clearance is applied afterwards by `renderLayer`.
- */
-export function generaliseToHexUnion(area: Polygonal, sizeMeters: number): Polygonal | null {
+const MAX_TOUCHED_CELLS = 100_000;
+
+/** The cells of the fixed hexagon grid (`sizeMeters` circumradius) that touch an area. */
+export function hexCellsTouching(area: Polygonal, sizeMeters: number): { i: number; j: number }[] {
   const xs: number[] = [];
   const ys: number[] = [];
   const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
@@ -257,23 +243,45 @@ export function generaliseToHexUnion(area: Polygonal, sizeMeters: number): Polyg
       ys.push(y!);
     }
   }
-  if (xs.length === 0) return null;
+  if (xs.length === 0) return [];
   const lo = hexIndexAt(Math.min(...xs), Math.min(...ys), sizeMeters);
   const hi = hexIndexAt(Math.max(...xs), Math.max(...ys), sizeMeters);
-  const cells: Feature<Polygon>[] = [];
+  // Larger than any partnership (100,000 cells of 250 m are about 16,000 km²): refused before
+  // any work, so a drawn continent cannot tie up the process.
+  if ((hi.i - lo.i + 3) * (hi.j - lo.j + 3) > MAX_TOUCHED_CELLS) {
+    throw new ProblemError(
+      PROBLEM.validation,
+      'The area is too large for the published map: draw an area within the partnership.',
+    );
+  }
+  const cells: { i: number; j: number }[] = [];
   for (let i = lo.i - 1; i <= hi.i + 1; i++) {
     for (let j = lo.j - 1; j <= hi.j + 1; j++) {
-      const hex = turfPolygon(hexPolygon(i, j, sizeMeters).coordinates);
-      if (booleanIntersects(hex, area)) cells.push(hex);
+      if (booleanIntersects(turfPolygon(hexPolygon(i, j, sizeMeters).coordinates), area)) {
+        cells.push({ i, j });
+      }
     }
   }
-  if (cells.length === 0) {
-    const c = hexIndexAt(xs[0]!, ys[0]!, sizeMeters);
-    return hexPolygon(c.i, c.j, sizeMeters);
-  }
-  if (cells.length === 1) return cells[0]!.geometry;
-  const merged = union(featureCollection(cells));
+  if (cells.length === 0) cells.push(hexIndexAt(xs[0]!, ys[0]!, sizeMeters));
+  return cells;
+}
+
+/** The union of whole grid hexagons, as one shape. */
+export function hexUnion(cells: readonly { i: number; j: number }[], sizeMeters: number) {
+  const hexes = cells.map((c) => turfPolygon(hexPolygon(c.i, c.j, sizeMeters).coordinates));
+  if (hexes.length === 0) return null;
+  if (hexes.length === 1) return hexes[0]!.geometry as Polygonal;
+  const merged = union(featureCollection(hexes));
   return merged ? (merged.geometry as Polygonal) : null;
+}
+
+/**
+ * A generalised version of an area for non-analysts: the union of the fixed-grid hexagons
+ * (`sizeMeters` circumradius) that touch it, so the outline follows a public grid and never the
+ * points or a hull around them.
+ */
+export function generaliseToHexUnion(area: Polygonal, sizeMeters: number): Polygonal | null {
+  return hexUnion(hexCellsTouching(area, sizeMeters), sizeMeters);
 }
 
 // ----- the layer model every handler renders through -----
@@ -289,11 +297,18 @@ export interface AggregateFeature {
   readonly labels?: Readonly<Record<string, LabelValue>>;
   /** Record-level or fine-grained detail for analysts only (z, p, record ids...). */
   readonly analystOnly?: Readonly<Record<string, unknown>>;
+  /** Published values (version 2 layers): null is "fewer than k". */
+  readonly publishedCounts?: Readonly<Record<string, number | null>>;
   /** Drop the feature for non-analysts when this count is below k (e.g. a small cluster). */
   readonly omitBelowKFor?: string;
 }
 
 export interface AggregateLayer {
+  /**
+   * Computed from the published table (version 2): counts are published values already and
+   * shapes are whole lattice cells, so they are served as they are.
+   */
+  readonly published?: boolean;
   readonly features: readonly AggregateFeature[];
   /** Response-level metadata every role may see (parameters used, explanation). */
   readonly meta: Readonly<Record<string, unknown>>;
@@ -306,6 +321,18 @@ export interface AggregateLayer {
 export interface DisclosureContext {
   readonly k: number;
   readonly guard: VertexGuard;
+}
+
+/** For layers computed from the published table: whole lattice cells, never checked. */
+export function publishedContext(k: number): DisclosureContext {
+  return {
+    k,
+    guard: {
+      tooClose: () => {
+        throw new Error('Published layers are not checked against records.');
+      },
+    },
+  };
 }
 
 export type LayerFeature = Feature<
@@ -335,6 +362,25 @@ export function renderLayer(
         type: 'Feature' as const,
         geometry: f.geometry ? toWgs84(f.geometry) : null,
         properties: { ...(f.counts ?? {}), ...(f.labels ?? {}), ...(f.analystOnly ?? {}) },
+      })),
+    };
+  }
+  if (layer.published) {
+    return {
+      type: 'FeatureCollection',
+      ...layer.meta,
+      features: layer.features.map((f) => ({
+        type: 'Feature' as const,
+        geometry: f.geometry && f.geometry.type !== 'Point' ? toWgs84(f.geometry) : null,
+        properties: {
+          ...Object.fromEntries(
+            Object.entries(f.publishedCounts ?? {}).map(([name, value]) => [
+              name,
+              value === null ? { suppressed: true, fewerThan: ctx.k } : { count: value },
+            ]),
+          ),
+          ...(f.labels ?? {}),
+        },
       })),
     };
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hexIndexAt, hexRing } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
@@ -184,6 +185,9 @@ export function disclosureViolations(
   body: string,
   records: readonly StoredRecord[],
   k: number,
+  // The published lattices by default, and the 100 m grid that outlines of outputs not yet
+  // derived from the published table still follow.
+  hexSizes: readonly number[] = [100, 250, 500, 1000],
 ): string[] {
   const problems: string[] = [];
   // Rule 1: no ids, summaries or exact coordinates.
@@ -201,18 +205,16 @@ export function disclosureViolations(
   }
   // Rule 2: no count below k.
   for (const n of shownCounts(body)) if (n < k) problems.push(`count ${n} below k=${k}`);
-  // Rule 3: no vertex within 25 m of a record that can contribute (P).
-  const publicRecords = records.filter((r) => r.handlingCode === 'P');
+  // Whole cells only: every vertex served is a corner of a hexagon of a published lattice, so
+  // no shape is cut, clipped or drawn around records.
   for (const [lng, lat] of pairs) {
     if (Math.abs(lng) > 180 || Math.abs(lat) > 90) continue;
     const [x, y] = lngLatToBng(lng, lat);
-    for (const r of publicRecords) {
-      const d = Math.hypot(r.easting - x, r.northing - y);
-      if (d < 25) {
-        problems.push(`vertex ${lng},${lat} is ${d.toFixed(1)} m from record ${r.id}`);
-        break;
-      }
-    }
+    const onLattice = hexSizes.some((size) => {
+      const { i, j } = hexIndexAt(x, y, size);
+      return hexRing(i, j, size).some(([cx, cy]) => Math.hypot(cx - x, cy - y) < 0.5);
+    });
+    if (!onLattice) problems.push(`vertex ${lng},${lat} is not a published lattice corner`);
   }
   return problems;
 }

@@ -1,13 +1,23 @@
 import { type BeforeAfter, WDQ_EXPLANATION, weightedDisplacementQuotient } from '@hotspot/analysis';
+import { lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { isoDay } from '../actions/action-queries.ts';
 import {
   type DisclosedCount,
-  discloseCount,
+  hexCellsTouching,
   receivesRecordLevel,
 } from '../disclosure/disclosure.ts';
+import {
+  hexLattice,
+  type MonthRange,
+  publishedValue,
+  trueCells,
+  unionOf,
+} from '../disclosure/published.ts';
+import { daysOf, refused } from '../disclosure/published-request.ts';
+import type { LayerState } from '../layers/layer-response.ts';
 import type { HotspotRow } from './hotspot-queries.ts';
 
 export const DEFAULT_BUFFER_METERS = 250;
@@ -40,13 +50,13 @@ function invalid(pointer: string, detail: string): ProblemError {
  * Counts reports in the hotspot (target), in a ring around it (buffer) and in the rest of the
  * partnership area (control), in equal periods before and after the response began, selected
  * with PostGIS in British National Grid; then the WDQ and total net effect (packages/analysis).
- * A report on a boundary counts once: target first, then buffer, then control.
+ * A report on a boundary counts once: target first, then buffer, then control. Record-level:
+ * analysts only; everyone else gets `evaluatePublished`.
  */
 export async function evaluateHotspot(
   deps: AppDeps,
   user: SessionUser,
   hotspot: HotspotRow,
-  k: number,
   options: EvaluationOptions,
 ) {
   const today = isoDay(deps.clock());
@@ -128,39 +138,11 @@ export async function evaluateHotspot(
   };
   const computed = weightedDisplacementQuotient(counts);
   const parameters = { bufferMeters, date, periodDays, before, after };
-  if (analyst) {
-    return {
-      parameters,
-      counts: mapCounts(counts, (n) => ({ count: n })),
-      result: computed,
-      explanation: WDQ_EXPLANATION,
-    };
-  }
-  // Non-analysts: counts disclosed (suppressed below k, rounded), and the quotient only when no
-  // count is below k, rounded, so it cannot be used to solve back a suppressed number.
-  const smallest = Math.min(...Object.values(counts).flatMap((c) => [c.before, c.after]));
-  const disclosedResult =
-    smallest < k
-      ? {
-          computable: false as const,
-          reason: `Some areas have fewer than ${k} reports in a period, so the comparison is not shown.`,
-        }
-      : computed.computable
-        ? {
-            computable: true as const,
-            wdq: round(computed.wdq, 2),
-            totalNetEffect: Math.round(computed.totalNetEffect),
-            targetNetEffect: Math.round(computed.targetNetEffect),
-            bufferNetEffect: Math.round(computed.bufferNetEffect),
-            interpretation: computed.interpretation,
-          }
-        : computed;
   return {
     parameters,
-    counts: mapCounts(counts, (n) => discloseCount(n, k)),
-    result: disclosedResult,
+    counts: mapCounts(counts, (n) => ({ count: n })),
+    result: computed,
     explanation: WDQ_EXPLANATION,
-    disclosure: { suppressionK: k, handlingCodeC: 'excluded' },
   };
 }
 
@@ -176,4 +158,146 @@ function mapCounts(counts: Counts, f: (n: number) => DisclosedCount) {
 function round(n: number, places: number): number {
   const f = 10 ** places;
   return Math.round(n * f) / f;
+}
+
+/** The six hexagons adjacent to (i, j) (PostGIS ST_HexagonGrid numbering). */
+function adjacent(i: number, j: number): [number, number][] {
+  const up = i & 1 ? 1 : 0;
+  return [
+    [i, j - 1],
+    [i, j + 1],
+    [i - 1, j - 1 + up],
+    [i - 1, j + up],
+    [i + 1, j - 1 + up],
+    [i + 1, j + up],
+  ];
+}
+
+function addMonths(firstDay: string, months: number): string {
+  const d = new Date(`${firstDay}T00:00:00Z`);
+  return isoDay(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1)));
+}
+
+/**
+ * The outcome evaluation for non-analysts, from the published table alone (DESIGN.md section 5,
+ * version 2): the target is the finest lattice's cells the hotspot touches, the buffer the ring of
+ * cells around them, the control every other cell holding at least k (cells below k are not
+ * published); the periods are whole months, as many before as after the month the response
+ * began (up to 12, only months already over). Each zone's count
+ * is the published value of its union, and the WDQ is computed from those values only, so it
+ * can never be solved back to a true count.
+ */
+export async function evaluatePublished(
+  deps: AppDeps,
+  state: LayerState,
+  hotspot: HotspotRow,
+  options: EvaluationOptions,
+) {
+  const free: Record<string, string> = {};
+  if (options.bufferMeters !== undefined) {
+    free.bufferMeters = 'is for analysts; the buffer is the ring of hexagons around the hotspot';
+  }
+  if (options.periodDays !== undefined) {
+    free.periodDays = 'is for analysts; the periods are whole months';
+  }
+  if (Object.keys(free).length > 0) throw refused('query', free);
+  const date = options.date ?? hotspot.responseStartedOn;
+  if (!date) {
+    throw invalid(
+      '/query/date',
+      'The response has no start date yet: give `date`, or set the response start on the hotspot.',
+    );
+  }
+  const start = `${date.slice(0, 7)}-01`;
+  const thisMonth = `${isoDay(deps.clock()).slice(0, 7)}-01`;
+  let months = 0;
+  while (months < 12 && addMonths(start, months + 1) <= thisMonth) months++;
+  if (months < 1) {
+    throw invalid('/query/date', 'No whole month has passed since the response began.');
+  }
+  const before = { from: addMonths(start, -months), to: addMonths(start, -1) };
+  const after = { from: start, to: addMonths(start, months - 1) };
+  const size = state.hexSizes[0]!;
+  const target = new Set(hexCellsTouching(hotspotBng(hotspot), size).map((c) => `${c.i}:${c.j}`));
+  const buffer = new Set<string>();
+  for (const id of target) {
+    const [i, j] = id.split(':').map(Number) as [number, number];
+    for (const [a, b] of adjacent(i, j)) if (!target.has(`${a}:${b}`)) buffer.add(`${a}:${b}`);
+  }
+  const zoneOf = (cell: string) =>
+    target.has(cell) ? 'target' : buffer.has(cell) ? 'buffer' : 'control';
+  const noFilters = { category: [], placeType: [], sourceGrade: [], intelligenceGrade: [] };
+  const published = async (range: MonthRange) => {
+    const cells = await trueCells(deps.db, state.partnershipId, hexLattice(size), range, noFilters);
+    // The control is the published rest of the area: other cells holding at least k in the
+    // period, so a cell below k (an isolated report) changes nothing shown.
+    const zone = (name: string) => {
+      const u = unionOf(
+        cells.filter((c) => zoneOf(c.cell) === name && (name !== 'control' || c.n >= state.k)),
+      );
+      return publishedValue(u.n, u.keySum, state.perturbation, state.k);
+    };
+    return { target: zone('target'), buffer: zone('buffer'), control: zone('control') };
+  };
+  const [b, a] = await Promise.all([published(before), published(after)]);
+  const shown = (n: number | null): DisclosedCount =>
+    n === null ? { suppressed: true, fewerThan: state.k } : { count: n };
+  const counts = {
+    target: { before: shown(b.target), after: shown(a.target) },
+    buffer: { before: shown(b.buffer), after: shown(a.buffer) },
+    control: { before: shown(b.control), after: shown(a.control) },
+  };
+  const values = [b.target, a.target, b.buffer, a.buffer, b.control, a.control];
+  let result: Record<string, unknown>;
+  if (values.some((v) => v === null)) {
+    result = {
+      computable: false,
+      reason: `Some areas have fewer than ${state.k} reports in a period, so the comparison is not shown.`,
+    };
+  } else {
+    const computed = weightedDisplacementQuotient({
+      target: { before: b.target!, after: a.target! },
+      buffer: { before: b.buffer!, after: a.buffer! },
+      control: { before: b.control!, after: a.control! },
+    });
+    // Rounded as it is shown; it is a function of published values, so it discloses no more.
+    result = computed.computable
+      ? {
+          computable: true,
+          wdq: round(computed.wdq, 2),
+          totalNetEffect: Math.round(computed.totalNetEffect),
+          targetNetEffect: Math.round(computed.targetNetEffect),
+          bufferNetEffect: Math.round(computed.bufferNetEffect),
+          interpretation: computed.interpretation,
+        }
+      : computed;
+  }
+  return {
+    parameters: {
+      date,
+      periodMonths: months,
+      before: daysOf(before),
+      after: daysOf(after),
+      hexagonMeters: size,
+    },
+    counts,
+    result,
+    explanation: WDQ_EXPLANATION,
+    disclosure: {
+      method: 'published table (cell key)',
+      suppressionK: state.k,
+      perturbationBound: state.perturbation.bound,
+      handlingCodeC: 'excluded',
+    },
+  };
+}
+
+function hotspotBng(hotspot: HotspotRow) {
+  const area = JSON.parse(hotspot.areaGeoJson) as
+    | { type: 'Polygon'; coordinates: number[][][] }
+    | { type: 'MultiPolygon'; coordinates: number[][][][] };
+  const ring = (r: number[][]) => r.map(([lng, lat]) => lngLatToBng(lng!, lat!));
+  return area.type === 'Polygon'
+    ? { type: 'Polygon' as const, coordinates: area.coordinates.map(ring) }
+    : { type: 'MultiPolygon' as const, coordinates: area.coordinates.map((p) => p.map(ring)) };
 }

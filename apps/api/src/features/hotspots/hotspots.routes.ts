@@ -13,18 +13,14 @@ import {
   selectActions,
   toActionSummary,
 } from '../actions/action-queries.ts';
-import { GENERALISE_HEX_METERS } from '../analysis/parameters.ts';
 import { countRecords, resolveFilters } from '../analysis/record-query.ts';
 import { audit } from '../audit/audit.ts';
-import {
-  discloseCount,
-  generaliseToHexUnion,
-  receivesRecordLevel,
-  renderLayer,
-} from '../disclosure/disclosure.ts';
-import { disclosureContext, loadLayerState } from '../layers/layer-response.ts';
+import { type DisclosedCount, receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
+import { monthsEnding } from '../disclosure/published-request.ts';
+import { publishedHotspotFigures } from '../layers/layer-builders.ts';
+import { loadLayerState } from '../layers/layer-response.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
-import { DEFAULT_BUFFER_METERS, evaluateHotspot } from './evaluation.ts';
+import { DEFAULT_BUFFER_METERS, evaluateHotspot, evaluatePublished } from './evaluation.ts';
 import { computeHotspot } from './hotspot-area.ts';
 import {
   acceptsActions,
@@ -209,45 +205,54 @@ function toBng(area: Polygonal): Polygonal {
 }
 
 /**
- * The hotspot as this user may see it. Geometry and counts go through the disclosure module:
- * non-analysts get the outline generalised to public grid hexagons with no vertex within 25 m of a
- * record, a count of handling-code P reports only (suppressed below k, rounded), no snapshot.
+ * The hotspot as this user may see it: analysts the outline as drawn and the count of every
+ * record; everyone else the union of the finest published lattice's cells the outline touches and
+ * the published value of that union (DESIGN.md section 5, version 2), no snapshot.
  */
 async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) {
   const today = isoDay(deps.clock());
   const analyst = receivesRecordLevel(user);
   const state = await loadLayerState(deps.db, user.partnershipId);
-  const ctx = await disclosureContext(deps, state);
   const bng = toBng(JSON.parse(row.areaGeoJson) as Polygonal);
-  const rendered = renderLayer(
-    user,
-    {
-      meta: {},
-      features: [
-        { geometry: analyst ? bng : generaliseToHexUnion(bng, GENERALISE_HEX_METERS), labels: {} },
-      ],
-    },
-    ctx,
-  );
-  const shape = rendered.features[0];
-  const reports = await countRecords(deps.db, {
-    partnershipId: user.partnershipId,
-    filters: resolveFilters(
-      {
-        from: row.periodFrom ?? undefined,
-        to: row.periodTo ?? undefined,
-        category: [],
-        placeType: [],
-        sourceAgency: [],
-        sourceGrade: [],
-        intelligenceGrade: [],
-        handlingCode: [],
-      },
-      deps.clock(),
-    ),
-    includeHandlingC: analyst,
-    withinGeoJson: row.areaGeoJson,
-  });
+  let area: { type: 'Feature'; geometry: unknown; properties: object } | null;
+  let reports: DisclosedCount;
+  if (analyst) {
+    area = { type: 'Feature', geometry: toWgs84(bng), properties: {} };
+    const count = await countRecords(deps.db, {
+      partnershipId: user.partnershipId,
+      filters: resolveFilters(
+        {
+          from: row.periodFrom ?? undefined,
+          to: row.periodTo ?? undefined,
+          category: [],
+          placeType: [],
+          sourceAgency: [],
+          sourceGrade: [],
+          intelligenceGrade: [],
+          handlingCode: [],
+        },
+        deps.clock(),
+      ),
+      includeHandlingC: true,
+      withinGeoJson: row.areaGeoJson,
+    });
+    reports = { count };
+  } else {
+    // From the published table: the finest lattice's cells the area touches, over the whole
+    // months that hold the hotspot's period (the 12 months to today when it has none).
+    const months = monthsEnding(row.periodTo ?? today);
+    const published = row.periodFrom
+      ? { ...months, months: { ...months.months, from: `${row.periodFrom.slice(0, 7)}-01` } }
+      : months;
+    const figures = await publishedHotspotFigures(deps, state, bng, published);
+    area = figures.geometry
+      ? { type: 'Feature', geometry: toWgs84(figures.geometry), properties: {} }
+      : null;
+    reports =
+      figures.reports === null
+        ? { suppressed: true, fewerThan: state.k }
+        : { count: figures.reports };
+  }
   const history = await deps.db.kysely
     .selectFrom('hotspot_status_change as s')
     .innerJoin('app_user as u', 'u.id', 's.changed_by')
@@ -268,8 +273,8 @@ async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) 
   const mayChange = user.role === 'analyst' || user.role === 'chair';
   return {
     ...toHotspotSummary(row, today),
-    area: shape ? { type: 'Feature' as const, geometry: shape.geometry, properties: {} } : null,
-    reports: analyst ? { count: reports } : discloseCount(reports, state.k),
+    area,
+    reports,
     // Scanning and analysis describe the intelligence; partners and viewers get the objective,
     // the response and its assessment, which is what they act on.
     osara: mayChange
@@ -293,7 +298,15 @@ async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) 
     createdBy: row.createdBy,
     ...(analyst
       ? { parameters: row.parameters, stats: row.stats }
-      : { disclosure: (rendered as { disclosure?: Record<string, unknown> }).disclosure }),
+      : {
+          disclosure: {
+            method: 'published table (cell key)',
+            suppressionK: state.k,
+            perturbationBound: state.perturbation.bound,
+            generalisedToHexMeters: state.hexSizes[0],
+            handlingCodeC: 'excluded',
+          },
+        }),
   };
 }
 
@@ -637,7 +650,9 @@ export function hotspotRoutes(deps: AppDeps) {
       const query = c.req.valid('query');
       const row = await hotspotForUser(deps, c, user, id, isoDay(deps.clock()));
       const state = await loadLayerState(deps.db, user.partnershipId);
-      const evaluation = await evaluateHotspot(deps, user, row, state.k, query);
+      const evaluation = receivesRecordLevel(user)
+        ? await evaluateHotspot(deps, user, row, query)
+        : await evaluatePublished(deps, state, row, query);
       await audit(deps, c, {
         category: receivesRecordLevel(user) ? 'consultation' : 'disclosure',
         action: 'hotspot.evaluation',

@@ -1,7 +1,7 @@
-import { hexAreaSquareMeters, hexIndexAt } from '@hotspot/analysis';
+import { hexAreaSquareMeters, hexIndexAt, weightedDisplacementQuotient } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
-import { bngToLngLat } from '@hotspot/ingest';
+import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../deps.ts';
@@ -14,6 +14,7 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
+import { hexCellsTouching } from '../disclosure/disclosure.ts';
 import {
   type CraftedRecord,
   disclosureViolations,
@@ -231,52 +232,51 @@ describe.each(testDatabases())('hotspots on $kind', (target) => {
     expect(body.result.interpretation).toBe('diffusion_of_benefits');
   });
 
-  it('gives the chair P-only counts, disclosed, and a rounded WDQ', async () => {
-    const res = await request(
+  it('gives the chair an evaluation from published values only: whole months, cell zones', async () => {
+    const free = await request(
       app,
       'GET',
       `/api/hotspots/${drawnId}/evaluation?periodDays=90&bufferMeters=250`,
-      {
-        cookie: cookies.chair,
-      },
+      { cookie: cookies.chair },
     );
-    expect(res.status).toBe(200);
-    const text = await res.text();
-    const body = JSON.parse(text) as {
-      counts: Record<string, { before: unknown; after: unknown }>;
-      result: { wdq: number; totalNetEffect: number };
-    };
-    // P only: Rb = 10. Counts are rounded to 5.
-    expect(body.counts).toEqual({
-      target: { before: { count: 10 }, after: { count: 5 } },
-      buffer: { before: { count: 5 }, after: { count: 5 } },
-      control: { before: { count: 20 }, after: { count: 25 } },
+    expect(free.status).toBe(422);
+    const problem = (await free.json()) as { errors: { pointer: string }[] };
+    expect(problem.errors.map((e) => e.pointer).sort()).toEqual([
+      '/query/bufferMeters',
+      '/query/periodDays',
+    ]);
+    const res = await request(app, 'GET', `/api/hotspots/${drawnId}/evaluation`, {
+      cookie: cookies.chair,
     });
-    // WDQ = -0.1 / (4/25 - 10/20) = 0.2941..., shown as 0.29; net effect (12.5 - 4) + (7.5 - 5) = 11.
-    expect(body.result.wdq).toBe(0.29);
-    expect(body.result.totalNetEffect).toBe(11);
-    expect(disclosureViolations(text, await storedRecords(db, seed.partnershipId), 3)).toEqual([]);
-  });
-
-  it('hides the WDQ from non-analysts when a count is below k', async () => {
-    // A 30-day window: the target has 1 P report before (2024-12-02..12-31: none) -> below k.
-    const res = await request(
-      app,
-      'GET',
-      `/api/hotspots/${drawnId}/evaluation?periodDays=30&date=2025-01-01`,
-      {
-        cookie: cookies.viewer,
-      },
-    );
     expect(res.status).toBe(200);
     const text = await res.text();
     const body = JSON.parse(text) as {
-      counts: { target: { before: unknown } };
-      result: { computable: boolean };
+      parameters: { before: { from: string }; after: { from: string; to: string } };
+      counts: Record<string, Record<'before' | 'after', { count: number } | { suppressed: true }>>;
+      result: { computable: boolean; wdq?: number; totalNetEffect?: number };
     };
-    expect(body.counts.target.before).toEqual({ suppressed: true, fewerThan: 3 });
-    expect(body.result.computable).toBe(false);
-    expect(text).not.toMatch(/"wdq"/);
+    expect(body.parameters.after.from).toBe('2025-01-01');
+    expect(body.parameters.before.from.endsWith('-01')).toBe(true);
+    const shown = Object.values(body.counts).flatMap((c) => [c.before, c.after]);
+    for (const c of shown) if ('count' in c) expect(c.count).toBeGreaterThanOrEqual(3);
+    const anySuppressed = shown.some((c) => 'suppressed' in c);
+    expect(body.result.computable).toBe(!anySuppressed);
+    if (body.result.computable) {
+      // The WDQ is a function of the shown values and nothing else.
+      const n = (c: { count: number } | { suppressed: true }) => (c as { count: number }).count;
+      const wdq = weightedDisplacementQuotient({
+        target: { before: n(body.counts.target!.before), after: n(body.counts.target!.after) },
+        buffer: { before: n(body.counts.buffer!.before), after: n(body.counts.buffer!.after) },
+        control: { before: n(body.counts.control!.before), after: n(body.counts.control!.after) },
+      });
+      expect(wdq.computable && Math.round(wdq.wdq * 100) / 100).toBe(body.result.wdq);
+    }
+    // The same question, the same bytes.
+    const again = await request(app, 'GET', `/api/hotspots/${drawnId}/evaluation`, {
+      cookie: cookies.viewer,
+    });
+    expect(await again.text()).toBe(text);
+    expect(disclosureViolations(text, await storedRecords(db, seed.partnershipId), 3)).toEqual([]);
   });
 
   it('refuses an evaluation with no after period yet', async () => {
@@ -420,8 +420,29 @@ describe.each(testDatabases())('hotspots on $kind', (target) => {
     expect(
       chairLayer.features.find((f) => f.properties.hotspotId === drawnId)?.properties.openActions,
     ).toBe(2);
-    // 18 P reports in the square in the hotspot's year (the 2 C ones never count): rounded.
-    expect(body.reports).toEqual({ count: 20 });
+    // The published value of the finest lattice's cells the hotspot touches: within the bound
+    // (2) of their P reports in the whole months of the hotspot's period (C ones never count).
+    const outline = await sql<{ area: string; from: string | null; to: string | null }>`
+      select ST_AsGeoJSON(area) as area, period_from::text as from, period_to::text as to
+      from hotspot where id = ${drawnId}`.execute(db.kysely);
+    const wgs = JSON.parse(outline.rows[0]!.area) as { coordinates: number[][][][] };
+    const bng = {
+      type: 'MultiPolygon' as const,
+      coordinates: wgs.coordinates.map((p) => p.map((r) => r.map(([x, y]) => lngLatToBng(x!, y!)))),
+    };
+    const cells = new Set(hexCellsTouching(bng, 250).map((c) => `${c.i}:${c.j}`));
+    const from = `${(outline.rows[0]!.from ?? '2000-01-01').slice(0, 7)}-01`;
+    const to = (outline.rows[0]!.to ?? '2100-01-01').slice(0, 7);
+    const stored = await sql<{ e: number; n: number; d: string; h: string }>`
+      select easting as e, northing as n, reported_on::text as d, handling_code as h
+      from intelligence_record where partnership_id = ${seed.partnershipId}`.execute(db.kysely);
+    const truth = stored.rows.filter((r) => {
+      const { i, j } = hexIndexAt(Number(r.e), Number(r.n), 250);
+      return r.h === 'P' && cells.has(`${i}:${j}`) && r.d >= from && r.d.slice(0, 7) <= to;
+    }).length;
+    expect(truth).toBeGreaterThanOrEqual(18);
+    const shown = (body.reports as { count: number }).count;
+    expect(Math.abs(shown - truth)).toBeLessThanOrEqual(2);
     expect(body.area?.geometry.type).toMatch(/Polygon$/);
     for (const withheld of [scanning, analysis, 'Targeted evening patrols', '"POL"']) {
       expect(text).not.toContain(withheld);

@@ -23,10 +23,14 @@ import {
   type AggregateFeature,
   type AggregateLayer,
   generaliseToHexUnion,
+  hexCellsTouching,
   hexPolygon,
+  hexUnion,
   type LabelValue,
   receivesRecordLevel,
 } from '../disclosure/disclosure.ts';
+import { hexLattice, publishedValue, trueCells, unionOf } from '../disclosure/published.ts';
+import type { PublishedRequest } from '../disclosure/published-request.ts';
 import { type LayerState, studyAreaBng, withAnalysisErrors } from './layer-response.ts';
 
 type Polygonal =
@@ -219,9 +223,37 @@ export interface HotspotParams {
   readonly status: readonly string[];
 }
 
+/**
+ * Hotspots for a published reader: outlines are unions of the finest published lattice's cells
+ * the hotspot touches, and the report count is the published value of that union.
+ */
+export async function publishedHotspotFigures(
+  deps: Pick<AppDeps, 'db'>,
+  state: LayerState,
+  areaBng: Polygonal,
+  request: PublishedRequest,
+): Promise<{ geometry: Polygonal | null; reports: number | null }> {
+  const size = state.hexSizes[0]!;
+  const cells = hexCellsTouching(areaBng, size);
+  const truth = await trueCells(
+    deps.db,
+    state.partnershipId,
+    hexLattice(size),
+    request.months,
+    request.filters,
+    cells.map((c) => `${c.i}:${c.j}`),
+  );
+  const union = unionOf(truth);
+  return {
+    geometry: hexUnion(cells, size),
+    reports: publishedValue(union.n, union.keySum, state.perturbation, state.k),
+  };
+}
+
 export async function buildHotspotLayer(
   input: LayerInput,
   params: HotspotParams,
+  published?: PublishedRequest,
 ): Promise<AggregateLayer> {
   const { user } = input;
   // Partners see their own agency's actions only, counts included: how many other agencies are
@@ -263,10 +295,12 @@ export async function buildHotspotLayer(
       wgs.type === 'Polygon'
         ? { type: 'Polygon', coordinates: wgs.coordinates.map(ring) }
         : { type: 'MultiPolygon', coordinates: wgs.coordinates.map((p) => p.map(ring)) };
-    const reports = await countRecords(input.deps.db, {
-      ...selection(input),
-      withinGeoJson: h.area,
-    });
+    const figures = published
+      ? await publishedHotspotFigures(input.deps, input.state, bng, published)
+      : null;
+    const reports = figures
+      ? 0
+      : await countRecords(input.deps.db, { ...selection(input), withinGeoJson: h.area });
     const labels: Record<string, LabelValue> = {
       hotspotId: h.id,
       name: h.name,
@@ -279,6 +313,14 @@ export async function buildHotspotLayer(
       openActions: Number(h.open_actions),
       ...(partnerOnly ? { ownAgencyActions: Number(h.own_actions) } : {}),
     };
+    if (figures) {
+      features.push({
+        geometry: figures.geometry,
+        publishedCounts: { reports: figures.reports },
+        labels,
+      });
+      continue;
+    }
     features.push({
       // Non-analysts never see the drawn or computed outline: a union of public grid hexagons.
       geometry: analyst ? bng : generaliseToHexUnion(bng, GENERALISE_HEX_METERS),
@@ -290,6 +332,17 @@ export async function buildHotspotLayer(
         objective: h.objective,
       },
     });
+  }
+  if (published) {
+    return {
+      published: true,
+      meta: {
+        layer: 'hotspots',
+        parameters: { status: params.status, ...published.months, ...published.filters },
+        generalisedToHexMeters: input.state.hexSizes[0],
+      },
+      features,
+    };
   }
   return {
     meta: {

@@ -20,6 +20,7 @@ import {
   renderLayer,
   type VertexGuard,
 } from '../disclosure/disclosure.ts';
+import { type PerturbationTable, parsePerturbationTable } from '../disclosure/published.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -34,6 +35,10 @@ export interface LayerState {
   readonly k: number;
   readonly areaGeoJson: string | null;
   readonly analysisDefaults: Readonly<Record<string, unknown>>;
+  /** Published hexagon lattice sizes, finest first (migration 0007). */
+  readonly hexSizes: readonly number[];
+  /** The partnership's stored perturbation table. */
+  readonly perturbation: PerturbationTable;
   /** Hash of everything above plus hotspot and action versions. */
   readonly fingerprint: string;
 }
@@ -50,8 +55,11 @@ export async function loadLayerState(db: Db, partnershipId: string): Promise<Lay
     area_hash: string | null;
     hotspots: string;
     actions: string;
+    hex_sizes: string;
+    perturbation: string;
   }>`
     select p.data_version::text as data_version, p.suppression_k,
+      array_to_string(p.published_hex_sizes, ',') as hex_sizes, p.perturbation::text as perturbation,
       p.analysis_defaults::text as defaults,
       md5(ST_AsEWKB(p.area)) as area_hash,
       (select md5(coalesce(string_agg(h.id::text || '|' || h.updated_at::text || '|' || h.status, ',' order by h.id), ''))
@@ -85,6 +93,8 @@ export async function loadLayerState(db: Db, partnershipId: string): Promise<Lay
         row.area_hash,
         row.hotspots,
         row.actions,
+        row.hex_sizes,
+        row.perturbation,
       ].join('\n'),
     )
     .digest('hex');
@@ -94,6 +104,11 @@ export async function loadLayerState(db: Db, partnershipId: string): Promise<Lay
     k: Math.max(2, row.suppression_k),
     areaGeoJson,
     analysisDefaults: JSON.parse(row.defaults) as Record<string, unknown>,
+    hexSizes: row.hex_sizes
+      .split(',')
+      .map(Number)
+      .sort((a, b) => a - b),
+    perturbation: parsePerturbationTable(row.perturbation),
     fingerprint,
   };
 }
@@ -190,6 +205,8 @@ export async function withAnalysisErrors<T>(compute: () => Promise<T> | T): Prom
 interface CachedBody {
   readonly identity: Buffer;
   readonly gzip: Buffer;
+  /** ETag of the bytes themselves: what non-analysts see (DESIGN.md section 5, rule 6). */
+  readonly bytesEtag: string;
 }
 
 // Computed bodies keyed by ETag: safe to share between users because the ETag includes the role
@@ -203,7 +220,8 @@ function cachedBody(etag: string, compute: () => Promise<string>): Promise<Cache
   // Compressed on libuv's thread pool: a large layer would otherwise hold the event loop.
   const computing = compute().then(async (text) => {
     const identity = Buffer.from(text);
-    return { identity, gzip: await gzipAsync(identity) };
+    const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 32);
+    return { identity, gzip: await gzipAsync(identity), bytesEtag: `W/"${hash}"` };
   });
   bodyCache.set(etag, computing);
   computing.catch(() => bodyCache.delete(etag));
@@ -265,19 +283,23 @@ export async function serveCached(
     objectType: 'layer',
     query: options.params,
   });
+  // Non-analysts get the hash of the published bytes as the ETag, so nothing they can observe
+  // moves unless what they are shown does (a C record, or a change elsewhere, changes nothing).
+  const recordLevel = receivesRecordLevel(user);
+  const body = recordLevel ? undefined : await cachedBody(etag, options.compute);
   const headers = {
-    etag,
+    etag: body ? body.bytesEtag : etag,
     'cache-control': 'private, no-cache',
     vary: 'cookie, accept-encoding',
     ...(options.extraHeaders ?? {}),
   };
   const ifNoneMatch = c.req.header('if-none-match');
-  if (ifNoneMatch?.split(',').some((t) => t.trim() === etag)) {
+  if (ifNoneMatch?.split(',').some((t) => t.trim() === headers.etag)) {
     return new Response(null, { status: 304, headers });
   }
-  const body = await cachedBody(etag, options.compute);
+  const served = body ?? (await cachedBody(etag, options.compute));
   const gzip = acceptsGzip(c.req.header('accept-encoding'));
-  const bytes = gzip ? body.gzip : body.identity;
+  const bytes = gzip ? served.gzip : served.identity;
   return new Response(bytes, {
     status: 200,
     headers: {

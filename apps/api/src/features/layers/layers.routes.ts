@@ -8,7 +8,13 @@ import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { numberParam } from '../analysis/parameters.ts';
 import { RecordFilterShape, resolveFilters } from '../analysis/record-query.ts';
 import { csvLine } from '../audit/csv.ts';
-import type { LayerCollection, renderLayer } from '../disclosure/disclosure.ts';
+import {
+  type LayerCollection,
+  publishedContext,
+  receivesRecordLevel,
+  renderLayer,
+} from '../disclosure/disclosure.ts';
+import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
@@ -24,6 +30,12 @@ import {
   renderLayerInSlices,
   serveCached,
 } from './layer-response.ts';
+import {
+  publishedCells,
+  publishedCountLayer,
+  publishedDensityLayer,
+  publishedGistarLayer,
+} from './published-layers.ts';
 
 const booleanParam = z
   .enum(['true', 'false'])
@@ -174,6 +186,9 @@ async function layerFor(
     throw new ProblemError(PROBLEM.forbidden, "Partners see only their agency's hotspots.");
   }
   const state = await loadLayerState(deps.db, user.partnershipId);
+  if (!receivesRecordLevel(user) && (query.layer === 'hexagons' || query.layer === 'density')) {
+    return publishedLayerFor(deps, user, query, state);
+  }
   const input: LayerInput = { deps, user, state, filters: resolveFilters(query, deps.clock()) };
   const render = async (build: () => Promise<Parameters<typeof renderLayer>[1]>) => {
     // The vertex guard loads beside the build (it is cached per data version, the layer is not).
@@ -199,6 +214,19 @@ async function layerFor(
     }
     case 'hotspots': {
       const params = { status: [...query.status].sort() };
+      if (!receivesRecordLevel(user)) {
+        const published = resolvePublishedRequest(query, deps.clock());
+        return {
+          state,
+          params: { ...params, ...published.months, ...published.filters },
+          compute: async () =>
+            renderLayer(
+              user,
+              await buildHotspotLayer(input, params, published),
+              publishedContext(state.k),
+            ),
+        };
+      }
       return {
         state,
         params: { ...params, ...input.filters },
@@ -217,6 +245,45 @@ async function layerFor(
       };
     }
   }
+}
+
+const FREE_PARAMETER = 'is for analysts; the published map has fixed parameters';
+
+/** Hexagons and density for non-analysts: from the published table, on its finite surface. */
+function publishedLayerFor(
+  deps: AppDeps,
+  user: SessionUser,
+  query: ExportParams,
+  state: Awaited<ReturnType<typeof loadLayerState>>,
+) {
+  const free: Record<string, string> = {};
+  const hexagons = query.layer === 'hexagons';
+  if (hexagons && query.distanceMeters !== undefined) free.distanceMeters = FREE_PARAMETER;
+  if (!hexagons && query.statistic !== 'count') free.statistic = FREE_PARAMETER;
+  for (const name of ['bandwidthMeters', 'cellSizeMeters'] as const) {
+    if (query[name] !== undefined) free[name] = FREE_PARAMETER;
+  }
+  const request = resolvePublishedRequest(query, deps.clock(), 'query', free);
+  const sizeMeters = publishedSize(query.sizeMeters, state.hexSizes);
+  const params = {
+    sizeMeters,
+    ...(hexagons ? { statistic: query.statistic, fdr: query.fdr } : {}),
+    ...request.months,
+    ...request.filters,
+  };
+  return {
+    state,
+    params,
+    compute: async (): Promise<LayerCollection> => {
+      const cells = await publishedCells(deps.db, state, sizeMeters, request);
+      const layer = !hexagons
+        ? publishedDensityLayer(state, sizeMeters, request, cells)
+        : query.statistic === 'gistar'
+          ? publishedGistarLayer(state, sizeMeters, request, cells, query.fdr)
+          : publishedCountLayer(state, sizeMeters, request, cells);
+      return renderLayer(user, layer, publishedContext(state.k));
+    },
+  };
 }
 
 async function serveLayer(

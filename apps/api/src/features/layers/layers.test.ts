@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
@@ -30,6 +31,9 @@ const CLOCK_START = '2025-03-01T09:00:00Z';
 /** Every layer and export a user can ask for (the 403s are bodies too, and are checked). */
 const LAYER_URLS = [
   '/api/layers/hexagons?statistic=count',
+  '/api/layers/hexagons?statistic=count&sizeMeters=1000',
+  '/api/layers/hexagons?statistic=count&from=2024-04-01&to=2024-12-31&category=concern-premises',
+  '/api/layers/hexagons?statistic=count&from=2024-04-03',
   '/api/layers/hexagons?statistic=count&sizeMeters=100',
   '/api/layers/hexagons?statistic=gistar',
   '/api/layers/density',
@@ -356,24 +360,31 @@ describe.each(testDatabases())('map layers and disclosure control on $kind', (ta
         return bodies;
       };
 
-      it('gives non-analysts no ids, summaries, exact coordinates, counts below k or vertices within 25 m of a record', async () => {
+      it('gives non-analysts no ids, summaries, exact coordinates or counts below k, and only whole hexagons of the published lattices', async () => {
         for (const role of NON_ANALYSTS) {
           const bodies = await fetchAll(role);
           for (const [url, { status, body }] of bodies) {
             expect([200, 403, 422], `${role} ${url}: ${body.slice(0, 200)}`).toContain(status);
-            expect(disclosureViolations(body, records, setup.k), `${role} ${url}`).toEqual([]);
-          }
-          // The layers a role may see actually came back with content.
-          if (role !== 'partner') {
-            const hex = JSON.parse(bodies.get('/api/layers/hexagons?statistic=count')!.body);
-            expect(hex.features.length).toBeGreaterThan(0);
             expect(
-              hex.features.some(
-                (f: { properties: { count: unknown } }) =>
-                  'suppressed' in (f.properties.count as object),
-              ),
-            ).toBe(true);
+              disclosureViolations(body, records, setup.k, [250, 500, 1000]),
+              `${role} ${url}`,
+            ).toEqual([]);
+          }
+          // The layers a role may see actually came back with content: only published cells,
+          // each at least k, none "fewer than k" (a suppressed cell is not drawn at all).
+          if (role !== 'partner') {
+            const hex = JSON.parse(
+              bodies.get('/api/layers/hexagons?statistic=count&sizeMeters=1000')!.body,
+            );
+            expect(hex.features.length).toBeGreaterThan(0);
+            for (const f of hex.features as { properties: { count: { count: number } } }[]) {
+              expect(f.properties.count.count).toBeGreaterThanOrEqual(setup.k);
+            }
             expect(bodies.get('/api/layers/density')!.status).toBe(200);
+            // Free parameters are refused, naming the allowed values.
+            const small = bodies.get('/api/layers/hexagons?statistic=count&sizeMeters=100')!;
+            expect(small.status).toBe(422);
+            expect(small.body).toContain('must be one of 250, 500, 1000');
           } else {
             expect(bodies.get('/api/layers/hexagons?statistic=count')!.status).toBe(403);
           }
@@ -505,8 +516,36 @@ describe.each(testDatabases())('layer caching and audit on $kind', (target) => {
     expect(refused.headers.get('content-encoding')).toBeNull();
   });
 
-  it('answers 304 while nothing changed, and a new ETag after a commit or a hotspot change', async () => {
+  it('gives a non-analyst the hash of the published bytes as the ETag: unchanged bytes, unchanged ETag', async () => {
     const cookie = await signIn(app, seed.users.chair.email, seed.users.chair.password);
+    const url = '/api/layers/hexagons?sizeMeters=1000';
+    const first = await request(app, 'GET', url, { cookie });
+    const etag = first.headers.get('etag')!;
+    const body = await first.text();
+    expect(etag).toBe(`W/"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`);
+    // A hotspot change and a C record change nothing in the hexagons: still 304.
+    await createHotspot(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      'Elsewhere',
+      hullNear(seed.partnershipId, CENTRE.e, CENTRE.n, 3000),
+      deps.newId(),
+    );
+    await insertRecords(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      seed.agencies.POL!,
+      extraCRecords(),
+      deps.newId,
+    );
+    const again = await request(app, 'GET', url, { cookie, headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers an analyst 304 while nothing changed, and a new ETag after a commit or a hotspot change', async () => {
+    const cookie = await signIn(app, seed.users.analyst.email, seed.users.analyst.password);
     const url = '/api/layers/hexagons?sizeMeters=500';
     const first = await request(app, 'GET', url, { cookie });
     expect(first.status).toBe(200);
@@ -548,12 +587,12 @@ describe.each(testDatabases())('layer caching and audit on $kind', (target) => {
     });
     expect(afterHotspot.status).toBe(200);
     // Analysts and chairs never share an ETag.
-    const analystCookie = await signIn(app, seed.users.analyst.email, seed.users.analyst.password);
-    const analyst = await request(app, 'GET', url, {
-      cookie: analystCookie,
+    const chairCookie = await signIn(app, seed.users.chair.email, seed.users.chair.password);
+    const chair = await request(app, 'GET', url, {
+      cookie: chairCookie,
       headers: { 'if-none-match': afterHotspot.headers.get('etag')! },
     });
-    expect(analyst.status).toBe(200);
+    expect(chair.status).toBe(200);
   });
 
   it('audits every layer and export: consultation for analysts, disclosure for others, filters only', async () => {
@@ -575,9 +614,13 @@ describe.each(testDatabases())('layer caching and audit on $kind', (target) => {
     ]);
     expect(events[0]!.query).toMatchObject({ category: ['concern-premises'] });
     const csv = await (
-      await request(app, 'GET', '/api/export/layer.csv?layer=hexagons', { cookie: chair })
+      await request(app, 'GET', '/api/export/layer.csv?layer=hexagons&sizeMeters=1000', {
+        cookie: chair,
+      })
     ).text();
     expect(csv.split('\r\n')[0]).toBe('count,cell,geometry');
-    expect(csv).toMatch(/fewer than 3/);
+    // Cells below k are not published at all, so no row says "fewer than".
+    expect(csv).not.toMatch(/fewer than/);
+    expect(csv.split('\r\n').length).toBeGreaterThan(2);
   });
 });

@@ -157,7 +157,7 @@ export function renderPackHtml(model: PackModel, options: { notice?: string } = 
   ${attendance}
   <h3>Agenda</h3>
   ${agendaList}
-  <footer>Generated ${escapeXml(when(model.generatedAt))}. Counts are suppressed below ${model.k} and rounded; areas are generalised; records with handling code C are excluded. Boundaries contain Ordnance Survey and Office for National Statistics data © Crown copyright and database right.</footer>
+  <footer>Generated ${escapeXml(when(model.generatedAt))}. Counts come from the partnership's published table: whole months, areas drawn as whole hexagons, each count perturbed by at most ${model.perturbationBound}, and fewer than ${model.k} not shown; records with handling code C are excluded. Boundaries contain Ordnance Survey and Office for National Statistics data © Crown copyright and database right.</footer>
 </section>
 ${itemPages}
 <section class="page" aria-labelledby="actions-title">

@@ -6,15 +6,13 @@ import { resolveFilters } from '../analysis/record-query.ts';
 import {
   type DisclosedCount,
   type LayerCollection,
+  publishedContext,
   renderLayer,
 } from '../disclosure/disclosure.ts';
-import {
-  buildHexagonLayer,
-  buildHotspotLayer,
-  type LayerInput,
-  resolveHexagonParams,
-} from '../layers/layer-builders.ts';
-import { disclosureContext, loadLayerState } from '../layers/layer-response.ts';
+import { daysOf, monthsEnding } from '../disclosure/published-request.ts';
+import { buildHotspotLayer, type LayerInput } from '../layers/layer-builders.ts';
+import { loadLayerState } from '../layers/layer-response.ts';
+import { publishedCells, publishedCountLayer } from '../layers/published-layers.ts';
 import {
   type AgendaAction,
   type AgendaItemView,
@@ -37,6 +35,8 @@ export interface PackModel {
   readonly generatedAt: string;
   readonly period: { readonly from: string; readonly to: string };
   readonly k: number;
+  /** No published count is further than this from the truth (the perturbation table's bound). */
+  readonly perturbationBound: number;
   readonly items: readonly PackItem[];
   readonly actions: readonly AgendaAction[];
   readonly actionsCreated: readonly AgendaAction[];
@@ -61,8 +61,10 @@ export async function buildPackModel(
 ): Promise<PackModel> {
   const audience = packAudience(user);
   const state = await loadLayerState(deps.db, user.partnershipId);
-  const ctx = await disclosureContext(deps, state);
+  const ctx = publishedContext(state.k);
   const meetingDay = isoDay(meeting.startsAt);
+  // Every figure and shape comes from the published table: the 12 whole months to the meeting.
+  const published = monthsEnding(meetingDay);
   const filters = resolveFilters(
     {
       to: meetingDay,
@@ -76,7 +78,11 @@ export async function buildPackModel(
     deps.clock(),
   );
   const input: LayerInput = { deps, user: audience, state, filters };
-  const hotspotLayer = renderLayer(audience, await buildHotspotLayer(input, { status: [] }), ctx);
+  const hotspotLayer = renderLayer(
+    audience,
+    await buildHotspotLayer(input, { status: [] }, published),
+    ctx,
+  );
   const hotspots = new Map(
     hotspotLayer.features.map((f) => [String(f.properties?.hotspotId), f] as const),
   );
@@ -85,9 +91,11 @@ export async function buildPackModel(
       ? null
       : renderLayer(
           audience,
-          await buildHexagonLayer(
-            input,
-            resolveHexagonParams(input, { statistic: 'count', fdr: false }),
+          publishedCountLayer(
+            state,
+            state.hexSizes[0]!,
+            published,
+            await publishedCells(deps.db, state, state.hexSizes[0]!, published),
           ),
           ctx,
         );
@@ -138,8 +146,9 @@ export async function buildPackModel(
     meeting: await meetingDetail(deps.db.kysely, meeting),
     audience: user.role === 'partner' ? { agencyCode: user.agencyCode } : 'partnership',
     generatedAt: deps.clock().toISOString(),
-    period: { from: filters.from, to: filters.to },
+    period: daysOf(published.months),
     k: state.k,
+    perturbationBound: state.perturbation.bound,
     items: packItems,
     actions,
     actionsCreated: actions.filter((a) => createdIds.has(a.id)),

@@ -3,6 +3,8 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { receivesRecordLevel } from '../disclosure/disclosure.ts';
+import { publishedDataVersion } from '../disclosure/published.ts';
 import {
   boundaryCollection,
   findPartnership,
@@ -78,9 +80,14 @@ export function partnershipRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const partnership = await findPartnership(deps.db, user.partnershipId);
       if (!partnership) throw new ProblemError(PROBLEM.notFound, 'Partnership not found.');
+      // Everyone but analysts sees the version of the published table (DESIGN.md section 5).
+      const dataVersion = receivesRecordLevel(user)
+        ? partnership.dataVersion
+        : await publishedDataVersion(deps.db, user.partnershipId, partnership.dataVersion);
       return c.json(
         {
           ...partnership,
+          dataVersion,
           tiles: { url: deps.env.TILE_URL, attribution: deps.env.TILE_ATTRIBUTION },
         },
         200,

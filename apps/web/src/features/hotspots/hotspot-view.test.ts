@@ -70,6 +70,18 @@ describe('disclosure notes', () => {
 
   it('says nothing for analysts, who receive no disclosure block, or for an unknown shape', () => {
     expect(disclosureNotes(undefined)).toEqual([]);
+    expect(
+      disclosureNotes({
+        suppressionK: 3,
+        perturbationBound: 2,
+        generalisedToHexMeters: 250,
+        handlingCodeC: 'excluded',
+      }),
+    ).toEqual([
+      'Reports with handling code C are not counted.',
+      `Counts come from the partnership's published table of whole months: each is perturbed by at most 2; a count below 3 is shown only as "fewer than 3".`,
+      'The outline is the 250 m hexagons of the published grid that the hotspot touches.',
+    ]);
     expect(disclosureNotes({ suppressionK: '3' })).toEqual([]);
   });
 });

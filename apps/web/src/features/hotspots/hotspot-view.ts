@@ -49,6 +49,8 @@ export interface DisclosureApplied {
   readonly suppressionK?: unknown;
   readonly countsRoundedTo?: unknown;
   readonly vertexClearanceMeters?: unknown;
+  readonly perturbationBound?: unknown;
+  readonly generalisedToHexMeters?: unknown;
   readonly handlingCodeC?: unknown;
 }
 
@@ -68,6 +70,12 @@ export function disclosureNotes(disclosure: DisclosureApplied | undefined): stri
       : null,
     typeof clearance === 'number'
       ? `The outline is generalised to a hexagon grid, with no corner within ${clearance} m of a report.`
+      : null,
+    typeof disclosure.perturbationBound === 'number' && typeof k === 'number'
+      ? `Counts come from the partnership's published table of whole months: each is perturbed by at most ${disclosure.perturbationBound}; a count below ${k} is shown only as "fewer than ${k}".`
+      : null,
+    typeof disclosure.generalisedToHexMeters === 'number'
+      ? `The outline is the ${disclosure.generalisedToHexMeters} m hexagons of the published grid that the hotspot touches.`
       : null,
   ].filter((n): n is string => n !== null);
 }

@@ -291,7 +291,7 @@ function MapWorkspace({
   const on = (id: MapLayerId) => shown.includes(id);
   const canAnalyse = role === 'analyst' || role === 'chair';
   const meeting = role === 'viewer';
-  const query = { period, filters: view.filters };
+  const query = { period, filters: view.filters, published: role !== 'analyst' };
 
   const [bounds, setBounds] = useState<MapBoundsState | null>(null);
   const [selection, setSelection] = useState<MapSelection | null>(null);
@@ -354,6 +354,14 @@ function MapWorkspace({
             )
               ? (hexagons.data.disclosure?.suppressionK ?? null)
               : null,
+            ...(hexagons.data.disclosure?.perturbationBound !== undefined
+              ? {
+                  published: {
+                    k: hexagons.data.disclosure.suppressionK,
+                    bound: hexagons.data.disclosure.perturbationBound,
+                  },
+                }
+              : {}),
           },
         }
       : {}),
@@ -732,14 +740,16 @@ function MapWorkspace({
             <summary>
               <h2>Analysis</h2>
             </summary>
-            <AnalysisPanel
-              key={`${view.method}|${JSON.stringify(view.parameters)}`}
-              view={view}
-              onChange={update}
-              result={analysisResult.data}
-              fetching={analysisResult.isFetching}
-              error={analysisResult.isError ? describeError(analysisResult.error) : null}
-            />
+            {role === 'analyst' && (
+              <AnalysisPanel
+                key={`${view.method}|${JSON.stringify(view.parameters)}`}
+                view={view}
+                onChange={update}
+                result={analysisResult.data}
+                fetching={analysisResult.isFetching}
+                error={analysisResult.isError ? describeError(analysisResult.error) : null}
+              />
+            )}
             <div className="draw-tools">
               <h3>Draw a hotspot by hand</h3>
               <div className="button-row">

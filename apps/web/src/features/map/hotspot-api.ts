@@ -4,7 +4,7 @@ import { apiFetch } from '../../api/api-fetch.ts';
 import type { ActionStatus } from '../../map/layer-styles.ts';
 import { FILTER_KEYS, type MapFilters } from '../../url-state/map-view-state.ts';
 import type { Period } from '../../url-state/period.ts';
-import { type ShownCount, toShownCount } from './layer-api.ts';
+import { type ShownCount, toShownCount, wholeMonths } from './layer-api.ts';
 
 export interface BreakdownRow {
   readonly value: string;
@@ -59,20 +59,30 @@ export type SummaryTarget =
       };
     };
 
-function filterBody(period: Period, filters: MapFilters) {
-  const body: Record<string, unknown> = { from: period.from, to: period.to };
-  for (const key of FILTER_KEYS) body[key] = [...filters[key]];
+/** The body's period and filters; published answers (non-analysts) take whole months. */
+function filterBody(period: Period, filters: MapFilters, published: boolean) {
+  const shown = published ? wholeMonths(period) : period;
+  const body: Record<string, unknown> = { from: shown.from, to: shown.to };
+  for (const key of FILTER_KEYS) {
+    if (published && (key === 'sourceAgency' || key === 'handlingCode')) continue;
+    body[key] = [...filters[key]];
+  }
   return body;
 }
 
-export function useAreaSummary(target: SummaryTarget | null, period: Period, filters: MapFilters) {
+export function useAreaSummary(
+  target: SummaryTarget | null,
+  period: Period,
+  filters: MapFilters,
+  published = false,
+) {
   return useQuery({
-    queryKey: ['analysis-summary', target, period, filters],
+    queryKey: ['analysis-summary', target, period, filters, published],
     queryFn: async ({ signal }) =>
       parseSummary(
         await apiFetch<unknown>('/api/analysis/summary', {
           method: 'POST',
-          json: { ...filterBody(period, filters), ...target },
+          json: { ...filterBody(period, filters, published), ...target },
           signal,
         }),
       ),

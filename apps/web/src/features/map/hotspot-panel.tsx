@@ -380,7 +380,7 @@ export function HotspotPanel({
 }: HotspotPanelProps) {
   const canAnalyse = role === 'analyst' || role === 'chair';
   const target = canAnalyse ? summaryTarget(selection) : null;
-  const summary = useAreaSummary(target, period, filters);
+  const summary = useAreaSummary(target, period, filters, role !== 'analyst');
   const detail = useHotspot(selection.kind === 'hotspot' ? selection.id : null);
   const title =
     selection.kind === 'hotspot'

@@ -44,7 +44,11 @@ export function formatShownCount(count: ShownCount): string {
 export type LayerResponse = FeatureCollection<Geometry | null, Record<string, unknown>> & {
   readonly parameters?: Record<string, unknown>;
   readonly explanation?: string;
-  readonly disclosure?: { readonly suppressionK: number };
+  readonly disclosure?: {
+    readonly suppressionK: number;
+    /** Published layers: no count is further than this from the truth. */
+    readonly perturbationBound?: number;
+  };
   readonly [key: string]: unknown;
 };
 
@@ -63,13 +67,30 @@ export interface RecordQuery {
   readonly filters: MapFilters;
   /** 'meeting': the API renders layers as the meeting screen (a viewer) sees them. */
   readonly audience?: 'meeting';
+  /**
+   * Answered from the published table (every role but analyst, and the meeting screen): the
+   * period widens to whole months and only taxonomy filters are sent, as the API requires.
+   */
+  readonly published?: boolean;
 }
+
+/** The whole calendar months that hold a period (published answers count whole months). */
+export function wholeMonths(period: Period): Period {
+  const [y, m] = period.to.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return { from: `${period.from.slice(0, 7)}-01`, to: last };
+}
+
+const UNPUBLISHED_FILTERS = new Set<string>(['sourceAgency', 'handlingCode']);
 
 /** The period and filters as the API's query parameters (comma lists). */
 export function recordQueryParams(query: RecordQuery): URLSearchParams {
-  const params = new URLSearchParams({ from: query.period.from, to: query.period.to });
+  const published = query.published || query.audience === 'meeting';
+  const period = published ? wholeMonths(query.period) : query.period;
+  const params = new URLSearchParams({ from: period.from, to: period.to });
   if (query.audience) params.set('audience', query.audience);
   for (const key of FILTER_KEYS) {
+    if (published && UNPUBLISHED_FILTERS.has(key)) continue;
     if (query.filters[key].length > 0) params.set(key, query.filters[key].join(','));
   }
   return params;
@@ -107,7 +128,7 @@ export function useHexagonLayer(
 ) {
   const extra: Record<string, number | string> = { statistic };
   if (parameters.sizeMeters !== undefined) extra.sizeMeters = parameters.sizeMeters;
-  if (statistic === 'gistar' && parameters.distanceMeters !== undefined) {
+  if (statistic === 'gistar' && parameters.distanceMeters !== undefined && !query.published) {
     extra.distanceMeters = parameters.distanceMeters;
   }
   return useLayer(layerUrl('/api/layers/hexagons', query, extra), options);
@@ -119,7 +140,9 @@ export function useDensityLayer(
   options: LayerHookOptions,
 ) {
   const extra: Record<string, number> = {};
-  if (parameters.bandwidthMeters !== undefined) extra.bandwidthMeters = parameters.bandwidthMeters;
+  if (parameters.bandwidthMeters !== undefined && !query.published) {
+    extra.bandwidthMeters = parameters.bandwidthMeters;
+  }
   return useLayer(layerUrl('/api/layers/density', query, extra), options);
 }
 

@@ -1,0 +1,303 @@
+import { hexIndexAt } from '@hotspot/analysis';
+import type { Db } from '@hotspot/db';
+import { testDatabases } from '@hotspot/db/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../deps.ts';
+import {
+  createTestApp,
+  createTestClock,
+  request,
+  seedPartnership,
+  signIn,
+  type TestApp,
+} from '../../testing/fixtures.ts';
+import { commitBatch, withdrawBatch } from '../batches/batches.queries.ts';
+import {
+  cellKey,
+  hexLattice,
+  parsePerturbationTable,
+  publicationSettings,
+  publishedValue,
+  trueCells,
+  unionOf,
+} from './published.ts';
+import { type CraftedRecord, insertRecords } from './testing.ts';
+
+const NO_FILTERS = { category: [], placeType: [], sourceGrade: [], intelligenceGrade: [] };
+const ALL_MONTHS = { from: '2000-01-01', to: '2100-12-01' };
+
+async function snapshot(db: Db, partnershipId: string) {
+  const rows = await sql<Record<string, string>>`
+    select lattice, month::text as month, cell, category, place_type, source_grade,
+      intelligence_grade, n::text as n, key_sum::text as key_sum
+    from published_cell where partnership_id = ${partnershipId}
+    order by lattice, month, cell, category, place_type, source_grade, intelligence_grade`.execute(
+    db.kysely,
+  );
+  return rows.rows;
+}
+
+async function recomputed(db: Db, partnershipId: string) {
+  await sql`select published_cell_rebuild(${partnershipId}::uuid)`.execute(db.kysely);
+  return snapshot(db, partnershipId);
+}
+
+function scatter(count: number, seed: number, handlingCode: 'P' | 'C' = 'P'): CraftedRecord[] {
+  let s = seed;
+  const next = () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return s / 2_147_483_648;
+  };
+  return Array.from({ length: count }, (_, i) => ({
+    easting: 381_000 + next() * 4000,
+    northing: 274_500 + next() * 4000,
+    handlingCode,
+    reportedOn: `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+  }));
+}
+
+describe('the cell key method (pure)', () => {
+  // Not the stored table (that one is checked against the database below): bound 1 here.
+  const table = parsePerturbationTable({
+    method: 'cell-key',
+    bound: 1,
+    rows: [
+      { above: 0, noise: [0, 1], cumulative: [0.5, 1] },
+      { above: 1, noise: [-1, 0, 1], cumulative: [0.3, 0.7, 1] },
+    ],
+  });
+
+  it('reads the cell key as the fractional part of the exact key sum', () => {
+    expect(cellKey('12.25')).toBe(0.25);
+    expect(cellKey('3')).toBe(0);
+    expect(
+      unionOf([
+        { n: 2, keySum: '1.75' },
+        { n: 3, keySum: '0.500000000000001' },
+      ]),
+    ).toEqual({
+      n: 5,
+      keySum: '2.250000000000001',
+    });
+  });
+
+  it('publishes nothing below k, never below k from k up, and within the bound', () => {
+    for (let n = 0; n < 60; n++) {
+      for (let key = 0; key < 1; key += 0.01) {
+        const v = publishedValue(n, `${n}${key.toFixed(6).slice(1)}`, table, 3);
+        if (n < 3) expect(v).toBeNull();
+        else {
+          expect(v).toBeGreaterThanOrEqual(3);
+          expect(Math.abs(v! - n)).toBeLessThanOrEqual(table.bound);
+        }
+      }
+    }
+  });
+
+  it('refuses a table that could publish beyond its bound or below k', () => {
+    expect(() =>
+      parsePerturbationTable({
+        method: 'cell-key',
+        bound: 2,
+        rows: [{ above: 0, noise: [-1, 0], cumulative: [0.5, 1] }],
+      }),
+    ).toThrow(/row 0/);
+    expect(() =>
+      parsePerturbationTable({
+        method: 'cell-key',
+        bound: 1,
+        rows: [{ above: 0, noise: [0, 2], cumulative: [0.5, 1] }],
+      }),
+    ).toThrow(/row 0/);
+  });
+});
+
+describe.each(testDatabases())('the published table on $kind', (target) => {
+  let db: Db;
+  let app: TestApp;
+  let deps: AppDeps;
+  let partnershipId: string;
+  let analystCookie: string;
+  let analystId: string;
+  let policeId: string;
+
+  beforeAll(async () => {
+    db = await target.open();
+    ({ app, deps } = createTestApp(db, { clock: createTestClock('2025-03-01T09:00:00Z') }));
+    const seed = await seedPartnership(deps, { slug: `published-${deps.newId().slice(0, 8)}` });
+    analystCookie = await signIn(app, seed.users.analyst.email, seed.users.analyst.password);
+    partnershipId = seed.partnershipId;
+    analystId = seed.users.analyst.id;
+    policeId = seed.agencies.POL!;
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('stores the documented perturbation table with a new partnership', async () => {
+    const { hexSizes, table } = await publicationSettings(db, partnershipId);
+    expect(hexSizes).toEqual([250, 500, 1000]);
+    expect(table.bound).toBe(2);
+    const last = table.rows.at(-1)!;
+    const p = last.cumulative.map((c, i) => c - (last.cumulative[i - 1] ?? 0));
+    const mean = last.noise.reduce((s, d, i) => s + d * p[i]!, 0);
+    const variance = last.noise.reduce((s, d, i) => s + (d - mean) ** 2 * p[i]!, 0);
+    expect(mean).toBeCloseTo(0, 12);
+    expect(variance).toBeCloseTo(2, 12);
+  });
+
+  it('gives every stored record a key in [0, 1) and puts it in the cell hexIndexAt gives', async () => {
+    await insertRecords(db, partnershipId, analystId, policeId, scatter(300, 11), deps.newId);
+    const keys = await sql<{ k: number }>`
+      select record_key as k from intelligence_record where partnership_id = ${partnershipId}`.execute(
+      db.kysely,
+    );
+    expect(keys.rows).toHaveLength(300);
+    for (const { k } of keys.rows) expect(k >= 0 && k < 1).toBe(true);
+    expect(new Set(keys.rows.map((r) => r.k)).size).toBe(300);
+    const cells = await sql<{ x: number; y: number; cell: string }>`
+      select easting as x, northing as y, published_hex_cell(easting, northing, 250) as cell
+      from intelligence_record where partnership_id = ${partnershipId}`.execute(db.kysely);
+    for (const r of cells.rows) {
+      const { i, j } = hexIndexAt(Number(r.x), Number(r.y), 250);
+      expect(r.cell).toBe(`${i}:${j}`);
+    }
+    // Points exactly on cell edges and corners, where the rounding decides.
+    const edges = await sql<{ x: number; y: number; cell: string }>`
+      select x, y, published_hex_cell(x, y, 250) as cell
+      from (values (375::float8, 0::float8), (0, 216.50635094610965), (187.5, 108.25317547305482),
+        (-375, -216.50635094610965), (382875, 276561.0)) v(x, y)`.execute(db.kysely);
+    for (const r of edges.rows) {
+      const { i, j } = hexIndexAt(Number(r.x), Number(r.y), 250);
+      expect(r.cell).toBe(`${i}:${j}`);
+    }
+    const total = await trueCells(db, partnershipId, hexLattice(250), ALL_MONTHS, NO_FILTERS);
+    expect(total.reduce((s, c) => s + c.n, 0)).toBe(300);
+  });
+
+  it('gives the same published value for the same cell every time', async () => {
+    const { table } = await publicationSettings(db, partnershipId);
+    const first = await trueCells(db, partnershipId, hexLattice(500), ALL_MONTHS, NO_FILTERS);
+    const second = await trueCells(db, partnershipId, hexLattice(500), ALL_MONTHS, NO_FILTERS);
+    expect(second).toEqual(first);
+    const values = first.map((c) => publishedValue(c.n, c.keySum, table, 3));
+    expect(second.map((c) => publishedValue(c.n, c.keySum, table, 3))).toEqual(values);
+    expect(values.some((v) => v !== null)).toBe(true);
+    // A union summed in the API equals the database's own sum.
+    const union = unionOf(first);
+    const whole = await sql<{ s: string }>`
+      select sum(key_sum)::text as s from published_cell
+      where partnership_id = ${partnershipId} and lattice = 'hex:500'`.execute(db.kysely);
+    expect(cellKey(union.keySum)).toBe(cellKey(whole.rows[0]!.s));
+  });
+
+  it('never serves a record key, even to an analyst', async () => {
+    const keys = await sql<{ id: string; k: number }>`
+      select id::text as id, record_key as k from intelligence_record
+      where partnership_id = ${partnershipId}`.execute(db.kysely);
+    const doc = (await (await request(app, 'GET', '/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const paths = Object.entries(doc.paths)
+      .filter(([path, ops]) => 'get' in ops && !/\{(?!id\})/.test(path))
+      .map(([path]) => path.replace('{id}', keys.rows[0]!.id))
+      .filter((path) => !path.includes('openapi'));
+    expect(paths).toContain('/api/layers/points');
+    expect(paths).toContain('/api/records/review-due');
+    const query = 'from=2024-01-01&to=2024-12-31&zoom=18';
+    for (const path of paths) {
+      const body = await (
+        await request(app, 'GET', `${path}?${query}`, { cookie: analystCookie })
+      ).text();
+      expect(body, path).not.toMatch(/record_?key|key_?sum/i);
+      // Keys with at least 7 decimals: a shorter one could turn up in any number by chance.
+      for (const { k } of keys.rows.filter((r) => String(r.k).length >= 9)) {
+        expect(body, path).not.toContain(String(k).slice(1));
+      }
+    }
+  });
+
+  it('keeps C records out entirely', async () => {
+    const before = await snapshot(db, partnershipId);
+    await insertRecords(db, partnershipId, analystId, policeId, scatter(40, 5, 'C'), deps.newId);
+    expect(await snapshot(db, partnershipId)).toEqual(before);
+  });
+
+  it('maintained incrementally equals a full recount after commit, withdrawal and erasure', async () => {
+    const batchId = deps.newId();
+    await db.kysely
+      .insertInto('batch')
+      .values({
+        id: batchId,
+        partnership_id: partnershipId,
+        uploaded_by: analystId,
+        uploaded_at: new Date(),
+        file_name: 'staged.csv',
+        sha256: batchId.replaceAll('-', '').padEnd(64, '0'),
+        profile: 'native-csv',
+        size_bytes: 10,
+        rows_total: 50,
+        rows_valid: 50,
+        rows_invalid: 0,
+        rows_skipped: 0,
+        status: 'validated',
+      })
+      .execute();
+    const staged = scatter(50, 23);
+    for (const [index, r] of staged.entries()) {
+      await sql`insert into batch_row (batch_id, row_no, reported_on, location, precision,
+          place_type, category, source_agency_id, source_grade, intelligence_grade, handling_code,
+          fingerprint)
+        values (${batchId}, ${index + 2}, ${r.reportedOn},
+          ST_Transform(ST_SetSRID(ST_MakePoint(${r.easting}, ${r.northing}), 27700), 4326),
+          'exact', 'park', 'concern-premises', ${policeId}, '1', 'A', ${index % 5 === 0 ? 'C' : 'P'},
+          ${`${batchId}-${index}`})`.execute(db.kysely);
+    }
+    const before = await snapshot(db, partnershipId);
+    await commitBatch(deps, partnershipId, analystId, batchId);
+    const afterCommit = await snapshot(db, partnershipId);
+    expect(afterCommit).not.toEqual(before);
+    expect(await recomputed(db, partnershipId)).toEqual(afterCommit);
+
+    const erased = await sql<{ id: string }>`
+      select id::text as id from intelligence_record
+      where partnership_id = ${partnershipId} and handling_code = 'P' order by id limit 7`.execute(
+      db.kysely,
+    );
+    await db.kysely
+      .deleteFrom('intelligence_record')
+      .where(
+        'id',
+        'in',
+        erased.rows.map((r) => r.id as never),
+      )
+      .execute();
+    const afterErase = await snapshot(db, partnershipId);
+    expect(await recomputed(db, partnershipId)).toEqual(afterErase);
+
+    await withdrawBatch(deps, partnershipId, analystId, batchId, 'Uploaded twice by mistake');
+    const afterWithdraw = await snapshot(db, partnershipId);
+    expect(await recomputed(db, partnershipId)).toEqual(afterWithdraw);
+    const sum = (rows: Record<string, string>[]) => rows.reduce((s, r) => s + Number(r.n), 0);
+    expect(sum(afterWithdraw)).toBe(sum(before) - 3 * 7);
+  });
+
+  it('rebuilds when the published lattices change, and refuses one finer than 100 m', async () => {
+    await sql`update partnership set published_hex_sizes = '{200,400}' where id = ${partnershipId}`.execute(
+      db.kysely,
+    );
+    const lattices = await sql<{ lattice: string }>`
+      select distinct lattice from published_cell where partnership_id = ${partnershipId}
+      order by lattice`.execute(db.kysely);
+    expect(lattices.rows.map((r) => r.lattice)).toEqual(['hex:200', 'hex:400']);
+    await expect(
+      sql`update partnership set published_hex_sizes = '{50,500}' where id = ${partnershipId}`.execute(
+        db.kysely,
+      ),
+    ).rejects.toThrow();
+    await sql`update partnership set published_hex_sizes = '{250,500,1000}' where id = ${partnershipId}`.execute(
+      db.kysely,
+    );
+  });
+});
