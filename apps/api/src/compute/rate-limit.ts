@@ -86,7 +86,14 @@ export function analysisRateLimit(
   heavy: (url: URL) => boolean = () => true,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (heavy(new URL(c.req.url))) takeAnalysisToken(deps, currentUser(c).id);
+    const url = new URL(c.req.url);
+    // Only record-level work is limited: what a non-analyst (or an analyst asking as the meeting
+    // sees it) receives is a lookup in the published table, cheap and the same every time. A
+    // limit there would also make their answers depend on their own request history, which the
+    // disclosure tests rightly forbid (the same question must always get the same bytes).
+    const user = currentUser(c);
+    const recordLevel = user.role === 'analyst' && url.searchParams.get('audience') !== 'meeting';
+    if (recordLevel && heavy(url)) takeAnalysisToken(deps, user.id);
     await next();
   };
 }
