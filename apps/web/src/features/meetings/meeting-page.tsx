@@ -116,7 +116,7 @@ function AgendaEditor({
               <span className="agenda-controls">
                 <button
                   type="button"
-                  className="button button--small button--quiet"
+                  className="button button--small"
                   disabled={index === 0 || reorder.isPending}
                   onClick={() => move(index, -1)}
                   aria-label={`Move up: ${item.title}`}
@@ -125,7 +125,7 @@ function AgendaEditor({
                 </button>
                 <button
                   type="button"
-                  className="button button--small button--quiet"
+                  className="button button--small"
                   disabled={index === agenda.items.length - 1 || reorder.isPending}
                   onClick={() => move(index, 1)}
                   aria-label={`Move down: ${item.title}`}
@@ -162,7 +162,7 @@ function AgendaEditor({
           </form>
           <button
             type="button"
-            className="button button--quiet"
+            className="button"
             onClick={() => regenerate.mutate(undefined)}
             disabled={regenerate.isPending}
           >

@@ -154,7 +154,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
           <button type="submit" className="button button--primary" disabled={!file || sending}>
             Upload and check
           </button>
-          <a className="button button--quiet" href={TEMPLATE_URL} download>
+          <a className="button" href={TEMPLATE_URL} download>
             Download the template
           </a>
         </div>
