@@ -8,7 +8,11 @@ import {
   reportMissingChromium,
   type TestBrowser,
 } from '../testing/browser.ts';
-import { arrangeConfirmedHotspot, isoDayFromNow } from '../testing/confirmed-hotspot.ts';
+import {
+  arrangeConfirmedHotspot,
+  arrangeMeeting,
+  isoDayFromNow,
+} from '../testing/confirmed-hotspot.ts';
 import { signInThroughForm } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -90,7 +94,7 @@ describe.skipIf(!hasChromium())('every page on a phone', () => {
       launchBrowser({ viewport: PHONE }),
     ]);
     page = await browser.newPage();
-    const { hotspotId, actionIds, agencies, chair } = await arrangeConfirmedHotspot(server, {
+    const arranged = await arrangeConfirmedHotspot(server, {
       name: 'Bus station and the Kidderminster licensing quarter',
       actions: [
         {
@@ -101,16 +105,9 @@ describe.skipIf(!hasChromium())('every page on a phone', () => {
         },
       ],
     });
-    const meeting = await chair<{ id: string }>('POST', '/api/meetings', {
-      title: 'Tasking group',
-      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      place: 'Civic centre, room 2',
-      online: false,
-      attendeeAgencyIds: agencies.slice(0, 3).map((a) => a.id),
-    });
-    ids.hotspot = hotspotId;
-    ids.action = actionIds[0]!;
-    ids.meeting = meeting.id;
+    ids.hotspot = arranged.hotspotId;
+    ids.action = arranged.actionIds[0]!;
+    ids.meeting = await arrangeMeeting(arranged);
   });
 
   afterAll(async () => {

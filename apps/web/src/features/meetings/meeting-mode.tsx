@@ -36,13 +36,14 @@ function itemIndexFrom(search: string, count: number): number {
   return Number.isInteger(n) && n >= 1 ? Math.min(n, Math.max(1, count)) - 1 : 0;
 }
 
-/** Keys typed into a form, or used to pan the focused map, are not agenda steps. */
+/**
+ * Keys typed into a form are not agenda steps; everything else is, wherever focus is (the
+ * meeting map takes no keyboard focus), so a presenter's clicker keeps working after someone
+ * clicks the map or a button.
+ */
 function isStepKeyTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return true;
-  if (target.closest('input, textarea, select, [contenteditable="true"], .leaflet-container')) {
-    return false;
-  }
-  return true;
+  return !target.closest('input, textarea, select, [contenteditable="true"]');
 }
 
 /**
@@ -133,6 +134,9 @@ export function MeetingMode({ id, me }: { id: string; me: Me }) {
             }}
             hotspotId={item?.hotspot?.id ?? null}
             showHexagons={me.role !== 'partner'}
+            showEmerging={
+              item?.kind === 'emerging-hotspot' && (me.role === 'analyst' || me.role === 'chair')
+            }
           />
         </div>
         <div className="meeting-mode__panel">
