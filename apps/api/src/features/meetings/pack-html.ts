@@ -1,4 +1,4 @@
-import { ACTION_PRIORITY_LABELS } from '@hotspot/contracts';
+import { ACTION_PRIORITY_LABELS, ACTION_STATUS_LABELS } from '@hotspot/contracts';
 import type { DisclosedCount } from '../disclosure/disclosure.ts';
 import type { AgendaAction } from './meeting-queries.ts';
 import { escapeXml } from './pack-map-svg.ts';
@@ -21,12 +21,9 @@ const KIND_LABELS: Readonly<Record<string, string>> = {
   custom: 'Item',
 };
 
+// Actions in the words the screens use; a meeting's own statuses besides.
 const STATUS_LABELS: Readonly<Record<string, string>> = {
-  assigned: 'Assigned',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  completed: 'Completed',
-  declined: 'Declined',
+  ...ACTION_STATUS_LABELS,
   planned: 'Planned',
   closed: 'Closed',
 };

@@ -188,6 +188,16 @@ describe.each(testDatabases())('meeting pack on $kind', (target) => {
     60_000,
   );
 
+  it("names an action's status in the screens' words", async () => {
+    const html = await (
+      await request(app, 'GET', `/api/meetings/${meetingId}/pack.html`, { cookie: chair })
+    ).text();
+    // The WRS visit is assigned and not yet acknowledged: said as the action board says it.
+    const row = /<tr[^>]*>(?:(?!<\/tr>)[\s\S])*WRS licensing visit[\s\S]*?<\/tr>/.exec(html)?.[0];
+    expect(row).toContain('Awaiting acknowledgement');
+    expect(html).not.toMatch(/>Assigned</);
+  });
+
   it('serves the printable page, and says so, when no PDF can be made', async () => {
     const { app: noChromium } = createTestApp(db, {
       clock: createTestClock('2025-03-01T09:00:00Z'),

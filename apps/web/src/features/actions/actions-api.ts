@@ -9,6 +9,10 @@ export const ACTION_STATUSES = [
   'declined',
 ] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
+/**
+ * The one status vocabulary, as the meeting pack and the emails say it (ACTION_STATUS_LABELS
+ * in @hotspot/contracts, copied to keep zod out of the bundle; a test holds them equal).
+ */
 export const STATUS_LABELS: Readonly<Record<ActionStatus, string>> = {
   assigned: 'Awaiting acknowledgement',
   acknowledged: 'Acknowledged',
