@@ -102,10 +102,17 @@ export function useActions(filters: ActionFilters) {
 }
 
 export function useAction(id: string) {
+  const client = useQueryClient();
   return useQuery({
     queryKey: ['action', id],
-    queryFn: ({ signal }) =>
-      apiFetch<ActionDetail>(`/api/actions/${encodeURIComponent(id)}`, { signal }),
+    queryFn: async ({ signal }) => {
+      const detail = await apiFetch<ActionDetail>(`/api/actions/${encodeURIComponent(id)}`, {
+        signal,
+      });
+      // Opening an action reads its notices (the API marks them): the list must say so.
+      void client.invalidateQueries({ queryKey: ['notifications'] });
+      return detail;
+    },
   });
 }
 
