@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../api/types.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import {
   hasChromium,
@@ -13,6 +12,7 @@ import {
   arrangeMeeting,
   isoDayFromNow,
 } from '../testing/confirmed-hotspot.ts';
+import { pageDrawn, type RouteIds, routesFor } from '../testing/routes.ts';
 import { signInThroughForm } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -23,53 +23,6 @@ reportMissingChromium();
 // cards, and the map takes the full width with its panel as a sheet below.
 
 const PHONE = { width: 390, height: 844 };
-
-interface Ids {
-  hotspot: string;
-  action: string;
-  meeting: string;
-}
-
-function routesFor(role: Role, ids: Ids): readonly string[] {
-  const hotspot = `/hotspots/${ids.hotspot}`;
-  const action = `/actions/${ids.action}`;
-  const meeting = `/meetings/${ids.meeting}`;
-  switch (role) {
-    case 'admin':
-      return [
-        '/admin/users',
-        '/admin/agencies',
-        '/admin/settings',
-        '/admin/taxonomy',
-        '/admin/audit',
-      ];
-    case 'analyst':
-      return [
-        '/map',
-        '/upload',
-        '/review',
-        '/hotspots',
-        hotspot,
-        '/actions',
-        action,
-        '/meetings',
-        meeting,
-      ];
-    case 'chair':
-      return ['/map', '/hotspots', hotspot, '/actions', action, '/meetings', meeting];
-    case 'partner':
-      return ['/actions', action, hotspot, '/map', '/meetings'];
-    case 'viewer':
-      return ['/map', hotspot, '/meetings'];
-  }
-}
-
-/** Waits until the page has drawn its content: a heading in the main area, or the map. */
-async function pageDrawn(page: Page): Promise<void> {
-  await page.locator('main h1, main .leaflet-container').first().waitFor();
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('main .page-status[role="status"]'));
-}
 
 /** How far the document, and the scrolling main area, reach past the viewport's width. */
 async function sidewaysOverflow(page: Page): Promise<{ document: number; main: number }> {
@@ -86,7 +39,7 @@ describe.skipIf(!hasChromium())('every page on a phone', () => {
   let server: TestServer;
   let browser: TestBrowser;
   let page: Page;
-  const ids: Ids = { hotspot: '', action: '', meeting: '' };
+  const ids: RouteIds = { hotspot: '', action: '', meeting: '' };
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
