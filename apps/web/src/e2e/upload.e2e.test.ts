@@ -13,12 +13,15 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 reportMissingChromium();
 
-// Two valid rows in Kidderminster (demo taxonomy) and one with a category the partnership lacks.
+// Two valid rows in Kidderminster (demo taxonomy), one with a category the partnership lacks and
+// one outside the partnership.
 const CSV = [
   'reported_on,occurred_from,occurred_to,longitude,latitude,easting,northing,grid_ref,location_precision,place_type,category,source_agency,source_grade,intelligence_grade,handling_code,summary,external_ref',
   '2024-03-14,,,-2.2486,52.3886,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,Adults seen with young people late evening,E2E-1',
   '2024-03-15,,,,,383150,276580,,street,hotel-bnb,vehicle-pickups,WMP,1,A,P,,E2E-2',
   '2024-03-16,,,-2.2486,52.3886,,,,exact,takeaway,no-such-category,WFDC,2,B,P,,E2E-3',
+  // Birmingham: outside the partnership, reported apart from the problems.
+  '2024-03-17,,,-1.8904,52.4862,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,,E2E-4',
   '',
 ].join('\r\n');
 
@@ -51,6 +54,8 @@ describe.skipIf(!hasChromium())('upload page', () => {
     await report.waitFor();
     expect(await report.getByTestId('count-valid').textContent()).toBe('2');
     expect(await report.getByTestId('count-invalid').textContent()).toBe('1');
+    expect(await report.getByTestId('count-outside').textContent()).toBe('1');
+    expect(await report.getByTestId('outside-note').textContent()).toContain('1 row is outside');
     const summary = report.getByTestId('error-summary');
     expect(await summary.getByRole('rowheader').allTextContents()).toEqual(['unknown-category']);
     expect(

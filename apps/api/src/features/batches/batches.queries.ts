@@ -30,6 +30,11 @@ export interface BatchDetail extends BatchView {
   /** Every problem of the batch counted by code, skips apart, most frequent first. */
   readonly errorCounts: { code: string; count: number }[];
   readonly skippedCounts: { reason: string; count: number }[];
+  /**
+   * Rows whose only problem is a location outside the area: a force-wide police.uk file is
+   * mostly such rows, which are not mistakes to fix, so they are reported apart.
+   */
+  readonly outsideAreaRows: number;
 }
 
 const iso = (value: Date | string | null): string | null =>
@@ -112,6 +117,9 @@ export async function listBatches(
   return rows.map(toBatchView);
 }
 
+/** The problem code of a row located outside the partnership area (packages/ingest). */
+const OUTSIDE_AREA = 'outside-area';
+
 /** One batch of the partnership with its first errors and problem counts; 404 otherwise. */
 export async function getBatchDetail(
   db: Db,
@@ -131,8 +139,27 @@ export async function getBatchDetail(
     .orderBy(sql`count(*)`, 'desc')
     .orderBy('code')
     .execute();
+  const outside = await db.kysely
+    .selectFrom('batch_error')
+    .select(sql<string>`count(distinct row_no)`.as('n'))
+    .where('batch_id', '=', id)
+    .where('skipped', '=', false)
+    .where('code', '=', OUTSIDE_AREA)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('batch_error as other')
+            .select('other.seq')
+            .whereRef('other.batch_id', '=', 'batch_error.batch_id')
+            .whereRef('other.row_no', '=', 'batch_error.row_no')
+            .where('other.code', '<>', OUTSIDE_AREA),
+        ),
+      ),
+    )
+    .executeTakeFirstOrThrow();
   return {
     ...toBatchView(row),
+    outsideAreaRows: Number(outside.n),
     errors: (row.errors ?? []) as unknown as RowError[],
     errorCounts: counts
       .filter((c) => !c.skipped)

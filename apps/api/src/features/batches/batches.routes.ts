@@ -60,6 +60,10 @@ const BatchDetailSchema = BatchSchema.extend({
   errors: z.array(RowErrorSchema).openapi({ description: 'The first 1,000 row errors' }),
   errorCounts: z.array(z.object({ code: z.string(), count: z.number().int() })),
   skippedCounts: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  outsideAreaRows: z.number().int().openapi({
+    description:
+      'Rows whose only problem is a location outside the partnership area (counted in rows.invalid)',
+  }),
 }).openapi('BatchDetail');
 const UploadResultSchema = BatchDetailSchema.extend({
   warnings: z.array(z.string()),

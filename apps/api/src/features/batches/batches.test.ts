@@ -31,6 +31,7 @@ interface UploadBody {
   rows: { total: number; valid: number; invalid: number; skipped: number };
   errors: { row: number; column: string | null; code: string; message: string }[];
   errorCounts: { code: string; count: number }[];
+  outsideAreaRows: number;
   sha256: string;
 }
 interface Problem {
@@ -288,6 +289,8 @@ describe.each(testDatabases())('batches on $kind', (target) => {
     // The matched personal data is never echoed back.
     expect(JSON.stringify(body)).not.toMatch(/Smith|07700/);
     expect(body.errorCounts).toContainEqual({ code: 'formula-injection', count: 3 });
+    // Rows 5 and 6 are only outside the area: reported apart from the rows to fix.
+    expect(body.outsideAreaRows).toBe(2);
     expect(await stagingCounts(deps, seed.partnershipId)).toMatchObject({
       stagedRows: 2,
       problems: 10,

@@ -46,6 +46,8 @@ export interface BatchDetail extends Batch {
   readonly errors: readonly RowError[];
   readonly errorCounts: readonly { readonly code: string; readonly count: number }[];
   readonly skippedCounts: readonly { readonly reason: string; readonly count: number }[];
+  /** Rows whose only problem is a location outside the area (within rows.invalid). */
+  readonly outsideAreaRows: number;
   readonly warnings?: readonly string[];
 }
 

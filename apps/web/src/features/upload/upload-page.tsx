@@ -269,6 +269,9 @@ function useElapsedSeconds(running: boolean): number {
   return seconds;
 }
 
+/** The problem code of a row located outside the partnership area. */
+const OUTSIDE_AREA = 'outside-area';
+
 function BatchReport({ id }: { id: string }) {
   const batch = useBatch(id);
   if (batch.isPending) return <LoadingNotice what="the check results" />;
@@ -281,6 +284,9 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
   const elapsed = useElapsedSeconds(commit.isPending);
   const [showPreview, setShowPreview] = useState(false);
   const firstMessage = (code: string) => batch.errors.find((e) => e.code === code)?.message;
+  // Rows outside the area are counted apart: they are not mistakes to fix.
+  const problemCounts = batch.errorCounts.filter((e) => e.code !== OUTSIDE_AREA);
+  const rowProblems = batch.errors.filter((e) => e.code !== OUTSIDE_AREA);
   return (
     <section aria-labelledby="report-heading" className="batch-report" data-testid="batch-report">
       <h2 id="report-heading">Check results: {batch.fileName}</h2>
@@ -298,7 +304,11 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
         </div>
         <div>
           <dt>With problems</dt>
-          <dd data-testid="count-invalid">{n(batch.rows.invalid)}</dd>
+          <dd data-testid="count-invalid">{n(batch.rows.invalid - batch.outsideAreaRows)}</dd>
+        </div>
+        <div>
+          <dt>Outside the area</dt>
+          <dd data-testid="count-outside">{n(batch.outsideAreaRows)}</dd>
         </div>
         <div>
           <dt>Skipped</dt>
@@ -317,7 +327,14 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
           .
         </p>
       )}
-      {batch.errorCounts.length > 0 && (
+      {batch.outsideAreaRows > 0 && (
+        <p className="hint" data-testid="outside-note">
+          {n(batch.outsideAreaRows)} {batch.outsideAreaRows === 1 ? 'row is' : 'rows are'} outside
+          the partnership area and will not be added: expected from a force-wide file, nothing to
+          fix.
+        </p>
+      )}
+      {problemCounts.length > 0 && (
         <>
           <h3>Problems found</h3>
           <table className="table table--compact" data-testid="error-summary">
@@ -330,7 +347,7 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
               </tr>
             </thead>
             <tbody>
-              {batch.errorCounts.map((e) => (
+              {problemCounts.map((e) => (
                 <tr key={e.code}>
                   <th scope="row">
                     <code>{e.code}</code>
@@ -347,7 +364,7 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
             </a>
           </p>
           <details>
-            <summary>First {Math.min(batch.errors.length, 100)} problems by row</summary>
+            <summary>First {Math.min(rowProblems.length, 100)} problems by row</summary>
             <table className="table table--compact">
               <thead>
                 <tr>
@@ -357,7 +374,7 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
                 </tr>
               </thead>
               <tbody>
-                {batch.errors.slice(0, 100).map((e) => (
+                {rowProblems.slice(0, 100).map((e) => (
                   <tr key={`${e.row}-${e.column}-${e.code}`}>
                     <td>{e.row}</td>
                     <td>{e.column ?? '—'}</td>
