@@ -240,6 +240,9 @@ const commitRoute = createRoute({
           schema: z.object({
             status: z.literal('committed'),
             recordsAdded: z.number().int(),
+            reportedFrom: z.iso.date().nullable(),
+            reportedTo: z.iso.date().nullable(),
+            alreadyDueForReview: z.number().int(),
           }),
         },
       },
@@ -413,7 +416,7 @@ export function batchRoutes(deps: AppDeps) {
           objectId: id,
           query: { recordsAdded: result.recordsAdded },
         });
-        return c.json({ status: 'committed' as const, recordsAdded: result.recordsAdded }, 200);
+        return c.json({ status: 'committed' as const, ...result }, 200);
       })
       .openapi(withdrawRoute, async (c) => {
         const user = currentUser(c);

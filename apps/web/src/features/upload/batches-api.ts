@@ -131,13 +131,21 @@ export function useTemplateDocs() {
   });
 }
 
+export interface CommitResult {
+  readonly status: 'committed';
+  readonly recordsAdded: number;
+  /** First and last reported dates of the records added (null when none were). */
+  readonly reportedFrom: string | null;
+  readonly reportedTo: string | null;
+  /** Records whose review date had already come when they were added. */
+  readonly alreadyDueForReview: number;
+}
+
 export function useCommitBatch() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      apiFetch<{ status: 'committed'; recordsAdded: number }>(`/api/batches/${id}/commit`, {
-        method: 'POST',
-      }),
+      apiFetch<CommitResult>(`/api/batches/${id}/commit`, { method: 'POST' }),
     onSettled: () => client.invalidateQueries({ queryKey: KEYS.batches }),
   });
 }

@@ -1,8 +1,12 @@
 import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { isApiProblem } from '../../api/api-problem.ts';
 import { usePartnership } from '../../api/queries.ts';
+import { Link } from '../../routing/router.tsx';
 import { fieldError, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
+import { DEFAULT_MAP_VIEW_STATE, withMapViewState } from '../../url-state/map-view-state.ts';
+import { addDays, addMonths } from '../../url-state/period.ts';
+import type { CommitResult } from './batches-api.ts';
 import {
   type Batch,
   type BatchDetail,
@@ -414,16 +418,42 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
             <span className="spinner" aria-hidden="true" /> Committing… {elapsed} s
           </span>
         )}
-        {commit.isSuccess && (
-          <span data-testid="commit-done">
-            Committed: {n(commit.data.recordsAdded)} records added to the map.
-          </span>
-        )}
+        {commit.isSuccess && <CommitDone result={commit.data} />}
       </div>
       <FormError error={commit.error} />
       {showPreview && <BatchPreviewView id={batch.id} />}
     </section>
   );
+}
+
+/**
+ * After a commit: how many records, a link to the map over their months (the map's default last
+ * 12 months may not hold them), and a warning when some arrived already due for review.
+ */
+function CommitDone({ result }: { result: CommitResult }) {
+  const { reportedFrom: from, reportedTo: to } = result;
+  // Whole months, so the slider and Play step through exactly the batch's months.
+  const mapHref =
+    from && to
+      ? `/map${withMapViewState('', { ...DEFAULT_MAP_VIEW_STATE, from: `${from.slice(0, 7)}-01`, to: endOfMonth(to) })}`
+      : null;
+  return (
+    <span data-testid="commit-done">
+      Committed: {n(result.recordsAdded)} records added to the map.{' '}
+      {mapHref && <Link href={mapHref}>Show these records on the map</Link>}
+      {result.alreadyDueForReview > 0 && (
+        <span className="notice notice--warning commit-warning" data-testid="already-due">
+          {n(result.alreadyDueForReview)} of them were already past their review date when they
+          arrived. <Link href="/review">Review them now</Link> (keep or erase each).
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** "2024-03-14" -> "2024-03-31". */
+function endOfMonth(isoDate: string): string {
+  return addDays(`${addMonths(`${isoDate.slice(0, 7)}-01`, 1)}`, -1);
 }
 
 function BatchPreviewView({ id }: { id: string }) {
