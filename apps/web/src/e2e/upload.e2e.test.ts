@@ -66,6 +66,8 @@ describe.skipIf(!hasChromium())('upload page', () => {
     await report.getByTestId('preview-table').waitFor();
     expect(await report.getByTestId('preview-table').locator('tbody tr').count()).toBe(2);
     expect(await report.locator('.leaflet-interactive').count()).toBe(2);
+    // Drawn over the partnership's boundary.
+    await report.locator('.points-map path.partnership-outline').first().waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, 'upload-checked');
 
