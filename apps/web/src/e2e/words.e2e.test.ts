@@ -83,6 +83,14 @@ describe.skipIf(!hasChromium())('the words the chair reads', () => {
     await form.getByLabel('Objective').fill('Fewer late-evening reports around the bus station.');
     await form.getByRole('button', { name: 'Save record' }).click();
     await form.getByRole('status').getByText('Saved.').waitFor();
+    // Suggested actions name their place type by its label, not its code.
+    const suggestions = page
+      .getByRole('combobox', { name: 'Start from a suggestion' })
+      .locator('option');
+    await expect.poll(() => suggestions.count()).toBeGreaterThan(1);
+    await expect
+      .poll(async () => (await suggestions.allTextContents()).slice(1).join('\n'))
+      .not.toMatch(/(^|\n)[a-z0-9]+(-[a-z0-9]+)*:/);
   });
 
   it('shows due and review dates in words in meeting mode', async () => {

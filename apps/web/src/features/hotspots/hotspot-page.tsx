@@ -15,6 +15,7 @@ import {
   PRIORITY_LABELS,
   STATUS_LABELS,
 } from '../actions/actions-api.ts';
+import { labelFor, useTaxonomy } from '../map/taxonomy-api.ts';
 import { EvaluationChart } from './evaluation-chart.tsx';
 import { HotspotAreaMap } from './hotspot-area-map.tsx';
 import {
@@ -181,6 +182,7 @@ function AssignActionForm({ hotspot }: { hotspot: HotspotDetail }) {
   const assign = useAssignAction(hotspot.id);
   const agencies = useAgencies();
   const suggestions = useSuggestedActions();
+  const taxonomy = useTaxonomy();
   const [priority, setPriority] = useState<ActionPriority>('prevention-education');
   const [agencyId, setAgencyId] = useState('');
   const [title, setTitle] = useState('');
@@ -224,7 +226,7 @@ function AssignActionForm({ hotspot }: { hotspot: HotspotDetail }) {
             { value: '', label: 'Choose a suggested action…' },
             ...suggestions.data.suggestions.map((s) => ({
               value: s.id,
-              label: `${s.placeType}: ${s.title}`,
+              label: `${labelFor(taxonomy.data?.placeTypes, s.placeType)}: ${s.title}`,
             })),
           ]}
         />
