@@ -102,6 +102,30 @@ describe.skipIf(!hasChromium())('the words the chair reads', () => {
     expect(panel).not.toMatch(ISO_DATE);
   });
 
+  it('says the PDF pack is being prepared, then downloads it', async () => {
+    await page.goto(`${server.url}/meetings/${meetingId}`);
+    // Hold the pack until the progress has been seen: it must not wait for the server.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const packUrl = `**/api/meetings/${meetingId}/pack.pdf`;
+    await page.route(packUrl, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Pack as PDF' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Preparing the PDF… \d+ s/)
+      .waitFor();
+    release();
+    expect((await download).suggestedFilename()).toMatch(/^Tasking group pack\.(pdf|html)$/);
+    await page.getByText('The pack has been downloaded.').waitFor();
+    await page.unroute(packUrl);
+  });
+
   it("marks the single concern form's empty category and place type beside each", async () => {
     await browser.context.clearCookies();
     await signInThroughForm(page, server.url, server.user('analyst'), '/upload');

@@ -20,6 +20,7 @@ import {
 } from './meetings-api.ts';
 import { mayRunMeetings } from './meetings-page.tsx';
 import './meetings.css';
+import { PackPdfButton } from './pack-download.tsx';
 
 /** One meeting: its details, attendance and the agenda the chair prepares before presenting it. */
 export function MeetingPage({ id, me }: { id: string; me: Me }) {
@@ -46,9 +47,7 @@ export function MeetingPage({ id, me }: { id: string; me: Me }) {
         <a className="button" href={`/api/meetings/${id}/pack.html`} target="_blank" rel="noopener">
           Printable pack
         </a>
-        <a className="button" href={`/api/meetings/${id}/pack.pdf`}>
-          Pack as PDF
-        </a>
+        <PackPdfButton meetingId={id} title={m.title} />
       </div>
       <div className="meeting-columns">
         <section aria-labelledby="agenda-title" className="meeting-agenda">
