@@ -85,6 +85,14 @@ export const ACTION_STATUSES = [
 ] as const;
 export const ActionStatusSchema = z.enum(ACTION_STATUSES);
 export type ActionStatus = z.infer<typeof ActionStatusSchema>;
+/** One vocabulary for an action's status: the screens, the meeting pack and the emails. */
+export const ACTION_STATUS_LABELS: Readonly<Record<ActionStatus, string>> = {
+  assigned: 'Awaiting acknowledgement',
+  acknowledged: 'Acknowledged',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  declined: 'Declined',
+};
 
 export const MEETING_STATUSES = ['planned', 'in_progress', 'closed'] as const;
 export const MeetingStatusSchema = z.enum(MEETING_STATUSES);

@@ -82,23 +82,118 @@ describe.skipIf(!hasChromium())('the tasking map: layers, filters and roles', ()
     const slider = page.getByTestId('time-slider');
     await slider.focus();
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => param(page, 'from')).toMatch(/^\d{4}-\d{2}-01$/);
-    const firstMonth = param(page, 'from');
+    // A month of the period is shown on its own; From/To keep the chosen period.
+    await expect.poll(() => param(page, 'month')).toMatch(/^\d{4}-\d{2}$/);
+    expect([param(page, 'from'), param(page, 'to')]).toEqual([null, null]);
+    const firstMonth = param(page, 'month');
     const monthCount = await settledCount(page, whole);
     expect(monthCount).not.toBe(whole);
     expect(await slider.getAttribute('aria-valuetext')).toMatch(/^[A-Z][a-z]+ \d{4}$/);
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => param(page, 'from')).not.toBe(firstMonth);
+    await expect.poll(() => param(page, 'month')).not.toBe(firstMonth);
     // Play steps on by itself, month by month; Pause stops it.
     const play = page.getByRole('button', { name: 'Play' });
     await play.focus();
     await page.keyboard.press('Enter');
-    const started = param(page, 'from');
-    await expect.poll(() => param(page, 'from'), { timeout: 8000 }).not.toBe(started);
+    const started = param(page, 'month');
+    await expect.poll(() => param(page, 'month'), { timeout: 8000 }).not.toBe(started);
     await page.getByRole('button', { name: 'Pause' }).click();
     await saveScreenshot(page, 'map-analyst-month');
     await page.getByRole('button', { name: 'Last 12 months' }).click();
+    await expect.poll(() => param(page, 'month')).toBeNull();
     await expect.poll(() => shownCount(page)).toBe(whole);
+  });
+
+  it('plays the chosen period from its first month, leaving From and To as chosen', async () => {
+    // Three months that ended half a year ago: not the last 24 months, nor the default year.
+    const now = new Date();
+    const iso = (d: Date) => d.toISOString().slice(0, 10);
+    const from = iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 8, 1)));
+    const to = iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 5, 0)));
+    await page.goto(`${server.url}/map?v=1&from=${from}&to=${to}`);
+    const whole = await settledCount(page);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => param(page, 'month')).toBe(from.slice(0, 7));
+    await expect.poll(() => param(page, 'month'), { timeout: 20_000 }).toBe(to.slice(0, 7));
+    // Play stops after the period's last month, on it.
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    expect([param(page, 'from'), param(page, 'to')]).toEqual([from, to]);
+    expect(await page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(from);
+    expect(await page.getByRole('textbox', { name: 'To', exact: true }).inputValue()).toBe(to);
+    expect(await settledCount(page)).not.toBe('0 reports');
+    await page.getByRole('button', { name: 'Show the whole period' }).click();
+    await expect.poll(() => shownCount(page)).toBe(whole);
+  });
+
+  it("draws one analysis layer, the method's, above the hexagons; the key keeps off the data", async () => {
+    await page.goto(`${server.url}/map`);
+    // Gi* is the default method, and its layer is on.
+    expect(await page.getByRole('radio', { name: 'Gi* hot spots' }).isChecked()).toBe(true);
+    await page.locator('path.layer-gistar').first().waitFor();
+    await page.getByRole('radio', { name: 'DBSCAN clusters' }).check();
+    await page.waitForURL(/m=dbscan/);
+    await page.locator('path.layer-cluster').first().waitFor();
+    await expect.poll(() => page.locator('path.layer-gistar').count()).toBe(0);
+    expect(await layerBox(page, 'Gi* hot and cold spots').isChecked()).toBe(false);
+    expect(await layerBox(page, 'DBSCAN clusters').isChecked()).toBe(true);
+    // Ticking another analysis layer chooses its method and replaces the clusters.
+    await layerBox(page, 'Density bands').check();
+    await page.waitForURL(/m=density/);
+    await page.locator('path.layer-density').first().waitFor();
+    await expect.poll(() => page.locator('path.layer-cluster').count()).toBe(0);
+    await page.getByRole('radio', { name: 'DBSCAN clusters' }).check();
+    await page.locator('path.layer-cluster').first().waitFor();
+    // Above the hexagons, filled and edged so they show over the count colours.
+    const style = await page
+      .locator('path.layer-cluster')
+      .first()
+      .evaluate((path) => {
+        const pane = (el: Element) => Number(getComputedStyle(el.closest('.leaflet-pane')!).zIndex);
+        const hexagon = document.querySelector('path.layer-hexagon')!;
+        return {
+          above: pane(path) > pane(hexagon),
+          fillOpacity: Number(path.getAttribute('fill-opacity')),
+          weight: Number(path.getAttribute('stroke-width')),
+        };
+      });
+    expect(style.above).toBe(true);
+    expect(style.fillOpacity).toBeGreaterThanOrEqual(0.5);
+    expect(style.weight).toBeGreaterThanOrEqual(3);
+
+    // The key sits in the corner (of those free of the map's own controls) where it covers
+    // the fewest drawn shapes, and folds away.
+    const key = page.locator('.map-legend');
+    await key.getByTestId('legend').waitFor();
+    const coverage = () =>
+      key.evaluate((element) => {
+        const centres = [...document.querySelectorAll('.leaflet-map-pane svg path')].map((p) => {
+          const r = p.getBoundingClientRect();
+          return [r.left + r.width / 2, r.top + r.height / 2] as const;
+        });
+        const under = (b: { left: number; top: number; right: number; bottom: number }) =>
+          centres.filter(([x, y]) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom)
+            .length;
+        const key = element.getBoundingClientRect();
+        const map = element.closest('.map-frame')!.getBoundingClientRect();
+        const at = (left: number, top: number) => ({
+          left,
+          top,
+          right: left + key.width,
+          bottom: top + key.height,
+        });
+        const alternatives = [
+          at(map.right - 10 - key.width, map.top + 10),
+          at(map.right - 10 - key.width, map.bottom - 26 - key.height),
+          at(map.left + 60, map.top + 10),
+        ];
+        return { key: under(key), fewest: Math.min(...alternatives.map(under)) };
+      });
+    await expect.poll(async () => (await coverage()).key).toBe((await coverage()).fewest);
+    await saveScreenshot(page, 'map-analyst-clusters');
+    await key.getByRole('heading', { name: 'Key' }).click();
+    expect(await key.getByTestId('legend').isVisible()).toBe(false);
+    await key.getByRole('heading', { name: 'Key' }).click();
+    await key.getByTestId('legend').waitFor();
   });
 
   it('explains Gi* and updates the analysis in place when a parameter changes', async () => {
@@ -139,10 +234,13 @@ describe.skipIf(!hasChromium())('the tasking map: layers, filters and roles', ()
   });
 
   it('shows the map as tables for those who cannot see it', async () => {
+    await page.getByRole('radio', { name: 'Kernel density' }).check();
+    await page.locator('path.layer-density').first().waitFor();
     await page.getByRole('button', { name: 'Show as table' }).click();
     const table = page.getByTestId('map-table');
-    await table.getByRole('heading', { name: 'Gi* hot and cold spots' }).waitFor();
     await table.getByRole('heading', { name: /Density bands/ }).waitFor();
+    // One analysis at a time, in the tables as on the map.
+    expect(await table.getByRole('heading', { name: 'Gi* hot and cold spots' }).count()).toBe(0);
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(3);
     // Selecting from the table is the keyboard way to a band's statistics.
     await table.getByRole('button', { name: 'Select band 1' }).focus();

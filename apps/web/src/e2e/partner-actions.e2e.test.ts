@@ -94,5 +94,17 @@ describe.skipIf(!hasChromium())('a partner works its own action in the browser',
     const other = await page.request.get(`${server.url}/api/actions?mine=1`);
     const { actions } = (await other.json()) as { actions: { title: string; status: string }[] };
     expect(actions).toEqual([expect.objectContaining({ title: OWN_TITLE, status: 'completed' })]);
+
+    // Back on the landing page, the notice that announced the action reads as read.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: "My agency's actions" })
+      .click();
+    const notice = page.getByRole('listitem').filter({ hasText: `: ${OWN_TITLE}` });
+    await notice.waitFor();
+    await expect.poll(() => notice.getAttribute('class')).toBeNull();
+    expect(await page.getByRole('heading', { name: 'Notifications' }).textContent()).toBe(
+      'Notifications',
+    );
   });
 });

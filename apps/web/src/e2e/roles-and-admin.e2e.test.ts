@@ -140,4 +140,12 @@ describe.skipIf(!hasChromium())('role navigation and admin pages', () => {
     expect(csv.split('\n')[0]).toContain('occurred_at');
     await saveScreenshot(page, 'admin-audit-filtered');
   });
+
+  it('names the users an administrator changed in the audit trail, in UK time', async () => {
+    await page.goto(`${server.url}/admin/audit?category=admin`);
+    const row = page.getByRole('row').filter({ hasText: 'user.change' }).first();
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('user Pat Example <script>');
+    await page.getByText('Times are UK time.').waitFor();
+  });
 });

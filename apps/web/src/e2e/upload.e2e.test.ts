@@ -13,12 +13,15 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 reportMissingChromium();
 
-// Two valid rows in Kidderminster (demo taxonomy) and one with a category the partnership lacks.
+// Two valid rows in Kidderminster (demo taxonomy), one with a category the partnership lacks and
+// one outside the partnership.
 const CSV = [
   'reported_on,occurred_from,occurred_to,longitude,latitude,easting,northing,grid_ref,location_precision,place_type,category,source_agency,source_grade,intelligence_grade,handling_code,summary,external_ref',
   '2024-03-14,,,-2.2486,52.3886,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,Adults seen with young people late evening,E2E-1',
   '2024-03-15,,,,,383150,276580,,street,hotel-bnb,vehicle-pickups,WMP,1,A,P,,E2E-2',
   '2024-03-16,,,-2.2486,52.3886,,,,exact,takeaway,no-such-category,WFDC,2,B,P,,E2E-3',
+  // Birmingham: outside the partnership, reported apart from the problems.
+  '2024-03-17,,,-1.8904,52.4862,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,,E2E-4',
   '',
 ].join('\r\n');
 
@@ -51,6 +54,8 @@ describe.skipIf(!hasChromium())('upload page', () => {
     await report.waitFor();
     expect(await report.getByTestId('count-valid').textContent()).toBe('2');
     expect(await report.getByTestId('count-invalid').textContent()).toBe('1');
+    expect(await report.getByTestId('count-outside').textContent()).toBe('1');
+    expect(await report.getByTestId('outside-note').textContent()).toContain('1 row is outside');
     const summary = report.getByTestId('error-summary');
     expect(await summary.getByRole('rowheader').allTextContents()).toEqual(['unknown-category']);
     expect(
@@ -61,6 +66,8 @@ describe.skipIf(!hasChromium())('upload page', () => {
     await report.getByTestId('preview-table').waitFor();
     expect(await report.getByTestId('preview-table').locator('tbody tr').count()).toBe(2);
     expect(await report.locator('.leaflet-interactive').count()).toBe(2);
+    // Drawn over the partnership's boundary.
+    await report.locator('.points-map path.partnership-outline').first().waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, 'upload-checked');
 
@@ -68,10 +75,22 @@ describe.skipIf(!hasChromium())('upload page', () => {
     await report.getByTestId('commit-done').waitFor();
     expect(await report.getByTestId('commit-done').textContent()).toContain('2 records');
 
+    // Reported in March 2024, long before today: already due for review, and outside the map's
+    // default last 12 months, so the link opens the map over the batch's own months.
+    const done = report.getByTestId('commit-done');
+    expect(await done.getByTestId('already-due').textContent()).toContain('2 of them');
+    const link = done.getByRole('link', { name: 'Show these records on the map' });
+    expect(await link.getAttribute('href')).toBe('/map?v=1&from=2024-03-01&to=2024-03-31');
+
     const history = page.getByTestId('batch-history');
     const row = history.getByRole('row', { name: /e2e-concerns\.csv/ });
     await row.getByText('Committed').waitFor();
     await saveScreenshot(page, 'upload-committed');
+    await link.click();
+    await expect
+      .poll(async () => (await page.getByTestId('shown-count').textContent()) ?? '')
+      .toMatch(/^[1-9][\d,]* reports?$/);
+    await page.goto(`${server.url}/upload`);
   });
 
   it('says why a file is refused as a whole', async () => {

@@ -134,6 +134,8 @@ export function isEmergingPattern(value: unknown): value is EmergingPattern {
 }
 
 export const CLUSTER_COLOUR = '#009e73';
+/** A cluster's edge: near-black, visible over every hexagon colour and over the tiles. */
+export const CLUSTER_EDGE = '#0b0c0c';
 export const POINT_COLOUR = '#1d3557';
 /** Suppressed cells: grey with a diagonal hatch (an SVG pattern defined once in the page). */
 export const SUPPRESSED_FILL = 'url(#suppressed-hatch)';
@@ -305,7 +307,7 @@ export function legendFor(layers: readonly MapLayerId[], input: LegendInput): Le
             entries: [
               {
                 label: 'Cluster of reports',
-                swatch: { kind: 'outline', stroke: CLUSTER_COLOUR, dash: null },
+                swatch: { kind: 'fill', fill: CLUSTER_COLOUR, stroke: CLUSTER_EDGE },
               },
             ],
             ...(input.clusters.count === 0 ? { note: 'No clusters found.' } : {}),

@@ -19,6 +19,11 @@ export interface MapViewProps {
   readonly onViewportChange: (viewport: MapViewport) => void;
   /** Extra room kept clear on the right when fitting the area (e.g. for the key). */
   readonly fitPaddingRight?: number;
+  /**
+   * Arrow keys pan and +/- zoom the focused map (default). Off for meeting mode: the map then
+   * takes no focus, and the keys stay with the agenda.
+   */
+  readonly keyboard?: boolean;
   readonly children?: ReactNode;
 }
 
@@ -74,6 +79,7 @@ export function MapView({
   initialZoom,
   onViewportChange,
   fitPaddingRight = 24,
+  keyboard = true,
   children,
 }: MapViewProps) {
   const placement =
@@ -93,10 +99,16 @@ export function MapView({
       minZoom={3}
       maxZoom={19}
       zoomSnap={1}
-      keyboard
+      keyboard={keyboard}
       attributionControl
     >
-      <MapAccessibleName name="Map of the partnership area. Use the arrow keys to pan and plus or minus to zoom." />
+      <MapAccessibleName
+        name={
+          keyboard
+            ? 'Map of the partnership area. Use the arrow keys to pan and plus or minus to zoom.'
+            : 'Map of the partnership area.'
+        }
+      />
       <Pane name="wards" style={{ zIndex: 380 }} />
       <Pane name="districts" style={{ zIndex: 390 }} />
       <ViewportReporter onChange={onViewportChange} />

@@ -12,15 +12,27 @@ export interface AxeViolation {
   readonly nodes: readonly string[];
 }
 
+/** The WCAG 2.2 A and AA rules the product is held to, as axe tags them. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] as const;
+
 /**
  * Runs axe-core (WCAG 2.x A/AA and best-practice rules) in the page and returns the serious
  * and critical violations, each with the selectors of the offending elements.
  * Example: `expect(await seriousAxeViolations(page)).toEqual([])`.
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  const violations = await axeViolations(page, [...WCAG_TAGS, 'best-practice']);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Every axe violation of the rules with these tags, whatever its impact, each with the
+ * selectors of the offending elements. Example: `expect(await axeViolations(page, WCAG_TAGS))`.
+ */
+export async function axeViolations(page: Page, tags: readonly string[]): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol: the app's CSP (rightly) refuses inline scripts.
   await page.evaluate(`${AXE_SOURCE};undefined`);
-  const violations = await page.evaluate(async () => {
+  return page.evaluate(async (values) => {
     const axe = (
       window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeResults> } }
     ).axe;
@@ -33,10 +45,7 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
       }[];
     }
     const results = await axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
+      runOnly: { type: 'tag', values },
       resultTypes: ['violations'],
     });
     return results.violations.map((v) => ({
@@ -45,6 +54,5 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
       help: v.help,
       nodes: v.nodes.map((n) => n.target.map(String).join(' ')),
     }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  }, tags);
 }

@@ -101,3 +101,20 @@ export async function arrangeConfirmedHotspot(
   }
   return { hotspotId: hotspot.id, actionIds, agencies, chair };
 }
+
+/**
+ * A tasking meeting an hour from now, as the chair of `arrangeConfirmedHotspot` creates it, with
+ * the first three agencies invited; its agenda is generated from the data. Returns its id.
+ */
+export async function arrangeMeeting(
+  arranged: Pick<ConfirmedHotspot, 'agencies' | 'chair'>,
+): Promise<string> {
+  const meeting = await arranged.chair<{ id: string }>('POST', '/api/meetings', {
+    title: 'Tasking group',
+    startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    place: 'Civic centre, room 2',
+    online: false,
+    attendeeAgencyIds: arranged.agencies.slice(0, 3).map((a) => a.id),
+  });
+  return meeting.id;
+}

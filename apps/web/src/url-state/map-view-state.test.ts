@@ -9,6 +9,7 @@ import {
   setFilter,
   setOpacity,
   setParameter,
+  shownLayers,
   toggleLayer,
   withMapViewState,
 } from './map-view-state.ts';
@@ -93,12 +94,69 @@ describe('withMapViewState', () => {
 describe('toggleLayer', () => {
   it('adds in canonical order and removes', () => {
     const withWards = toggleLayer(DEFAULT_MAP_VIEW_STATE, 'wards', true);
-    expect(withWards.layers).toEqual(['districts', 'wards', 'hexagons', 'hotspots']);
+    expect(withWards.layers).toEqual(['districts', 'wards', 'hexagons', 'gistar', 'hotspots']);
     expect(toggleLayer(withWards, 'districts', false).layers).toEqual([
       'wards',
       'hexagons',
+      'gistar',
       'hotspots',
     ]);
+  });
+
+  it('keeps one analysis layer: switching one on switches the others off', () => {
+    expect(toggleLayer(DEFAULT_MAP_VIEW_STATE, 'clusters', true).layers).toEqual([
+      'districts',
+      'hexagons',
+      'clusters',
+      'hotspots',
+    ]);
+  });
+
+  it('remembers that the default analysis layer was switched off', () => {
+    const off = toggleLayer(DEFAULT_MAP_VIEW_STATE, 'gistar', false);
+    const search = withMapViewState('', off);
+    expect(search).toBe('?v=1&layers=districts,hexagons,hotspots');
+    expect(shownLayers(parseMapViewState(search), 'analyst', true)).not.toContain('gistar');
+  });
+});
+
+describe('shownLayers', () => {
+  it("shows an analyst the default method's layer with nothing in the link", () => {
+    expect(shownLayers(parseMapViewState(''), 'analyst', false)).toEqual([
+      'districts',
+      'hexagons',
+      'gistar',
+      'hotspots',
+    ]);
+  });
+
+  it("draws only the chosen method's layer from a link naming several", () => {
+    const view = parseMapViewState('?layers=hexagons,gistar,density,clusters&m=dbscan');
+    expect(shownLayers(view, 'chair', true)).toEqual(['hexagons', 'clusters']);
+  });
+
+  it('gives a viewer no analysis by default and the first one a link names', () => {
+    expect(shownLayers(parseMapViewState(''), 'viewer', false)).toEqual([
+      'districts',
+      'hexagons',
+      'hotspots',
+    ]);
+    const view = parseMapViewState('?layers=districts,gistar,density');
+    expect(shownLayers(view, 'viewer', true)).toEqual(['districts', 'density']);
+  });
+});
+
+describe('the month shown within the period', () => {
+  it('round-trips and drops a malformed month', () => {
+    const search = withMapViewState('', {
+      ...DEFAULT_MAP_VIEW_STATE,
+      from: '2024-01-01',
+      to: '2024-12-31',
+      month: '2024-03',
+    });
+    expect(search).toBe('?v=1&from=2024-01-01&to=2024-12-31&month=2024-03');
+    expect(parseMapViewState(search).month).toBe('2024-03');
+    expect(parseMapViewState('?month=2024-13').month).toBeNull();
   });
 });
 

@@ -25,7 +25,17 @@ export const MAP_LAYER_IDS = [
 ] as const;
 export type MapLayerId = (typeof MAP_LAYER_IDS)[number];
 
-export const DEFAULT_LAYERS: readonly MapLayerId[] = ['districts', 'hexagons', 'hotspots'];
+/**
+ * The layers a link without `layers` shows: the default method's analysis (Gi*) is among them,
+ * so those who analyse see the method they are offered. Roles without the method control do
+ * not get it by default (see `shownLayers`).
+ */
+export const DEFAULT_LAYERS: readonly MapLayerId[] = [
+  'districts',
+  'hexagons',
+  'gistar',
+  'hotspots',
+];
 
 export const MIN_ZOOM = 3;
 export const MAX_ZOOM = 19;
@@ -76,6 +86,18 @@ export const METHOD_LAYER: Readonly<Record<AnalysisMethod, MapLayerId>> = {
   emerging: 'emerging',
 };
 
+/** Layers that draw an analysis result: only one is shown at a time (they would pile up). */
+export const ANALYSIS_LAYERS: readonly MapLayerId[] = ['gistar', 'density', 'clusters', 'emerging'];
+
+export function isAnalysisLayer(id: MapLayerId): boolean {
+  return ANALYSIS_LAYERS.includes(id);
+}
+
+/** The method whose result an analysis layer draws (the inverse of METHOD_LAYER). */
+export function methodOfLayer(id: MapLayerId): AnalysisMethod | undefined {
+  return ANALYSIS_METHODS.find((m) => METHOD_LAYER[m] === id);
+}
+
 /** Method parameters with the API's ranges; absent means "the server's default". */
 export const PARAMETER_RANGES = {
   sizeMeters: { min: 25, max: 5000, integer: false },
@@ -103,6 +125,11 @@ export interface MapViewState {
   readonly method: AnalysisMethod;
   readonly parameters: AnalysisParameters;
   readonly opacity: LayerOpacity;
+  /**
+   * One month (YYYY-MM) of the period shown on its own by the time slider or Play; null: the
+   * whole period. From/To keep the chosen period while months are stepped through.
+   */
+  readonly month: string | null;
 }
 
 export const DEFAULT_MAP_VIEW_STATE: MapViewState = {
@@ -115,6 +142,7 @@ export const DEFAULT_MAP_VIEW_STATE: MapViewState = {
   method: 'gistar',
   parameters: {},
   opacity: {},
+  month: null,
 };
 
 const KEYS = [
@@ -126,6 +154,7 @@ const KEYS = [
   'to',
   'm',
   'op',
+  'month',
   ...FILTER_KEYS,
   ...PARAMETER_NAMES,
 ] as const;
@@ -225,6 +254,7 @@ export function parseMapViewState(search: string): MapViewState {
       : DEFAULT_MAP_VIEW_STATE.method,
     parameters: parseParameters(params),
     opacity: parseOpacity(params.get('op')),
+    month: /^\d{4}-(0[1-9]|1[0-2])$/.test(params.get('month') ?? '') ? params.get('month') : null,
   };
 }
 
@@ -253,6 +283,7 @@ export function withMapViewState(search: string, state: MapViewState): string {
   if (!sameLayers(layers, DEFAULT_LAYERS)) params.set('layers', layers.join(','));
   if (state.from) params.set('from', state.from);
   if (state.to) params.set('to', state.to);
+  if (state.month) params.set('month', state.month);
   for (const key of FILTER_KEYS) {
     const values = [...new Set(state.filters[key])].sort();
     if (values.length > 0) params.set(key, values.join(','));
@@ -276,16 +307,42 @@ export function withMapViewState(search: string, state: MapViewState): string {
   return query ? `?${query}` : '';
 }
 
+/** Switches a layer; switching an analysis layer on switches any other analysis layer off. */
 export function toggleLayer(state: MapViewState, id: MapLayerId, on: boolean): MapViewState {
   const layers = on
-    ? MAP_LAYER_IDS.filter((l) => l === id || state.layers.includes(l))
+    ? MAP_LAYER_IDS.filter(
+        (l) =>
+          l === id || (state.layers.includes(l) && !(isAnalysisLayer(id) && isAnalysisLayer(l))),
+      )
     : state.layers.filter((l) => l !== id);
   return { ...state, layers };
 }
 
-/** Switching method shows its layer (a method you tune but cannot see would confuse). */
+/**
+ * Switching method shows its layer instead of the previous method's (a method you tune but
+ * cannot see would confuse; two analyses drawn at once cannot be read).
+ */
 export function chooseMethod(state: MapViewState, method: AnalysisMethod): MapViewState {
   return toggleLayer({ ...state, method }, METHOD_LAYER[method], true);
+}
+
+/**
+ * The layers drawn for a role: those it may see, with at most one analysis layer. Those who
+ * choose a method see that method's layer only; the others (viewers) see the first one their
+ * link names, and none from the default (`layersInLink` false), since they have no method.
+ */
+export function shownLayers(
+  state: MapViewState,
+  role: string,
+  layersInLink: boolean,
+): readonly MapLayerId[] {
+  const allowed = layersForRole(role);
+  const choosesMethod = role === 'analyst' || role === 'chair';
+  const layers = state.layers.filter(
+    (id) => allowed.includes(id) && (choosesMethod || layersInLink || !isAnalysisLayer(id)),
+  );
+  const analysis = choosesMethod ? METHOD_LAYER[state.method] : layers.find(isAnalysisLayer);
+  return layers.filter((id) => !isAnalysisLayer(id) || id === analysis);
 }
 
 export function setFilter(state: MapViewState, key: FilterKey, values: readonly string[]) {

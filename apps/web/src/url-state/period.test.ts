@@ -3,11 +3,10 @@ import {
   addMonths,
   formatMonth,
   matchingPreset,
-  monthPeriod,
-  periodMonth,
+  monthWithin,
+  periodMonths,
   presetPeriod,
   resolvePeriod,
-  sliderMonths,
   stepMonth,
 } from './period.ts';
 
@@ -43,20 +42,6 @@ describe('period presets', () => {
 });
 
 describe('time slider months', () => {
-  it('offers the months up to today, a month as a period cut at today', () => {
-    const months = sliderMonths(today, 3);
-    expect(months).toEqual(['2026-09', '2026-10', '2026-11']);
-    expect(monthPeriod('2026-02', today)).toEqual({ from: '2026-02-01', to: '2026-02-28' });
-    expect(monthPeriod('2026-11', today)).toEqual({ from: '2026-11-01', to: '2026-11-29' });
-    expect(sliderMonths(new Date('2026-01-15T00:00:00Z'), 2)).toEqual(['2025-12', '2026-01']);
-  });
-
-  it('knows which month a period is, if it is exactly one', () => {
-    expect(periodMonth({ from: '2026-10-01', to: '2026-10-31' }, today)).toBe('2026-10');
-    expect(periodMonth({ from: '2026-11-01', to: '2026-11-29' }, today)).toBe('2026-11');
-    expect(periodMonth({ from: '2026-10-01', to: '2026-10-30' }, today)).toBeUndefined();
-  });
-
   it('steps forward and back and stops past either end (play stops there)', () => {
     const months = ['2026-09', '2026-10', '2026-11'];
     expect(stepMonth(months, '2026-09', 1)).toBe('2026-10');
@@ -70,5 +55,23 @@ describe('time slider months', () => {
 
   it('names months for people', () => {
     expect(formatMonth('2026-05')).toBe('May 2026');
+  });
+});
+
+describe('months of a chosen period (the slider and Play)', () => {
+  it('lists every month the period touches, partial ends included', () => {
+    const period = { from: '2025-11-30', to: '2026-02-10' };
+    expect(periodMonths(period)).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(monthWithin(period, '2025-11')).toEqual({ from: '2025-11-30', to: '2025-11-30' });
+    expect(monthWithin(period, '2026-01')).toEqual({ from: '2026-01-01', to: '2026-01-31' });
+    expect(monthWithin(period, '2026-02')).toEqual({ from: '2026-02-01', to: '2026-02-10' });
+  });
+
+  it('plays a past period, not the last 24 months', () => {
+    expect(periodMonths({ from: '2019-03-01', to: '2019-05-31' })).toEqual([
+      '2019-03',
+      '2019-04',
+      '2019-05',
+    ]);
   });
 });

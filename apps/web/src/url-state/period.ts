@@ -93,27 +93,22 @@ export function addMonthsToMonth(month: Month, n: number): Month {
   return addMonths(`${month}-01`, n).slice(0, 7);
 }
 
-/** The months the slider offers: the `count` calendar months up to and including today's. */
-export function sliderMonths(today: Date, count = 24): readonly Month[] {
-  const last = monthOf(toIsoDate(today));
-  return Array.from({ length: count }, (_, i) => addMonthsToMonth(last, i - count + 1));
+/** The calendar months a period touches, in order: what Play and the slider step through. */
+export function periodMonths(period: Period): readonly Month[] {
+  const months: Month[] = [];
+  const last = monthOf(period.to);
+  for (let m = monthOf(period.from); m <= last; m = addMonthsToMonth(m, 1)) months.push(m);
+  return months;
 }
 
-/** A month as a period: its first to its last day, cut at today for the current month. */
-export function monthPeriod(month: Month, today: Date): Period {
-  const from = `${month}-01`;
-  const last = addDays(addMonthsToMonth(month, 1).concat('-01'), -1);
-  const todayIso = toIsoDate(today);
-  // ISO dates sort as strings: the earlier of the month's end and today.
-  const [to = last] = [last, todayIso].sort();
+/** One month of a period, cut to the period's ends (its first and last months may be partial). */
+export function monthWithin(period: Period, month: Month): Period {
+  const first = `${month}-01`;
+  const last = addDays(`${addMonthsToMonth(month, 1)}-01`, -1);
+  // ISO dates sort as strings: the later of the starts and the earlier of the ends.
+  const [, from = first] = [first, period.from].sort();
+  const [to = last] = [last, period.to].sort();
   return { from, to };
-}
-
-/** The month a period covers exactly (as set by the slider), or undefined. */
-export function periodMonth(period: Period, today: Date): Month | undefined {
-  const month = monthOf(period.from);
-  const p = monthPeriod(month, today);
-  return p.from === period.from && p.to === period.to ? month : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { audit } from '../audit/audit.ts';
 import { csvLine } from '../audit/csv.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
-import { notifyActionEvent } from '../notifications/notify.ts';
+import { markActionNoticesRead, notifyActionEvent } from '../notifications/notify.ts';
 import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
 import {
   type ActionFilters,
@@ -346,11 +346,13 @@ export function actionRoutes(deps: AppDeps) {
         const { id } = c.req.valid('param');
         await actionForUser(deps, c, user, id);
         const detail = await actionDetailFor(deps, user, id);
+        const noticesRead = await markActionNoticesRead(deps, user.id, id);
         await audit(deps, c, {
           category: 'consultation',
           action: 'action.read',
           objectType: 'action',
           objectId: id,
+          ...(noticesRead > 0 ? { query: { noticesRead } } : {}),
         });
         return c.json(detail, 200) as never;
       })
@@ -369,6 +371,7 @@ export function actionRoutes(deps: AppDeps) {
           note: null,
           fields: { acknowledged_by: user.id, acknowledged_at: now },
         });
+        await markActionNoticesRead(deps, user.id, id);
         return c.json(detail, 200) as never;
       })
       .openapi(updateRoute, async (c) => {

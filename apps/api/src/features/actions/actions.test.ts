@@ -380,6 +380,31 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     expect(detail.osara).not.toHaveProperty('analysis');
   });
 
+  /** The actions a partner's unread notices are about. */
+  const unread = async (code: string) =>
+    (
+      (await (
+        await request(app, 'GET', '/api/notifications', { cookie: cookies[code] })
+      ).json()) as { notifications: { actionId: string; read: boolean }[] }
+    ).notifications
+      .filter((n) => !n.read)
+      .map((n) => n.actionId);
+
+  it("marks a partner's notice read when its action is opened", async () => {
+    expect(await unread('WRS')).toContain(actionIds.WRS);
+    // Another agency's action is not found, and reads nothing.
+    const refused = await request(app, 'GET', `/api/actions/${actionIds.POL}`, {
+      cookie: cookies.WRS,
+    });
+    expect(refused.status).toBe(404);
+    expect(await unread('POL')).toContain(actionIds.POL);
+    const opened = await request(app, 'GET', `/api/actions/${actionIds.WRS}`, {
+      cookie: cookies.WRS,
+    });
+    expect(opened.status).toBe(200);
+    expect(await unread('WRS')).not.toContain(actionIds.WRS);
+  });
+
   it("hides agency A's action from agency B (404, not 403) and audits every attempt as a refusal", async () => {
     const wrsAction = actionIds.WRS!;
     const attempts = [
@@ -467,11 +492,14 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
         json: { outcome: 'Too soon' },
       });
       expect(early.status).toBe(409);
+      // POL and BDC have not opened theirs: the notices stay unread until acknowledged.
+      if (code !== 'WRS') expect(await unread(code)).toContain(id);
       const ack = await request(app, 'POST', `/api/actions/${id}/acknowledge`, {
         cookie: cookies[code],
       });
       expect(ack.status, await ack.clone().text()).toBe(200);
       expect(((await ack.json()) as ActionBody).status).toBe('acknowledged');
+      expect(await unread(code)).not.toContain(id);
       const again = await request(app, 'POST', `/api/actions/${id}/acknowledge`, {
         cookie: cookies[code],
       });

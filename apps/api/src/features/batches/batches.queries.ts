@@ -31,6 +31,11 @@ export interface BatchDetail extends BatchView {
   /** Every problem of the batch counted by code, skips apart, most frequent first. */
   readonly errorCounts: { code: string; count: number }[];
   readonly skippedCounts: { reason: string; count: number }[];
+  /**
+   * Rows whose only problem is a location outside the area: a force-wide police.uk file is
+   * mostly such rows, which are not mistakes to fix, so they are reported apart.
+   */
+  readonly outsideAreaRows: number;
 }
 
 const iso = (value: Date | string | null): string | null =>
@@ -113,6 +118,9 @@ export async function listBatches(
   return rows.map(toBatchView);
 }
 
+/** The problem code of a row located outside the partnership area (packages/ingest). */
+const OUTSIDE_AREA = 'outside-area';
+
 /** One batch of the partnership with its first errors and problem counts; 404 otherwise. */
 export async function getBatchDetail(
   db: Db,
@@ -132,8 +140,27 @@ export async function getBatchDetail(
     .orderBy(sql`count(*)`, 'desc')
     .orderBy('code')
     .execute();
+  const outside = await db.kysely
+    .selectFrom('batch_error')
+    .select(sql<string>`count(distinct row_no)`.as('n'))
+    .where('batch_id', '=', id)
+    .where('skipped', '=', false)
+    .where('code', '=', OUTSIDE_AREA)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('batch_error as other')
+            .select('other.seq')
+            .whereRef('other.batch_id', '=', 'batch_error.batch_id')
+            .whereRef('other.row_no', '=', 'batch_error.row_no')
+            .where('other.code', '<>', OUTSIDE_AREA),
+        ),
+      ),
+    )
+    .executeTakeFirstOrThrow();
   return {
     ...toBatchView(row),
+    outsideAreaRows: Number(outside.n),
     errors: (row.errors ?? []) as unknown as RowError[],
     errorCounts: counts
       .filter((c) => !c.skipped)
@@ -151,6 +178,15 @@ export function notFound(): ProblemError {
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === '23505';
 const isForeignKeyViolation = (error: unknown) => (error as { code?: unknown }).code === '23503';
 
+export interface CommitResult {
+  readonly recordsAdded: number;
+  /** The first and last reported dates of the records added (null when none were). */
+  readonly reportedFrom: string | null;
+  readonly reportedTo: string | null;
+  /** Records whose review date had already come when they were added. */
+  readonly alreadyDueForReview: number;
+}
+
 /**
  * Moves a validated batch's staged rows into intelligence_record in ONE transaction: every row
  * or none. The conditional UPDATE takes the batch's row lock, so of two analysts committing at
@@ -163,9 +199,10 @@ export async function commitBatch(
   partnershipId: string,
   userId: string,
   id: string,
-): Promise<{ recordsAdded: number }> {
+): Promise<CommitResult> {
   const db = deps.db;
-  let committed: { recordsAdded: number };
+  const today = deps.clock().toISOString().slice(0, 10);
+  let committed: CommitResult;
   try {
     committed = await db.kysely.transaction().execute(async (trx) => {
       const claimed = await trx
@@ -193,7 +230,12 @@ export async function commitBatch(
         );
       }
       // Counted in SQL: drivers differ in how they report affected rows of raw statements.
-      const inserted = await sql<{ added: string }>`
+      const inserted = await sql<{
+        added: string;
+        first: string | null;
+        last: string | null;
+        due: string;
+      }>`
         with added as (
           insert into intelligence_record (
             partnership_id, batch_id, row_no, reported_on, occurred_from, occurred_to, location,
@@ -209,13 +251,22 @@ export async function commitBatch(
             -- planner from inlining the subquery back into two calls).
             cross join lateral (select ST_Transform(r.location, 27700) as point offset 0) bng
           where r.batch_id = ${id} and p.id = ${partnershipId}
-          returning 1
+          returning reported_on, review_on
         )
-        select count(*)::text as added from added`.execute(trx);
+        select count(*)::text as added, min(reported_on)::text as first,
+          max(reported_on)::text as last,
+          (count(*) filter (where review_on <= ${today}::date))::text as due
+        from added`.execute(trx);
       await trx.deleteFrom('batch_row').where('batch_id', '=', id).execute();
       await recordBatchGrain(trx, id);
       await bumpDataVersion(trx, partnershipId);
-      return { recordsAdded: Number(inserted.rows[0]?.added ?? 0) };
+      const totals = inserted.rows[0];
+      return {
+        recordsAdded: Number(totals?.added ?? 0),
+        reportedFrom: totals?.first ?? null,
+        reportedTo: totals?.last ?? null,
+        alreadyDueForReview: Number(totals?.due ?? 0),
+      };
     });
   } catch (error) {
     if (isUniqueViolation(error)) {

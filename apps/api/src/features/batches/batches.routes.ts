@@ -60,6 +60,10 @@ const BatchDetailSchema = BatchSchema.extend({
   errors: z.array(RowErrorSchema).openapi({ description: 'The first 1,000 row errors' }),
   errorCounts: z.array(z.object({ code: z.string(), count: z.number().int() })),
   skippedCounts: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  outsideAreaRows: z.number().int().openapi({
+    description:
+      'Rows whose only problem is a location outside the partnership area (counted in rows.invalid)',
+  }),
 }).openapi('BatchDetail');
 const UploadResultSchema = BatchDetailSchema.extend({
   warnings: z.array(z.string()),
@@ -236,6 +240,9 @@ const commitRoute = createRoute({
           schema: z.object({
             status: z.literal('committed'),
             recordsAdded: z.number().int(),
+            reportedFrom: z.iso.date().nullable(),
+            reportedTo: z.iso.date().nullable(),
+            alreadyDueForReview: z.number().int(),
           }),
         },
       },
@@ -429,7 +436,7 @@ export function batchRoutes(deps: AppDeps) {
           objectId: id,
           query: { recordsAdded: result.recordsAdded },
         });
-        return c.json({ status: 'committed' as const, recordsAdded: result.recordsAdded }, 200);
+        return c.json({ status: 'committed' as const, ...result }, 200);
       })
       .openapi(withdrawRoute, async (c) => {
         const user = currentUser(c);

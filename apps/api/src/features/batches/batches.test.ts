@@ -31,6 +31,7 @@ interface UploadBody {
   rows: { total: number; valid: number; invalid: number; skipped: number };
   errors: { row: number; column: string | null; code: string; message: string }[];
   errorCounts: { code: string; count: number }[];
+  outsideAreaRows: number;
   sha256: string;
 }
 interface Problem {
@@ -122,7 +123,13 @@ describe.each(testDatabases())('batches on $kind', (target) => {
       cookie: analyst,
     });
     expect(commit.status).toBe(200);
-    expect(await commit.json()).toEqual({ status: 'committed', recordsAdded: 3 });
+    expect(await commit.json()).toEqual({
+      status: 'committed',
+      recordsAdded: 3,
+      reportedFrom: '2024-03-14',
+      reportedTo: '2024-05-14',
+      alreadyDueForReview: 0,
+    });
     expect(await stagingCounts(deps, seed.partnershipId)).toMatchObject({
       stagedRows: 0,
       records: 3,
@@ -288,6 +295,8 @@ describe.each(testDatabases())('batches on $kind', (target) => {
     // The matched personal data is never echoed back.
     expect(JSON.stringify(body)).not.toMatch(/Smith|07700/);
     expect(body.errorCounts).toContainEqual({ code: 'formula-injection', count: 3 });
+    // Rows 5 and 6 are only outside the area: reported apart from the rows to fix.
+    expect(body.outsideAreaRows).toBe(2);
     expect(await stagingCounts(deps, seed.partnershipId)).toMatchObject({
       stagedRows: 2,
       problems: 10,
@@ -539,6 +548,31 @@ describe.each(testDatabases())('batches on $kind', (target) => {
       const res = await request(app, 'GET', path, { cookie: otherAnalyst });
       expect(res.status, path).toBe(404);
     }
+  });
+
+  it('says how many committed records arrived already due for review, and their dates', async () => {
+    // Records reported long ago arrive already due for review: the commit says how many.
+    const old = await uploadRaw(
+      app,
+      analyst,
+      nativeCsv([
+        { reported_on: '2020-01-10', external_ref: 'OLD-1' },
+        { reported_on: '2024-05-20', external_ref: 'NEW-1' },
+      ]),
+      { fileName: 'old-concerns.csv' },
+    );
+    expect(old.status).toBe(201);
+    const oldBatch = (await old.json()) as UploadBody;
+    const oldCommit = await request(app, 'POST', `/api/batches/${oldBatch.id}/commit`, {
+      cookie: analyst,
+    });
+    expect(await oldCommit.json()).toEqual({
+      status: 'committed',
+      recordsAdded: 2,
+      reportedFrom: '2020-01-10',
+      reportedTo: '2024-05-20',
+      alreadyDueForReview: 1,
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import { areaShape, emergingCost, overCeiling } from '../analysis/cost.ts';
 import { resolveParam } from '../analysis/parameters.ts';
 import { resolveFilters, selectRecords } from '../analysis/record-query.ts';
 import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
+import { day } from './human-dates.ts';
 import type { AgendaKind } from './meeting-schemas.ts';
 
 /**
@@ -147,13 +148,13 @@ export async function agendaCandidates(
         kind: 'review-due' as const,
         hotspotId: h.id,
         actionId: null,
-        title: `Review due ${h.review_on}: ${h.name}`,
+        title: `Review due ${day(h.review_on)}: ${h.name}`,
       })),
     ...overdue.rows.map((a) => ({
       kind: 'overdue-action' as const,
       hotspotId: a.hotspot_id,
       actionId: a.id,
-      title: `Overdue since ${a.due_on}: ${actionTitle(a)}`,
+      title: `Overdue since ${day(a.due_on)}: ${actionTitle(a)}`,
     })),
     ...awaiting.rows.map((a) => ({
       kind: 'awaiting-acknowledgement' as const,

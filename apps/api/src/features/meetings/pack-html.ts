@@ -1,5 +1,6 @@
-import { ACTION_PRIORITY_LABELS } from '@hotspot/contracts';
+import { ACTION_PRIORITY_LABELS, ACTION_STATUS_LABELS } from '@hotspot/contracts';
 import type { DisclosedCount } from '../disclosure/disclosure.ts';
+import { day, when } from './human-dates.ts';
 import type { AgendaAction } from './meeting-queries.ts';
 import { escapeXml } from './pack-map-svg.ts';
 import type { PackModel } from './pack-model.ts';
@@ -21,12 +22,9 @@ const KIND_LABELS: Readonly<Record<string, string>> = {
   custom: 'Item',
 };
 
+// Actions in the words the screens use; a meeting's own statuses besides.
 const STATUS_LABELS: Readonly<Record<string, string>> = {
-  assigned: 'Assigned',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  completed: 'Completed',
-  declined: 'Declined',
+  ...ACTION_STATUS_LABELS,
   planned: 'Planned',
   closed: 'Closed',
 };
@@ -56,12 +54,15 @@ const STYLE = `
   .swatch { display: inline-block; width: 3.5mm; height: 3.5mm; border: 1px solid #999; vertical-align: middle; margin: 0 1mm 0 3mm; }
   ul.decisions { padding-left: 5mm; margin: 1mm 0; }
   .overdue { color: #a40000; font-weight: bold; }
+  .nowrap { white-space: nowrap; }
   footer { font-size: 8pt; color: #555; margin-top: 4mm; }
   @media screen { body { background: #e9e9e9; } .page { background: #fff; margin: 6mm auto; padding: 10mm; max-width: 210mm; box-shadow: 0 1px 4px #0003; } }
 `;
 
-function when(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** "very-high" -> "Very high", as the screens label risk levels. */
+function riskLabel(risk: string): string {
+  const words = risk.replaceAll('-', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function disclosed(count: DisclosedCount | null, k: number): string {
@@ -77,7 +78,7 @@ function actionRows(actions: readonly AgendaAction[], options: { outcome: boolea
         <td>${escapeXml(a.title)}<br><small>${escapeXml(a.hotspotName)}</small></td>
         <td>${escapeXml(a.agency.code)}</td>
         <td>${escapeXml(ACTION_PRIORITY_LABELS[a.priority])}</td>
-        <td>${escapeXml(a.dueOn)}</td>
+        <td class="nowrap">${escapeXml(day(a.dueOn))}</td>
         <td${a.overdue ? ' class="overdue"' : ''}>${escapeXml(STATUS_LABELS[a.status] ?? a.status)}${a.overdue ? ' (overdue)' : ''}</td>
         ${options.outcome ? `<td>${a.outcome ? escapeXml(a.outcome) : ''}</td>` : ''}
       </tr>`,
@@ -106,7 +107,7 @@ export function renderPackHtml(model: PackModel, options: { notice?: string } = 
     : '<p>The agenda is empty.</p>';
   const legend =
     model.audience === 'partnership'
-      ? `<p class="legend">Hexagons: reports ${escapeXml(model.period.from)} to ${escapeXml(model.period.to)}, handling code P only.<span class="swatch" style="background:#e3e3e3"></span>fewer than ${model.k}<span class="swatch" style="background:#fc8d59"></span>under 10<span class="swatch" style="background:#e34a33"></span>10 to 19<span class="swatch" style="background:#b30000"></span>20 or more<span class="swatch" style="background:#2166ac55;border-color:#2166ac"></span>hotspot (generalised)</p>`
+      ? `<p class="legend">Hexagons: reports ${escapeXml(day(model.period.from))} to ${escapeXml(day(model.period.to))}, handling code P only.<span class="swatch" style="background:#e3e3e3"></span>fewer than ${model.k}<span class="swatch" style="background:#fc8d59"></span>under 10<span class="swatch" style="background:#e34a33"></span>10 to 19<span class="swatch" style="background:#b30000"></span>20 or more<span class="swatch" style="background:#2166ac55;border-color:#2166ac"></span>hotspot (generalised)</p>`
       : `<p class="legend"><span class="swatch" style="background:#2166ac55;border-color:#2166ac"></span>hotspot (generalised)</p>`;
   const itemPages = model.items
     .map(({ item, reports, mapSvg }, index) => {
@@ -114,8 +115,8 @@ export function renderPackHtml(model: PackModel, options: { notice?: string } = 
         ? `<dl class="facts">
             <div><dt>Hotspot</dt><dd>${escapeXml(item.hotspot.name)}</dd></div>
             <div><dt>Status</dt><dd>${escapeXml(item.hotspot.status)}</dd></div>
-            <div><dt>Risk</dt><dd>${escapeXml(item.hotspot.risk ?? 'not rated')}</dd></div>
-            <div><dt>Review</dt><dd>${escapeXml(item.hotspot.reviewOn ?? 'not set')}</dd></div>
+            <div><dt>Risk</dt><dd>${escapeXml(item.hotspot.risk ? riskLabel(item.hotspot.risk) : 'Not rated')}</dd></div>
+            <div><dt>Review</dt><dd>${escapeXml(item.hotspot.reviewOn ? day(item.hotspot.reviewOn) : 'Not set')}</dd></div>
             <div><dt>Reports (12 months)</dt><dd>${escapeXml(disclosed(reports, model.k))}</dd></div>
           </dl>`
         : '';
@@ -151,13 +152,13 @@ export function renderPackHtml(model: PackModel, options: { notice?: string } = 
 <section class="page" aria-labelledby="pack-title">
   ${options.notice ? `<p class="notice" role="note">${escapeXml(options.notice)}</p>` : ''}
   <h1 id="pack-title">${escapeXml(m.title)}</h1>
-  <p class="meta">${escapeXml(when(m.startsAt))}${where ? `, ${escapeXml(where)}` : ''}. Status: ${escapeXml(STATUS_LABELS[m.status] ?? m.status.replace('_', ' '))}.</p>
+  <p class="meta">${escapeXml(when(m.startsAt))} (UK time)${where ? `, ${escapeXml(where)}` : ''}. Status: ${escapeXml(STATUS_LABELS[m.status] ?? m.status.replace('_', ' '))}.</p>
   <p>${audience}</p>
   <h3>Attendance</h3>
   ${attendance}
   <h3>Agenda</h3>
   ${agendaList}
-  <footer>Generated ${escapeXml(when(model.generatedAt))}. Counts come from the partnership's published table: whole months, areas drawn as whole hexagons, each count perturbed by at most ${model.perturbationBound}, and fewer than ${model.k} not shown; records with handling code C are excluded. Boundaries contain Ordnance Survey and Office for National Statistics data © Crown copyright and database right.</footer>
+  <footer>Generated ${escapeXml(when(model.generatedAt))} (UK time). Counts come from the partnership's published table: whole months, areas drawn as whole hexagons, each count perturbed by at most ${model.perturbationBound}, and fewer than ${model.k} not shown; records with handling code C are excluded. Boundaries contain Ordnance Survey and Office for National Statistics data © Crown copyright and database right.</footer>
 </section>
 ${itemPages}
 <section class="page" aria-labelledby="actions-title">

@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +28,18 @@ import { insertAction, insertHotspot } from './test-support.ts';
 const K = 3;
 const SECRET = 'SECRET-SUMMARY';
 const PDF_AVAILABLE = existsSync(process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH);
+
+/** The PDF's text, pages separated by form feeds, laid out as printed (pdftotext -layout). */
+function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pack-pdf-'));
+  try {
+    const file = join(dir, 'pack.pdf');
+    writeFileSync(file, pdf);
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Pages of a PDF: its page objects ("/Type /Page", not the "/Pages" tree nodes). */
 function pdfPageCount(pdf: Buffer): number {
@@ -178,6 +193,22 @@ describe.each(testDatabases())('meeting pack on $kind', (target) => {
       const pdf = Buffer.from(await response.arrayBuffer());
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect(pdfPageCount(pdf)).toBe(itemCount + 2);
+      // Its text, page by page (pdftotext, poppler-utils): every item page carries its item, no
+      // page holds only a left-over "No decision recorded", dates are written as the screens
+      // write them and times are UK time, and a due date is never broken across lines.
+      const pages = pdfText(pdf)
+        .split('\f')
+        .slice(0, itemCount + 2);
+      for (let i = 1; i <= itemCount; i++) {
+        expect(pages[i]).toMatch(new RegExp(`^\\s*${i}\\. \\S`, 'm'));
+      }
+      for (const page of pages)
+        expect(page.trim()).not.toMatch(/^(Decisions\s*)?No decision recorded\.$/);
+      const text = pages.join('\n');
+      expect(text).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
+      expect(text).not.toContain('UTC');
+      expect(text).toContain('3 Mar 2025, 10:00 (UK time)');
+      expect(text).toMatch(/WRS licensing visit.*1 Apr 2025/);
       const events = await db.kysely
         .selectFrom('audit_event')
         .select(['category', 'action', 'actor_role'])
@@ -190,6 +221,16 @@ describe.each(testDatabases())('meeting pack on $kind', (target) => {
     },
     60_000,
   );
+
+  it("names an action's status in the screens' words", async () => {
+    const html = await (
+      await request(app, 'GET', `/api/meetings/${meetingId}/pack.html`, { cookie: chair })
+    ).text();
+    // The WRS visit is assigned and not yet acknowledged: said as the action board says it.
+    const row = /<tr[^>]*>(?:(?!<\/tr>)[\s\S])*WRS licensing visit[\s\S]*?<\/tr>/.exec(html)?.[0];
+    expect(row).toContain('Awaiting acknowledgement');
+    expect(html).not.toMatch(/>Assigned</);
+  });
 
   it('serves the printable page, and says so, when no PDF can be made', async () => {
     const { app: noChromium } = createTestApp(db, {

@@ -178,3 +178,22 @@ export async function notifyActionEvent(
   }
   return created;
 }
+
+/**
+ * Marks as read the user's notices about one action: opening or acknowledging the action is
+ * reading what the notice announced, so it must not stay unread. Returns how many were marked.
+ */
+export async function markActionNoticesRead(
+  deps: AppDeps,
+  userId: string,
+  actionId: string,
+): Promise<number> {
+  const result = await deps.db.kysely
+    .updateTable('notification')
+    .set({ read_at: deps.clock() })
+    .where('user_id', '=', userId)
+    .where('action_id', '=', actionId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -9,6 +9,10 @@ export const ACTION_STATUSES = [
   'declined',
 ] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
+/**
+ * The one status vocabulary, as the meeting pack and the emails say it (ACTION_STATUS_LABELS
+ * in @hotspot/contracts, copied to keep zod out of the bundle; a test holds them equal).
+ */
 export const STATUS_LABELS: Readonly<Record<ActionStatus, string>> = {
   assigned: 'Awaiting acknowledgement',
   acknowledged: 'Acknowledged',
@@ -98,10 +102,17 @@ export function useActions(filters: ActionFilters) {
 }
 
 export function useAction(id: string) {
+  const client = useQueryClient();
   return useQuery({
     queryKey: ['action', id],
-    queryFn: ({ signal }) =>
-      apiFetch<ActionDetail>(`/api/actions/${encodeURIComponent(id)}`, { signal }),
+    queryFn: async ({ signal }) => {
+      const detail = await apiFetch<ActionDetail>(`/api/actions/${encodeURIComponent(id)}`, {
+        signal,
+      });
+      // Opening an action reads its notices (the API marks them): the list must say so.
+      void client.invalidateQueries({ queryKey: ['notifications'] });
+      return detail;
+    },
   });
 }
 

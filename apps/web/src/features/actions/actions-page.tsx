@@ -5,11 +5,14 @@ import { SelectField } from '../../ui/fields.tsx';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
 import { ActionTable } from './action-list.tsx';
 import {
+  ACTION_PRIORITIES,
   ACTION_STATUSES,
   type ActionFilters,
   type ActionStatus,
   type ActionSummary,
   actionQueryString,
+  formatDay,
+  PRIORITY_LABELS,
   STATUS_LABELS,
   useActions,
 } from './actions-api.ts';
@@ -59,7 +62,9 @@ export function MyActionsPage({ me }: { me: Me }) {
 }
 
 /** Board filters live in the URL so a filtered board can be shared and reloaded. */
-function filtersFromSearch(search: string): ActionFilters & { groupBy: 'status' | 'agency' } {
+type Grouping = 'status' | 'agency' | 'priority';
+
+function filtersFromSearch(search: string): ActionFilters & { groupBy: Grouping } {
   const params = new URLSearchParams(search);
   const status = (params.get('status') ?? '')
     .split(',')
@@ -69,11 +74,17 @@ function filtersFromSearch(search: string): ActionFilters & { groupBy: 'status' 
     ...(params.get('agency') ? { agency: params.get('agency')! } : {}),
     overdue: params.get('overdue') === '1',
     ...(params.get('hotspot') ? { hotspot: params.get('hotspot')! } : {}),
-    groupBy: params.get('group') === 'agency' ? 'agency' : 'status',
+    groupBy:
+      params.get('group') === 'agency' || params.get('group') === 'priority'
+        ? (params.get('group') as Grouping)
+        : 'status',
   };
 }
 
-/** The chair's action board: grouped by status or agency, overdue highlighted, filters, CSV. */
+/**
+ * The chair's action board: grouped by status, agency or the four priorities, overdue
+ * highlighted, filters, CSV.
+ */
 export function ActionBoardPage() {
   const location = useLocation();
   const filters = useMemo(() => filtersFromSearch(location.search), [location.search]);
@@ -86,10 +97,11 @@ export function ActionBoardPage() {
     const text = params.toString();
     navigate(`/actions${text ? `?${text}` : ''}`, { replace: true });
   };
+  // The agencies with actions, by name (the code is what the URL and API take).
   const agencies = useMemo(() => {
-    const codes = new Set((actions.data?.actions ?? []).map((a) => a.agency.code));
-    if (query.agency) codes.add(query.agency);
-    return [...codes].sort();
+    const names = new Map((actions.data?.actions ?? []).map((a) => [a.agency.code, a.agency.name]));
+    if (query.agency && !names.has(query.agency)) names.set(query.agency, query.agency);
+    return [...names].sort(([, a], [, b]) => a.localeCompare(b));
   }, [actions.data, query.agency]);
   const list = actions.data?.actions ?? [];
   const overdueCount = list.filter((a) => a.overdue).length;
@@ -113,16 +125,19 @@ export function ActionBoardPage() {
           onChange={(e) => setFilter('agency', e.currentTarget.value)}
           options={[
             { value: '', label: 'All agencies' },
-            ...agencies.map((code) => ({ value: code, label: code })),
+            ...agencies.map(([code, name]) => ({ value: code, label: name })),
           ]}
         />
         <SelectField
           label="Group by"
           value={grouping}
-          onChange={(e) => setFilter('group', e.currentTarget.value === 'agency' ? 'agency' : '')}
+          onChange={(e) =>
+            setFilter('group', e.currentTarget.value === 'status' ? '' : e.currentTarget.value)
+          }
           options={[
             { value: 'status', label: 'Status' },
             { value: 'agency', label: 'Agency' },
+            { value: 'priority', label: 'Priority' },
           ]}
         />
         <div className="field field--checkbox">
@@ -152,19 +167,28 @@ export function ActionBoardPage() {
         <>
           <p role="status">
             {list.length} action{list.length === 1 ? '' : 's'}
-            {overdueCount > 0 ? `, ${overdueCount} overdue` : ''} (as of {actions.data.today}).
+            {overdueCount > 0 ? `, ${overdueCount} overdue` : ''} (as of{' '}
+            {formatDay(actions.data.today)}).
           </p>
           {(grouping === 'agency'
             ? groupBy(list, (a) => `${a.agency.name} (${a.agency.code})`).sort(([a], [b]) =>
                 a.localeCompare(b),
               )
-            : ACTION_STATUSES.map(
-                (s) =>
-                  [STATUS_LABELS[s], list.filter((a) => a.status === s)] as [
-                    string,
-                    ActionSummary[],
-                  ],
-              )
+            : grouping === 'priority'
+              ? ACTION_PRIORITIES.map(
+                  (p) =>
+                    [PRIORITY_LABELS[p], list.filter((a) => a.priority === p)] as [
+                      string,
+                      ActionSummary[],
+                    ],
+                )
+              : ACTION_STATUSES.map(
+                  (s) =>
+                    [STATUS_LABELS[s], list.filter((a) => a.status === s)] as [
+                      string,
+                      ActionSummary[],
+                    ],
+                )
           )
             .filter(([, items]) => items.length > 0)
             .map(([label, items]) => (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { navigate, useLocation } from '../../routing/router.tsx';
 import { SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
-import { useUsers } from '../admin/admin-api.ts';
+import { useAgencies, useUsers } from '../admin/admin-api.ts';
 import { AUDIT_PAGE_SIZE, auditExportHref, useAuditPage, useVerifyAudit } from './audit-api.ts';
 import {
   AUDIT_CATEGORIES,
@@ -15,7 +15,7 @@ import {
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   dateStyle: 'medium',
   timeStyle: 'medium',
-  timeZone: 'UTC',
+  timeZone: 'Europe/London',
 });
 
 function describeQuery(query: unknown): string {
@@ -76,12 +76,21 @@ export function AuditPage() {
   };
   const userName = (id: string | null) =>
     id ? (users.data?.find((u) => u.id === id)?.name ?? 'Unknown user') : 'Not signed in';
+  // Users and agencies by name: what the admin manages. Other objects keep their ids (the
+  // admin has no access to intelligence, so hotspots and records are not named here).
+  const agencies = useAgencies();
+  const objectName = (type: string, id: string | null): string | undefined => {
+    if (!id) return undefined;
+    if (type === 'user') return users.data?.find((u) => u.id === id)?.name;
+    if (type === 'agency') return agencies.data?.find((a) => a.id === id)?.name;
+    return undefined;
+  };
 
   return (
     <div className="page page--wide">
       <h1>Audit trail</h1>
       <p>
-        Every sign-in, view, disclosure and change, newest first. Times are UTC. The trail is
+        Every sign-in, view, disclosure and change, newest first. Times are UK time. The trail is
         append-only and each event is chained to the one before.
       </p>
       <VerifyChain />
@@ -168,7 +177,7 @@ export function AuditPage() {
                   <td className="cell-wrap">
                     {e.objectType && (
                       <span>
-                        {e.objectType} {e.objectId}
+                        {e.objectType} {objectName(e.objectType, e.objectId) ?? e.objectId}
                       </span>
                     )}
                     <span className="cell-sub">{describeQuery(e.query)}</span>

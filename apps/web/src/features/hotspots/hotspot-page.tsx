@@ -15,6 +15,7 @@ import {
   PRIORITY_LABELS,
   STATUS_LABELS,
 } from '../actions/actions-api.ts';
+import { labelFor, useTaxonomy } from '../map/taxonomy-api.ts';
 import { EvaluationChart } from './evaluation-chart.tsx';
 import { HotspotAreaMap } from './hotspot-area-map.tsx';
 import {
@@ -97,7 +98,19 @@ function StatusForm({ hotspot }: { hotspot: HotspotDetail }) {
   );
 }
 
-function OsaraForm({ hotspot }: { hotspot: HotspotDetail }) {
+/**
+ * The OSARA record's form. It is remounted (fresh values) whenever the hotspot changes, so
+ * "Saved" is held by the page: `saved` and `onSaved`.
+ */
+function OsaraForm({
+  hotspot,
+  saved,
+  onSaved,
+}: {
+  hotspot: HotspotDetail;
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+}) {
   const change = useChangeHotspot(hotspot.id);
   const editable = OSARA.filter(([key]) => hotspot.osara[key] !== undefined);
   const [values, setValues] = useState<Record<string, string>>(
@@ -105,15 +118,15 @@ function OsaraForm({ hotspot }: { hotspot: HotspotDetail }) {
   );
   const [risk, setRisk] = useState(hotspot.risk ?? '');
   const [reviewOn, setReviewOn] = useState(hotspot.reviewOn ?? '');
-  const [saved, setSaved] = useState(false);
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    onSaved(false);
     const text = Object.fromEntries(
       Object.entries(values).map(([k, v]) => [k, v.trim() === '' ? null : v]),
     );
     change.mutate(
       { ...text, risk: risk === '' ? null : risk, reviewOn: reviewOn === '' ? null : reviewOn },
-      { onSuccess: () => setSaved(true) },
+      { onSuccess: () => onSaved(true) },
     );
   };
   return (
@@ -125,7 +138,7 @@ function OsaraForm({ hotspot }: { hotspot: HotspotDetail }) {
           onChange={(e) => setRisk(e.currentTarget.value)}
           options={[
             { value: '', label: 'Not rated' },
-            ...RISKS.map((r) => ({ value: r, label: r })),
+            ...RISKS.map((r) => ({ value: r, label: riskLabel(r) })),
           ]}
         />
         <TextField
@@ -169,6 +182,7 @@ function AssignActionForm({ hotspot }: { hotspot: HotspotDetail }) {
   const assign = useAssignAction(hotspot.id);
   const agencies = useAgencies();
   const suggestions = useSuggestedActions();
+  const taxonomy = useTaxonomy();
   const [priority, setPriority] = useState<ActionPriority>('prevention-education');
   const [agencyId, setAgencyId] = useState('');
   const [title, setTitle] = useState('');
@@ -212,7 +226,7 @@ function AssignActionForm({ hotspot }: { hotspot: HotspotDetail }) {
             { value: '', label: 'Choose a suggested action…' },
             ...suggestions.data.suggestions.map((s) => ({
               value: s.id,
-              label: `${s.placeType}: ${s.title}`,
+              label: `${labelFor(taxonomy.data?.placeTypes, s.placeType)}: ${s.title}`,
             })),
           ]}
         />
@@ -412,6 +426,7 @@ function HotspotNotFound({ me, view }: { me: Me; view: HotspotPageView }) {
 export function HotspotPage({ id }: { id: string }) {
   const me = useMe();
   const hotspot = useHotspot(id);
+  const [osaraSaved, setOsaraSaved] = useState(false);
   if (me.isPending) return <LoadingNotice what="your account" />;
   if (me.isError) return <ErrorNotice error={me.error} what="your account" />;
   const view = hotspotPageView(me.data.role);
@@ -464,7 +479,11 @@ export function HotspotPage({ id }: { id: string }) {
       <ActionsSection hotspot={h} me={me.data} view={view} />
       <section aria-labelledby="osara-heading">
         <h2 id="osara-heading">Problem-solving record (OSARA)</h2>
-        {view.mayChange ? <OsaraForm key={h.updatedAt} hotspot={h} /> : <OsaraRecord hotspot={h} />}
+        {view.mayChange ? (
+          <OsaraForm key={h.updatedAt} hotspot={h} saved={osaraSaved} onSaved={setOsaraSaved} />
+        ) : (
+          <OsaraRecord hotspot={h} />
+        )}
       </section>
       {view.showEvaluation && <EvaluationSection hotspot={h} />}
       <section aria-labelledby="history-heading">

@@ -1,6 +1,7 @@
 import { Link } from '../../routing/router.tsx';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
 import { formatDay } from '../actions/actions-api.ts';
+import { riskLabel } from './hotspot-view.ts';
 import { HOTSPOT_STATUS_LABELS, useHotspots } from './hotspots-api.ts';
 
 /** The hotspots the tasking group tracks, most recently changed first. */
@@ -37,7 +38,7 @@ export function HotspotsPage() {
                   <Link href={`/hotspots/${h.id}`}>{h.name}</Link>
                 </th>
                 <td>{HOTSPOT_STATUS_LABELS[h.status]}</td>
-                <td>{h.risk ?? '—'}</td>
+                <td>{h.risk ? riskLabel(h.risk) : '—'}</td>
                 <td>
                   {h.reviewOn ? formatDay(h.reviewOn) : '—'}
                   {h.reviewDue && <span className="badge badge--overdue">Review due</span>}

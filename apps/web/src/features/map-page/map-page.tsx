@@ -32,15 +32,18 @@ import {
 import { Link, navigate, useLocation } from '../../routing/router.tsx';
 import { describeError, ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
 import {
+  chooseMethod,
   layersForRole,
   type MapLayerId,
   type MapViewState,
+  methodOfLayer,
   parseMapViewState,
   setOpacity,
+  shownLayers,
   toggleLayer,
   withMapViewState,
 } from '../../url-state/map-view-state.ts';
-import { formatDate, resolvePeriod } from '../../url-state/period.ts';
+import { formatDate, monthWithin, periodMonths, resolvePeriod } from '../../url-state/period.ts';
 import { useDbscanLayer, useEmergingLayer } from '../map/analysis-api.ts';
 import { AnalysisPanel } from '../map/analysis-panel.tsx';
 import { FiltersPanel } from '../map/filters-panel.tsx';
@@ -57,6 +60,7 @@ import {
   usePointLayer,
 } from '../map/layer-api.ts';
 import { LegendPanel } from '../map/legend-panel.tsx';
+import { MapKey } from '../map/map-key.tsx';
 import { MapTable } from '../map/map-table.tsx';
 import '../map/map.css';
 
@@ -285,9 +289,13 @@ function MapWorkspace({
   const view = parseMapViewState(location.search);
   // "Today" is read once per visit: presets and the slider stay put while the page is open.
   const [today] = useState(() => new Date());
-  const period = resolvePeriod(view.from, view.to, today);
+  // The chosen period (From/To), and what the layers show: one month of it while the slider
+  // or Play step through it, else all of it.
+  const chosenPeriod = resolvePeriod(view.from, view.to, today);
+  const month = view.month && periodMonths(chosenPeriod).includes(view.month) ? view.month : null;
+  const period = month ? monthWithin(chosenPeriod, month) : chosenPeriod;
   const allowed = layersForRole(role);
-  const shown = view.layers.filter((id) => allowed.includes(id));
+  const shown = shownLayers(view, role, new URLSearchParams(location.search).has('layers'));
   const on = (id: MapLayerId) => shown.includes(id);
   const canAnalyse = role === 'analyst' || role === 'chair';
   const meeting = role === 'viewer';
@@ -298,6 +306,16 @@ function MapWorkspace({
   const [drawing, setDrawing] = useState(false);
   const [asTable, setAsTable] = useState(false);
   const [map, setMap] = useState<L.Map | null>(null);
+
+  // Switching a layer starts from what is drawn; ticking an analysis layer chooses its method
+  // for those who choose one, so the method control and the map always agree.
+  const switchLayer = (id: MapLayerId, checked: boolean): MapViewState => {
+    const method = methodOfLayer(id);
+    const drawn = { ...view, layers: shown };
+    return checked && canAnalyse && method
+      ? chooseMethod(drawn, method)
+      : toggleLayer(drawn, id, checked);
+  };
 
   const update = useCallback((next: MapViewState) => {
     const current = new URL(window.location.href);
@@ -593,12 +611,9 @@ function MapWorkspace({
           )}
         </MapView>
         {legend.length > 0 && (
-          <details className="map-legend" open>
-            <summary>
-              <h2 className="map-legend__heading">Key</h2>
-            </summary>
+          <MapKey map={map}>
             <LegendPanel sections={legend} />
-          </details>
+          </MapKey>
         )}
         {drawing && (
           <div className="map-notice map-notice--drawing" role="status">
@@ -692,7 +707,14 @@ function MapWorkspace({
             <summary>
               <h2>Period and filters</h2>
             </summary>
-            <FiltersPanel view={view} period={period} today={today} role={role} onChange={update} />
+            <FiltersPanel
+              view={view}
+              period={chosenPeriod}
+              month={month}
+              today={today}
+              role={role}
+              onChange={update}
+            />
           </details>
         )}
 
@@ -707,7 +729,7 @@ function MapWorkspace({
                   <input
                     type="checkbox"
                     checked={shown.includes(id)}
-                    onChange={(e) => update(toggleLayer(view, id, e.currentTarget.checked))}
+                    onChange={(e) => update(switchLayer(id, e.currentTarget.checked))}
                   />
                   {LAYER_LABELS[id]}
                 </label>

@@ -3,12 +3,10 @@ import { type FilterKey, type MapViewState, setFilter } from '../../url-state/ma
 import {
   formatMonth,
   matchingPreset,
-  monthPeriod,
   PERIOD_PRESETS,
   type Period,
-  periodMonth,
+  periodMonths,
   presetPeriod,
-  sliderMonths,
   stepMonth,
 } from '../../url-state/period.ts';
 import { useTaxonomy } from './taxonomy-api.ts';
@@ -18,7 +16,10 @@ export const PLAY_STEP_MS = 1500;
 
 export interface FiltersPanelProps {
   readonly view: MapViewState;
+  /** The chosen period (From/To), whichever month of it is shown on its own. */
   readonly period: Period;
+  /** The month of the period shown on its own (slider or Play), or null for all of it. */
+  readonly month: string | null;
   readonly today: Date;
   readonly role: string;
   readonly onChange: (next: MapViewState) => void;
@@ -95,20 +96,22 @@ function CheckboxGroup({
  * Period (presets, dates, and a month-by-month slider that can play) and record filters; every
  * change goes to the URL, so the view can be shared and reopened.
  */
-export function FiltersPanel({ view, period, today, role, onChange }: FiltersPanelProps) {
+export function FiltersPanel({ view, period, month, today, role, onChange }: FiltersPanelProps) {
   const taxonomy = useTaxonomy();
-  const months = sliderMonths(today, 24);
-  const currentMonth = periodMonth(period, today);
+  // The slider and Play step through the months of the chosen period, leaving From/To as they
+  // are, so any period (an uploaded past month included) can be played.
+  const months = periodMonths(period);
+  const currentMonth = month ?? undefined;
   const [playing, setPlaying] = useState(false);
   const sliderId = useId();
   const preset = matchingPreset(period, today);
 
-  const setPeriod = (p: Period) => onChange({ ...view, from: p.from, to: p.to });
-  const showMonth = (month: string | undefined) => {
-    if (month) setPeriod(monthPeriod(month, today));
+  const setPeriod = (p: Period) => onChange({ ...view, from: p.from, to: p.to, month: null });
+  const showMonth = (next: string | undefined) => {
+    if (next) onChange({ ...view, month: next });
   };
 
-  // Play: one month every PLAY_STEP_MS, stopping after the last month.
+  // Play: one month every PLAY_STEP_MS, stopping after the period's last month.
   useEffect(() => {
     if (!playing) return;
     const timer = window.setTimeout(() => {
@@ -245,6 +248,18 @@ export function FiltersPanel({ view, period, today, role, onChange }: FiltersPan
         <p className="hint" aria-live="polite">
           {currentMonth ? `Showing ${formatMonth(currentMonth)}` : 'Showing the whole period'}
         </p>
+        {currentMonth && (
+          <button
+            type="button"
+            className="button button--link"
+            onClick={() => {
+              setPlaying(false);
+              onChange({ ...view, month: null });
+            }}
+          >
+            Show the whole period
+          </button>
+        )}
       </div>
 
       <fieldset className="filter-groups">

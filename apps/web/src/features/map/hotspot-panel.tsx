@@ -7,6 +7,7 @@ import { Link } from '../../routing/router.tsx';
 import { describeError, FormError } from '../../ui/notices.tsx';
 import type { MapFilters } from '../../url-state/map-view-state.ts';
 import { formatDate, type Period } from '../../url-state/period.ts';
+import { riskLabel } from '../hotspots/hotspot-view.ts';
 import { mayVisit } from '../nav/navigation.ts';
 import {
   type AreaSummary,
@@ -336,7 +337,7 @@ function HotspotFacts({ feature }: { readonly feature: LayerFeature | undefined 
       {p.risk ? (
         <>
           <dt>Risk</dt>
-          <dd>{String(p.risk)}</dd>
+          <dd>{riskLabel(String(p.risk))}</dd>
         </>
       ) : null}
       {p.reviewOn ? (

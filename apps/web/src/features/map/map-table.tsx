@@ -9,6 +9,7 @@ import {
 import { binOf } from '../../map/layers/gistar-layer.tsx';
 import type { MapLayerId } from '../../url-state/map-view-state.ts';
 import { formatDate } from '../../url-state/period.ts';
+import { riskLabel } from '../hotspots/hotspot-view.ts';
 import {
   formatShownCount,
   type LayerFeature,
@@ -107,7 +108,7 @@ export function MapTable({
                   <td>
                     {HOTSPOT_STATUS_STYLES[p.status as HotspotStatus]?.label ?? String(p.status)}
                   </td>
-                  <td>{p.risk ? String(p.risk) : '—'}</td>
+                  <td>{p.risk ? riskLabel(String(p.risk)) : '—'}</td>
                   <td>{p.reviewOn ? formatDate(String(p.reviewOn)) : '—'}</td>
                   <td>{reports ? formatShownCount(reports) : '—'}</td>
                   <td>{String(p.openActions ?? 0)}</td>

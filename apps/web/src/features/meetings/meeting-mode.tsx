@@ -9,6 +9,7 @@ import { addMonths, toIsoDate } from '../../url-state/period.ts';
 import {
   ACTION_PRIORITIES,
   type ActionPriority,
+  formatDay,
   PRIORITY_LABELS,
   STATUS_LABELS,
 } from '../actions/actions-api.ts';
@@ -29,6 +30,7 @@ import {
 } from './meetings-api.ts';
 import { mayRunMeetings } from './meetings-page.tsx';
 import './meetings.css';
+import { riskLabel } from '../hotspots/hotspot-view.ts';
 
 /** The item shown, from ?item=N (1-based, so the URL reads like the agenda). */
 function itemIndexFrom(search: string, count: number): number {
@@ -36,13 +38,14 @@ function itemIndexFrom(search: string, count: number): number {
   return Number.isInteger(n) && n >= 1 ? Math.min(n, Math.max(1, count)) - 1 : 0;
 }
 
-/** Keys typed into a form, or used to pan the focused map, are not agenda steps. */
+/**
+ * Keys typed into a form are not agenda steps; everything else is, wherever focus is (the
+ * meeting map takes no keyboard focus), so a presenter's clicker keeps working after someone
+ * clicks the map or a button.
+ */
 function isStepKeyTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return true;
-  if (target.closest('input, textarea, select, [contenteditable="true"], .leaflet-container')) {
-    return false;
-  }
-  return true;
+  return !target.closest('input, textarea, select, [contenteditable="true"]');
 }
 
 /**
@@ -133,6 +136,9 @@ export function MeetingMode({ id, me }: { id: string; me: Me }) {
             }}
             hotspotId={item?.hotspot?.id ?? null}
             showHexagons={me.role !== 'partner'}
+            showEmerging={
+              item?.kind === 'emerging-hotspot' && (me.role === 'analyst' || me.role === 'chair')
+            }
           />
         </div>
         <div className="meeting-mode__panel">
@@ -198,7 +204,7 @@ function ActionState({ action }: { action: AgendaAction }) {
     <li className={`action-state ${action.overdue ? 'action-state--overdue' : ''}`}>
       <span className="action-state__title">{action.title}</span>
       <span className="action-state__meta">
-        {action.agency.code} · due {action.dueOn} ·{' '}
+        {action.agency.code} · due {formatDay(action.dueOn)} ·{' '}
         <strong>
           {STATUS_LABELS[action.status]}
           {action.overdue ? ', overdue' : ''}
@@ -231,8 +237,8 @@ function ItemPanel({
       {item.hotspot && (
         <p className="meeting-item__facts">
           Hotspot {item.hotspot.name}: {item.hotspot.status}
-          {item.hotspot.risk ? `, ${item.hotspot.risk} risk` : ''}
-          {item.hotspot.reviewOn ? `, review ${item.hotspot.reviewOn}` : ''}
+          {item.hotspot.risk ? `, ${riskLabel(item.hotspot.risk).toLowerCase()} risk` : ''}
+          {item.hotspot.reviewOn ? `, review ${formatDay(item.hotspot.reviewOn)}` : ''}
         </p>
       )}
       {actions.length > 0 && (

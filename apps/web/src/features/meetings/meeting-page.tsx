@@ -20,6 +20,7 @@ import {
 } from './meetings-api.ts';
 import { mayRunMeetings } from './meetings-page.tsx';
 import './meetings.css';
+import { PackPdfButton } from './pack-download.tsx';
 
 /** One meeting: its details, attendance and the agenda the chair prepares before presenting it. */
 export function MeetingPage({ id, me }: { id: string; me: Me }) {
@@ -46,9 +47,7 @@ export function MeetingPage({ id, me }: { id: string; me: Me }) {
         <a className="button" href={`/api/meetings/${id}/pack.html`} target="_blank" rel="noopener">
           Printable pack
         </a>
-        <a className="button" href={`/api/meetings/${id}/pack.pdf`}>
-          Pack as PDF
-        </a>
+        <PackPdfButton meetingId={id} title={m.title} />
       </div>
       <div className="meeting-columns">
         <section aria-labelledby="agenda-title" className="meeting-agenda">
@@ -116,7 +115,7 @@ function AgendaEditor({
               <span className="agenda-controls">
                 <button
                   type="button"
-                  className="button button--small button--quiet"
+                  className="button button--small"
                   disabled={index === 0 || reorder.isPending}
                   onClick={() => move(index, -1)}
                   aria-label={`Move up: ${item.title}`}
@@ -125,7 +124,7 @@ function AgendaEditor({
                 </button>
                 <button
                   type="button"
-                  className="button button--small button--quiet"
+                  className="button button--small"
                   disabled={index === agenda.items.length - 1 || reorder.isPending}
                   onClick={() => move(index, 1)}
                   aria-label={`Move down: ${item.title}`}
@@ -162,7 +161,7 @@ function AgendaEditor({
           </form>
           <button
             type="button"
-            className="button button--quiet"
+            className="button"
             onClick={() => regenerate.mutate(undefined)}
             disabled={regenerate.isPending}
           >

@@ -111,7 +111,7 @@ function NewMeetingForm() {
       />
       <TextField
         label="Place"
-        hint="Leave empty for an online-only meeting."
+        hint="Leave empty for an online-only meeting, and tick Online below."
         value={place}
         onChange={(e) => setPlace(e.target.value)}
         error={fieldError(create.error, '/body/place')}

@@ -3,6 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { apiFetch } from '../../api/api-fetch.ts';
 import { fieldError, SavedNotice, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
+import { formatDay } from '../actions/actions-api.ts';
+import { labelFor, useTaxonomy } from '../map/taxonomy-api.ts';
 
 export interface DueRecord {
   readonly id: string;
@@ -47,6 +49,13 @@ function useErase() {
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
+
+/** How precisely a record is placed, in words. */
+const PRECISION_WORDS: Readonly<Record<string, string>> = {
+  exact: 'exact location',
+  street: 'placed to the street',
+  area: 'placed to the area',
+};
 
 const todayIso = () => new Date().toISOString().slice(0, 10);
 const inAYear = () => {
@@ -112,7 +121,7 @@ function DueRow({ record, onDone }: { record: DueRecord; onDone: (message: strin
     if (mode === 'retain') {
       retain.mutate(
         { id: record.id, reason, reviewOn },
-        { onSuccess: () => onDone(`Record ${record.id} kept until ${reviewOn}.`) },
+        { onSuccess: () => onDone(`Record ${record.id} kept until ${formatDay(reviewOn)}.`) },
       );
     } else if (mode === 'erase') {
       erase.mutate(
@@ -121,15 +130,19 @@ function DueRow({ record, onDone }: { record: DueRecord; onDone: (message: strin
       );
     }
   };
+  const taxonomy = useTaxonomy();
   const pending = retain.isPending || erase.isPending;
   const error = mode === 'retain' ? retain.error : erase.error;
   return (
     <tr>
       <th scope="row">{record.id}</th>
-      <td>{record.reportedOn}</td>
-      <td>{record.reviewOn}</td>
+      <td>{formatDay(record.reportedOn)}</td>
+      <td>{formatDay(record.reviewOn)}</td>
       <td>
-        {record.category} at {record.placeType} ({record.precision}), from {record.sourceAgency}
+        {labelFor(taxonomy.data?.categories, record.category)} at{' '}
+        {labelFor(taxonomy.data?.placeTypes, record.placeType).toLowerCase()} (
+        {PRECISION_WORDS[record.precision] ?? record.precision}), from{' '}
+        {labelFor(taxonomy.data?.agencies, record.sourceAgency)}
         {record.retainedTimes > 0 && (
           <span className="hint"> Kept {record.retainedTimes} time(s) before.</span>
         )}

@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { Me } from '../../api/types.ts';
 import { signInPath } from '../../routing/return-path.ts';
 import { Link, navigate, useLocation } from '../../routing/router.tsx';
+import { labelTableCells } from '../../ui/card-tables.ts';
 import { ROLE_NAMES } from '../../ui/role-names.ts';
 import { useLogout } from '../auth/auth-api.ts';
 import { navItemForPath, navItemsFor } from '../nav/navigation.ts';
@@ -11,6 +12,12 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   const location = useLocation();
   const logout = useLogout();
   const current = navItemForPath(me.role, location.pathname);
+  // On a phone the navigation and the account fold into a menu (styles.css); it closes again
+  // when the user moves to another page (it is open only on the page it was opened on).
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === location.pathname;
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => (main.current ? labelTableCells(main.current) : undefined), []);
   const signOut = () =>
     logout.mutate(undefined, {
       onSettled: () => navigate(signInPath({ reason: 'signed-out' })),
@@ -21,7 +28,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <header className="app-header">
+      <header className={`app-header${menuOpen ? ' app-header--open' : ''}`}>
         <div className="app-bar">
           <p className="brand">Hotspot map</p>
           <p className="partnership-name">{me.partnership.name}</p>
@@ -43,7 +50,16 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           </div>
         </div>
         <nav aria-label="Main" className="main-nav">
-          <ul>
+          <button
+            type="button"
+            className="button button--quiet button--small menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav-items"
+            onClick={() => setMenuOpenOn(menuOpen ? null : location.pathname)}
+          >
+            Menu
+          </button>
+          <ul id="main-nav-items">
             {navItemsFor(me.role).map((item) => (
               <li key={item.path}>
                 <Link
@@ -69,7 +85,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           </div>
         </nav>
       </header>
-      <main id="main" tabIndex={-1} className="app-main">
+      <main id="main" tabIndex={-1} className="app-main" ref={main}>
         {children}
       </main>
     </div>

@@ -46,6 +46,8 @@ export interface BatchDetail extends Batch {
   readonly errors: readonly RowError[];
   readonly errorCounts: readonly { readonly code: string; readonly count: number }[];
   readonly skippedCounts: readonly { readonly reason: string; readonly count: number }[];
+  /** Rows whose only problem is a location outside the area (within rows.invalid). */
+  readonly outsideAreaRows: number;
   readonly warnings?: readonly string[];
 }
 
@@ -129,13 +131,21 @@ export function useTemplateDocs() {
   });
 }
 
+export interface CommitResult {
+  readonly status: 'committed';
+  readonly recordsAdded: number;
+  /** First and last reported dates of the records added (null when none were). */
+  readonly reportedFrom: string | null;
+  readonly reportedTo: string | null;
+  /** Records whose review date had already come when they were added. */
+  readonly alreadyDueForReview: number;
+}
+
 export function useCommitBatch() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      apiFetch<{ status: 'committed'; recordsAdded: number }>(`/api/batches/${id}/commit`, {
-        method: 'POST',
-      }),
+      apiFetch<CommitResult>(`/api/batches/${id}/commit`, { method: 'POST' }),
     onSettled: () => client.invalidateQueries({ queryKey: KEYS.batches }),
   });
 }

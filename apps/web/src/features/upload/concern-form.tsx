@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useMe, usePartnership } from '../../api/queries.ts';
 import { fieldError, SavedNotice, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
+import { formatDay } from '../actions/actions-api.ts';
 import { type ConcernLocation, useCreateRecord, useTemplateDocs } from './batches-api.ts';
 import { PointsMap } from './points-map.tsx';
 
@@ -64,6 +65,8 @@ export function ConcernForm() {
   });
   const [locationForm, setLocationForm] = useState<LocationForm>('map');
   const [recorded, setRecorded] = useState<string | undefined>();
+  // Required choices are checked before sending, so each empty one is marked beside itself.
+  const [missing, setMissing] = useState<{ category?: string; placeType?: string }>({});
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
 
   if (docs.isPending) return <LoadingNotice what="the concern form" />;
@@ -88,6 +91,12 @@ export function ConcernForm() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setRecorded(undefined);
+    const empty = {
+      ...(form.category ? {} : { category: 'Choose what was observed.' }),
+      ...(form.placeType ? {} : { placeType: 'Choose the type of place.' }),
+    };
+    setMissing(empty);
+    if (Object.keys(empty).length > 0) return;
     create.mutate(
       {
         reportedOn: form.reportedOn,
@@ -104,7 +113,7 @@ export function ConcernForm() {
       },
       {
         onSuccess: (result) => {
-          setRecorded(`Recorded. Review due on ${result.reviewOn}.`);
+          setRecorded(`Recorded. Review due on ${formatDay(result.reviewOn)}.`);
           set({ summary: '', lng: '', lat: '', easting: '', northing: '', gridRef: '' });
         },
       },
@@ -142,14 +151,14 @@ export function ConcernForm() {
             options={options(vocabulary.categories)}
             value={form.category}
             onChange={(e) => set({ category: e.currentTarget.value })}
-            error={fieldError(create.error, 'category')}
+            error={missing.category ?? fieldError(create.error, 'category')}
           />
           <SelectField
             label="Type of place"
             options={options(vocabulary.placeTypes)}
             value={form.placeType}
             onChange={(e) => set({ placeType: e.currentTarget.value })}
-            error={fieldError(create.error, 'placeType')}
+            error={missing.placeType ?? fieldError(create.error, 'placeType')}
           />
           <SelectField
             label="Source agency"

@@ -1,6 +1,7 @@
 import type { LatLngBoundsExpression, LeafletMouseEvent } from 'leaflet';
 import { useEffect } from 'react';
-import { CircleMarker, MapContainer, Tooltip, useMap, useMapEvents } from 'react-leaflet';
+import { CircleMarker, GeoJSON, MapContainer, Tooltip, useMap, useMapEvents } from 'react-leaflet';
+import { useBoundaries } from '../../api/queries.ts';
 import type { Bbox } from '../../api/types.ts';
 import { bboxToBounds } from '../../map/map-view.tsx';
 import '../../map/leaflet-setup.ts';
@@ -47,9 +48,29 @@ export function AccessibleName({ name }: { name: string }) {
   return null;
 }
 
+/** The partnership's boundary, so a point can be seen to be inside the area or not. */
+function PartnershipOutline() {
+  const area = useBoundaries('partnership');
+  if (!area.data) return null;
+  return (
+    <GeoJSON
+      key={area.dataUpdatedAt}
+      data={area.data}
+      style={() => ({
+        className: 'partnership-outline',
+        color: '#1d3557',
+        weight: 2.5,
+        fill: false,
+      })}
+      interactive={false}
+    />
+  );
+}
+
 /**
  * A small map of points without tiles (the preview must work offline and shows record-level
- * locations only to the analyst). With `onPick`, a click picks a location.
+ * locations only to the analyst), over the partnership's boundary. With `onPick`, a click picks
+ * a location.
  */
 export function PointsMap({
   name,
@@ -68,6 +89,7 @@ export function PointsMap({
   return (
     <MapContainer className="points-map" bounds={bounds} scrollWheelZoom={false}>
       <AccessibleName name={name} />
+      <PartnershipOutline />
       {fitToPoints && <FitTo bounds={bounds} />}
       {onPick && <ClickToPick onPick={onPick} />}
       {points.map((p) => (

@@ -1,8 +1,12 @@
 import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { isApiProblem } from '../../api/api-problem.ts';
 import { usePartnership } from '../../api/queries.ts';
+import { Link } from '../../routing/router.tsx';
 import { fieldError, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
+import { DEFAULT_MAP_VIEW_STATE, withMapViewState } from '../../url-state/map-view-state.ts';
+import { addDays, addMonths } from '../../url-state/period.ts';
+import type { CommitResult } from './batches-api.ts';
 import {
   type Batch,
   type BatchDetail,
@@ -154,7 +158,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
           <button type="submit" className="button button--primary" disabled={!file || sending}>
             Upload and check
           </button>
-          <a className="button button--quiet" href={TEMPLATE_URL} download>
+          <a className="button" href={TEMPLATE_URL} download>
             Download the template
           </a>
         </div>
@@ -269,6 +273,9 @@ function useElapsedSeconds(running: boolean): number {
   return seconds;
 }
 
+/** The problem code of a row located outside the partnership area. */
+const OUTSIDE_AREA = 'outside-area';
+
 function BatchReport({ id }: { id: string }) {
   const batch = useBatch(id);
   if (batch.isPending) return <LoadingNotice what="the check results" />;
@@ -281,6 +288,9 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
   const elapsed = useElapsedSeconds(commit.isPending);
   const [showPreview, setShowPreview] = useState(false);
   const firstMessage = (code: string) => batch.errors.find((e) => e.code === code)?.message;
+  // Rows outside the area are counted apart: they are not mistakes to fix.
+  const problemCounts = batch.errorCounts.filter((e) => e.code !== OUTSIDE_AREA);
+  const rowProblems = batch.errors.filter((e) => e.code !== OUTSIDE_AREA);
   return (
     <section aria-labelledby="report-heading" className="batch-report" data-testid="batch-report">
       <h2 id="report-heading">Check results: {batch.fileName}</h2>
@@ -298,7 +308,11 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
         </div>
         <div>
           <dt>With problems</dt>
-          <dd data-testid="count-invalid">{n(batch.rows.invalid)}</dd>
+          <dd data-testid="count-invalid">{n(batch.rows.invalid - batch.outsideAreaRows)}</dd>
+        </div>
+        <div>
+          <dt>Outside the area</dt>
+          <dd data-testid="count-outside">{n(batch.outsideAreaRows)}</dd>
         </div>
         <div>
           <dt>Skipped</dt>
@@ -317,7 +331,14 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
           .
         </p>
       )}
-      {batch.errorCounts.length > 0 && (
+      {batch.outsideAreaRows > 0 && (
+        <p className="hint" data-testid="outside-note">
+          {n(batch.outsideAreaRows)} {batch.outsideAreaRows === 1 ? 'row is' : 'rows are'} outside
+          the partnership area and will not be added: expected from a force-wide file, nothing to
+          fix.
+        </p>
+      )}
+      {problemCounts.length > 0 && (
         <>
           <h3>Problems found</h3>
           <table className="table table--compact" data-testid="error-summary">
@@ -330,7 +351,7 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
               </tr>
             </thead>
             <tbody>
-              {batch.errorCounts.map((e) => (
+              {problemCounts.map((e) => (
                 <tr key={e.code}>
                   <th scope="row">
                     <code>{e.code}</code>
@@ -347,7 +368,7 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
             </a>
           </p>
           <details>
-            <summary>First {Math.min(batch.errors.length, 100)} problems by row</summary>
+            <summary>First {Math.min(rowProblems.length, 100)} problems by row</summary>
             <table className="table table--compact">
               <thead>
                 <tr>
@@ -357,7 +378,7 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
                 </tr>
               </thead>
               <tbody>
-                {batch.errors.slice(0, 100).map((e) => (
+                {rowProblems.slice(0, 100).map((e) => (
                   <tr key={`${e.row}-${e.column}-${e.code}`}>
                     <td>{e.row}</td>
                     <td>{e.column ?? '—'}</td>
@@ -397,16 +418,42 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
             <span className="spinner" aria-hidden="true" /> Committing… {elapsed} s
           </span>
         )}
-        {commit.isSuccess && (
-          <span data-testid="commit-done">
-            Committed: {n(commit.data.recordsAdded)} records added to the map.
-          </span>
-        )}
+        {commit.isSuccess && <CommitDone result={commit.data} />}
       </div>
       <FormError error={commit.error} />
       {showPreview && <BatchPreviewView id={batch.id} />}
     </section>
   );
+}
+
+/**
+ * After a commit: how many records, a link to the map over their months (the map's default last
+ * 12 months may not hold them), and a warning when some arrived already due for review.
+ */
+function CommitDone({ result }: { result: CommitResult }) {
+  const { reportedFrom: from, reportedTo: to } = result;
+  // Whole months, so the slider and Play step through exactly the batch's months.
+  const mapHref =
+    from && to
+      ? `/map${withMapViewState('', { ...DEFAULT_MAP_VIEW_STATE, from: `${from.slice(0, 7)}-01`, to: endOfMonth(to) })}`
+      : null;
+  return (
+    <span data-testid="commit-done">
+      Committed: {n(result.recordsAdded)} records added to the map.{' '}
+      {mapHref && <Link href={mapHref}>Show these records on the map</Link>}
+      {result.alreadyDueForReview > 0 && (
+        <span className="notice notice--warning commit-warning" data-testid="already-due">
+          {n(result.alreadyDueForReview)} of them were already past their review date when they
+          arrived. <Link href="/review">Review them now</Link> (keep or erase each).
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** "2024-03-14" -> "2024-03-31". */
+function endOfMonth(isoDate: string): string {
+  return addDays(`${addMonths(`${isoDate.slice(0, 7)}-01`, 1)}`, -1);
 }
 
 function BatchPreviewView({ id }: { id: string }) {

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { GeoJSON } from 'react-leaflet';
 import type { LayerFeature, LayerResponse } from '../../features/map/layer-api.ts';
 import { formatShownCount, toShownCount } from '../../features/map/layer-api.ts';
-import { CLUSTER_COLOUR } from '../layer-styles.ts';
+import { CLUSTER_COLOUR, CLUSTER_EDGE } from '../layer-styles.ts';
 import { markLayerDrawn } from './layer-drawn.ts';
 
 export interface ClustersLayerProps {
@@ -18,13 +18,15 @@ export function ClustersLayer({ data, opacity, selectedId, onSelect }: ClustersL
   useEffect(() => markLayerDrawn('clusters', data.features.length), [data]);
   const style = (feature?: LayerFeature): PathOptions => {
     const isSelected = Number(feature?.properties.clusterId) === selectedId;
+    // Drawn above the hexagons: a solid fill and a dark edge, so a cluster stands out from the
+    // count colours underneath instead of being a thin line lost among them.
     return {
       className: 'layer-cluster',
-      color: isSelected ? '#0b0c0c' : CLUSTER_COLOUR,
-      weight: isSelected ? 4 : 2.5,
-      opacity: Math.max(0.5, opacity),
+      color: CLUSTER_EDGE,
+      weight: isSelected ? 5 : 3,
+      opacity: Math.max(0.7, opacity),
       fillColor: CLUSTER_COLOUR,
-      fillOpacity: (isSelected ? 0.35 : 0.18) * opacity,
+      fillOpacity: (isSelected ? 0.85 : 0.7) * opacity,
     };
   };
   const onEachFeature = (feature: LayerFeature, layer: Layer) => {

@@ -15,10 +15,18 @@ export interface HotspotsLayerProps {
   readonly opacity: number;
   readonly selectedId: string | null;
   readonly onSelect?: ((id: string) => void) | undefined;
+  /** Names shown on the map at all times (meeting mode), not only on hover. */
+  readonly labelled?: boolean;
 }
 
 /** Saved hotspots: outlined by status (colour and line pattern), named on the map. */
-export function HotspotsLayer({ data, opacity, selectedId, onSelect }: HotspotsLayerProps) {
+export function HotspotsLayer({
+  data,
+  opacity,
+  selectedId,
+  onSelect,
+  labelled = false,
+}: HotspotsLayerProps) {
   useEffect(() => markLayerDrawn('hotspots', data.features.length), [data]);
   const style = (feature?: LayerFeature): PathOptions => {
     const s = HOTSPOT_STATUS_STYLES[statusOf(feature)];
@@ -35,9 +43,17 @@ export function HotspotsLayer({ data, opacity, selectedId, onSelect }: HotspotsL
   };
   const onEachFeature = (feature: LayerFeature, layer: Layer) => {
     const name = String(feature.properties.name ?? 'Hotspot');
-    layer.bindTooltip(`${name} (${HOTSPOT_STATUS_STYLES[statusOf(feature)].label})`, {
-      sticky: true,
-    });
+    if (labelled) {
+      layer.bindTooltip(name, {
+        permanent: true,
+        direction: 'center',
+        className: 'hotspot-label',
+      });
+    } else {
+      layer.bindTooltip(`${name} (${HOTSPOT_STATUS_STYLES[statusOf(feature)].label})`, {
+        sticky: true,
+      });
+    }
     if (onSelect) {
       layer.on('click', (e: LeafletMouseEvent) => {
         e.originalEvent.stopPropagation();
