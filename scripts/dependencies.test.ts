@@ -33,12 +33,12 @@ function sourceFiles(dir: string): string[] {
 /** Test, bench and testing-support code may use development dependencies. */
 function isDevelopmentCode(path: string): boolean {
   return (
-    /\.(test|bench|e2e\.test)\.tsx?$/.test(path) ||
+    /\.(test|bench|e2e\.test|shots)\.tsx?$/.test(path) ||
     /\/(testing|robustness)\//.test(path) ||
     /test-support\.ts$|load-generator\.ts$|bench-database\.ts$|benchmarks\.ts$|bench-utils\.ts$/.test(
       path,
     ) ||
-    /\/vite\.config\.ts$/.test(path)
+    /\/(vite|vitest\.[\w.]+)\.config\.ts$|\/vitest\.[\w.]*config\.ts$/.test(path)
   );
 }
 

@@ -116,6 +116,20 @@ export async function restoreFrom(db: Db, file: string): Promise<Record<string, 
       }
       const { table, rows } = value as { table: string; rows: unknown[] };
       if (!tables.has(table)) throw new BackupError(`the backup names an unknown table: ${table}`);
+      if (table === 'audit_chain') {
+        // Migration 0008 writes this one-row table (where the keyed audit chain begins) in every
+        // new database, and refuses changes to it like the events. A restore replaces it with
+        // the backup's row, inside the restore's transaction, so the restored chain verifies.
+        await sql`alter table audit_chain disable trigger audit_chain_no_update`.execute(trx);
+        await sql`delete from audit_chain`.execute(trx);
+        await sql`insert into audit_chain
+          select * from jsonb_populate_recordset(null::audit_chain, cast(${JSON.stringify(rows)}::text as jsonb))`.execute(
+          trx,
+        );
+        await sql`alter table audit_chain enable trigger audit_chain_no_update`.execute(trx);
+        counts[table] = (counts[table] ?? 0) + rows.length;
+        continue;
+      }
       await sql`insert into ${sql.table(table)} overriding system value
         select * from jsonb_populate_recordset(null::${sql.table(table)}, cast(${JSON.stringify(rows)}::text as jsonb))`.execute(
         trx,

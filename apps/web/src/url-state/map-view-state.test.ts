@@ -132,7 +132,10 @@ describe('shownLayers', () => {
 
   it("draws only the chosen method's layer from a link naming several", () => {
     const view = parseMapViewState('?layers=hexagons,gistar,density,clusters&m=dbscan');
-    expect(shownLayers(view, 'chair', true)).toEqual(['hexagons', 'clusters']);
+    expect(shownLayers(view, 'analyst', true)).toEqual(['hexagons', 'clusters']);
+    // A chair's methods are the published ones: clusters are not theirs to draw.
+    const chairs = parseMapViewState('?layers=hexagons,gistar,density,clusters&m=density');
+    expect(shownLayers(chairs, 'chair', true)).toEqual(['hexagons', 'density']);
   });
 
   it('gives a viewer no analysis by default and the first one a link names', () => {

@@ -171,15 +171,17 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     expect(refused.status).toBe(403);
   });
 
-  it('shows the chair a generalised outline and disclosed counts only', async () => {
+  it('shows the chair a published outline and published counts only', async () => {
     const res = await request(app, 'GET', `/api/hotspots/${hotspotId}`, { cookie: cookies.chair });
     expect(res.status).toBe(200);
     const text = await res.text();
     const body = JSON.parse(text) as Record<string, unknown>;
     expect(body.stats).toBeUndefined();
     expect(body.parameters).toBeUndefined();
-    // 8 P reports (the 2 C reports never count for a chair), rounded to 5.
-    expect(body.reports).toEqual({ count: 10 });
+    // 8 P reports (the 2 C reports never count for a chair), as the published table shows
+    // them: within its bound (2) of the truth.
+    const shown = (body.reports as { count: number }).count;
+    expect(Math.abs(shown - 8)).toBeLessThanOrEqual(2);
     expect(disclosureViolations(text, await storedRecords(db, seed.partnershipId), 3)).toEqual([]);
   });
 
