@@ -16,7 +16,7 @@ reportMissingChromium();
 
 const EXPECTED_NAV: Readonly<Record<Role, readonly string[]>> = {
   admin: ['Users', 'Agencies', 'Settings', 'Taxonomy', 'Audit'],
-  analyst: ['Map', 'Upload', 'Review', 'Hotspots', 'Actions', 'Meetings'],
+  analyst: ['Map', 'Upload', 'Review', 'Forecast & backtest', 'Hotspots', 'Actions', 'Meetings'],
   chair: ['Map', 'Hotspots', 'Actions', 'Meetings'],
   partner: ["My agency's actions", 'Map', 'Meetings'],
   viewer: ['Map', 'Meetings'],

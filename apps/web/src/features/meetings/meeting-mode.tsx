@@ -136,9 +136,10 @@ export function MeetingMode({ id, me }: { id: string; me: Me }) {
             }}
             hotspotId={item?.hotspot?.id ?? null}
             showHexagons={me.role !== 'partner'}
-            showEmerging={
-              item?.kind === 'emerging-hotspot' && (me.role === 'analyst' || me.role === 'chair')
-            }
+            // Emerging hot spots are record-level analysis: only an analyst may draw them. The
+            // published table has no emerging analysis yet, so a chair's screen shows the item
+            // without its cells.
+            showEmerging={item?.kind === 'emerging-hotspot' && me.role === 'analyst'}
           />
         </div>
         <div className="meeting-mode__panel">
