@@ -168,7 +168,17 @@ describe.each(testDatabases())('bounded cost against the running API on $kind', 
       }
     })();
     try {
-      const heavy = get(demo.base, demo.cookies.analyst, heaviest);
+      // Three of the heaviest, one after another (different periods, so none is served from
+      // the cache): seconds of work in the worker on any machine, so health is polled often.
+      const heavy = (async () => {
+        const answers = [];
+        for (const from of ['2000-01-01', '2000-02-01', '2000-03-01']) {
+          answers.push(
+            await get(demo.base, demo.cookies.analyst, heaviest.replace('2000-01-01', from)),
+          );
+        }
+        return answers;
+      })();
       // A client sending the refused requests one after another, twice over. (The embedded
       // database has one connection: a burst of concurrent requests queues health's query
       // behind theirs, which measures the database, not the event loop.)
@@ -182,9 +192,10 @@ describe.each(testDatabases())('bounded cost against the running API on $kind', 
         }
       };
       await client();
-      const done = await heavy;
-      expect(done.status).toBe(200);
-      expect(JSON.parse(done.text).type).toBe('FeatureCollection');
+      for (const done of await heavy) {
+        expect(done.status).toBe(200);
+        expect(JSON.parse(done.text).type).toBe('FeatureCollection');
+      }
     } finally {
       polling = false;
       await poller;
