@@ -63,14 +63,19 @@ export { type AnalysisMethod, EXPLANATIONS } from './explanations.ts';
 export {
   type BacktestOptions,
   type BacktestRow,
+  BLEND_WEIGHTS,
   backtest,
   backtestSummary,
   backtestTotals,
   bestMethod,
+  blendScores,
+  chooseForecast,
   DEFAULT_FORECAST_PARAMS,
   FORECAST_EXPLANATION,
   FORECAST_METHOD_EXPLANATIONS,
   FORECAST_METHODS,
+  FORECAST_SIZES,
+  type ForecastChoice,
   type ForecastMethod,
   type ForecastParams,
   type ForecastScore,
@@ -86,6 +91,7 @@ export {
   rankedPositions,
   scoreCells,
   scoreFlagged,
+  topPositions,
 } from './forecast/forecast.ts';
 export {
   latticeCellId,

@@ -3,10 +3,19 @@
 // reports than the rules they replaced, on police.uk crime and on CSE-density synthetic data.
 import {
   aggregateToHexes,
+  chooseForecast,
+  FORECAST_SIZES,
   hexesCoveringArea,
   hexHotspots,
   hexIndexAt,
   kernelDensity,
+  monthOrdinal,
+  observedInMonth,
+  prepareRecords,
+  rankCells,
+  scoreCells,
+  scoreFlagged,
+  squareLattice,
   type TimedPoint,
 } from '@hotspot/analysis';
 import { northWorcestershire, POLICE_UK_MONTHS, policeUkBytes } from '@hotspot/fixtures';
@@ -151,5 +160,53 @@ describe.each([
   it('the 400 m KDE bandwidth beats the spread-based rule', () => {
     // police.uk 66.3 % against 47.1 %; synthetic 87.7 % against 71.1 %.
     expect(kdeHitRate(splits(), BANDWIDTH)).toBeGreaterThan(kdeHitRate(splits()));
+  });
+});
+
+/**
+ * The forecast's default against naive counts in the product's default squares, at 5 %: each
+ * split's test month forecast from its training months, the default chosen on those alone.
+ */
+function forecastHits(splits: Split[]) {
+  const lattice = squareLattice(area, FORECAST_SIZES[0]);
+  let chosen = 0;
+  let naive = 0;
+  let reports = 0;
+  for (const { train, test } of splits) {
+    const months = [...new Set(train.map((p) => String(p.t)))].sort();
+    const target = monthOrdinal(String(test[0]!.t));
+    const prepared = prepareRecords(lattice, [...train, ...test]);
+    const choice = chooseForecast(lattice, prepared, {
+      from: months[0]!,
+      to: months[months.length - 1]!,
+      coverage: COVERAGE,
+    });
+    const { observed, reports: n } = observedInMonth(lattice, prepared, target);
+    const flagged = (method: typeof choice.method) =>
+      rankCells(
+        scoreCells(lattice, prepared, {
+          method,
+          targetMonth: target,
+          firstMonth: monthOrdinal(months[0]!),
+          params: choice.params,
+        }),
+        COVERAGE,
+      );
+    chosen += scoreFlagged(flagged(choice.method), observed, n).hits;
+    naive += scoreFlagged(flagged('naive'), observed, n).hits;
+    reports += n;
+  }
+  return { chosen: chosen / reports, naive: naive / reports };
+}
+
+describe('the forecast default against naive counts, 50 m squares, 5 % of the area', () => {
+  it('on police.uk (April from Jan-Mar) and on CSE-density data it catches more', () => {
+    // police.uk 85.4 % against 81.1 %. Synthetic (the last 6 months, each from the 3 before,
+    // 235 reports): 81.7 % against 25.1 %, since at this density naive counts flag a sliver of
+    // the area and leave the rest of the 5 % empty.
+    const real = forecastHits(policeUk);
+    const sparse = forecastHits(synthetic);
+    expect(real.chosen).toBeGreaterThan(real.naive);
+    expect(sparse.chosen).toBeGreaterThan(sparse.naive);
   });
 });
