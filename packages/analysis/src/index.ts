@@ -92,6 +92,8 @@ export {
   scoreCells,
   scoreFlagged,
   topPositions,
+  topSet,
+  topSets,
 } from './forecast/forecast.ts';
 export {
   latticeCellId,

@@ -15,6 +15,8 @@ import {
   scoreCells,
   scoreFlagged,
   topPositions,
+  topSet,
+  topSets,
 } from './forecast.ts';
 import { latticeCellId, latticeSize, squareLattice } from './lattice.ts';
 
@@ -174,13 +176,19 @@ describe('counts with neighbours (blended), hand-worked', () => {
 });
 
 describe('top positions', () => {
-  it('are the first cells of the full ranking, ties by position, for every cut', () => {
+  it('are the first cells of the full ranking, ties by position, for every cut, as a set too', () => {
     // Many ties and zeros: values 0..4 in a fixed scramble.
     const scores = Float64Array.from({ length: 200 }, (_, k) => (k * 37) % 5);
     const full = rankedPositions(scores);
     for (const take of [0, 1, 39, 40, 41, 100, 160, 200]) {
       expect(topPositions(scores, take)).toEqual(full.slice(0, take));
+      expect(topSet(scores, take)).toEqual(full.slice(0, take).sort((x, y) => x - y));
     }
+    // Several cuts at once, in any order, beyond the positive cells too.
+    const takes = [100, 1, 300, 39, 0, 160];
+    expect(topSets(scores, takes)).toEqual(
+      takes.map((t) => full.slice(0, t).sort((x, y) => x - y)),
+    );
   });
 });
 
