@@ -35,10 +35,10 @@ describe.skipIf(!hasChromium())('forecast & backtest page', () => {
     const summary = page.getByTestId('backtest-summary');
     await summary.waitFor();
     expect(await summary.textContent()).toMatch(/^Last 6 months: .*top 5 % of the area held \d+ %/);
-    // 6 test months x 3 methods x 3 coverages.
-    expect(await page.getByTestId('backtest-table').locator('tbody tr').count()).toBe(54);
+    // 6 test months x 4 methods x 3 coverages.
+    expect(await page.getByTestId('backtest-table').locator('tbody tr').count()).toBe(72);
     const hitChart = page.getByRole('img', { name: /Hit rate over coverage/ });
-    expect(await hitChart.locator('polyline').count()).toBe(3);
+    expect(await hitChart.locator('polyline').count()).toBe(4);
     expect(await page.getByRole('img', { name: /PAI over coverage/ }).count()).toBe(1);
     // Next month's forecast: ranked squares drawn on the map.
     const forecast = page.getByTestId('forecast');
@@ -47,6 +47,10 @@ describe.skipIf(!hasChromium())('forecast & backtest page', () => {
     const squares = Number(/: (\d+) squares/.exec(heading ?? '')?.[1]);
     expect(squares).toBeGreaterThan(0);
     expect(await forecast.locator('path.leaflet-interactive').count()).toBe(squares);
+    // The method is named and explained beside the map.
+    expect(await forecast.getByTestId('forecast-method-explanation').textContent()).toMatch(
+      /^(Naive prior counts|Recency-weighted counts|Prospective hot-spotting|Counts with neighbours)\b/,
+    );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, 'forecast-backtest');
 

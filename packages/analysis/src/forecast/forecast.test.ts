@@ -1,15 +1,22 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import {
+  BLEND_WEIGHTS,
   backtest,
   backtestSummary,
   bestMethod,
+  chooseForecast,
+  type ForecastMethod,
   monthOrdinal,
   observedInMonth,
   prepareRecords,
   rankCells,
+  rankedPositions,
   scoreCells,
   scoreFlagged,
+  topPositions,
+  topSet,
+  topSets,
 } from './forecast.ts';
 import { latticeCellId, latticeSize, squareLattice } from './lattice.ts';
 
@@ -57,7 +64,7 @@ function setup() {
   const lattice = squareLattice(RECT, 100);
   const prepared = prepareRecords(lattice, RECORDS);
   const { observed, reports } = observedInMonth(lattice, prepared, MARCH);
-  const score = (method: 'naive' | 'recency' | 'prospective', params = {}) =>
+  const score = (method: ForecastMethod, params = {}) =>
     scoreCells(lattice, prepared, { method, targetMonth: MARCH, firstMonth: JANUARY, params });
   return { lattice, prepared, observed, reports, score };
 }
@@ -133,6 +140,55 @@ describe('forecast scores, hand-worked', () => {
         setup().score('prospective', { radiusMeters: 100, bandMeters: 100, timeWindowMonths: 1 }),
       ),
     ).toEqual([0, 1, 0.5, 1, 1, 2, 1, 0.5]);
+  });
+});
+
+describe('counts with neighbours (blended), hand-worked', () => {
+  const PROSPECTIVE = { radiusMeters: 100, bandMeters: 100, timeWindowMonths: 2 };
+
+  it('weight 2: counts + 2 × prospective', () => {
+    // Counts 3, 0, 0, 1, 0, 2, 0, 0 plus twice 1.5, 1.75, 0.5, 1, 1.75, 2, 1, 0.5.
+    expect(Array.from(setup().score('blended', { ...PROSPECTIVE, blendWeight: 2 }))).toEqual([
+      6, 3.5, 1, 3, 3.5, 6, 2, 1,
+    ]);
+  });
+
+  it('weight 0: naive order, ties and empty squares ordered by the prospective score', () => {
+    const { observed, reports, score } = setup();
+    // Prospective scaled by 1/(1 + max 2): counts + 0.5, 0.583, 0.167, 0.333, 0.583, 0.667, ...
+    const blended = score('blended', PROSPECTIVE);
+    expect(blended[0]).toBeCloseTo(3.5, 12);
+    expect(blended[1]).toBeCloseTo(1.75 / 3, 12);
+    // At 75 % (6 cells) naive flags only its 3 squares with reports; the blend keeps them first
+    // and fills on with 1 and 4 (tied at 1.75: lower position), then 6.
+    const naive = rankCells(score('naive'), 0.75);
+    const filled = rankCells(blended, 0.75);
+    expect(naive).toEqual([0, 5, 3]);
+    expect(filled).toEqual([0, 5, 3, 1, 4, 6]);
+    // March: 3 in cell 5, 2 in cell 6, 1 in cell 3: naive 4 hits, the blend 6.
+    expect(scoreFlagged(naive, observed, reports).hits).toBe(4);
+    expect(scoreFlagged(filled, observed, reports).hits).toBe(6);
+  });
+
+  it('refuses a negative weight, naming it', () => {
+    expect(() => setup().score('blended', { blendWeight: -1 })).toThrow(/blendWeight/);
+  });
+});
+
+describe('top positions', () => {
+  it('are the first cells of the full ranking, ties by position, for every cut, as a set too', () => {
+    // Many ties and zeros: values 0..4 in a fixed scramble.
+    const scores = Float64Array.from({ length: 200 }, (_, k) => (k * 37) % 5);
+    const full = rankedPositions(scores);
+    for (const take of [0, 1, 39, 40, 41, 100, 160, 200]) {
+      expect(topPositions(scores, take)).toEqual(full.slice(0, take));
+      expect(topSet(scores, take)).toEqual(full.slice(0, take).sort((x, y) => x - y));
+    }
+    // Several cuts at once, in any order, beyond the positive cells too.
+    const takes = [100, 1, 300, 39, 0, 160];
+    expect(topSets(scores, takes)).toEqual(
+      takes.map((t) => full.slice(0, t).sort((x, y) => x - y)),
+    );
   });
 });
 
@@ -276,5 +332,54 @@ describe('backtest', () => {
     expect(() => run('2024-03', '2024-03')).toThrow(/two months/);
     expect(() => run('2024-13', '2024-03')).toThrow(/from must be a month/);
     expect(() => run('2024-03', '2024-01')).toThrow(/not be before/);
+  });
+
+  it('tunes the blend weight for each test month on the months before it only', () => {
+    const { lattice, prepared } = setup();
+    const run = (records: typeof prepared) =>
+      backtest(lattice, records, {
+        from: '2024-01',
+        to: '2024-03',
+        coverages: [0.5],
+        methods: ['blended'],
+        params: { radiusMeters: 100, bandMeters: 100, timeWindowMonths: 2 },
+      });
+    const rows = run(prepared);
+    // February has no earlier test month: the first weight, 0.
+    expect(rows.map((r) => r.blendWeight)).toEqual([BLEND_WEIGHTS[0], expect.any(Number)]);
+    expect(BLEND_WEIGHTS).toContain(rows[1]!.blendWeight);
+    // Moving March's reports elsewhere changes March's hits, never the weight March used.
+    const moved = prepareRecords(
+      lattice,
+      RECORDS.map((r) => (r.t.startsWith('2024-03') ? { ...r, x: 50, y: 150 } : r)),
+    );
+    const again = run(moved);
+    expect(again[1]!.blendWeight).toBe(rows[1]!.blendWeight);
+    expect(again[1]!.score.hits).not.toBe(rows[1]!.score.hits);
+  });
+});
+
+describe('the default forecast', () => {
+  it('is the best method of a backtest of the training months, with its tuned weight', () => {
+    const { lattice, prepared } = setup();
+    const choice = chooseForecast(lattice, prepared, {
+      from: '2024-01',
+      to: '2024-03',
+      coverage: 0.25,
+    });
+    expect(choice.rows.map((r) => r.testMonth)).toContain('2024-03');
+    expect(choice.rows.every((r) => r.testMonth <= '2024-03')).toBe(true);
+    expect(choice.method).toBe(bestMethod(choice.rows));
+    expect(BLEND_WEIGHTS).toContain(choice.params.blendWeight);
+  });
+
+  it('is counts with neighbours breaking ties when one training month leaves nothing to test', () => {
+    const { lattice, prepared } = setup();
+    const choice = chooseForecast(lattice, prepared, {
+      from: '2024-02',
+      to: '2024-02',
+      coverage: 0.25,
+    });
+    expect(choice).toMatchObject({ method: 'blended', params: { blendWeight: 0 }, rows: [] });
   });
 });

@@ -6,10 +6,12 @@ import {
   backtestSummary,
   backtestTotals,
   bestMethod,
+  chooseForecast,
   DEFAULT_FORECAST_PARAMS,
   FORECAST_EXPLANATION,
   FORECAST_METHOD_EXPLANATIONS,
   FORECAST_METHODS,
+  FORECAST_SIZES,
   type ForecastMethod,
   type ForecastScore,
   latticeCellId,
@@ -39,6 +41,7 @@ import {
   studyAreaBng,
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
+import { ForecastTuningCache } from './forecast-tuning.ts';
 import { RecordFilterShape, resolveFilters, selectRecordMonths } from './record-query.ts';
 
 /**
@@ -50,12 +53,11 @@ import { RecordFilterShape, resolveFilters, selectRecordMonths } from './record-
 export const MAX_CELL_MONTHS = 4_000_000;
 
 /**
- * Default cell size: 50 m, the finest of the sizes measured, and the one where the
- * forecast did best (West Mercia, Jan-Apr 2024: prospective 76.4 % of crimes in 5 % of the area
- * over the rolling backtest, naive 72.2 %; at 250 m naive 66.8 %). When 50 m would pass the
- * cost ceiling, the smallest of the coarser sizes that does not.
+ * Default cell size: the first of FORECAST_SIZES (50 m, where the forecast did best on West
+ * Mercia; the figures are beside it in the package). When 50 m would pass the cost ceiling, the
+ * smallest of the coarser sizes that does not.
  */
-export const FORECAST_SIZES = [50, 100, 250, 500, 1000] as const;
+export { FORECAST_SIZES };
 
 const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
 const { from: _from, to: _to, ...ListFilterShape } = RecordFilterShape;
@@ -90,7 +92,7 @@ const ForecastQuery = z
       .openapi({ description: 'Share of the area to flag, 0.01-0.2; default 0.05' }),
     method: z.enum(FORECAST_METHODS).optional().openapi({
       description:
-        'naive, recency or prospective; default the partnership setting, else the best in a backtest of the training months (ties to naive)',
+        'naive, recency, prospective or blended; default the partnership setting, else the best in a backtest of the training months (ties to naive)',
     }),
     sizeMeters,
   })
@@ -118,7 +120,7 @@ const BacktestQuery = z
         description: 'Comma list of area shares, each 0.01-0.2, at most 5; default 0.01,0.05,0.1',
       }),
     methods: commaList(FORECAST_METHODS.join(','))
-      .pipe(z.array(z.enum(FORECAST_METHODS)).min(1).max(3))
+      .pipe(z.array(z.enum(FORECAST_METHODS)).min(1).max(FORECAST_METHODS.length))
       .openapi({
         description:
           'Comma list of methods; default all (naive is always computed, as the baseline)',
@@ -292,6 +294,7 @@ function rowJson(r: BacktestRow) {
     trainTo: r.trainTo,
     coverage: r.coverage,
     ...figures(r.score),
+    ...(r.blendWeight === undefined ? {} : { blendWeight: r.blendWeight }),
     naive: figures(r.naive),
   };
 }
@@ -302,6 +305,7 @@ function partnershipMethod(state: LayerState): ForecastMethod | undefined {
 }
 
 export function forecastRoutes(deps: AppDeps) {
+  const tuning = new ForecastTuningCache();
   return new OpenAPIHono<AppEnv>()
     .openapi(forecastRoute, async (c) => {
       const user = requireAnalyst(c);
@@ -331,28 +335,31 @@ export function forecastRoutes(deps: AppDeps) {
         contentType: 'application/geo+json',
         compute: async () => {
           const prepared = await monthRecords(deps, user, lattice, q);
-          let method = requested;
-          let chosenBy = q.method ? 'request' : 'partnership setting';
-          if (!method) {
-            chosenBy = 'backtest of the training months (ties go to naive)';
-            method =
-              last > first
-                ? bestMethod(
-                    await withAnalysisErrors(() =>
-                      backtest(lattice, prepared, {
-                        from: q.from,
-                        to: q.to,
-                        coverages: [q.coverage],
-                        methods: FORECAST_METHODS,
-                      }),
-                    ),
-                  )
-                : 'naive';
-          }
+          // The default, and the blend weight, come from a backtest of the training months,
+          // kept until the data change (forecast-tuning.ts).
+          const tuned =
+            requested === undefined || requested === 'blended'
+              ? await withAnalysisErrors(() =>
+                  tuning.choose(
+                    user.partnershipId,
+                    state.dataVersion,
+                    { ...params, area: state.areaGeoJson, requestedMethod: null },
+                    () => chooseForecast(lattice, prepared, q),
+                  ),
+                )
+              : undefined;
+          const method = requested ?? tuned!.choice.method;
+          const chosenBy = q.method
+            ? 'request'
+            : requested
+              ? 'partnership setting'
+              : tuned!.choice.chosenBy;
+          const forecastParams = tuned?.choice.params ?? DEFAULT_FORECAST_PARAMS;
           const scores = scoreCells(lattice, prepared, {
             method,
             targetMonth: last + 1,
             firstMonth: first,
+            params: forecastParams,
           });
           const flagged = rankCells(scores, q.coverage);
           const cells = latticeSize(lattice);
@@ -362,7 +369,8 @@ export function forecastRoutes(deps: AppDeps) {
             methodChosenBy: chosenBy,
             explanation: FORECAST_EXPLANATION,
             methodExplanation: FORECAST_METHOD_EXPLANATIONS[method],
-            parameters: { ...params, method },
+            parameters: { ...params, ...forecastParams, method },
+            tuning: tuned ? { dataVersion: state.dataVersion, reused: tuned.reused } : null,
             areaFraction: cells === 0 ? 0 : flagged.length / cells,
             cellsFlagged: flagged.length,
             cellsInArea: cells,

@@ -1,6 +1,7 @@
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { lngLatToBng } from '@hotspot/ingest';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../deps.ts';
 import {
@@ -150,6 +151,34 @@ describe.each(testDatabases())('forecast and backtest API on $kind', (target) =>
       const [x, y] = lngLatToBng(lng!, lat!);
       expect(`${Math.round(x / SIZE)}:${Math.round(y / SIZE)}`).toBe(f.properties.cell);
     }
+  });
+
+  it('keeps the default’s backtest until the data change, and says which data it rests on', async () => {
+    type Tuned = {
+      method: string;
+      parameters: { blendWeight: number };
+      tuning: { dataVersion: string; reused: boolean } | null;
+    };
+    const path = '/api/analysis/forecast?from=2024-01&to=2024-05&coverage=0.02&sizeMeters=250';
+    const first = (await (await get('analyst', path)).json()) as Tuned;
+    expect(first.tuning).toMatchObject({ reused: false });
+    // Another analysis's default moves the layer state (the body is made again) but not the
+    // records: the choice is reused.
+    await sql`update partnership set analysis_defaults = '{"bandwidthMeters": 300}'::jsonb
+      where id = ${seed.partnershipId}`.execute(db.kysely);
+    const second = (await (await get('analyst', path)).json()) as Tuned;
+    expect(second.tuning).toEqual({ dataVersion: first.tuning!.dataVersion, reused: true });
+    expect(second.method).toBe(first.method);
+    expect(second.parameters.blendWeight).toBe(first.parameters.blendWeight);
+    // A batch commit moves the data version (batches.queries.ts): the backtest is run again.
+    await sql`update partnership set data_version = data_version + 1, analysis_defaults = '{}'::jsonb
+      where id = ${seed.partnershipId}`.execute(db.kysely);
+    const third = (await (await get('analyst', path)).json()) as Tuned;
+    expect(third.tuning?.reused).toBe(false);
+    expect(BigInt(third.tuning!.dataVersion)).toBeGreaterThan(BigInt(first.tuning!.dataVersion));
+    // A named method other than the blend is not tuned.
+    const named = (await (await get('analyst', `${path}&method=naive`)).json()) as Tuned;
+    expect(named.tuning).toBeNull();
   });
 
   it('picks the default method by a backtest of the training months, or the partnership setting', async () => {

@@ -5,7 +5,7 @@ import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
 import { type ForecastCell, ForecastMap } from './forecast-map.tsx';
 import { type ChartSeries, LineChart } from './line-chart.tsx';
 
-type Method = 'naive' | 'recency' | 'prospective';
+type Method = 'naive' | 'recency' | 'prospective' | 'blended';
 
 interface Figures {
   readonly hitRate: number;
@@ -20,6 +20,8 @@ interface BacktestRow extends Figures {
   readonly method: Method;
   readonly testMonth: string;
   readonly coverage: number;
+  /** Blended rows: the weight used, tuned on the earlier test months. */
+  readonly blendWeight?: number;
   readonly naive: Figures;
 }
 
@@ -34,8 +36,13 @@ interface Backtest {
 interface Forecast {
   readonly method: Method;
   readonly methodChosenBy: string;
+  readonly methodExplanation: string;
   readonly areaFraction: number;
-  readonly parameters: { readonly forecastMonth: string; readonly coverage: number };
+  readonly parameters: {
+    readonly forecastMonth: string;
+    readonly coverage: number;
+    readonly blendWeight: number;
+  };
   readonly features: readonly ForecastCell[];
 }
 
@@ -43,11 +50,13 @@ const COLOURS: Record<Method, string> = {
   naive: '#555555',
   recency: '#1b6ac9',
   prospective: '#c0392b',
+  blended: '#1e8449',
 };
 const LABELS: Record<Method, string> = {
   naive: 'Naive prior counts',
   recency: 'Recency-weighted counts',
   prospective: 'Prospective hot-spotting',
+  blended: 'Counts with neighbours',
 };
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
@@ -224,9 +233,14 @@ export function ForecastPage() {
                 {forecast.data.features.length} squares
               </h2>
               <p className="hint">
-                {LABELS[forecast.data.method]} (chosen by {forecast.data.methodChosenBy}), trained
-                on {query.from} to {query.to}; the squares cover {pct(forecast.data.areaFraction)}{' '}
-                of the area (at most 5 %; squares no report points to are never flagged).
+                {`${LABELS[forecast.data.method]}${
+                  forecast.data.method === 'blended'
+                    ? ` (blend weight ${forecast.data.parameters.blendWeight})`
+                    : ''
+                } (chosen by ${forecast.data.methodChosenBy}), trained on ${query.from} to ${query.to}; the squares cover ${pct(forecast.data.areaFraction)} of the area (at most 5 %; squares no report points to are never flagged).`}
+              </p>
+              <p className="hint" data-testid="forecast-method-explanation">
+                {forecast.data.methodExplanation}
               </p>
               <ForecastMap cells={forecast.data.features} />
             </section>
@@ -250,7 +264,10 @@ export function ForecastPage() {
             <tbody>
               {data.rows.map((r) => (
                 <tr key={`${r.method}-${r.testMonth}-${r.coverage}`}>
-                  <th scope="row">{LABELS[r.method]}</th>
+                  <th scope="row">
+                    {LABELS[r.method]}
+                    {r.blendWeight === undefined ? '' : ` (weight ${r.blendWeight})`}
+                  </th>
                   <td>{r.testMonth}</td>
                   <td>{pct(r.coverage)}</td>
                   <td>{pct(r.hitRate)}</td>

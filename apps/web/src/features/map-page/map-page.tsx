@@ -459,7 +459,7 @@ function MapWorkspace({
       setSelection({
         kind: 'cluster',
         clusterId: Number(feature.properties.clusterId),
-        epsMeters: Number(params.epsMeters ?? 100),
+        epsMeters: Number(params.epsMeters ?? 150),
         minPoints: Number(params.minPoints ?? 5),
         geometry: g?.type === 'Polygon' || g?.type === 'MultiPolygon' ? g : null,
       });

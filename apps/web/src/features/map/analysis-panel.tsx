@@ -40,12 +40,12 @@ const PARAMETER_TEXT: Readonly<
   epsMeters: {
     label: 'Search distance (eps)',
     unit: 'm',
-    why: 'Reports within this distance of each other are neighbours; the default of 100 m is about one block.',
+    why: 'Reports within this distance of each other are neighbours; the default of 150 m is a couple of blocks. Tested on past months, its clusters held more of the next month’s reports than 100 m (69 % against 54 % on police.uk, 36 % against 26 % on CSE-density data) while covering under 3 % of the area; 200 m spread police.uk clusters over 7 %.',
   },
   minPoints: {
     label: 'Minimum reports',
     unit: '',
-    why: 'A cluster needs at least this many reports within the search distance, the report itself included; the default is 5.',
+    why: 'A cluster needs at least this many reports within the search distance, the report itself included; the default is 5. Fewer made many more, smaller clusters (361 at 3 against 217) for a few points more; 10 caught far less on sparse CSE-density data (22 % against 36 %).',
   },
   bandwidthMeters: {
     label: 'Search radius (bandwidth)',
