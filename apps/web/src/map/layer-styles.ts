@@ -7,6 +7,7 @@
 import {
   ACTION_STATUS_LABELS,
   countClassLabels,
+  countColour,
   HOTSPOT_STATUS_STYLES,
   HOTSPOT_STATUSES,
 } from '@hotspot/contracts';
