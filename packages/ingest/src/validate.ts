@@ -477,12 +477,18 @@ export function checkCode(
   }
   const value = raw.trim();
   if (value === '') {
-    problems.add(input.column, 'required', `A ${what} is required.`);
+    problems.add(
+      input.column,
+      'required',
+      `${/^[aeiou]/.test(what) ? 'An' : 'A'} ${what} is required.`,
+    );
     return null;
   }
   const known = lookup.get(value.toLowerCase());
   if (known === undefined) {
-    problems.add(input.column, code, `Not one of the partnership's ${what}s.`);
+    // "categories", not "categorys": the message is read on the upload page as it is.
+    const plural = what.endsWith('y') ? `${what.slice(0, -1)}ies` : `${what}s`;
+    problems.add(input.column, code, `Not one of the partnership's ${plural}.`);
     return null;
   }
   return known;
