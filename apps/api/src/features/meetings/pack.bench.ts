@@ -84,24 +84,38 @@ export async function run(opts: { quick: boolean }): Promise<PackBenchResult[]> 
     if (agenda.items.length !== ITEMS) {
       throw new Error(`expected ${ITEMS} agenda items, got ${agenda.items.length}`);
     }
-    const once = async () => {
+    const once = async (format: 'pdf' | 'html') => {
       const started = performance.now();
-      const response = await request(app, 'GET', `/api/meetings/${meetingId}/pack.pdf`, {
+      const response = await request(app, 'GET', `/api/meetings/${meetingId}/pack.${format}`, {
         cookie: chair,
       });
       const body = Buffer.from(await response.arrayBuffer());
       const ms = performance.now() - started;
-      if (response.headers.get('x-pack-format') !== 'pdf' || body.length === 0) {
-        throw new Error(`no PDF was made (${response.status})`);
+      if (response.headers.get('x-pack-format') !== format || body.length === 0) {
+        throw new Error(`no ${format} was made (${response.status})`);
       }
       return ms;
     };
-    await once(); // warm: Chromium's first start reads its files from disk
-    const runs: number[] = [];
-    for (let i = 0; i < (opts.quick ? 1 : 3); i++) runs.push(await once());
-    runs.sort((a, b) => a - b);
-    const median = runs[Math.floor(runs.length / 2)]!;
+    const medianOf = async (format: 'pdf' | 'html') => {
+      await once(format); // warm: Chromium's first start reads its files from disk
+      const runs: number[] = [];
+      for (let i = 0; i < (opts.quick ? 1 : 3); i++) runs.push(await once(format));
+      runs.sort((a, b) => a - b);
+      return runs[Math.floor(runs.length / 2)]!;
+    };
+    const median = await medianOf('pdf');
+    // The same pack without Chromium: what the figures and maps cost, apart from printing.
+    const html = await medianOf('html');
     return [
+      {
+        name: `meeting pack printable page, ${ITEMS} agenda items (PGlite, GET pack.html)`,
+        value: Math.round(html),
+        unit: 'ms',
+        baseline: null,
+        ratio: null,
+        budget: null,
+        pass: null,
+      },
       {
         name,
         value: Math.round(median),
