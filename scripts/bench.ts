@@ -49,6 +49,12 @@ const SUITES: readonly { name: string; load: () => Promise<Record<string, BenchR
     }),
   },
   {
+    name: 'meetings',
+    load: async () => ({
+      pack: (await import('../apps/api/src/features/meetings/pack.bench.ts')).run,
+    }),
+  },
+  {
     name: 'layers',
     load: async () => ({
       hexagons: (await import('../apps/api/src/features/layers/layers.bench.ts')).run,

@@ -1,2 +1,3 @@
 export * from './domain.ts';
 export * from './ingest.ts';
+export * from './map-palette.ts';

@@ -71,13 +71,27 @@ export const ROW_ERROR_CODES = [
 export const RowErrorCodeSchema = z.enum(ROW_ERROR_CODES);
 export type RowErrorCode = z.infer<typeof RowErrorCodeSchema>;
 
-/** `column` is the header name as written in the file (GeoJSON: the property, or "geometry"). */
-export const RowErrorSchema = z.object({
-  row: z.number().int().positive(),
-  column: z.string().nullable(),
-  code: RowErrorCodeSchema,
-  message: z.string(),
+/** Where a row with problems is, as far as it could be read: for the analyst to find it. */
+export const RowWhereSchema = z.object({
+  /** The row's coordinates (WGS84), when they parse and are in range (inside the area or not). */
+  at: z.object({ lng: z.number(), lat: z.number() }).optional(),
+  /** The row's own place description (police.uk "location", e.g. "On or near Mill Street"). */
+  place: z.string().max(100).optional(),
 });
+export type RowWhere = z.infer<typeof RowWhereSchema>;
+
+/**
+ * `column` is the header name as written in the file (GeoJSON: the property, or "geometry").
+ * `at` / `place` are added by the upload to the errors it keeps for the preview (see RowWhere).
+ */
+export const RowErrorSchema = z
+  .object({
+    row: z.number().int().positive(),
+    column: z.string().nullable(),
+    code: RowErrorCodeSchema,
+    message: z.string(),
+  })
+  .extend(RowWhereSchema.shape);
 export type RowError = z.infer<typeof RowErrorSchema>;
 
 /** Why a row was left out without being an error (police.uk rows police.uk publishes unlocated). */

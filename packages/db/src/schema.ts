@@ -148,6 +148,8 @@ export interface BatchTable {
   rows_valid: number;
   rows_invalid: number;
   rows_skipped: number;
+  /** Rows whose only problem is a location outside the area (also in rows_invalid); 0013. */
+  rows_outside: Generated<number>;
   status: 'validated' | 'committed' | 'rejected' | 'withdrawn';
   errors: Generated<Json>;
   committed_at: NullableTimestamp;

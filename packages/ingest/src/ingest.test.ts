@@ -140,6 +140,14 @@ describe('native CSV: bad rows', () => {
     expect(got).toEqual(expected);
   });
 
+  it('says which list an unknown code is missing from, in plain English', async () => {
+    const report = await ingestAll(fixture('native-bad-rows.csv'), OPTIONS);
+    const message = (row: number) => report.errors.find((e) => e.row === row)?.message;
+    expect(message(11)).toBe("Not one of the partnership's categories.");
+    expect(message(12)).toBe("Not one of the partnership's place types.");
+    expect(message(13)).toBe("Not one of the partnership's agency codes.");
+  });
+
   it('names the kind of personal data and never echoes the text', async () => {
     const report = await ingestAll(fixture('native-bad-rows.csv'), OPTIONS);
     const pii = report.errors.filter((e) => e.code === 'personal-data');

@@ -57,7 +57,14 @@ export interface IngestOptions {
 export type IngestEvent =
   | { readonly kind: 'file'; readonly info: IngestFileInfo }
   | { readonly kind: 'record'; readonly record: IngestRecord }
-  | { readonly kind: 'invalid'; readonly row: number; readonly errors: readonly RowError[] }
+  | {
+      readonly kind: 'invalid';
+      readonly row: number;
+      readonly errors: readonly RowError[];
+      /** Where the row is, when it could be read: its coordinates, its place description. */
+      readonly at?: { readonly lng: number; readonly lat: number };
+      readonly place?: string;
+    }
   | {
       readonly kind: 'skipped';
       readonly row: number;
@@ -178,7 +185,14 @@ export async function* ingest(
   const emit = (outcome: RowOutcome, dedupeThis: boolean): IngestEvent => {
     if (outcome.kind === 'skipped') return outcome;
     if (outcome.kind === 'invalid') {
-      return { kind: 'invalid', row: outcome.problems.row, errors: outcome.problems.errors };
+      const { problems } = outcome;
+      return {
+        kind: 'invalid',
+        row: problems.row,
+        errors: problems.errors,
+        ...(problems.at ? { at: problems.at } : {}),
+        ...(problems.place ? { place: problems.place } : {}),
+      };
     }
     const { record } = outcome;
     if (dedupeThis) {
@@ -187,6 +201,7 @@ export async function* ingest(
         return {
           kind: 'invalid',
           row: record.row,
+          at: { lng: record.lng, lat: record.lat },
           errors: [
             {
               row: record.row,

@@ -393,6 +393,8 @@ export function policeUkRow(
       message: 'police.uk publishes this crime without a location.',
     };
   }
+  const place = (cell('location').raw ?? '').trim();
+  if (place !== '') problems.place = place.slice(0, 100);
   const crimeType = cell('crime_type');
   const mapped = settings.crimeTypes.get((crimeType.raw ?? '').trim().toLowerCase());
   if (mapped === null) {

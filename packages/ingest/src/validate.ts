@@ -64,6 +64,9 @@ export function localDate(now: Date, timeZone: string): string {
 /** Collects the errors of one row. */
 export class RowProblems {
   readonly errors: RowError[] = [];
+  /** Where the row is, as far as it could be read (set while checking its location). */
+  at: { readonly lng: number; readonly lat: number } | null = null;
+  place: string | null = null;
   constructor(readonly row: number) {}
   add(column: string | null, code: RowErrorCode, message: string): void {
     this.errors.push({ row: this.row, column, code, message });
@@ -412,11 +415,15 @@ export function checkLngLat(
     }
     return null;
   }
-  if (ctx.area.contains(lng, lat)) return { lng, lat, impliedPrecision };
+  if (ctx.area.contains(lng, lat)) {
+    problems.at = { lng, lat };
+    return { lng, lat, impliedPrecision };
+  }
   if (ctx.area.contains(lat, lng) || (!isInBritishIsles(lng, lat) && isInBritishIsles(lat, lng))) {
     problems.add(column, 'lat-lng-swapped', swapMessage);
     return null;
   }
+  problems.at = { lng, lat };
   problems.add(column, 'outside-area', 'The location is outside the partnership area.');
   return null;
 }
@@ -470,12 +477,18 @@ export function checkCode(
   }
   const value = raw.trim();
   if (value === '') {
-    problems.add(input.column, 'required', `A ${what} is required.`);
+    problems.add(
+      input.column,
+      'required',
+      `${/^[aeiou]/.test(what) ? 'An' : 'A'} ${what} is required.`,
+    );
     return null;
   }
   const known = lookup.get(value.toLowerCase());
   if (known === undefined) {
-    problems.add(input.column, code, `Not one of the partnership's ${what}s.`);
+    // "categories", not "categorys": the message is read on the upload page as it is.
+    const plural = what.endsWith('y') ? `${what.slice(0, -1)}ies` : `${what}s`;
+    problems.add(input.column, code, `Not one of the partnership's ${plural}.`);
     return null;
   }
   return known;

@@ -93,6 +93,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/records': { roles: ANALYST },
   'GET /api/records/review-due': { roles: ANALYST },
   'POST /api/records/:id/retain': { roles: ANALYST },
+  'POST /api/records/review-due/batches/:batchId': { roles: ANALYST },
   'DELETE /api/records/:id': { roles: ANALYST },
 
   // Map layers (DESIGN.md section 5): record-level points for analysts; aggregate layers for

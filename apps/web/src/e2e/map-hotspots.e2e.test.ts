@@ -117,7 +117,7 @@ describe.skipIf(!hasChromium())(
       expect(status).toBe(201);
       await page.goto(`${server.url}/map?v=1&layers=districts,hotspots,actions`);
       await page.locator('.action-marker').first().waitFor();
-      await page.getByTestId('legend').getByText('Assigned, not acknowledged').waitFor();
+      await page.getByTestId('legend').getByText('Awaiting acknowledgement').waitFor();
       expect(await page.locator('.action-marker').count()).toBe(1);
 
       const partnerPage = await (await browser.newProfile()).newPage();

@@ -57,7 +57,21 @@ describe.skipIf(!hasChromium())('upload page', () => {
     expect(await report.getByTestId('count-outside').textContent()).toBe('1');
     expect(await report.getByTestId('outside-note').textContent()).toContain('1 row is outside');
     const summary = report.getByTestId('error-summary');
-    expect(await summary.getByRole('rowheader').allTextContents()).toEqual(['unknown-category']);
+    expect(await summary.getByRole('rowheader').allTextContents()).toEqual([
+      'Category not in the taxonomy',
+    ]);
+    // The row to fix says where it is: row 4, the category field, its coordinates.
+    const rowProblem = report.getByTestId('row-problems').locator('tbody tr');
+    expect(await rowProblem.count()).toBe(1);
+    expect((await rowProblem.locator('td').allTextContents()).slice(0, 3)).toEqual([
+      '4',
+      'category',
+      '52.38860, -2.24860',
+    ]);
+    // Reported in March 2024: said at preview, before commit, that they arrive due for review.
+    expect(await report.getByTestId('due-on-arrival').textContent()).toMatch(
+      /^2 of the 2 valid rows were reported on or before \d{1,2} [A-Z][a-z]{2} \d{4}/,
+    );
     expect(
       await report.getByRole('link', { name: /Download every problem/ }).getAttribute('href'),
     ).toMatch(/^\/api\/batches\/[0-9a-f-]+\/errors\.csv$/);
@@ -116,5 +130,43 @@ describe.skipIf(!hasChromium())('upload page', () => {
       .getByText('Withdrawn')
       .first()
       .waitFor();
+  });
+
+  it('keeps every due record of an old batch from the Review page with one reason', async () => {
+    const header = CSV.split('\r\n')[0];
+    const old = [
+      header,
+      '2023-01-10,,,-2.2486,52.3886,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,,OLD-1',
+      '2023-02-11,,,-2.2486,52.3886,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,,OLD-2',
+      '2023-03-12,,,-2.2486,52.3886,,,,exact,takeaway,adults-with-children,WFDC,2,B,P,,OLD-3',
+      '',
+    ].join('\r\n');
+    await page.getByLabel(/Choose a file/).setInputFiles({
+      name: 'old-returns.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(old),
+    });
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    const report = page.getByTestId('batch-report');
+    await report.getByRole('heading', { name: 'Check results: old-returns.csv' }).waitFor();
+    await report.getByRole('button', { name: 'Commit 3 valid rows' }).click();
+    await report.getByTestId('already-due').waitFor();
+
+    await page.goto(`${server.url}/review`);
+    const batches = page.getByTestId('due-batches');
+    const row = batches.getByRole('row', { name: /old-returns\.csv/ });
+    await row.waitFor();
+    expect(await row.getByRole('cell').first().textContent()).toBe('3 records');
+    await row.getByRole('button', { name: 'Keep all 3 records of old-returns.csv' }).click();
+    const form = row.getByRole('form', { name: 'Keep all 3 records of old-returns.csv' });
+    await form.getByLabel('Why keep these 3 records').fill('Evidence for the licensing review');
+    await form.getByRole('button', { name: 'Keep 3 records' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^3 records of old-returns\.csv kept until \d{1,2} [A-Z][a-z]{2} \d{4}\.$/)
+      .waitFor();
+    await batches.getByRole('row', { name: /old-returns\.csv/ }).waitFor({ state: 'detached' });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'review-by-batch');
   });
 });

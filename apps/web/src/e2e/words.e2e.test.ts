@@ -138,4 +138,24 @@ describe.skipIf(!hasChromium())('the words the chair reads', () => {
     const errors = await page.locator('.concern-form .field-error').allTextContents();
     expect(errors).toEqual(['Choose what was observed.', 'Choose the type of place.']);
   });
+
+  it('plans an online-only meeting with no place, and marks a missing place beside the field', async () => {
+    await browser.context.clearCookies();
+    await signInThroughForm(page, server.url, server.user('chair'), '/meetings');
+    const form = page.getByRole('form', { name: 'Plan a meeting' });
+    await form.getByRole('textbox', { name: 'Title' }).fill('Online catch-up');
+    await form.getByLabel('Starts at').fill('2027-01-15T10:00');
+    // Neither a place nor Online: said beside the Place field, not only at the top.
+    await form.getByRole('button', { name: 'Plan meeting' }).click();
+    const place = form.getByRole('textbox', { name: 'Place' });
+    await expect.poll(() => place.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('.field-error').allTextContents()).toEqual([
+      'Give a place, or say the meeting is online.',
+    ]);
+    // As the hint says: no place, Online ticked, and the meeting is planned.
+    await form.getByRole('checkbox', { name: /^Online/ }).check();
+    await form.getByRole('button', { name: 'Plan meeting' }).click();
+    await page.waitForURL(/\/meetings\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: 'Online catch-up' }).waitFor();
+  });
 });

@@ -4,7 +4,27 @@
  * classes, so the two cannot disagree. Palettes are ColorBrewer / Okabe-Ito (colour-blind safe),
  * and statuses also differ by line pattern so colour is never the only cue.
  */
+import {
+  ACTION_STATUS_LABELS,
+  countClassLabels,
+  countColour,
+  HOTSPOT_STATUS_STYLES,
+  HOTSPOT_STATUSES,
+} from '@hotspot/contracts';
 import type { MapLayerId } from '../url-state/map-view-state.ts';
+
+// Count classes and hotspot styles live in @hotspot/contracts: the meeting pack prints its maps
+// with the same ones.
+export {
+  COUNT_PALETTE,
+  countClass,
+  countClassBounds,
+  countClassLabels,
+  countColour,
+  HOTSPOT_STATUS_STYLES,
+  HOTSPOT_STATUSES,
+  type HotspotStatus,
+} from '@hotspot/contracts';
 
 /** ColorBrewer RdBu, 7 classes: Gi* bins +3..-3 (99/95/90 % hot, not significant, cold). */
 export const GISTAR_BINS = [3, 2, 1, 0, -1, -2, -3] as const;
@@ -28,9 +48,6 @@ export const GISTAR_LABELS: Readonly<Record<GistarBin, string>> = {
   [-3]: 'Cold spot, 99 % confidence',
 };
 
-/** ColorBrewer YlGnBu, 5 classes: hexagon counts (light = few, dark = many). */
-export const COUNT_PALETTE = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'] as const;
-
 /** ColorBrewer YlOrRd, by number of classes: kernel density bands (light = low). */
 const DENSITY_PALETTES: Readonly<Record<number, readonly string[]>> = {
   1: ['#fd8d3c'],
@@ -47,25 +64,6 @@ export function densityPalette(classes: number): readonly string[] {
   return DENSITY_PALETTES[n] ?? DENSITY_PALETTES[5] ?? [];
 }
 
-/** Okabe-Ito colours and line patterns for hotspot statuses. */
-export const HOTSPOT_STATUSES = [
-  'proposed',
-  'confirmed',
-  'tasked',
-  'monitoring',
-  'closed',
-] as const;
-export type HotspotStatus = (typeof HOTSPOT_STATUSES)[number];
-export const HOTSPOT_STATUS_STYLES: Readonly<
-  Record<HotspotStatus, { colour: string; dash: string | null; label: string }>
-> = {
-  proposed: { colour: '#e69f00', dash: '6 4', label: 'Proposed' },
-  confirmed: { colour: '#d55e00', dash: null, label: 'Confirmed' },
-  tasked: { colour: '#cc79a7', dash: null, label: 'Tasked' },
-  monitoring: { colour: '#0072b2', dash: '2 4', label: 'Monitoring' },
-  closed: { colour: '#6b6b6b', dash: '1 5', label: 'Closed' },
-};
-
 export const ACTION_STATUSES = [
   'assigned',
   'acknowledged',
@@ -77,11 +75,11 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 export const ACTION_STATUS_STYLES: Readonly<
   Record<ActionStatus, { colour: string; symbol: string; label: string }>
 > = {
-  assigned: { colour: '#d55e00', symbol: '!', label: 'Assigned, not acknowledged' },
-  acknowledged: { colour: '#e69f00', symbol: 'A', label: 'Acknowledged' },
-  in_progress: { colour: '#0072b2', symbol: '…', label: 'In progress' },
-  completed: { colour: '#009e73', symbol: '✓', label: 'Completed' },
-  declined: { colour: '#6b6b6b', symbol: '×', label: 'Declined' },
+  assigned: { colour: '#d55e00', symbol: '!', label: ACTION_STATUS_LABELS.assigned },
+  acknowledged: { colour: '#e69f00', symbol: 'A', label: ACTION_STATUS_LABELS.acknowledged },
+  in_progress: { colour: '#0072b2', symbol: '…', label: ACTION_STATUS_LABELS.in_progress },
+  completed: { colour: '#009e73', symbol: '✓', label: ACTION_STATUS_LABELS.completed },
+  declined: { colour: '#6b6b6b', symbol: '×', label: ACTION_STATUS_LABELS.declined },
 };
 
 /**
@@ -143,41 +141,6 @@ export const SUPPRESSED_COLOUR = '#767676';
 
 // ----- hexagon count classes -----
 
-const NICE_BOUNDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] as const;
-
-/**
- * Lower bounds of up to five count classes for counts from `min` up to `max`, on a "nice"
- * 1-2-5 scale spread over the range (counts are skewed: a few busy cells, many quiet ones).
- * `min` is the smallest count drawn: 1 for analysts, and for everyone else the smallest
- * disclosed count (at least k, rounded to 5), so no class is offered that cannot occur.
- */
-export function countClassBounds(max: number, min = 1): readonly number[] {
-  const low = Math.max(1, Math.floor(min));
-  const candidates = [low, ...NICE_BOUNDS.filter((b) => b > low && b <= Math.max(low, max))];
-  if (candidates.length <= COUNT_PALETTE.length) return candidates;
-  const last = candidates.length - 1;
-  const picks = Array.from({ length: COUNT_PALETTE.length }, (_, i) =>
-    Math.round((i * last) / (COUNT_PALETTE.length - 1)),
-  );
-  return [...new Set(picks)].map((i) => candidates[i] ?? 1);
-}
-
-/** Index of the class a count falls into (the last bound at or below it). */
-export function countClass(count: number, bounds: readonly number[]): number {
-  let index = 0;
-  bounds.forEach((b, i) => {
-    if (count >= b) index = i;
-  });
-  return index;
-}
-
-/** Colour for a count class: spread over the palette so 2 classes use its ends. */
-export function countColour(index: number, classes: number): string {
-  if (classes <= 1) return COUNT_PALETTE[COUNT_PALETTE.length - 1] ?? '#253494';
-  const at = Math.round((index * (COUNT_PALETTE.length - 1)) / (classes - 1));
-  return COUNT_PALETTE[at] ?? '#253494';
-}
-
 // ----- the legend -----
 
 export type Swatch =
@@ -220,16 +183,6 @@ export interface LegendInput {
 
 const formatNumber = (n: number) =>
   n >= 100 ? Math.round(n).toLocaleString('en-GB') : String(Number(n.toPrecision(2)));
-
-/** Legend rows for a count class list: "1", "2-4", "5-9", "50 or more". */
-export function countClassLabels(bounds: readonly number[]): readonly string[] {
-  return bounds.map((b, i) => {
-    const next = bounds[i + 1];
-    if (next === undefined) return `${b.toLocaleString('en-GB')} or more`;
-    if (next - 1 === b) return b.toLocaleString('en-GB');
-    return `${b.toLocaleString('en-GB')}–${(next - 1).toLocaleString('en-GB')}`;
-  });
-}
 
 /** The key's words for counts from the published table. */
 export function publishedNote(k: number, bound: number): string {

@@ -27,6 +27,7 @@ export function routesFor(role: Role, ids: RouteIds): readonly string[] {
         '/map',
         '/upload',
         '/review',
+        '/forecast',
         '/hotspots',
         hotspot,
         '/actions',

@@ -15,7 +15,14 @@ export interface BatchView {
   readonly status: BatchStatus;
   readonly sha256: string;
   readonly sizeBytes: number;
-  readonly rows: { total: number; valid: number; invalid: number; skipped: number };
+  /** `outside`: rows whose only problem is a location outside the area (within `invalid`). */
+  readonly rows: {
+    total: number;
+    valid: number;
+    invalid: number;
+    skipped: number;
+    outside: number;
+  };
   readonly uploadedAt: string;
   readonly uploadedBy: { id: string; name: string };
   readonly committedAt: string | null;
@@ -36,6 +43,16 @@ export interface BatchDetail extends BatchView {
    * mostly such rows, which are not mistakes to fix, so they are reported apart.
    */
   readonly outsideAreaRows: number;
+  /**
+   * Before commit: the valid rows whose review date (reported date plus the partnership's
+   * retention period) has already come, so they would arrive due for review, and the latest
+   * reported date that makes a row so. Null once the batch is no longer waiting for commit.
+   */
+  readonly dueOnArrival: {
+    readonly rows: number;
+    readonly reportedOnOrBefore: string;
+    readonly retentionMonths: number;
+  } | null;
 }
 
 const iso = (value: Date | string | null): string | null =>
@@ -59,6 +76,7 @@ function batchQuery(db: Db, partnershipId: string) {
       'b.rows_valid',
       'b.rows_invalid',
       'b.rows_skipped',
+      'b.rows_outside',
       'b.uploaded_at',
       'b.uploaded_by',
       'up.display_name as uploaded_by_name',
@@ -87,6 +105,7 @@ function toBatchView(r: BatchRow): BatchView {
       valid: r.rows_valid,
       invalid: r.rows_invalid,
       skipped: r.rows_skipped,
+      outside: r.rows_outside,
     },
     uploadedAt: iso(r.uploaded_at) as string,
     uploadedBy: { id: r.uploaded_by, name: r.uploaded_by_name },
@@ -118,15 +137,13 @@ export async function listBatches(
   return rows.map(toBatchView);
 }
 
-/** The problem code of a row located outside the partnership area (packages/ingest). */
-const OUTSIDE_AREA = 'outside-area';
-
 /** One batch of the partnership with its first errors and problem counts; 404 otherwise. */
 export async function getBatchDetail(
-  db: Db,
+  deps: Pick<AppDeps, 'db' | 'clock'>,
   partnershipId: string,
   id: string,
 ): Promise<BatchDetail> {
+  const db = deps.db;
   const row = await batchQuery(db, partnershipId)
     .select('b.errors')
     .where('b.id', '=', id)
@@ -140,27 +157,32 @@ export async function getBatchDetail(
     .orderBy(sql`count(*)`, 'desc')
     .orderBy('code')
     .execute();
-  const outside = await db.kysely
-    .selectFrom('batch_error')
-    .select(sql<string>`count(distinct row_no)`.as('n'))
-    .where('batch_id', '=', id)
-    .where('skipped', '=', false)
-    .where('code', '=', OUTSIDE_AREA)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('batch_error as other')
-            .select('other.seq')
-            .whereRef('other.batch_id', '=', 'batch_error.batch_id')
-            .whereRef('other.row_no', '=', 'batch_error.row_no')
-            .where('other.code', '<>', OUTSIDE_AREA),
-        ),
-      ),
-    )
-    .executeTakeFirstOrThrow();
+  // The same rule and day as commitBatch, so the warning's count is the count commit reports.
+  const today = deps.clock().toISOString().slice(0, 10);
+  const due =
+    row.status === 'validated'
+      ? (
+          await sql<{ n: string; cutoff: string; months: number }>`
+            select count(r.row_no) filter (
+                where (r.reported_on + make_interval(months => p.retention_months))::date <= ${today}::date
+              )::text as n,
+              (${today}::date - make_interval(months => p.retention_months))::date::text as cutoff,
+              p.retention_months as months
+            from partnership p left join batch_row r on r.batch_id = ${id}
+            where p.id = ${partnershipId}
+            group by p.retention_months`.execute(db.kysely)
+        ).rows[0]
+      : undefined;
   return {
     ...toBatchView(row),
-    outsideAreaRows: Number(outside.n),
+    dueOnArrival: due
+      ? {
+          rows: Number(due.n),
+          reportedOnOrBefore: due.cutoff,
+          retentionMonths: Number(due.months),
+        }
+      : null,
+    outsideAreaRows: row.rows_outside,
     errors: (row.errors ?? []) as unknown as RowError[],
     errorCounts: counts
       .filter((c) => !c.skipped)

@@ -31,6 +31,10 @@ const RowErrorSchema = z.object({
   column: z.string().nullable(),
   code: z.string(),
   message: z.string(),
+  at: z.object({ lng: z.number(), lat: z.number() }).optional().openapi({
+    description: 'Where the row is, when its coordinates could be read',
+  }),
+  place: z.string().optional().openapi({ description: "The row's place description, if any" }),
 });
 const PersonRefSchema = z.object({ id: z.string(), name: z.string() });
 const BatchSchema = z
@@ -46,6 +50,9 @@ const BatchSchema = z
       valid: z.number().int(),
       invalid: z.number().int(),
       skipped: z.number().int(),
+      outside: z.number().int().openapi({
+        description: 'Rows whose only problem is a location outside the area (within invalid)',
+      }),
     }),
     uploadedAt: z.string(),
     uploadedBy: PersonRefSchema,
@@ -64,6 +71,17 @@ const BatchDetailSchema = BatchSchema.extend({
     description:
       'Rows whose only problem is a location outside the partnership area (counted in rows.invalid)',
   }),
+  dueOnArrival: z
+    .object({
+      rows: z.number().int(),
+      reportedOnOrBefore: z.iso.date(),
+      retentionMonths: z.number().int(),
+    })
+    .nullable()
+    .openapi({
+      description:
+        'Before commit: valid rows that would arrive already due for review (reported on or before the date)',
+    }),
 }).openapi('BatchDetail');
 const UploadResultSchema = BatchDetailSchema.extend({
   warnings: z.array(z.string()),
@@ -330,7 +348,7 @@ export function batchRoutes(deps: AppDeps) {
             objectId: staged.id,
             query: { profile: staged.profile, status: staged.status, rows: staged.rows },
           });
-          const detail = await getBatchDetail(deps.db, user.partnershipId, staged.id);
+          const detail = await getBatchDetail(deps, user.partnershipId, staged.id);
           return c.json({ ...detail, warnings: [...staged.warnings] }, 201);
         } catch (error) {
           throw toUploadProblem(error);
@@ -352,7 +370,7 @@ export function batchRoutes(deps: AppDeps) {
       .openapi(getRoute, async (c) => {
         const user = currentUser(c);
         const { id } = c.req.valid('param');
-        const detail = await getBatchDetail(deps.db, user.partnershipId, id);
+        const detail = await getBatchDetail(deps, user.partnershipId, id);
         await audit(deps, c, {
           category: 'consultation',
           action: 'batch.read',

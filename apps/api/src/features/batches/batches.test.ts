@@ -28,8 +28,14 @@ interface UploadBody {
   id: string;
   status: string;
   profile: string;
-  rows: { total: number; valid: number; invalid: number; skipped: number };
-  errors: { row: number; column: string | null; code: string; message: string }[];
+  rows: { total: number; valid: number; invalid: number; skipped: number; outside: number };
+  errors: {
+    row: number;
+    column: string | null;
+    code: string;
+    message: string;
+    at?: { lng: number; lat: number };
+  }[];
   errorCounts: { code: string; count: number }[];
   outsideAreaRows: number;
   sha256: string;
@@ -93,7 +99,7 @@ describe.each(testDatabases())('batches on $kind', (target) => {
     expect(body).toMatchObject({
       status: 'validated',
       profile: 'native-csv',
-      rows: { total: 3, valid: 3, invalid: 0, skipped: 0 },
+      rows: { total: 3, valid: 3, invalid: 0, skipped: 0, outside: 0 },
       errors: [],
       sha256: createHash('sha256').update(csv).digest('hex'),
       fileName: 'concerns.csv',
@@ -279,7 +285,7 @@ describe.each(testDatabases())('batches on $kind', (target) => {
     const res = await uploadRaw(app, analyst, csv);
     expect(res.status).toBe(201);
     const body = (await res.json()) as UploadBody;
-    expect(body.rows).toEqual({ total: 12, valid: 2, invalid: 10, skipped: 0 });
+    expect(body.rows).toEqual({ total: 12, valid: 2, invalid: 10, skipped: 0, outside: 2 });
     const codeOf = (row: number) => body.errors.filter((e) => e.row === row).map((e) => e.code);
     expect(codeOf(2)).toEqual(['invalid-date']);
     expect(codeOf(3)).toEqual(['invalid-number']);
@@ -295,8 +301,21 @@ describe.each(testDatabases())('batches on $kind', (target) => {
     // The matched personal data is never echoed back.
     expect(JSON.stringify(body)).not.toMatch(/Smith|07700/);
     expect(body.errorCounts).toContainEqual({ code: 'formula-injection', count: 3 });
-    // Rows 5 and 6 are only outside the area: reported apart from the rows to fix.
+    // Rows 5 and 6 are only outside the area: reported apart from the rows to fix, in the
+    // batch list too.
     expect(body.outsideAreaRows).toBe(2);
+    const listed = (await (
+      await request(app, 'GET', '/api/batches', { cookie: analyst })
+    ).json()) as { batches: { id: string; rows: { outside: number } }[] };
+    expect(listed.batches.find((b) => b.id === body.id)?.rows.outside).toBe(2);
+    // Each error row says where it is when its coordinates could be read, whatever its problem.
+    const atOf = (row: number) => body.errors.find((e) => e.row === row)?.at;
+    expect(atOf(2)).toEqual({ lng: -2.2486, lat: 52.3886 }); // a bad date, a good location
+    expect(atOf(5)).toEqual({ lng: -5.5, lat: 50 });
+    expect(atOf(6)).toEqual({ lng: -1.8904, lat: 52.4862 });
+    expect(atOf(12)).toEqual({ lng: -2.2486, lat: 52.3886 }); // the duplicate
+    expect(atOf(3)).toBeUndefined(); // "-2,24x" is no longitude
+    expect(atOf(4)).toBeUndefined(); // swapped: not placed where it would be wrong
     expect(await stagingCounts(deps, seed.partnershipId)).toMatchObject({
       stagedRows: 2,
       problems: 10,
@@ -326,7 +345,7 @@ describe.each(testDatabases())('batches on $kind', (target) => {
     const res = await uploadRaw(app, analyst, nativeCsv(rows));
     const body = (await res.json()) as UploadBody;
     expect(body.status).toBe('rejected');
-    expect(body.rows).toEqual({ total: 1500, valid: 0, invalid: 1500, skipped: 0 });
+    expect(body.rows).toEqual({ total: 1500, valid: 0, invalid: 1500, skipped: 0, outside: 0 });
     expect(body.errors).toHaveLength(1000);
     expect(body.errorCounts).toEqual([{ code: 'unknown-category', count: 1500 }]);
     const report = await request(app, 'GET', `/api/batches/${body.id}/errors.csv`, {
@@ -562,7 +581,13 @@ describe.each(testDatabases())('batches on $kind', (target) => {
       { fileName: 'old-concerns.csv' },
     );
     expect(old.status).toBe(201);
-    const oldBatch = (await old.json()) as UploadBody;
+    const oldBatch = (await old.json()) as UploadBody & { dueOnArrival: unknown };
+    // Said at preview, before commit: how many, and up to which reported date.
+    expect(oldBatch.dueOnArrival).toEqual({
+      rows: 1,
+      reportedOnOrBefore: '2023-06-01',
+      retentionMonths: 12,
+    });
     const oldCommit = await request(app, 'POST', `/api/batches/${oldBatch.id}/commit`, {
       cookie: analyst,
     });
@@ -573,6 +598,10 @@ describe.each(testDatabases())('batches on $kind', (target) => {
       reportedTo: '2024-05-20',
       alreadyDueForReview: 1,
     });
+    const after = (await (
+      await request(app, 'GET', `/api/batches/${oldBatch.id}`, { cookie: analyst })
+    ).json()) as { dueOnArrival: unknown };
+    expect(after.dueOnArrival).toBeNull();
   });
 });
 

@@ -58,14 +58,21 @@ describe.each(testDatabases())('police.uk files through the API on $kind', (targ
         rows: unknown;
         errorCounts: unknown;
         skippedCounts: unknown;
+        errors: { code: string; at?: unknown; place?: string }[];
       };
       expect(batch).toMatchObject({
         profile: 'police-uk',
         status: 'validated',
-        rows: { total, valid, invalid: outside, skipped },
+        // Every invalid row is only outside the area: counted apart, as not a mistake to fix.
+        rows: { total, valid, invalid: outside, skipped, outside },
         errorCounts: [{ code: 'outside-area', count: outside }],
         skippedCounts: [{ reason: 'no-location', count: skipped }],
       });
+      // Each row kept for the preview says where it is: police.uk's place and its coordinates.
+      for (const error of batch.errors) {
+        expect(error.place).toMatch(/^On or near /);
+        expect(error.at).toEqual({ lng: expect.any(Number), lat: expect.any(Number) });
+      }
 
       const commit = await request(app, 'POST', `/api/batches/${batch.id}/commit`, {
         cookie: analyst,

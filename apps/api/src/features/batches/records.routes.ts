@@ -126,6 +126,17 @@ const DueRecordSchema = z
     retainedTimes: z.number().int(),
   })
   .openapi('DueRecord');
+const DueBatchSchema = z
+  .object({
+    id: z.string(),
+    fileName: z.string(),
+    uploadedAt: z.string(),
+    /** Every due record of the batch, not only those in `records` (which is limited). */
+    due: z.number().int(),
+    firstReviewOn: z.string(),
+    lastReviewOn: z.string(),
+  })
+  .openapi('DueBatch');
 const reviewDueRoute = createRoute({
   method: 'get',
   path: '/api/records/review-due',
@@ -141,7 +152,11 @@ const reviewDueRoute = createRoute({
       description: 'Due records',
       content: {
         'application/json': {
-          schema: z.object({ before: z.string(), records: z.array(DueRecordSchema) }),
+          schema: z.object({
+            before: z.string(),
+            records: z.array(DueRecordSchema),
+            batches: z.array(DueBatchSchema),
+          }),
         },
       },
     },
@@ -190,6 +205,48 @@ const eraseRoute = createRoute({
       content: { 'application/json': { schema: z.object({ erased: z.literal(true) }) } },
     },
     ...problemResponses(400, 401, 403, 404, 422),
+  },
+});
+
+const BatchIdParamSchema = z.object({ batchId: z.uuid('a batch id') });
+const BatchDecisionSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('retain'),
+      reason: ReasonSchema,
+      reviewOn: IsoDate,
+      before: IsoDate.optional(),
+    }),
+    z.strictObject({
+      decision: z.literal('erase'),
+      reason: ReasonSchema,
+      before: IsoDate.optional(),
+    }),
+  ])
+  .openapi('BatchReviewDecision');
+const batchDecisionRoute = createRoute({
+  method: 'post',
+  path: '/api/records/review-due/batches/{batchId}',
+  summary:
+    'Keep or erase, with one reason, every record of a batch due for review on or before `before` (default today): all of them or none (audited once, as the single decisions are)',
+  request: {
+    params: BatchIdParamSchema,
+    body: { required: true, content: { 'application/json': { schema: BatchDecisionSchema } } },
+  },
+  responses: {
+    200: {
+      description: 'Decided for every due record of the batch',
+      content: {
+        'application/json': {
+          schema: z.object({
+            decision: z.enum(['retain', 'erase']),
+            records: z.number().int(),
+            reviewOn: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    ...problemResponses(400, 401, 403, 404, 409, 422),
   },
 });
 
@@ -279,6 +336,24 @@ export function recordRoutes(deps: AppDeps) {
         .orderBy('r.id')
         .limit(query.limit)
         .execute();
+      // Every batch with due records, however many: the page offers one decision per batch.
+      const batches = await deps.db.kysely
+        .selectFrom('intelligence_record as r')
+        .innerJoin('batch as b', 'b.id', 'r.batch_id')
+        .select([
+          'b.id',
+          'b.file_name',
+          'b.uploaded_at',
+          sql<string>`count(*)`.as('due'),
+          sql<string>`min(r.review_on)::text`.as('first'),
+          sql<string>`max(r.review_on)::text`.as('last'),
+        ])
+        .where('r.partnership_id', '=', user.partnershipId)
+        .where('r.review_on', '<=', before)
+        .groupBy(['b.id', 'b.file_name', 'b.uploaded_at'])
+        .orderBy(sql`min(r.review_on)`)
+        .orderBy('b.id')
+        .execute();
       await audit(deps, c, {
         category: 'consultation',
         action: 'records.review-due',
@@ -287,6 +362,14 @@ export function recordRoutes(deps: AppDeps) {
       return c.json(
         {
           before,
+          batches: batches.map((b) => ({
+            id: b.id,
+            fileName: b.file_name,
+            uploadedAt: new Date(b.uploaded_at).toISOString(),
+            due: Number(b.due),
+            firstReviewOn: b.first,
+            lastReviewOn: b.last,
+          })),
           records: rows.map((r) => ({
             id: String(r.id),
             batchId: r.batch_id,
@@ -354,6 +437,100 @@ export function recordRoutes(deps: AppDeps) {
         query: { reviewOn },
       });
       return c.json({ id, reviewOn }, 200);
+    })
+    .openapi(batchDecisionRoute, async (c) => {
+      const user = currentUser(c);
+      const { batchId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const today = todayIn(deps.clock());
+      const before = body.before ?? today;
+      const records = await deps.db.kysely.transaction().execute(async (trx) => {
+        const batch = await trx
+          .selectFrom('batch')
+          .select('id')
+          .where('id', '=', batchId)
+          .where('partnership_id', '=', user.partnershipId)
+          .executeTakeFirst();
+        if (!batch) throw new ProblemError(PROBLEM.notFound, 'No such batch in your partnership.');
+        // Locked, so a single decision taken meanwhile cannot be overwritten or half-applied.
+        const due = await trx
+          .selectFrom('intelligence_record')
+          .select(['id', 'review_on'])
+          .where('batch_id', '=', batchId)
+          .where('partnership_id', '=', user.partnershipId)
+          .where('review_on', '<=', before)
+          .forUpdate()
+          .execute();
+        if (due.length === 0) {
+          throw new ProblemError(
+            PROBLEM.conflict,
+            'No record of this batch is due for review by that date.',
+            { reason: 'nothing-due' },
+          );
+        }
+        // The same predicate picks the rows below: they are locked, so it picks the same ones
+        // (and no list of ids, which could outgrow a statement's parameters, is sent back).
+        const dueOfBatch = (table: 'intelligence_record' | 'r') =>
+          sql`${sql.ref(`${table}.batch_id`)} = ${batchId}
+            and ${sql.ref(`${table}.partnership_id`)} = ${user.partnershipId}
+            and ${sql.ref(`${table}.review_on`)} <= ${before}::date`;
+        if (body.decision === 'erase') {
+          await sql`delete from intelligence_record where ${dueOfBatch('intelligence_record')}`.execute(
+            trx,
+          );
+          await trx
+            .updateTable('partnership')
+            .set({ data_version: sql<string>`data_version + 1` })
+            .where('id', '=', user.partnershipId)
+            .execute();
+          return due.length;
+        }
+        const latest =
+          due
+            .map((r) => r.review_on)
+            .sort()
+            .at(-1) ?? before;
+        if (body.reviewOn <= today || body.reviewOn <= latest) {
+          throw new ProblemError(PROBLEM.validation, 'The new review date is not valid.', {
+            errors: [
+              {
+                pointer: '/body/reviewOn',
+                detail: `Choose a date after today and after the latest current review date of these records (${latest}).`,
+              },
+            ],
+          });
+        }
+        // One retention decision per record, as a single "Keep" writes; ids from the database,
+        // since a batch may hold many thousands of records.
+        await sql`
+          insert into record_retention (id, partnership_id, record_id, decided_by, decided_at,
+            reason, previous_review_on, new_review_on)
+          select gen_random_uuid(), r.partnership_id, r.id, ${user.id}::uuid,
+            ${deps.clock()}, ${body.reason}, r.review_on, ${body.reviewOn}::date
+          from intelligence_record r
+          where ${dueOfBatch('r')}`.execute(trx);
+        await sql`update intelligence_record set review_on = ${body.reviewOn}::date
+          where ${dueOfBatch('intelligence_record')}`.execute(trx);
+        return due.length;
+      });
+      await audit(deps, c, {
+        category: body.decision === 'erase' ? 'erasure' : 'alteration',
+        action: body.decision === 'erase' ? 'records.erase-batch' : 'records.retain-batch',
+        objectType: 'batch',
+        objectId: batchId,
+        query:
+          body.decision === 'erase'
+            ? { before, records, reason: body.reason }
+            : { before, records, reviewOn: body.reviewOn },
+      });
+      return c.json(
+        {
+          decision: body.decision,
+          records,
+          reviewOn: body.decision === 'retain' ? body.reviewOn : null,
+        },
+        200,
+      );
     })
     .openapi(eraseRoute, async (c) => {
       const user = currentUser(c);

@@ -9,7 +9,13 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { request, seedUploadPartnership, stagingCounts } from './test-support.ts';
+import {
+  nativeCsv,
+  request,
+  seedUploadPartnership,
+  stagingCounts,
+  uploadRaw,
+} from './test-support.ts';
 
 const CONCERN = {
   reportedOn: '2024-03-14',
@@ -214,6 +220,191 @@ describe.each(testDatabases())('single concerns, review and erasure on $kind', (
     ]);
   });
 
+  /** Uploads and commits a batch: three rows due for review on 2024-06-01, one not yet. */
+  async function commitDueBatch(fileName: string, summary: string): Promise<string> {
+    const csv = nativeCsv([
+      { reported_on: '2023-01-05', summary: `${summary} a` },
+      { reported_on: '2023-02-05', summary: `${summary} b` },
+      { reported_on: '2023-03-05', summary: `${summary} c` },
+      { reported_on: '2024-02-05', summary: `${summary} d` },
+    ]);
+    const staged = await uploadRaw(app, analyst, csv, { fileName });
+    const { id } = (await staged.json()) as { id: string };
+    const committed = await request(app, 'POST', `/api/batches/${id}/commit`, { cookie: analyst });
+    expect(committed.status).toBe(200);
+    return id;
+  }
+
+  const reviewOnOf = async (batchId: string) =>
+    (
+      await db.kysely
+        .selectFrom('intelligence_record')
+        .select(['reported_on', 'review_on'])
+        .where('batch_id', '=', batchId)
+        .orderBy('reported_on')
+        .execute()
+    ).map((r) => [r.reported_on, r.review_on]);
+
+  it('keeps every due record of a batch with one reason and one new review date', async () => {
+    const batchId = await commitDueBatch('force-wide-2023.csv', 'Keep batch');
+    const due = (await (
+      await request(app, 'GET', '/api/records/review-due', { cookie: analyst })
+    ).json()) as {
+      batches: { id: string; fileName: string; due: number; firstReviewOn: string }[];
+    };
+    expect(due.batches.find((b) => b.id === batchId)).toMatchObject({
+      fileName: 'force-wide-2023.csv',
+      due: 3,
+      firstReviewOn: '2024-01-05',
+    });
+
+    const url = `/api/records/review-due/batches/${batchId}`;
+    const reason = 'Part of the Kidderminster problem profile';
+    // Bad input: problem+json pointing at the field, and nothing changed.
+    const noDate = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: { decision: 'retain', reason },
+    });
+    expect(noDate.status).toBe(422);
+    expect(noDate.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const pastDate = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: { decision: 'retain', reason, reviewOn: '2024-05-01' },
+    });
+    expect(pastDate.status).toBe(422);
+    const pointers = ((await pastDate.json()) as { errors: { pointer: string }[] }).errors;
+    expect(pointers.map((e) => e.pointer)).toEqual(['/body/reviewOn']);
+    const noReason = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: { decision: 'erase', reason: ' ' },
+    });
+    expect(noReason.status).toBe(422);
+    const unknown = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: { decision: 'archive', reason },
+    });
+    expect(unknown.status).toBe(422);
+    expect(await reviewOnOf(batchId)).toEqual([
+      ['2023-01-05', '2024-01-05'],
+      ['2023-02-05', '2024-02-05'],
+      ['2023-03-05', '2024-03-05'],
+      ['2024-02-05', '2025-02-05'],
+    ]);
+
+    const kept = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: { decision: 'retain', reason, reviewOn: '2025-06-01' },
+    });
+    expect(kept.status).toBe(200);
+    expect(await kept.json()).toEqual({ decision: 'retain', records: 3, reviewOn: '2025-06-01' });
+    // The three due records move on; the one not yet due keeps its own date.
+    expect(await reviewOnOf(batchId)).toEqual([
+      ['2023-01-05', '2025-06-01'],
+      ['2023-02-05', '2025-06-01'],
+      ['2023-03-05', '2025-06-01'],
+      ['2024-02-05', '2025-02-05'],
+    ]);
+    const decisions = await db.kysely
+      .selectFrom('record_retention as x')
+      .innerJoin('intelligence_record as r', 'r.id', 'x.record_id')
+      .select(['x.previous_review_on', 'x.new_review_on', 'x.reason', 'x.decided_by'])
+      .where('r.batch_id', '=', batchId)
+      .orderBy('x.previous_review_on')
+      .execute();
+    expect(decisions).toEqual(
+      ['2024-01-05', '2024-02-05', '2024-03-05'].map((previous) => ({
+        previous_review_on: previous,
+        new_review_on: '2025-06-01',
+        reason,
+        decided_by: seed.users.analyst.id,
+      })),
+    );
+    // Nothing left to decide: 409, not a silent success.
+    const again = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: { decision: 'erase', reason: 'Past its retention period' },
+    });
+    expect(again.status).toBe(409);
+    const audit = await db.kysely
+      .selectFrom('audit_event')
+      .select(['category', 'action', 'object_type', 'query'])
+      .where('object_id', '=', batchId)
+      .where('action', 'like', 'records.%-batch')
+      .execute();
+    expect(audit).toEqual([
+      {
+        category: 'alteration',
+        action: 'records.retain-batch',
+        object_type: 'batch',
+        query: { before: '2024-06-01', records: 3, reviewOn: '2025-06-01' },
+      },
+    ]);
+    expect(JSON.stringify(audit)).not.toContain('Keep batch');
+  });
+
+  it('erases every due record of a batch at once, all or nothing', async () => {
+    const batchId = await commitDueBatch('old-partner-return.csv', 'Erase batch');
+    const url = `/api/records/review-due/batches/${batchId}`;
+    // A date that one of the due records already passes refuses the whole batch: none kept.
+    await db.kysely
+      .updateTable('intelligence_record')
+      .set({ review_on: '2024-05-30' })
+      .where('batch_id', '=', batchId)
+      .where('reported_on', '=', '2023-03-05')
+      .execute();
+    const refused = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: {
+        decision: 'retain',
+        reason: 'Keep them a while',
+        reviewOn: '2024-05-31',
+        before: '2024-06-01',
+      },
+    });
+    expect(refused.status).toBe(422);
+    expect(
+      await db.kysely
+        .selectFrom('record_retention as x')
+        .innerJoin('intelligence_record as r', 'r.id', 'x.record_id')
+        .select('x.id')
+        .where('r.batch_id', '=', batchId)
+        .execute(),
+    ).toEqual([]);
+
+    const version = async () =>
+      Number(
+        (
+          await db.kysely
+            .selectFrom('partnership')
+            .select('data_version')
+            .where('id', '=', seed.partnershipId)
+            .executeTakeFirstOrThrow()
+        ).data_version,
+      );
+    const before = await version();
+    const erased = await request(app, 'POST', url, {
+      cookie: analyst,
+      json: { decision: 'erase', reason: 'Past its retention period' },
+    });
+    expect(erased.status).toBe(200);
+    expect(await erased.json()).toEqual({ decision: 'erase', records: 3, reviewOn: null });
+    expect(await reviewOnOf(batchId)).toEqual([['2024-02-05', '2025-02-05']]);
+    expect(await version()).toBe(before + 1);
+    const audit = await db.kysely
+      .selectFrom('audit_event')
+      .select(['category', 'action', 'query'])
+      .where('object_id', '=', batchId)
+      .where('action', '=', 'records.erase-batch')
+      .execute();
+    expect(audit).toEqual([
+      {
+        category: 'erasure',
+        action: 'records.erase-batch',
+        query: { before: '2024-06-01', records: 3, reason: 'Past its retention period' },
+      },
+    ]);
+  });
+
   it('keeps other partnerships out of records', async () => {
     const other = await seedUploadPartnership(deps, { slug: 'other-csp' });
     const cookie = await signIn(app, other.users.analyst.email, other.users.analyst.password);
@@ -231,5 +422,15 @@ describe.each(testDatabases())('single concerns, review and erasure on $kind', (
       await request(app, 'GET', '/api/records/review-due?before=2030-01-01', { cookie })
     ).json()) as { records: unknown[] };
     expect(due.records).toEqual([]);
+    const batch = await db.kysely
+      .selectFrom('batch')
+      .select('id')
+      .where('partnership_id', '=', seed.partnershipId)
+      .executeTakeFirstOrThrow();
+    const bulk = await request(app, 'POST', `/api/records/review-due/batches/${batch.id}`, {
+      cookie,
+      json: { decision: 'erase', reason: 'Not mine to erase', before: '2030-01-01' },
+    });
+    expect(bulk.status).toBe(404);
   });
 });

@@ -12,6 +12,9 @@ import {
   withStagingTransaction,
 } from './staging.ts';
 
+/** The problem code of a row located outside the partnership area. */
+export const OUTSIDE_AREA = 'outside-area';
+
 /** The upload response lists this many row errors; errors.csv has them all. */
 export const FIRST_ERRORS_LIMIT = 1000;
 // Rows (and problems) are written in chunks of this size: memory stays flat, and each chunk is
@@ -105,7 +108,7 @@ export async function stageUpload(
       const sink = new StagingSink(tx, batchId);
       let detected: UploadProfile = input.profile ?? 'native-csv';
       let warnings: readonly string[] = [];
-      const counts = { total: 0, valid: 0, invalid: 0, skipped: 0 };
+      const counts = { total: 0, valid: 0, invalid: 0, skipped: 0, outside: 0 };
       const firstErrors: RowError[] = [];
       const events = ingest(source, {
         now,
@@ -149,8 +152,16 @@ export async function stageUpload(
           }
           case 'invalid':
             counts.invalid++;
+            if (event.errors.every((e) => e.code === OUTSIDE_AREA)) counts.outside++;
             for (const error of event.errors) {
-              if (firstErrors.length < FIRST_ERRORS_LIMIT) firstErrors.push(error);
+              // Where the row is, when it could be read: the preview lists problems by place.
+              if (firstErrors.length < FIRST_ERRORS_LIMIT) {
+                firstErrors.push({
+                  ...error,
+                  ...(event.at ? { at: event.at } : {}),
+                  ...(event.place ? { place: event.place } : {}),
+                });
+              }
               await sink.addProblem(error.row, error.column, error.code, error.message, false);
             }
             break;
@@ -187,6 +198,7 @@ export async function stageUpload(
             rows_valid: counts.valid,
             rows_invalid: counts.invalid,
             rows_skipped: counts.skipped,
+            rows_outside: counts.outside,
             status,
             // Sent as text and cast by the server (postgres.js would encode a jsonb string twice).
             errors: sql`cast(${JSON.stringify(firstErrors)}::text as jsonb)` as never,

@@ -1,4 +1,10 @@
-import { ACTION_PRIORITY_LABELS, ACTION_STATUS_LABELS } from '@hotspot/contracts';
+import {
+  ACTION_PRIORITY_LABELS,
+  ACTION_STATUS_LABELS,
+  countClassLabels,
+  countColour,
+  HOTSPOT_STATUS_STYLES,
+} from '@hotspot/contracts';
 import type { DisclosedCount } from '../disclosure/disclosure.ts';
 import { day, when } from './human-dates.ts';
 import type { AgendaAction } from './meeting-queries.ts';
@@ -87,6 +93,31 @@ function actionRows(actions: readonly AgendaAction[], options: { outcome: boolea
   return `<table><thead><tr><th>Action</th><th>Agency</th><th>Priority</th><th>Due</th><th>Status</th>${options.outcome ? '<th>Outcome</th>' : ''}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/**
+ * The maps' key, built from the same classes and colours the maps are drawn with (and the web
+ * map's key shows): count classes of the disclosed hexagons, and the hotspot statuses drawn.
+ */
+function packLegend(model: PackModel): string {
+  const swatch = (fill: string, stroke: string) =>
+    `<span class="swatch" style="background:${fill};border-color:${stroke}"></span>`;
+  const hotspots = model.hotspotStatuses
+    .map((status) => {
+      const style = HOTSPOT_STATUS_STYLES[status];
+      return `${swatch(`${style.colour}33`, style.colour)}${escapeXml(style.label)} hotspot`;
+    })
+    .join('');
+  if (model.audience !== 'partnership') {
+    return hotspots ? `<p class="legend">${hotspots} (areas generalised)</p>` : '';
+  }
+  const classes = countClassLabels(model.countBounds)
+    .map(
+      (label, i) =>
+        `${swatch(countColour(i, model.countBounds.length), '#505a5f')}${escapeXml(label)}`,
+    )
+    .join('');
+  return `<p class="legend">Reports per hexagon, ${escapeXml(day(model.period.from))} to ${escapeXml(day(model.period.to))}, handling code P only: ${classes}. Hexagons with fewer than ${model.k} reports are not shown.${hotspots ? `<br>${hotspots} (areas generalised)` : ''}</p>`;
+}
+
 export function renderPackHtml(model: PackModel, options: { notice?: string } = {}): string {
   const m = model.meeting;
   const audience =
@@ -105,16 +136,13 @@ export function renderPackHtml(model: PackModel, options: { notice?: string } = 
   const agendaList = model.items.length
     ? `<ol>${model.items.map((p) => `<li>${escapeXml(p.item.title)}</li>`).join('')}</ol>`
     : '<p>The agenda is empty.</p>';
-  const legend =
-    model.audience === 'partnership'
-      ? `<p class="legend">Hexagons: reports ${escapeXml(day(model.period.from))} to ${escapeXml(day(model.period.to))}, handling code P only.<span class="swatch" style="background:#e3e3e3"></span>fewer than ${model.k}<span class="swatch" style="background:#fc8d59"></span>under 10<span class="swatch" style="background:#e34a33"></span>10 to 19<span class="swatch" style="background:#b30000"></span>20 or more<span class="swatch" style="background:#2166ac55;border-color:#2166ac"></span>hotspot (generalised)</p>`
-      : `<p class="legend"><span class="swatch" style="background:#2166ac55;border-color:#2166ac"></span>hotspot (generalised)</p>`;
+  const legend = packLegend(model);
   const itemPages = model.items
-    .map(({ item, reports, mapSvg }, index) => {
+    .map(({ item, reports, mapSvg, mapOnItem }, index) => {
       const facts = item.hotspot
         ? `<dl class="facts">
             <div><dt>Hotspot</dt><dd>${escapeXml(item.hotspot.name)}</dd></div>
-            <div><dt>Status</dt><dd>${escapeXml(item.hotspot.status)}</dd></div>
+            <div><dt>Status</dt><dd>${escapeXml(HOTSPOT_STATUS_STYLES[item.hotspot.status]?.label ?? item.hotspot.status)}</dd></div>
             <div><dt>Risk</dt><dd>${escapeXml(item.hotspot.risk ? riskLabel(item.hotspot.risk) : 'Not rated')}</dd></div>
             <div><dt>Review</dt><dd>${escapeXml(item.hotspot.reviewOn ? day(item.hotspot.reviewOn) : 'Not set')}</dd></div>
             <div><dt>Reports (12 months)</dt><dd>${escapeXml(disclosed(reports, model.k))}</dd></div>
@@ -131,8 +159,7 @@ export function renderPackHtml(model: PackModel, options: { notice?: string } = 
         <span class="kind">${escapeXml(KIND_LABELS[item.kind] ?? item.kind)}</span>
         <h2 id="item-${index + 1}">${index + 1}. ${escapeXml(item.title)}</h2>
         ${facts}
-        ${mapSvg}
-        ${legend}
+        ${mapSvg ? `${mapSvg}${legend}` : `<p class="meta">Map: as on the page of item ${mapOnItem}.</p>`}
         ${about}
         ${item.hotspot ? `<h3>Actions on this hotspot</h3>${actionRows(others, { outcome: false })}` : ''}
         <h3>Decisions</h3>

@@ -1,3 +1,9 @@
+import {
+  countClass,
+  countColour,
+  HOTSPOT_STATUS_STYLES,
+  type HotspotStatus,
+} from '@hotspot/contracts';
 import { lngLatToBng } from '@hotspot/ingest';
 import type { Geometry, Position } from 'geojson';
 
@@ -17,8 +23,13 @@ export interface MapHexagon {
 export interface PackMapInput {
   readonly districts: readonly { name: string; geometry: Geometry }[];
   readonly hexagons: readonly MapHexagon[];
-  /** The item's hotspot area (generalised), drawn on top; the map is fitted to it. */
-  readonly focus: Geometry | null;
+  /** Lower bounds of the count classes (countClassBounds), the same for every map of a pack. */
+  readonly bounds: readonly number[];
+  /**
+   * The item's hotspot area (generalised), drawn on top in its status's colour and line pattern
+   * as the map draws it; the map is fitted to it.
+   */
+  readonly focus: { readonly geometry: Geometry | null; readonly status: HotspotStatus } | null;
   readonly title: string;
 }
 
@@ -72,12 +83,13 @@ function intersects(a: Box, b: Box): boolean {
   return a.minX <= b.maxX && b.minX <= a.maxX && a.minY <= b.maxY && b.minY <= a.maxY;
 }
 
-/** Fill for a disclosed count: suppressed cells are drawn, pale and without a number. */
-export function hexagonFill(count: MapHexagon['count']): string {
-  if (!count || 'suppressed' in count) return '#e3e3e3';
-  if (count.count >= 20) return '#b30000';
-  if (count.count >= 10) return '#e34a33';
-  return '#fc8d59';
+/**
+ * Fill for a disclosed count, in the map's palette and classes; null for a suppressed cell,
+ * which the map does not draw either.
+ */
+export function hexagonFill(count: MapHexagon['count'], bounds: readonly number[]): string | null {
+  if (!count || 'suppressed' in count) return null;
+  return countColour(countClass(count.count, bounds), bounds.length);
 }
 
 export function renderPackMapSvg(input: PackMapInput): string {
@@ -85,7 +97,7 @@ export function renderPackMapSvg(input: PackMapInput): string {
     name: d.name,
     rings: rings(d.geometry).map(projectRing),
   }));
-  const focusRings = rings(input.focus).map(projectRing);
+  const focusRings = rings(input.focus?.geometry ?? null).map(projectRing);
   const focusBox = boxOf(focusRings);
   const allDistricts = boxOf(districts.flatMap((d) => d.rings));
   const base = focusBox ??
@@ -109,14 +121,17 @@ export function renderPackMapSvg(input: PackMapInput): string {
       .join('');
 
   const hexPaths = input.hexagons
-    .map((h) => ({ fill: hexagonFill(h.count), rings: rings(h.geometry).map(projectRing) }))
+    .flatMap((h) => {
+      const fill = hexagonFill(h.count, input.bounds);
+      return fill === null ? [] : [{ fill, rings: rings(h.geometry).map(projectRing) }];
+    })
     .filter((h) => {
       const box = boxOf(h.rings);
       return box !== null && intersects(box, view);
     })
     .map(
       (h) =>
-        `<path d="${toPath(h.rings)}" fill="${h.fill}" fill-opacity="0.8" stroke="#ffffff" stroke-width="0.5"/>`,
+        `<path d="${toPath(h.rings)}" fill="${h.fill}" fill-opacity="0.8" stroke="#505a5f" stroke-width="0.5"/>`,
     )
     .join('');
   const districtPaths = districts
@@ -125,9 +140,18 @@ export function renderPackMapSvg(input: PackMapInput): string {
         `<path d="${toPath(d.rings)}" fill="none" stroke="#4d4d4d" stroke-width="1.5" stroke-linejoin="round"><title>${escapeXml(d.name)}</title></path>`,
     )
     .join('');
-  const focusPath = focusRings.length
-    ? `<path d="${toPath(focusRings)}" fill="#2166ac" fill-opacity="0.18" stroke="#2166ac" stroke-width="3" stroke-linejoin="round"/>`
-    : '';
+  const focusStyle = input.focus ? HOTSPOT_STATUS_STYLES[input.focus.status] : null;
+  const focusPath =
+    focusRings.length && focusStyle
+      ? `<path d="${toPath(focusRings)}" fill="${focusStyle.colour}" fill-opacity="0.15" stroke="${focusStyle.colour}" stroke-width="4" stroke-linejoin="round"${
+          focusStyle.dash
+            ? ` stroke-dasharray="${focusStyle.dash
+                .split(' ')
+                .map((n) => Number(n) * 2)
+                .join(' ')}"`
+            : ''
+        }/>`
+      : '';
   const barMeters = niceBarMeters((view.maxX - view.minX) / 5);
   const barUnits = barMeters * scale;
   const scaleBar = `<g transform="translate(20 ${HEIGHT - 24})"><rect x="-6" y="-18" width="${(barUnits + 80).toFixed(1)}" height="30" fill="#ffffff" fill-opacity="0.85"/><path d="M0 0H${barUnits.toFixed(1)}" stroke="#000" stroke-width="3"/><text x="${(barUnits + 8).toFixed(1)}" y="5" font-size="16" fill="#000">${barMeters >= 1000 ? `${barMeters / 1000} km` : `${barMeters} m`}</text></g>`;

@@ -1,3 +1,4 @@
+import { countClassBounds, HOTSPOT_STATUSES, type HotspotStatus } from '@hotspot/contracts';
 import type { Geometry } from 'geojson';
 import { sql } from 'kysely';
 import type { AppDeps, SessionUser } from '../../deps.ts';
@@ -37,6 +38,10 @@ export interface PackModel {
   readonly k: number;
   /** No published count is further than this from the truth (the perturbation table's bound). */
   readonly perturbationBound: number;
+  /** The count classes every map of the pack is coloured by (as the map's key would show). */
+  readonly countBounds: readonly number[];
+  /** Hotspot statuses drawn on the pack's maps, for the key. */
+  readonly hotspotStatuses: readonly HotspotStatus[];
   readonly items: readonly PackItem[];
   readonly actions: readonly AgendaAction[];
   readonly actionsCreated: readonly AgendaAction[];
@@ -46,7 +51,13 @@ export interface PackItem {
   readonly item: AgendaItemView;
   /** Reports in the hotspot's generalised area over the pack period, as disclosed. */
   readonly reports: DisclosedCount | null;
-  readonly mapSvg: string;
+  /**
+   * The item's map, or null when an earlier item already showed the same one (another item
+   * about the same hotspot, or a second item with only the overview): then `mapOnItem` is
+   * that item's number (1-based), so the pack never prints the same map twice.
+   */
+  readonly mapSvg: string | null;
+  readonly mapOnItem: number | null;
 }
 
 /** The role the pack's aggregates are computed for: partners as themselves, everyone else as a viewer. */
@@ -113,17 +124,37 @@ export async function buildPackModel(
     geometry: JSON.parse(d.geom) as Geometry,
   }));
 
+  // Classed as the map classes what it draws: from the smallest to the largest disclosed count.
+  const counts = mapHexagons.flatMap((h) => (h.count && 'count' in h.count ? [h.count.count] : []));
+  const maxCount = counts.reduce((m, n) => Math.max(m, n), 1);
+  const countBounds = countClassBounds(
+    maxCount,
+    counts.length > 0 ? counts.reduce((m, n) => Math.min(m, n), maxCount) : 1,
+  );
+
   const items = await loadAgendaItems(deps, meeting, user);
-  const packItems = items.map((item) => {
+  // Which item first drew each map: a hotspot's, or the overview for items without one.
+  const firstMapOn = new Map<string, number>();
+  const drawnStatuses = new Set<string>();
+  const packItems = items.map((item, index): PackItem => {
     const hotspot = item.hotspot ? hotspots.get(item.hotspot.id) : undefined;
+    const reports = (hotspot?.properties?.reports as DisclosedCount | undefined) ?? null;
+    const geometry = (hotspot?.geometry as Geometry | null | undefined) ?? null;
+    const mapKey = geometry && item.hotspot ? `hotspot:${item.hotspot.id}` : 'overview';
+    const earlier = firstMapOn.get(mapKey);
+    if (earlier !== undefined) return { item, reports, mapSvg: null, mapOnItem: earlier };
+    firstMapOn.set(mapKey, index + 1);
+    if (geometry && item.hotspot) drawnStatuses.add(item.hotspot.status);
     return {
       item,
-      reports: (hotspot?.properties?.reports as DisclosedCount | undefined) ?? null,
+      reports,
+      mapOnItem: null,
       mapSvg: renderPackMapSvg({
         districts,
         hexagons: mapHexagons,
-        focus: (hotspot?.geometry as Geometry | null | undefined) ?? null,
-        title: `Map for: ${item.title}`,
+        bounds: countBounds,
+        focus: geometry && item.hotspot ? { geometry, status: item.hotspot.status } : null,
+        title: item.hotspot ? `Map of ${item.hotspot.name}` : 'Map of the partnership area',
       }),
     };
   });
@@ -149,6 +180,8 @@ export async function buildPackModel(
     period: daysOf(published.months),
     k: state.k,
     perturbationBound: state.perturbation.bound,
+    countBounds,
+    hotspotStatuses: HOTSPOT_STATUSES.filter((status) => drawnStatuses.has(status)),
     items: packItems,
     actions,
     actionsCreated: actions.filter((a) => createdIds.has(a.id)),

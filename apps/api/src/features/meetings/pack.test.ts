@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COUNT_PALETTE } from '@hotspot/contracts';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,6 +205,12 @@ describe.each(testDatabases())('meeting pack on $kind', (target) => {
       }
       for (const page of pages)
         expect(page.trim()).not.toMatch(/^(Decisions\s*)?No decision recorded\.$/);
+      // Statuses as the screens say them; a map is printed once and referred to after.
+      expect(pages.join('\n')).toContain('Awaiting acknowledgement');
+      expect(pages.join('\n')).not.toMatch(/\b(assigned|in_progress|very-high)\b/);
+      expect(pages.filter((p) => /Map: as on the page of item \d+\./.test(p))).toHaveLength(
+        itemCount - 2,
+      );
       const text = pages.join('\n');
       expect(text).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
       expect(text).not.toContain('UTC');
@@ -221,6 +228,34 @@ describe.each(testDatabases())('meeting pack on $kind', (target) => {
     },
     60_000,
   );
+
+  it("draws each map once, in the screen's palette, classes and hotspot colours", async () => {
+    const html = await (
+      await request(app, 'GET', `/api/meetings/${meetingId}/pack.html`, { cookie: chair })
+    ).text();
+    // Two hotspots, four items: each hotspot's map is drawn once; the overdue action and the
+    // one awaiting acknowledgement (both on the busy precinct) point back to its page.
+    const maps = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(maps).toHaveLength(2);
+    expect(new Set(maps).size).toBe(maps.length);
+    expect(html.match(/Map: as on the page of item \d+\./g)).toHaveLength(itemCount - 2);
+    // Hexagons in the map's YlGnBu count palette, never the pack's former reds, and the key
+    // names the map's classes (from the smallest shown count) and says what is left out.
+    const fills = new Set(
+      [...html.matchAll(/<path d="[^"]*" fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]),
+    );
+    expect([...fills].some((f) => (COUNT_PALETTE as readonly string[]).includes(f!))).toBe(true);
+    for (const red of ['#fc8d59', '#e34a33', '#b30000']) expect(html).not.toContain(red);
+    const legend = /<p class="legend">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(legend).toContain(`Hexagons with fewer than ${K} reports are not shown.`);
+    // The classes end as the map's key ends: "<n> or more".
+    expect(legend).toMatch(/\d+ or more/);
+    // Hotspots outlined in their status's colour, their status in the screens' word.
+    expect(html).toContain('stroke="#cc79a7"'); // tasked, as the map draws it
+    expect(html).toMatch(/<dt>Status<\/dt><dd>Tasked<\/dd>/);
+    expect(html).toContain('Tasked hotspot');
+    expect(html).not.toMatch(/<dd>(tasked|proposed)<\/dd>/);
+  });
 
   it("names an action's status in the screens' words", async () => {
     const html = await (
@@ -261,7 +296,7 @@ describe.each(testDatabases())('meeting pack on $kind', (target) => {
     expect(html).not.toContain('Quiet corner');
     expect(html).not.toContain(SECRET);
     // No hexagon layer for partners (they do not receive it on the map either).
-    expect(html).not.toContain('#fc8d59"');
+    for (const colour of COUNT_PALETTE) expect(html).not.toContain(`fill="${colour}"`);
     const audit = await db.kysely
       .selectFrom('audit_event')
       .select(['category', 'query'])

@@ -295,6 +295,11 @@ function DecisionForm({ meetingId, itemId }: { meetingId: string; itemId: string
       >
         Record decision
       </button>
+      {record.isSuccess && (
+        <p role="status" className="hint">
+          Decision recorded.
+        </p>
+      )}
     </form>
   );
 }
@@ -363,8 +368,8 @@ function NewActionForm({
         onChange={(e) => setTitle(e.target.value)}
         required
       />
-      {fieldError(create.error, '/body/title') && (
-        <p className="field-error">{fieldError(create.error, '/body/title')}</p>
+      {fieldError(create.error, 'title') && (
+        <p className="field-error">{fieldError(create.error, 'title')}</p>
       )}
       <div className="new-action__row">
         <div>

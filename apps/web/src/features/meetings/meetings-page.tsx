@@ -98,7 +98,7 @@ function NewMeetingForm() {
         label="Title"
         value={title}
         onChange={(e) => setTitle(e.target.value)}
-        error={fieldError(create.error, '/body/title')}
+        error={fieldError(create.error, 'title')}
         required
       />
       <TextField
@@ -106,7 +106,7 @@ function NewMeetingForm() {
         type="datetime-local"
         value={startsAt}
         onChange={(e) => setStartsAt(e.target.value)}
-        error={fieldError(create.error, '/body/startsAt')}
+        error={fieldError(create.error, 'startsAt')}
         required
       />
       <TextField
@@ -114,7 +114,7 @@ function NewMeetingForm() {
         hint="Leave empty for an online-only meeting, and tick Online below."
         value={place}
         onChange={(e) => setPlace(e.target.value)}
-        error={fieldError(create.error, '/body/place')}
+        error={fieldError(create.error, 'place')}
       />
       <div className="field field--checkbox">
         <input

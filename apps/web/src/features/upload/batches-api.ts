@@ -18,6 +18,10 @@ export interface RowError {
   readonly column: string | null;
   readonly code: string;
   readonly message: string;
+  /** Where the row is, when its coordinates could be read. */
+  readonly at?: { readonly lng: number; readonly lat: number };
+  /** The row's own place description (police.uk "location"). */
+  readonly place?: string;
 }
 
 export interface Batch {
@@ -31,6 +35,8 @@ export interface Batch {
     readonly total: number;
     readonly valid: number;
     readonly invalid: number;
+    /** Rows whose only problem is a location outside the area (within `invalid`). */
+    readonly outside: number;
     readonly skipped: number;
   };
   readonly uploadedAt: string;
@@ -48,6 +54,12 @@ export interface BatchDetail extends Batch {
   readonly skippedCounts: readonly { readonly reason: string; readonly count: number }[];
   /** Rows whose only problem is a location outside the area (within rows.invalid). */
   readonly outsideAreaRows: number;
+  /** Before commit: valid rows that would arrive already due for review. */
+  readonly dueOnArrival: {
+    readonly rows: number;
+    readonly reportedOnOrBefore: string;
+    readonly retentionMonths: number;
+  } | null;
   readonly warnings?: readonly string[];
 }
 

@@ -6,7 +6,9 @@ import { fieldError, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
 import { DEFAULT_MAP_VIEW_STATE, withMapViewState } from '../../url-state/map-view-state.ts';
 import { addDays, addMonths } from '../../url-state/period.ts';
-import type { CommitResult } from './batches-api.ts';
+import { formatDay } from '../actions/actions-api.ts';
+import { labelFor, useTaxonomy } from '../map/taxonomy-api.ts';
+import type { CommitResult, RowError } from './batches-api.ts';
 import {
   type Batch,
   type BatchDetail,
@@ -276,6 +278,41 @@ function useElapsedSeconds(running: boolean): number {
 /** The problem code of a row located outside the partnership area. */
 const OUTSIDE_AREA = 'outside-area';
 
+/** Row problems in words (the codes are the API's; packages/contracts ROW_ERROR_CODES). */
+const PROBLEM_LABELS: Readonly<Record<string, string>> = {
+  required: 'A required value is missing',
+  'invalid-date': 'Date not recognised',
+  'future-date': 'Date in the future',
+  'date-before-2000': 'Date before 2000',
+  'date-order': 'Dates in the wrong order',
+  'invalid-number': 'Not a number',
+  'invalid-coordinate': 'Coordinates out of range',
+  'no-location': 'No location',
+  'multiple-locations': 'More than one location',
+  'lat-lng-swapped': 'Latitude and longitude swapped',
+  'easting-northing-swapped': 'Easting and northing swapped',
+  'outside-area': 'Outside the partnership area',
+  'invalid-grid-reference': 'Grid reference not recognised',
+  'invalid-precision': 'Location precision not recognised',
+  'unknown-category': 'Category not in the taxonomy',
+  'unknown-place-type': 'Place type not in the taxonomy',
+  'unknown-agency': 'Agency not known',
+  'invalid-grading': 'Grading not recognised',
+  'invalid-reference': 'Reference not accepted',
+  'personal-data': 'Looks like personal data',
+  'formula-injection': 'Starts like a spreadsheet formula',
+  'too-long': 'Text too long',
+  'too-many-fields': 'More fields than columns',
+  'duplicate-row': 'Same as an earlier row',
+  'invalid-feature': 'Not a valid GeoJSON feature',
+};
+
+/** Where a row is, as far as it could be read: its place description and coordinates. */
+function rowWhere(error: RowError): string {
+  const at = error.at ? `${error.at.lat.toFixed(5)}, ${error.at.lng.toFixed(5)}` : null;
+  return [error.place, at].filter(Boolean).join(' · ') || 'Not readable';
+}
+
 function BatchReport({ id }: { id: string }) {
   const batch = useBatch(id);
   if (batch.isPending) return <LoadingNotice what="the check results" />;
@@ -308,11 +345,11 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
         </div>
         <div>
           <dt>With problems</dt>
-          <dd data-testid="count-invalid">{n(batch.rows.invalid - batch.outsideAreaRows)}</dd>
+          <dd data-testid="count-invalid">{n(batch.rows.invalid - batch.rows.outside)}</dd>
         </div>
         <div>
           <dt>Outside the area</dt>
-          <dd data-testid="count-outside">{n(batch.outsideAreaRows)}</dd>
+          <dd data-testid="count-outside">{n(batch.rows.outside)}</dd>
         </div>
         <div>
           <dt>Skipped</dt>
@@ -353,9 +390,7 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
             <tbody>
               {problemCounts.map((e) => (
                 <tr key={e.code}>
-                  <th scope="row">
-                    <code>{e.code}</code>
-                  </th>
+                  <th scope="row">{PROBLEM_LABELS[e.code] ?? e.code}</th>
                   <td>{n(e.count)}</td>
                   <td>{firstMessage(e.code) ?? ''}</td>
                 </tr>
@@ -367,28 +402,44 @@ function BatchReportView({ batch }: { batch: BatchDetail }) {
               Download every problem (errors.csv)
             </a>
           </p>
-          <details>
-            <summary>First {Math.min(rowProblems.length, 100)} problems by row</summary>
-            <table className="table table--compact">
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Column</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rowProblems.slice(0, 100).map((e) => (
-                  <tr key={`${e.row}-${e.column}-${e.code}`}>
-                    <td>{e.row}</td>
-                    <td>{e.column ?? '—'}</td>
-                    <td>{e.message}</td>
+          <details open={rowProblems.length <= 20}>
+            <summary>
+              First {Math.min(rowProblems.length, 100)} problems by row, with where each row is
+            </summary>
+            <div className="table-scroll">
+              <table className="table table--compact" data-testid="row-problems">
+                <caption className="visually-hidden">Problems by row</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Row</th>
+                    <th scope="col">Field</th>
+                    <th scope="col">Where</th>
+                    <th scope="col">Problem</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {rowProblems.slice(0, 100).map((e) => (
+                    <tr key={`${e.row}-${e.column}-${e.code}`}>
+                      <td>{e.row}</td>
+                      <td>{e.column ?? 'Whole row'}</td>
+                      <td>{rowWhere(e)}</td>
+                      <td>{e.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </details>
         </>
+      )}
+      {batch.dueOnArrival && batch.dueOnArrival.rows > 0 && (
+        <p className="notice notice--warning" data-testid="due-on-arrival">
+          {n(batch.dueOnArrival.rows)} of the {n(batch.rows.valid)} valid rows were reported on or
+          before {formatDay(batch.dueOnArrival.reportedOnOrBefore)}, more than the partnership's{' '}
+          {batch.dueOnArrival.retentionMonths} months' retention ago: they will arrive already due
+          for review. After committing, keep or erase them on the{' '}
+          <Link href="/review">Review page</Link>, a whole batch at once with one reason.
+        </p>
       )}
       {batch.rows.valid > 0 && batch.status !== 'withdrawn' && (
         <div className="button-row">
@@ -459,6 +510,8 @@ function endOfMonth(isoDate: string): string {
 function BatchPreviewView({ id }: { id: string }) {
   const preview = useBatchPreview(id);
   const partnership = usePartnership();
+  const taxonomy = useTaxonomy();
+  const category = (code: string) => labelFor(taxonomy.data?.categories, code);
   if (preview.isPending) return <LoadingNotice what="the preview" />;
   if (preview.isError) return <ErrorNotice error={preview.error} what="the preview" />;
   const features = preview.data.features;
@@ -472,7 +525,7 @@ function BatchPreviewView({ id }: { id: string }) {
           key: String(f.properties.row),
           lng: f.geometry.coordinates[0] as number,
           lat: f.geometry.coordinates[1] as number,
-          label: `Row ${f.properties.row}: ${f.properties.category}`,
+          label: `Row ${f.properties.row}: ${category(f.properties.category)}`,
         }))}
       />
       <div className="table-scroll">
@@ -493,11 +546,11 @@ function BatchPreviewView({ id }: { id: string }) {
             {features.map(({ properties: p }) => (
               <tr key={p.row}>
                 <td>{p.row}</td>
-                <td>{p.reportedOn}</td>
-                <td>{p.category}</td>
-                <td>{p.placeType}</td>
+                <td>{formatDay(p.reportedOn)}</td>
+                <td>{category(p.category)}</td>
+                <td>{labelFor(taxonomy.data?.placeTypes, p.placeType)}</td>
                 <td>{p.precision}</td>
-                <td>{p.sourceAgency}</td>
+                <td>{labelFor(taxonomy.data?.agencies, p.sourceAgency)}</td>
                 <td>
                   {p.sourceGrade}
                   {p.intelligenceGrade}
@@ -535,7 +588,7 @@ function BatchHistory({
                 <th scope="col">File</th>
                 <th scope="col">Uploaded</th>
                 <th scope="col">Status</th>
-                <th scope="col">Valid / problems / skipped</th>
+                <th scope="col">Valid / problems / outside the area / skipped</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -583,7 +636,8 @@ function BatchRow({
         )}
       </td>
       <td>
-        {n(batch.rows.valid)} / {n(batch.rows.invalid)} / {n(batch.rows.skipped)}
+        {n(batch.rows.valid)} / {n(batch.rows.invalid - batch.rows.outside)} /{' '}
+        {n(batch.rows.outside)} / {n(batch.rows.skipped)}
       </td>
       <td>
         <div className="button-row">
