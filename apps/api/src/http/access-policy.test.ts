@@ -92,19 +92,29 @@ describe.each(testDatabases())('route x role matrix on $kind', (target) => {
 
   it('allows or refuses each route for each role and for no session exactly as ROUTE_POLICY says', async () => {
     const mismatches: string[] = [];
+    // One session per role, reused: signing in for each of several hundred requests was most
+    // of this file's time.
+    const sessions = new Map<Role, string>();
     for (const endpoint of endpointsOf(app)) {
       const key = policyKey(endpoint.method, endpoint.path);
       const policy = ROUTE_POLICY[key];
       if (!policy) continue; // reported by the first test
       for (const role of [null, ...ROLES] as const) {
-        // A fresh session for every request: some routes (sign-out) end it.
-        const cookie = role
-          ? await signIn(app, seed.users[role].email, seed.users[role].password)
-          : undefined;
+        let cookie: string | undefined;
+        if (role) {
+          cookie =
+            sessions.get(role) ??
+            (await signIn(app, seed.users[role].email, seed.users[role].password));
+          sessions.set(role, cookie);
+        }
         const res = await request(app, endpoint.method, concrete(endpoint.path), {
           cookie,
           ...(endpoint.method === 'GET' ? {} : { json: {} }),
         });
+        // The sign-in routes (sign-out, password, second factor) may end or replace the
+        // session: the next request signs in afresh. A session ended anywhere else would show
+        // as a 401 where a role is expected, so it cannot pass unnoticed.
+        if (role && endpoint.path.startsWith('/api/auth/')) sessions.delete(role);
         const expected = expectedFor(policy, role);
         const actual = outcomeOf(res.status);
         if (actual !== expected)
@@ -121,19 +131,24 @@ describe.each(testDatabases())('route x role matrix on $kind', (target) => {
   it('lets a session awaiting its second factor reach only the sign-in routes', async () => {
     const { viewer } = mfaSeed.users;
     const mismatches: string[] = [];
+    let pending: string | undefined;
     for (const endpoint of endpointsOf(app)) {
       const key = policyKey(endpoint.method, endpoint.path);
       const policy = ROUTE_POLICY[key];
       if (!policy) continue;
-      const login = await request(app, 'POST', '/api/auth/login', {
-        json: { email: viewer.email, password: viewer.password },
-      });
-      expect(await login.json()).toMatchObject({ mfaRequired: true });
-      const pending = sessionCookieFrom(login)!;
+      if (!pending) {
+        const login = await request(app, 'POST', '/api/auth/login', {
+          json: { email: viewer.email, password: viewer.password },
+        });
+        expect(await login.json()).toMatchObject({ mfaRequired: true });
+        pending = sessionCookieFrom(login)!;
+      }
       const res = await request(app, endpoint.method, concrete(endpoint.path), {
         cookie: pending,
         ...(endpoint.method === 'GET' ? {} : { json: {} }),
       });
+      // As above: only the sign-in routes may end the pending session.
+      if (endpoint.path.startsWith('/api/auth/')) pending = undefined;
       const admitted = 'public' in policy || policy.pendingSession === true;
       if ((res.status === 401) === admitted) mismatches.push(`${key}: got ${res.status}`);
     }
