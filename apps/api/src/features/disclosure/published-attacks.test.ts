@@ -166,12 +166,24 @@ describe.each(testDatabases())('attacks on the published table on $kind', (targe
   /** Every GET of the OpenAPI document (ids filled with the hotspot's), with every query. */
   async function urls(): Promise<string[]> {
     const doc = (await (await request(app, 'GET', '/api/openapi.json')).json()) as {
-      paths: Record<string, Record<string, unknown>>;
+      paths: Record<string, { get?: { parameters?: { in: string; name: string }[] } }>;
     };
     return Object.entries(doc.paths)
-      .filter(([path, ops]) => 'get' in ops && !path.includes('openapi'))
-      .map(([path]) => path.replace(/\{[^}]+\}/g, hotspotId))
-      .flatMap((path) => QUERIES.map((q) => `${path}${q}`));
+      .filter(([path, ops]) => ops.get && !path.includes('openapi'))
+      .flatMap(([path, ops]) => {
+        const declared = new Set(
+          (ops.get!.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        );
+        // Each query the route declares all the names of, and one it does not know at all
+        // (ignored or refused, alike each time): a path that reads no parameter would only
+        // answer the same bytes ten times over.
+        const queries = QUERIES.filter(
+          (q) => q === '' || [...new URLSearchParams(q).keys()].every((k) => declared.has(k)),
+        );
+        if (queries.length === 1) queries.push('?from=2024-06-10&to=2024-06-10');
+        const concrete = path.replace(/\{[^}]+\}/g, hotspotId);
+        return queries.map((q) => `${concrete}${q}`);
+      });
   }
 
   async function everything(): Promise<Map<string, string>> {
