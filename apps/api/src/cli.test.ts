@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, type Db, migrateToLatest } from '@hotspot/db';
-import { testDatabases } from '@hotspot/db/testing';
+import { createDb, type Db } from '@hotspot/db';
+import { migratedPgliteFolder, testDatabases } from '@hotspot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolmentTokenHash } from './features/accounts/enrolment.ts';
 
@@ -51,8 +51,8 @@ describe.each(testDatabases())('create-user on the command line on $kind', (targ
     } else {
       dataDir = mkdtempSync(join(tmpdir(), 'hotspot-cli-'));
       env = { DATA_DIR: dataDir };
+      await migratedPgliteFolder(dataDir);
       db = await createDb({ dataDir });
-      await migrateToLatest(db.kysely);
     }
     const partnershipId = '00000000-0000-4000-8000-00000000c111';
     await db.kysely

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
-import { startPrivatePostgres } from '@hotspot/db/testing';
+import { migratedPgliteFolder, startPrivatePostgres } from '@hotspot/db/testing';
 import { generateSyntheticNativeCsv } from '@hotspot/ingest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
@@ -19,6 +19,7 @@ interface Server extends ServerProcess {
   readonly base: string;
 }
 
+/** The server on a migrated folder: these tests are about faults, not the first start. */
 async function startServer(dataDir: string): Promise<Server> {
   const server = startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: 'true' });
   return Object.assign(server, { base: await baseUrlOf(server) });
@@ -39,6 +40,7 @@ describe('faults on the embedded database', () => {
   it('kill -9 during a batch commit leaves the batch wholly present or wholly absent, and committing again works', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hotspot-fault-'));
     folders.push(dataDir);
+    await migratedPgliteFolder(dataDir);
     const first = await startServer(dataDir);
     const password = /analyst\s+analyst@demo\.invalid\s+(\S+)/.exec(first.output())![1]!;
     let cookie = await signIn(first.base, 'analyst@demo.invalid', password);
@@ -107,6 +109,7 @@ describe('faults on the embedded database', () => {
   it('SIGTERM during an upload shuts down cleanly, keeps nothing of the upload and leaves the folder intact', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hotspot-fault-'));
     folders.push(dataDir);
+    await migratedPgliteFolder(dataDir);
     const first = await startServer(dataDir);
     const password = /analyst\s+analyst@demo\.invalid\s+(\S+)/.exec(first.output())![1]!;
     const cookie = await signIn(first.base, 'analyst@demo.invalid', password);

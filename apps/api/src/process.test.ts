@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
+import { migratedPgliteFolder } from '@hotspot/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './features/audit/audit.ts';
 import { TEST_AUDIT_KEYRING } from './testing/audit-key.ts';
@@ -25,6 +26,8 @@ afterAll(() => {
 describe('the server process on the embedded database', () => {
   it('shuts down cleanly on SIGTERM during writes, leaving the folder openable with committed data intact', async () => {
     const dataDir = tempFolder();
+    // A migrated folder: this test is about the shutdown, not the first start (the next is).
+    await migratedPgliteFolder(dataDir);
     const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
     const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
     const [, analystPassword] = await server.waitFor(/analyst\s+analyst@demo\.invalid\s+(\S+)/);
@@ -71,6 +74,8 @@ describe('the server process on the embedded database', () => {
 
   it('leaves no half-seeded demo when stopped during the first start', async () => {
     const dataDir = tempFolder();
+    // A migrated folder: this test is about the shutdown, not the first start (the next is).
+    await migratedPgliteFolder(dataDir);
     const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
     await server.waitFor(/migrations applied/);
     server.child.kill('SIGTERM');

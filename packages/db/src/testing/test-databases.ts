@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createDb, type DatabaseKind, type Db } from '../create-db.ts';
@@ -46,4 +48,19 @@ function postgresFrom(template: { url: string; database: string }): TestDatabase
 export function testDatabases(): TestDatabase[] {
   const template = inject('postgresTemplate');
   return template ? [pglite, postgresFrom(template)] : [pglite];
+}
+
+/**
+ * Fills `dataDir` (a new, empty folder) with the migrated PGlite template, so a test that runs
+ * the real server or CLI on an embedded database skips what a first start does once (initdb,
+ * CREATE EXTENSION postgis, every migration: the bulk of such a test's time). Tests of the
+ * first start itself keep an empty folder. Example: `await migratedPgliteFolder(dir)`.
+ */
+export async function migratedPgliteFolder(dataDir: string): Promise<void> {
+  const pglite = await PGlite.create({
+    dataDir,
+    extensions: { postgis },
+    loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]),
+  });
+  await pglite.close();
 }
