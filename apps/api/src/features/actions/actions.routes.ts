@@ -326,7 +326,7 @@ export function actionRoutes(deps: AppDeps) {
         return c.body(`\uFEFF${csv}`, 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="actions-${today}.csv"`,
-        }) as never;
+        });
       })
       .openapi(listRoute, async (c) => {
         const user = currentUser(c);
@@ -354,12 +354,12 @@ export function actionRoutes(deps: AppDeps) {
           objectId: id,
           ...(noticesRead > 0 ? { query: { noticesRead } } : {}),
         });
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(reassignRoute, async (c) => {
         const { id } = c.req.valid('param');
         const detail = await reassignAction(deps, c, id, c.req.valid('json'));
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(acknowledgeRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -372,7 +372,7 @@ export function actionRoutes(deps: AppDeps) {
           fields: { acknowledged_by: user.id, acknowledged_at: now },
         });
         await markActionNoticesRead(deps, user.id, id);
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(updateRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -382,7 +382,7 @@ export function actionRoutes(deps: AppDeps) {
           to: body.status ?? null,
           note: body.note,
         });
-        return c.json(detail, 201) as never;
+        return c.json(detail, 201);
       })
       .openapi(completeRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -393,7 +393,7 @@ export function actionRoutes(deps: AppDeps) {
           note: null,
           fields: { outcome, completed_at: deps.clock() },
         });
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(declineRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -404,7 +404,7 @@ export function actionRoutes(deps: AppDeps) {
           note: null,
           fields: { decline_reason: reason },
         });
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
   );
 }

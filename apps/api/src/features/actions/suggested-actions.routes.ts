@@ -265,6 +265,6 @@ export function suggestedActionRoutes(deps: AppDeps) {
       if (Number(deleted.numDeletedRows) === 0)
         throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
       await auditAdmin(deps, c, 'suggested-action.delete', id, []);
-      return c.body(null, 204) as never;
+      return c.body(null, 204);
     });
 }

@@ -379,7 +379,7 @@ export function forecastRoutes(deps: AppDeps) {
             })),
           });
         },
-      }) as never;
+      });
     })
     .openapi(backtestRoute, async (c) => {
       const user = requireAnalyst(c);
@@ -437,7 +437,7 @@ export function forecastRoutes(deps: AppDeps) {
             })),
           });
         },
-      }) as never;
+      });
     })
     .openapi(defaultMethodRoute, async (c) => {
       const user = requireAnalyst(c);

@@ -303,7 +303,10 @@ async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) 
             method: 'published table (cell key)',
             suppressionK: state.k,
             perturbationBound: state.perturbation.bound,
-            generalisedToHexMeters: state.hexSizes[0],
+            // Omitted (as JSON would drop undefined) when the partnership has no hex sizes.
+            ...(state.hexSizes[0] === undefined
+              ? {}
+              : { generalisedToHexMeters: state.hexSizes[0] }),
             handlingCodeC: 'excluded',
           },
         }),
@@ -338,10 +341,10 @@ export function hotspotRoutes(deps: AppDeps) {
             name: body.name,
             area: sql<string>`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${computed.areaGeoJson}::text), 4326))`,
             method: computed.method,
-            parameters: sql`cast(${JSON.stringify(computed.parameters)}::text as jsonb)` as never,
+            parameters: sql<string>`cast(${JSON.stringify(computed.parameters)}::text as jsonb)`,
             period_from: computed.periodFrom,
             period_to: computed.periodTo,
-            stats: sql`cast(${JSON.stringify(computed.stats)}::text as jsonb)` as never,
+            stats: sql<string>`cast(${JSON.stringify(computed.stats)}::text as jsonb)`,
             status: 'proposed',
             created_by: user.id,
             created_at: now,
@@ -385,7 +388,7 @@ export function hotspotRoutes(deps: AppDeps) {
         },
       });
       const row = await oneHotspot(deps, user.partnershipId, id, isoDay(now));
-      return c.json(await hotspotDetail(deps, user, row), 201) as never;
+      return c.json(await hotspotDetail(deps, user, row), 201);
     })
     .openapi(listHotspotsRoute, async (c) => {
       const user = currentUser(c);
@@ -420,7 +423,7 @@ export function hotspotRoutes(deps: AppDeps) {
         objectType: 'hotspot',
         objectId: id,
       });
-      return c.json(detail, 200) as never;
+      return c.json(detail, 200);
     })
     .openapi(changeHotspotRoute, async (c) => {
       const user = currentUser(c);
@@ -503,7 +506,7 @@ export function hotspotRoutes(deps: AppDeps) {
         },
       });
       const row = await oneHotspot(deps, user.partnershipId, id, today);
-      return c.json(await hotspotDetail(deps, user, row), 200) as never;
+      return c.json(await hotspotDetail(deps, user, row), 200);
     })
     .openapi(createActionRoute, async (c) => {
       const user = currentUser(c);
@@ -642,7 +645,7 @@ export function hotspotRoutes(deps: AppDeps) {
         objectId: actionId,
         query: { hotspotId, agencyId: event.agencyId, priority: body.priority, dueOn: body.dueOn },
       });
-      return c.json(await actionDetailFor(deps, user, actionId), 201) as never;
+      return c.json(await actionDetailFor(deps, user, actionId), 201);
     })
     .openapi(evaluationRoute, async (c) => {
       const user = currentUser(c);
@@ -660,6 +663,6 @@ export function hotspotRoutes(deps: AppDeps) {
         objectId: id,
         query: evaluation.parameters,
       });
-      return c.json(evaluation, 200) as never;
+      return c.json(evaluation, 200);
     });
 }

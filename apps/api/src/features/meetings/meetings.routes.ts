@@ -289,7 +289,7 @@ export function meetingRoutes(deps: AppDeps) {
       });
       await auditChange(c, 'meeting.create', id, { startsAt: body.startsAt, online: body.online });
       const meeting = await loadMeeting(db, user.partnershipId, id);
-      return c.json(await meetingDetail(db, meeting), 201) as never;
+      return c.json(await meetingDetail(db, meeting), 201);
     })
     .openapi(listMeetingsRoute, async (c) => {
       const user = currentUser(c);
@@ -309,7 +309,7 @@ export function meetingRoutes(deps: AppDeps) {
         action: 'meeting.list',
         query: { results: meetings.length },
       });
-      return c.json({ meetings }, 200) as never;
+      return c.json({ meetings }, 200);
     })
     .openapi(getMeetingRoute, async (c) => {
       const user = currentUser(c);
@@ -322,7 +322,7 @@ export function meetingRoutes(deps: AppDeps) {
         objectType: 'meeting',
         objectId: id,
       });
-      return c.json(detail, 200) as never;
+      return c.json(detail, 200);
     })
     .openapi(changeMeetingRoute, async (c) => {
       const user = currentUser(c);
@@ -373,10 +373,7 @@ export function meetingRoutes(deps: AppDeps) {
         ...(result.to ? { from: result.from, to: result.to } : {}),
         ...(change.attendance ? { attendance: change.attendance.length } : {}),
       });
-      return c.json(
-        await meetingDetail(db, await loadMeeting(db, user.partnershipId, id)),
-        200,
-      ) as never;
+      return c.json(await meetingDetail(db, await loadMeeting(db, user.partnershipId, id)), 200);
     })
     .openapi(getAgendaRoute, async (c) => {
       const user = currentUser(c);
@@ -406,7 +403,7 @@ export function meetingRoutes(deps: AppDeps) {
         objectType: 'meeting',
         objectId: id,
       });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(generateAgendaRoute, async (c) => {
       const user = currentUser(c);
@@ -423,7 +420,7 @@ export function meetingRoutes(deps: AppDeps) {
         added = await generateAgenda(deps, trx, locked, emerging);
       });
       await auditChange(c, 'meeting.agenda.generate', id, { items: added });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(reorderAgendaRoute, async (c) => {
       const user = currentUser(c);
@@ -456,7 +453,7 @@ export function meetingRoutes(deps: AppDeps) {
         }
       });
       await auditChange(c, 'meeting.agenda.reorder', id, { items: itemIds.length });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(addItemRoute, async (c) => {
       const user = currentUser(c);
@@ -508,7 +505,7 @@ export function meetingRoutes(deps: AppDeps) {
         await renumberAgenda(trx, id);
       });
       await auditChange(c, 'meeting.agenda.add', id, { itemId, hotspotId: body.hotspotId ?? null });
-      return c.json(agenda, 201) as never;
+      return c.json(agenda, 201);
     })
     .openapi(changeItemRoute, async (c) => {
       const user = currentUser(c);
@@ -534,7 +531,7 @@ export function meetingRoutes(deps: AppDeps) {
           .execute();
       });
       await auditChange(c, 'meeting.agenda.change', id, { itemId, fields: Object.keys(body) });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(removeItemRoute, async (c) => {
       const user = currentUser(c);
@@ -559,7 +556,7 @@ export function meetingRoutes(deps: AppDeps) {
         await renumberAgenda(trx, id);
       });
       await auditChange(c, 'meeting.agenda.remove', id, { itemId });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(decisionRoute, async (c) => {
       const user = currentUser(c);
@@ -593,7 +590,7 @@ export function meetingRoutes(deps: AppDeps) {
       );
       const item = items.find((i) => i.id === itemId)!;
       const decision = item.decisions.find((d) => d.id === decisionId)!;
-      return c.json({ decision, item }, 201) as never;
+      return c.json({ decision, item }, 201);
     })
     .route('/', packRoutes(deps));
 }
