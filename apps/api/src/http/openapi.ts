@@ -60,3 +60,8 @@ export function serialisedJson<T, S extends ContentfulStatusCode>(
   // (testing/response-validator.ts) parses it with the route's schema in every API test.
   return c.newResponse(text, status, headers) as Response & TypedResponse<T, S, 'json'>;
 }
+
+/** A route's required JSON request body: `request: { ...jsonBody(Schema) }`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});

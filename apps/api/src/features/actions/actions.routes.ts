@@ -3,7 +3,7 @@ import { ACTION_PRIORITY_LABELS, ACTION_STATUSES, type ActionStatus } from '@hot
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
@@ -22,9 +22,6 @@ import {
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 const flag = z.enum(['1', 'true', '0', 'false']).optional();
 const isOn = (v: string | undefined) => v === '1' || v === 'true';
 
@@ -119,7 +116,7 @@ const updateRoute = createRoute({
   summary: 'Add a note to the timeline; the assigned agency may also mark the action in progress',
   request: {
     params: IdParam,
-    ...json(
+    ...jsonBody(
       z
         .strictObject({ note: NoteSchema, status: z.literal('in_progress').optional() })
         .openapi('ActionUpdate'),
@@ -134,7 +131,7 @@ const completeRoute = createRoute({
   summary: 'Complete an action with its outcome',
   request: {
     params: IdParam,
-    ...json(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')),
+    ...jsonBody(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')),
   },
   responses: stepResponses,
 });
@@ -145,7 +142,7 @@ const declineRoute = createRoute({
   summary: 'Decline an action, with a reason (the chair and the assigner are notified)',
   request: {
     params: IdParam,
-    ...json(
+    ...jsonBody(
       z
         .strictObject({ reason: staffNote(z.string().trim().min(3).max(2000)) })
         .openapi('ActionDecline'),

@@ -4,7 +4,7 @@ import { lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { ActionDetailSchema, actionDetailFor } from '../actions/action-detail.ts';
 import {
@@ -44,10 +44,6 @@ import {
   NewHotspotSchema,
 } from './hotspot-schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
-
 const statusList = z
   .union([z.string(), z.array(z.string())])
   .optional()
@@ -64,7 +60,7 @@ const createHotspotRoute = createRoute({
   path: '/api/hotspots',
   summary:
     'Propose a hotspot from a DBSCAN cluster (analysts), hexagon cells or a drawn polygon; the area and a statistics snapshot are computed here',
-  request: json(NewHotspotSchema),
+  request: jsonBody(NewHotspotSchema),
   responses: {
     201: {
       description: 'Proposed',
@@ -119,7 +115,7 @@ const changeHotspotRoute = createRoute({
   path: '/api/hotspots/{id}',
   summary:
     'Rename, change status (with a reason), risk, review date, response start or the OSARA record',
-  request: { params: HotspotIdParamSchema, ...json(HotspotChangeSchema) },
+  request: { params: HotspotIdParamSchema, ...jsonBody(HotspotChangeSchema) },
   responses: {
     200: {
       description: 'Changed',
@@ -134,7 +130,7 @@ const createActionRoute = createRoute({
   path: '/api/hotspots/{id}/actions',
   summary:
     'Assign an action to an agency (a confirmed hotspot becomes tasked); the agency is notified',
-  request: { params: HotspotIdParamSchema, ...json(NewActionSchema) },
+  request: { params: HotspotIdParamSchema, ...jsonBody(NewActionSchema) },
   responses: {
     201: {
       description: 'Assigned',
