@@ -11,14 +11,9 @@ import { csvLine } from '../audit/csv.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { markActionNoticesRead, notifyActionEvent } from '../notifications/notify.ts';
+import { bumpDataVersion } from '../partnership/data-version.ts';
 import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
-import {
-  type ActionFilters,
-  bumpDataVersion,
-  isoDay,
-  selectActions,
-  toActionSummary,
-} from './action-queries.ts';
+import { type ActionFilters, isoDay, selectActions, toActionSummary } from './action-queries.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 

@@ -7,12 +7,7 @@ import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { ActionDetailSchema, actionDetailFor } from '../actions/action-detail.ts';
-import {
-  bumpDataVersion,
-  isoDay,
-  selectActions,
-  toActionSummary,
-} from '../actions/action-queries.ts';
+import { isoDay, selectActions, toActionSummary } from '../actions/action-queries.ts';
 import { countRecords, resolveFilters } from '../analysis/record-query.ts';
 import { audit } from '../audit/audit.ts';
 import { type DisclosedCount, receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
@@ -20,13 +15,14 @@ import { monthsEnding } from '../disclosure/published-request.ts';
 import { publishedHotspotFigures } from '../layers/layer-builders.ts';
 import { loadLayerState } from '../layers/layer-response.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
+import { bumpDataVersion } from '../partnership/data-version.ts';
 import { DEFAULT_BUFFER_METERS, evaluateHotspot, evaluatePublished } from './evaluation.ts';
 import { computeHotspot } from './hotspot-area.ts';
 import {
   acceptsActions,
   HOTSPOT_TRANSITIONS,
   isAllowedTransition,
-  nextStatusChangeTime,
+  recordHotspotStatusChange,
 } from './hotspot-lifecycle.ts';
 import {
   type HotspotRow,
@@ -347,19 +343,16 @@ export function hotspotRoutes(deps: AppDeps) {
             updated_at: now,
           })
           .execute();
-        await trx
-          .insertInto('hotspot_status_change')
-          .values({
-            id: deps.newId(),
-            partnership_id: user.partnershipId,
-            hotspot_id: id,
-            from_status: null,
-            to_status: 'proposed',
-            changed_by: user.id,
-            changed_at: now,
-            reason: 'Proposed',
-          })
-          .execute();
+        await recordHotspotStatusChange(trx, {
+          id: deps.newId(),
+          partnershipId: user.partnershipId,
+          hotspotId: id,
+          from: null,
+          to: 'proposed',
+          by: user.id,
+          now,
+          reason: 'Proposed',
+        });
         await bumpDataVersion(trx, user.partnershipId);
       });
       await audit(deps, c, {
@@ -473,19 +466,16 @@ export function hotspotRoutes(deps: AppDeps) {
           .where('id', '=', id)
           .execute();
         if (statusChanges) {
-          await trx
-            .insertInto('hotspot_status_change')
-            .values({
-              id: deps.newId(),
-              partnership_id: user.partnershipId,
-              hotspot_id: id,
-              from_status: from,
-              to_status: to,
-              changed_by: user.id,
-              changed_at: await nextStatusChangeTime(trx, id, now),
-              reason: change.reason ?? null,
-            })
-            .execute();
+          await recordHotspotStatusChange(trx, {
+            id: deps.newId(),
+            partnershipId: user.partnershipId,
+            hotspotId: id,
+            from,
+            to,
+            by: user.id,
+            now,
+            reason: change.reason ?? null,
+          });
         }
         await bumpDataVersion(trx, user.partnershipId);
         return { from, to: statusChanges ? to : null, fields: Object.keys(fields) };
@@ -600,19 +590,16 @@ export function hotspotRoutes(deps: AppDeps) {
             })
             .where('id', '=', hotspotId)
             .execute();
-          await trx
-            .insertInto('hotspot_status_change')
-            .values({
-              id: deps.newId(),
-              partnership_id: user.partnershipId,
-              hotspot_id: hotspotId,
-              from_status: 'confirmed',
-              to_status: 'tasked',
-              changed_by: user.id,
-              changed_at: await nextStatusChangeTime(trx, hotspotId, now),
-              reason: 'First action assigned',
-            })
-            .execute();
+          await recordHotspotStatusChange(trx, {
+            id: deps.newId(),
+            partnershipId: user.partnershipId,
+            hotspotId,
+            from: 'confirmed',
+            to: 'tasked',
+            by: user.id,
+            now,
+            reason: 'First action assigned',
+          });
         } else {
           await trx
             .updateTable('hotspot')
