@@ -10,13 +10,15 @@ export const ProblemSchema = z
     detail: z.string().optional(),
     instance: z.string().optional(),
     errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-    // Extension members (RFC 9457 section 3.2) the web branches on.
+    // Extension members (RFC 9457 section 3.2): these two the web branches on; others (a
+    // cost ceiling's estimate, an upload's file errors, a retry delay) vary by problem type.
     code: z.string().optional().openapi({ description: 'A stable reason, e.g. meeting-closed' }),
     allowed: z
       .array(z.string())
       .optional()
       .openapi({ description: 'With code invalid-transition: the statuses allowed next' }),
   })
+  .catchall(z.unknown())
   .openapi('Problem');
 
 /** The usual error responses, spread into a route's `responses`. */
@@ -37,6 +39,7 @@ export const GeoJsonFeatureCollectionSchema = z
     features: z.array(
       z.object({
         type: z.literal('Feature'),
+        id: z.union([z.string(), z.number()]).optional(),
         geometry: z.unknown(),
         properties: z.record(z.string(), z.unknown()).nullable(),
       }),
