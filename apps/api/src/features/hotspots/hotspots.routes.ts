@@ -13,9 +13,9 @@ import { audit } from '../audit/audit.ts';
 import { type DisclosedCount, receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
 import { monthsEnding } from '../disclosure/published-request.ts';
 import { publishedHotspotFigures } from '../layers/layer-builders.ts';
-import { loadLayerState } from '../layers/layer-response.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
 import { bumpDataVersion } from '../partnership/data-version.ts';
+import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import { DEFAULT_BUFFER_METERS, evaluateHotspot, evaluatePublished } from './evaluation.ts';
 import { computeHotspot } from './hotspot-area.ts';
 import {
@@ -204,7 +204,7 @@ function toBng(area: Polygonal): Polygonal {
 async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) {
   const today = isoDay(deps.clock());
   const analyst = receivesRecordLevel(user);
-  const state = await loadLayerState(deps.db, user.partnershipId);
+  const state = await loadPartnershipState(deps.db, user.partnershipId);
   const bng = toBng(JSON.parse(row.areaGeoJson) as Polygonal);
   let area: { type: 'Feature'; geometry: unknown; properties: object } | null;
   let reports: DisclosedCount;
@@ -635,7 +635,7 @@ export function hotspotRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const query = c.req.valid('query');
       const row = await hotspotForUser(deps, c, user, id, isoDay(deps.clock()));
-      const state = await loadLayerState(deps.db, user.partnershipId);
+      const state = await loadPartnershipState(deps.db, user.partnershipId);
       const evaluation = receivesRecordLevel(user)
         ? await evaluateHotspot(deps, user, row, query)
         : await evaluatePublished(deps, state, row, query);
