@@ -1,2 +1,3 @@
 export * from './domain.ts';
 export * from './ingest.ts';
+export * from './problem.ts';
