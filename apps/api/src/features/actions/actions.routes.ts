@@ -12,6 +12,7 @@ import { notFound } from '../hotspots/hotspot-queries.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { markActionNoticesRead, notifyActionEvent } from '../notifications/notify.ts';
 import { bumpDataVersion } from '../partnership/data-version.ts';
+import { assignAction, assignActionRoute } from './action-assignment.ts';
 import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
 import { type ActionFilters, isoDay, selectActions, toActionSummary } from './action-queries.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
@@ -268,6 +269,20 @@ async function takeStep(deps: AppDeps, c: Context<AppEnv>, id: string, change: S
 export function actionRoutes(deps: AppDeps) {
   return (
     new OpenAPIHono<AppEnv>()
+      .openapi(assignActionRoute, async (c) => {
+        const user = currentUser(c);
+        const { id: hotspotId } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const { actionId, agencyId } = await assignAction(deps, user, hotspotId, body);
+        await audit(deps, c, {
+          category: 'alteration',
+          action: 'action.create',
+          objectType: 'action',
+          objectId: actionId,
+          query: { hotspotId, agencyId, priority: body.priority, dueOn: body.dueOn },
+        });
+        return c.json(await actionDetailFor(deps, user, actionId), 201);
+      })
       // Registered before /api/actions/{id} so "export.csv" is never read as an id.
       .openapi(exportRoute, async (c) => {
         const user = currentUser(c);
