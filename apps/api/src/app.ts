@@ -61,7 +61,7 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
 /** Builds the whole HTTP app. Wiring only: no I/O happens until a request arrives. */
 export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const tileOrigin = originOf(deps.env.TILE_URL);
 
   app.use(requestId({ headerName: 'x-request-id', limitLength: 64 }));

@@ -9,6 +9,8 @@ type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | strin
 type NullableDate = ColumnType<string | null, string | null, string | null>;
 type DateOnly = ColumnType<string, string, string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
+/** A JSON column with a default. Not Generated<Json>: kysely's Generated does not unwrap a ColumnType. */
+type DefaultJson<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export interface PartnershipTable {
   id: string;
@@ -19,7 +21,7 @@ export interface PartnershipTable {
   retention_months: Generated<number>;
   mfa_required: Generated<boolean>;
   synthetic: Generated<boolean>;
-  analysis_defaults: Generated<Json<Record<string, unknown>>>;
+  analysis_defaults: DefaultJson<Record<string, unknown>>;
   data_version: ColumnType<string, never, string>;
   created_at: DefaultTimestamp;
   /** Published hexagon lattices, circumradius in metres, each >= 100 (migration 0007). */
@@ -151,7 +153,7 @@ export interface BatchTable {
   /** Rows whose only problem is a location outside the area (also in rows_invalid); 0013. */
   rows_outside: Generated<number>;
   status: 'validated' | 'committed' | 'rejected' | 'withdrawn';
-  errors: Generated<Json>;
+  errors: DefaultJson;
   committed_at: NullableTimestamp;
   committed_by: string | null;
   withdrawn_at: NullableTimestamp;
@@ -247,10 +249,10 @@ export interface HotspotTable {
   name: string;
   area: Geometry;
   method: 'dbscan' | 'gistar' | 'kde' | 'drawn';
-  parameters: Generated<Json<Record<string, unknown>>>;
+  parameters: DefaultJson<Record<string, unknown>>;
   period_from: NullableDate;
   period_to: NullableDate;
-  stats: Generated<Json<Record<string, unknown>>>;
+  stats: DefaultJson<Record<string, unknown>>;
   status: Generated<'proposed' | 'confirmed' | 'tasked' | 'monitoring' | 'closed'>;
   risk: 'low' | 'medium' | 'high' | 'very-high' | null;
   review_on: NullableDate;

@@ -277,13 +277,3 @@ async function refuse(c: Context<AppEnv>, deps: AppDeps, routeKey: string, detai
   });
   return problemResponse(c, PROBLEM.forbidden, detail);
 }
-
-/**
- * For `scope: 'own-agency'` routes: true when the caller may touch a row of `agencyId`
- * (partners only their own agency's; other admitted roles all).
- */
-export function mayActForAgency(c: Context<AppEnv>, agencyId: string): boolean {
-  const user = c.get('user');
-  if (!user) return false;
-  return user.role !== 'partner' || user.agencyId === agencyId;
-}

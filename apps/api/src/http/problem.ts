@@ -1,3 +1,4 @@
+import type { ProblemKind } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -17,59 +18,8 @@ export interface ProblemBody {
   readonly [extension: string]: unknown;
 }
 
-/** Problem types are stable URNs; the web app branches on them, never on text. */
-export const PROBLEM = {
-  badRequest: { type: 'urn:problem:bad-request', title: 'Bad request', status: 400 },
-  validation: { type: 'urn:problem:validation', title: 'The request is not valid', status: 422 },
-  unauthenticated: {
-    type: 'urn:problem:unauthenticated',
-    title: 'Sign-in required',
-    status: 401,
-  },
-  forbidden: { type: 'urn:problem:forbidden', title: 'Not allowed for your role', status: 403 },
-  csrf: { type: 'urn:problem:csrf', title: 'Cross-site request refused', status: 403 },
-  notFound: { type: 'urn:problem:not-found', title: 'Not found', status: 404 },
-  methodNotAllowed: {
-    type: 'urn:problem:method-not-allowed',
-    title: 'Method not allowed',
-    status: 405,
-  },
-  conflict: { type: 'urn:problem:conflict', title: 'Conflict', status: 409 },
-  tooLarge: { type: 'urn:problem:too-large', title: 'Request too large', status: 413 },
-  unsupportedMediaType: {
-    type: 'urn:problem:unsupported-media-type',
-    title: 'Unsupported media type',
-    status: 415,
-  },
-  tooManyRequests: {
-    type: 'urn:problem:too-many-requests',
-    title: 'Too many attempts',
-    status: 429,
-  },
-  internal: { type: 'urn:problem:internal', title: 'Internal server error', status: 500 },
-  computeTooLong: {
-    type: 'urn:problem:computation-too-long',
-    title: 'The computation took too long',
-    status: 503,
-  },
-  computeOutOfMemory: {
-    type: 'urn:problem:computation-out-of-memory',
-    title: 'The computation ran out of memory',
-    status: 503,
-  },
-  computeBusy: {
-    type: 'urn:problem:computation-busy',
-    title: 'Too many computations are waiting',
-    status: 503,
-  },
-  databaseUnavailable: {
-    type: 'urn:problem:database-unavailable',
-    title: 'The database is unavailable',
-    status: 503,
-  },
-} as const;
-
-export type ProblemKind = (typeof PROBLEM)[keyof typeof PROBLEM];
+// The problem kinds are the wire's (packages/contracts): the web app branches on the same URNs.
+export { PROBLEM, type ProblemKind } from '@hotspot/contracts';
 
 /** Throw anywhere in a handler; the error handler renders it as problem+json. */
 export class ProblemError extends Error {

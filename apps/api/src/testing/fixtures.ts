@@ -12,6 +12,7 @@ import type { PasswordHashOptions } from '../features/accounts/passwords.ts';
 import { totpCodeAt } from '../features/auth/mfa.ts';
 import { createLogger } from '../http/logger.ts';
 import { TEST_AUDIT_KEYRING } from './audit-key.ts';
+import { validateResponses } from './response-validator.ts';
 
 export { TEST_AUDIT_KEY, TEST_AUDIT_KEYRING } from './audit-key.ts';
 
@@ -47,7 +48,8 @@ export function createTestClock(start: Date | string = '2025-03-01T09:00:00Z'): 
 export type TestApp = ReturnType<typeof createApp>;
 
 /**
- * An app over `db` with a silent logger, fast password hashing and (optionally) a test clock.
+ * An app over `db` with a silent logger, fast password hashing and (optionally) a test clock;
+ * every response is checked against its route's OpenAPI schema (see response-validator.ts).
  * Example: `const { app, deps } = createTestApp(db, { clock: createTestClock() })`.
  */
 export function createTestApp(
@@ -77,7 +79,8 @@ export function createTestApp(
     sleep: options.sleep ?? (() => Promise.resolve()),
     ...(options.verifyPassword ? { verifyPassword: options.verifyPassword } : {}),
   };
-  return { app: createApp(deps), deps };
+  // Every response is checked against its route's OpenAPI schema; a mismatch fails the test.
+  return { app: validateResponses(createApp(deps)), deps };
 }
 
 export interface SeededUser {

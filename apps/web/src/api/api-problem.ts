@@ -1,13 +1,18 @@
-/** Problem types the web app branches on (RFC 9457 `type`); never on the message text. */
+import { PROBLEM } from '@hotspot/contracts/problem';
+
+/**
+ * Problem types the web app branches on (RFC 9457 `type`); never on the message text. The
+ * server's come from the wire contract; network and unexpected-response are the client's own.
+ */
 export const PROBLEM_TYPES = {
-  unauthenticated: 'urn:problem:unauthenticated',
-  forbidden: 'urn:problem:forbidden',
-  validation: 'urn:problem:validation',
-  csrf: 'urn:problem:csrf',
-  conflict: 'urn:problem:conflict',
-  notFound: 'urn:problem:not-found',
-  tooManyRequests: 'urn:problem:too-many-requests',
-  databaseUnavailable: 'urn:problem:database-unavailable',
+  unauthenticated: PROBLEM.unauthenticated.type,
+  forbidden: PROBLEM.forbidden.type,
+  validation: PROBLEM.validation.type,
+  csrf: PROBLEM.csrf.type,
+  conflict: PROBLEM.conflict.type,
+  notFound: PROBLEM.notFound.type,
+  tooManyRequests: PROBLEM.tooManyRequests.type,
+  databaseUnavailable: PROBLEM.databaseUnavailable.type,
   network: 'urn:problem:network',
   unexpectedResponse: 'urn:problem:unexpected-response',
 } as const;

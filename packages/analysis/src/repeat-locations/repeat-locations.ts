@@ -14,6 +14,7 @@ export interface ValueCount {
   readonly share: number;
 }
 
+/** Arrays are mutable so the API can return a summary as typed JSON (Hono's JSON type is). */
 export interface RecordSummary {
   readonly count: number;
   /** First and last report date (YYYY-MM-DD, UTC); null when no report is dated. */
@@ -22,11 +23,11 @@ export interface RecordSummary {
   /** Whole days from the first to the last report (0 for a single day). */
   readonly spanDays: number | null;
   /** Every month from the first to the last report, zeros included. */
-  readonly countsByMonth: readonly { readonly month: string; readonly count: number }[];
-  readonly topCategories: readonly ValueCount[];
-  readonly topPlaceTypes: readonly ValueCount[];
+  readonly countsByMonth: { readonly month: string; readonly count: number }[];
+  readonly topCategories: ValueCount[];
+  readonly topPlaceTypes: ValueCount[];
   /** Every source agency with its share of the reports, largest first. */
-  readonly sourceAgencies: readonly ValueCount[];
+  readonly sourceAgencies: ValueCount[];
   readonly undatedCount: number;
 }
 

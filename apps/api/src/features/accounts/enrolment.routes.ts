@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import {
@@ -56,10 +56,6 @@ const EnrolmentDoneSchema = z
     awaitingApproval: z.boolean(),
   })
   .openapi('EnrolmentDone');
-
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 
 const startRoute = createRoute({
   method: 'post',

@@ -1,6 +1,6 @@
 import type { ActionPriority, ActionStatus } from '@hotspot/contracts';
-import type { Database, Db } from '@hotspot/db';
-import { type Kysely, sql } from 'kysely';
+import type { Db } from '@hotspot/db';
+import { sql } from 'kysely';
 
 /** Statuses in which an action is still open (and so can be overdue). */
 export const OPEN_ACTION_STATUSES: readonly ActionStatus[] = [
@@ -143,16 +143,6 @@ export function toActionSummary(a: ActionRow) {
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
   };
-}
-
-/** Moves the partnership's data version on, so map layer ETags change with hotspots and actions. */
-export async function bumpDataVersion(
-  executor: Kysely<Database>,
-  partnershipId: string,
-): Promise<void> {
-  await sql`update partnership set data_version = data_version + 1 where id = ${partnershipId}`.execute(
-    executor,
-  );
 }
 
 export interface TimelineEntry {

@@ -14,8 +14,9 @@ import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
+import { bumpDataVersion } from '../partnership/data-version.ts';
 import { ActionDetailSchema, actionDetailFor } from './action-detail.ts';
-import { bumpDataVersion, isoDay } from './action-queries.ts';
+import { isoDay } from './action-queries.ts';
 import { mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 
 const CHANGEABLE_FIELDS = ['agencyId', 'dueOn', 'priority'] as const;

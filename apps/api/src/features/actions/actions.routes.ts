@@ -3,7 +3,7 @@ import { ACTION_PRIORITY_LABELS, ACTION_STATUSES, type ActionStatus } from '@hot
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
@@ -11,20 +11,13 @@ import { csvLine } from '../audit/csv.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { markActionNoticesRead, notifyActionEvent } from '../notifications/notify.ts';
+import { bumpDataVersion } from '../partnership/data-version.ts';
+import { assignAction, assignActionRoute } from './action-assignment.ts';
 import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
-import {
-  type ActionFilters,
-  bumpDataVersion,
-  isoDay,
-  selectActions,
-  toActionSummary,
-} from './action-queries.ts';
+import { type ActionFilters, isoDay, selectActions, toActionSummary } from './action-queries.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 const flag = z.enum(['1', 'true', '0', 'false']).optional();
 const isOn = (v: string | undefined) => v === '1' || v === 'true';
 
@@ -119,7 +112,7 @@ const updateRoute = createRoute({
   summary: 'Add a note to the timeline; the assigned agency may also mark the action in progress',
   request: {
     params: IdParam,
-    ...json(
+    ...jsonBody(
       z
         .strictObject({ note: NoteSchema, status: z.literal('in_progress').optional() })
         .openapi('ActionUpdate'),
@@ -134,7 +127,7 @@ const completeRoute = createRoute({
   summary: 'Complete an action with its outcome',
   request: {
     params: IdParam,
-    ...json(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')),
+    ...jsonBody(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')),
   },
   responses: stepResponses,
 });
@@ -145,7 +138,7 @@ const declineRoute = createRoute({
   summary: 'Decline an action, with a reason (the chair and the assigner are notified)',
   request: {
     params: IdParam,
-    ...json(
+    ...jsonBody(
       z
         .strictObject({ reason: staffNote(z.string().trim().min(3).max(2000)) })
         .openapi('ActionDecline'),
@@ -276,6 +269,20 @@ async function takeStep(deps: AppDeps, c: Context<AppEnv>, id: string, change: S
 export function actionRoutes(deps: AppDeps) {
   return (
     new OpenAPIHono<AppEnv>()
+      .openapi(assignActionRoute, async (c) => {
+        const user = currentUser(c);
+        const { id: hotspotId } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const { actionId, agencyId } = await assignAction(deps, user, hotspotId, body);
+        await audit(deps, c, {
+          category: 'alteration',
+          action: 'action.create',
+          objectType: 'action',
+          objectId: actionId,
+          query: { hotspotId, agencyId, priority: body.priority, dueOn: body.dueOn },
+        });
+        return c.json(await actionDetailFor(deps, user, actionId), 201);
+      })
       // Registered before /api/actions/{id} so "export.csv" is never read as an id.
       .openapi(exportRoute, async (c) => {
         const user = currentUser(c);
@@ -326,7 +333,7 @@ export function actionRoutes(deps: AppDeps) {
         return c.body(`\uFEFF${csv}`, 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="actions-${today}.csv"`,
-        }) as never;
+        });
       })
       .openapi(listRoute, async (c) => {
         const user = currentUser(c);
@@ -354,12 +361,12 @@ export function actionRoutes(deps: AppDeps) {
           objectId: id,
           ...(noticesRead > 0 ? { query: { noticesRead } } : {}),
         });
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(reassignRoute, async (c) => {
         const { id } = c.req.valid('param');
         const detail = await reassignAction(deps, c, id, c.req.valid('json'));
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(acknowledgeRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -372,7 +379,7 @@ export function actionRoutes(deps: AppDeps) {
           fields: { acknowledged_by: user.id, acknowledged_at: now },
         });
         await markActionNoticesRead(deps, user.id, id);
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(updateRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -382,7 +389,7 @@ export function actionRoutes(deps: AppDeps) {
           to: body.status ?? null,
           note: body.note,
         });
-        return c.json(detail, 201) as never;
+        return c.json(detail, 201);
       })
       .openapi(completeRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -393,7 +400,7 @@ export function actionRoutes(deps: AppDeps) {
           note: null,
           fields: { outcome, completed_at: deps.clock() },
         });
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
       .openapi(declineRoute, async (c) => {
         const { id } = c.req.valid('param');
@@ -404,7 +411,7 @@ export function actionRoutes(deps: AppDeps) {
           note: null,
           fields: { decline_reason: reason },
         });
-        return c.json(detail, 200) as never;
+        return c.json(detail, 200);
       })
   );
 }

@@ -3,7 +3,7 @@ import { ACTION_PRIORITIES, AGENCY_KINDS, TaxonomyCodeSchema } from '@hotspot/co
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
@@ -52,9 +52,6 @@ const SuggestedActionChangeSchema = z
   .openapi('SuggestedActionChange');
 
 const IdParam = z.object({ id: z.uuid() });
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 const listSchema = {
   'application/json': { schema: z.object({ suggestions: z.array(SuggestedActionSchema) }) },
 };
@@ -108,7 +105,7 @@ const adminCreateRoute = createRoute({
   method: 'post',
   path: '/api/admin/suggested-actions',
   summary: 'Add a suggested action (admin)',
-  request: json(NewSuggestedActionSchema),
+  request: jsonBody(NewSuggestedActionSchema),
   responses: {
     201: { description: 'Added', content: oneSchema },
     ...problemResponses(401, 403, 422),
@@ -118,7 +115,7 @@ const adminChangeRoute = createRoute({
   method: 'patch',
   path: '/api/admin/suggested-actions/{id}',
   summary: 'Change a suggested action (admin)',
-  request: { params: IdParam, ...json(SuggestedActionChangeSchema) },
+  request: { params: IdParam, ...jsonBody(SuggestedActionChangeSchema) },
   responses: {
     200: { description: 'Changed', content: oneSchema },
     ...problemResponses(401, 403, 404, 422),
@@ -265,6 +262,6 @@ export function suggestedActionRoutes(deps: AppDeps) {
       if (Number(deleted.numDeletedRows) === 0)
         throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
       await auditAdmin(deps, c, 'suggested-action.delete', id, []);
-      return c.body(null, 204) as never;
+      return c.body(null, 204);
     });
 }

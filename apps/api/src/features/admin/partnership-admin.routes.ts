@@ -2,14 +2,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { AgencyKindSchema } from '@hotspot/contracts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { withConstraintProblems } from './database-errors.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 const atLeastOne = (v: Record<string, unknown>) => Object.values(v).some((x) => x !== undefined);
 const AT_LEAST_ONE = 'Give at least one field to change.';
 
@@ -57,7 +54,7 @@ const createAgency = createRoute({
   method: 'post',
   path: '/api/admin/agencies',
   summary: 'Add an agency (admin)',
-  request: json(NewAgencySchema),
+  request: jsonBody(NewAgencySchema),
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: AgencySchema } } },
     ...problemResponses(400, 401, 403, 409, 422),
@@ -67,7 +64,7 @@ const changeAgency = createRoute({
   method: 'patch',
   path: '/api/admin/agencies/{id}',
   summary: "Change an agency's name, kind or email (admin); the code is permanent",
-  request: { params: z.object({ id: z.uuid() }), ...json(AgencyChangeSchema) },
+  request: { params: z.object({ id: z.uuid() }), ...jsonBody(AgencyChangeSchema) },
   responses: {
     200: { description: 'Changed', content: { 'application/json': { schema: AgencySchema } } },
     ...problemResponses(400, 401, 403, 404, 422),
@@ -115,7 +112,7 @@ const changeSettings = createRoute({
   method: 'patch',
   path: '/api/admin/settings',
   summary: 'Change partnership settings (admin)',
-  request: json(SettingsChangeSchema),
+  request: jsonBody(SettingsChangeSchema),
   responses: {
     200: { description: 'Changed', content: { 'application/json': { schema: SettingsSchema } } },
     ...problemResponses(400, 401, 403, 422),
@@ -198,7 +195,7 @@ const putMapping = createRoute({
   path: '/api/admin/police-uk-mapping',
   summary:
     'Replace the police.uk crime-type mapping (admin); unmapped crime types are not imported',
-  request: json(PoliceUkMappingSchema),
+  request: jsonBody(PoliceUkMappingSchema),
   responses: {
     200: {
       description: 'Replaced',
@@ -270,7 +267,7 @@ function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
     method: 'post',
     path: `/api/admin/${path}`,
     summary: `Add a ${noun} (admin)`,
-    request: json(NewTaxonomyItemSchema),
+    request: jsonBody(NewTaxonomyItemSchema),
     responses: {
       201: {
         description: 'Created',
@@ -283,7 +280,7 @@ function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
     method: 'patch',
     path: `/api/admin/${path}/{code}`,
     summary: `Relabel, describe, retire or restore a ${noun} (admin); codes are permanent`,
-    request: { params: CodeParamSchema, ...json(TaxonomyChangeSchema) },
+    request: { params: CodeParamSchema, ...jsonBody(TaxonomyChangeSchema) },
     responses: {
       200: {
         description: 'Changed',

@@ -3,7 +3,7 @@ import { RoleSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import {
   type Enrolment,
@@ -72,10 +72,6 @@ const UserChangeSchema = z
 
 const IdParamSchema = z.object({ id: z.uuid() });
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
-
 const listUsers = createRoute({
   method: 'get',
   path: '/api/admin/users',
@@ -94,7 +90,7 @@ const createUserRoute = createRoute({
   path: '/api/admin/users',
   summary:
     'Create a user (admin): answers a one-time enrolment link for them to choose their own password; an analyst waits for a second approval',
-  request: json(NewUserSchema),
+  request: jsonBody(NewUserSchema),
   responses: {
     201: {
       description: 'Created; the enrolment link is in the answer once',
@@ -109,7 +105,7 @@ const changeUser = createRoute({
   path: '/api/admin/users/{id}',
   summary:
     "Change a user's name, role or agency, or disable/enable them; role, agency and disabling end their sessions. Making someone an analyst, or enabling an analyst, waits for a second approval",
-  request: { params: IdParamSchema, ...json(UserChangeSchema) },
+  request: { params: IdParamSchema, ...jsonBody(UserChangeSchema) },
   responses: {
     200: { description: 'Changed', content: { 'application/json': { schema: AdminUserSchema } } },
     ...problemResponses(400, 401, 403, 404, 409, 422),

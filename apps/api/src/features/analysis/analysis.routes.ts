@@ -379,7 +379,7 @@ export function analysisRoutes(deps: AppDeps) {
         'dbscan',
         { epsMeters, minPoints, ...input.filters },
         () => dbscanLayer(input, epsMeters, minPoints),
-      ) as never;
+      );
     })
     .openapi(gistarRoute, async (c) => {
       const q = c.req.valid('query') as z.infer<typeof GistarQuery>;
@@ -387,7 +387,7 @@ export function analysisRoutes(deps: AppDeps) {
       const params = resolveHexagonParams(input, { ...q, statistic: 'gistar' });
       return serveAnalysis(deps, c, user, state, 'gistar', { ...params, ...input.filters }, () =>
         buildHexagonLayer(input, params),
-      ) as never;
+      );
     })
     .openapi(densityRoute, async (c) => {
       const q = c.req.valid('query') as z.infer<typeof DensityQuery>;
@@ -395,7 +395,7 @@ export function analysisRoutes(deps: AppDeps) {
       const params = resolveDensityParams(input, q);
       return serveAnalysis(deps, c, user, state, 'density', { ...params, ...input.filters }, () =>
         buildDensityLayer(input, params),
-      ) as never;
+      );
     })
     .openapi(emergingRoute, async (c) => {
       const q = c.req.valid('query') as z.infer<typeof EmergingQuery>;
@@ -413,7 +413,7 @@ export function analysisRoutes(deps: AppDeps) {
       };
       return serveAnalysis(deps, c, user, state, 'emerging', { ...params, ...input.filters }, () =>
         emergingLayer(input, params),
-      ) as never;
+      );
     })
     .openapi(repeatsRoute, async (c) => {
       const q = c.req.valid('query') as z.infer<typeof RepeatsQuery>;
@@ -428,7 +428,7 @@ export function analysisRoutes(deps: AppDeps) {
         'repeats',
         { radiusMeters, minReports, ...input.filters },
         () => repeatsLayer(input, radiusMeters, minReports),
-      ) as never;
+      );
     })
     .openapi(summaryRoute, async (c) => {
       const body = c.req.valid('json');
@@ -440,7 +440,7 @@ export function analysisRoutes(deps: AppDeps) {
           action: 'analysis.summary',
           query: summary.query,
         });
-        return c.json(summary.body, 200) as never;
+        return c.json(summary.body, 200);
       }
       const selection = selectionOf(input);
       let records: Awaited<ReturnType<typeof selectRecords>>;
@@ -486,7 +486,7 @@ export function analysisRoutes(deps: AppDeps) {
           sourceAgency: r.sourceAgency,
         })),
       );
-      return c.json({ ...summary }, 200) as never;
+      return c.json({ ...summary }, 200);
     });
 }
 

@@ -387,7 +387,7 @@ export function forecastRoutes(deps: AppDeps) {
             })),
           });
         },
-      }) as never;
+      });
     })
     .openapi(backtestRoute, async (c) => {
       const user = requireAnalyst(c);
@@ -445,7 +445,7 @@ export function forecastRoutes(deps: AppDeps) {
             })),
           });
         },
-      }) as never;
+      });
     })
     .openapi(defaultMethodRoute, async (c) => {
       const user = requireAnalyst(c);

@@ -256,27 +256,6 @@ export async function countRecords(db: Db, selection: RecordSelection): Promise<
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** The partnership's suppression threshold, area (WGS84 GeoJSON text) and analysis defaults. */
-export async function partnershipSettings(
-  db: Db,
-  partnershipId: string,
-): Promise<{ k: number; areaGeoJson: string | null; analysisDefaults: Record<string, unknown> }> {
-  const row = await db.kysely
-    .selectFrom('partnership')
-    .select([
-      'suppression_k',
-      'analysis_defaults',
-      sql<string | null>`ST_AsGeoJSON(area)`.as('area'),
-    ])
-    .where('id', '=', partnershipId)
-    .executeTakeFirstOrThrow();
-  const defaults =
-    typeof row.analysis_defaults === 'string'
-      ? (JSON.parse(row.analysis_defaults) as Record<string, unknown>)
-      : (row.analysis_defaults ?? {});
-  return { k: Math.max(2, row.suppression_k), areaGeoJson: row.area, analysisDefaults: defaults };
-}
-
 /**
  * The grain of the selected records' batches (migration 0011): whether any is dated only to the
  * month, and whether any has snapped locations. Both false when nothing is selected.

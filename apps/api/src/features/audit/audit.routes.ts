@@ -239,6 +239,6 @@ export function auditRoutes(deps: AppDeps) {
       return c.body(lines.join(''), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="audit-${stamp}.csv"`,
-      }) as never;
+      });
     });
 }

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { audit, requestAddress } from '../audit/audit.ts';
@@ -79,10 +79,6 @@ const PasswordChangeSchema = z
     newPassword: z.string().min(1).max(1024),
   })
   .openapi('PasswordChange');
-
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 
 const loginRoute = createRoute({
   method: 'post',

@@ -3,6 +3,7 @@ import type { Database, Db } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { bumpDataVersion } from '../partnership/data-version.ts';
 import { recordBatchGrain } from './batch-grain.ts';
 import { alreadyCommitted } from './upload.ts';
 
@@ -329,14 +330,6 @@ export async function commitBatch(
  */
 export async function refreshRecordStatistics(db: Kysely<Database>): Promise<void> {
   await sql`analyze intelligence_record`.execute(db).catch(() => undefined);
-}
-
-async function bumpDataVersion(trx: Kysely<Database>, partnershipId: string): Promise<void> {
-  await trx
-    .updateTable('partnership')
-    .set({ data_version: sql<string>`data_version + 1` })
-    .where('id', '=', partnershipId)
-    .execute();
 }
 
 /**

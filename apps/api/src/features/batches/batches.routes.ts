@@ -8,7 +8,11 @@ import {
 } from '@hotspot/ingest';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import {
+  GeoJsonFeatureCollectionSchema,
+  problemResponses,
+  serialisedJson,
+} from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { csvLine } from '../audit/csv.ts';
@@ -390,7 +394,7 @@ export function batchRoutes(deps: AppDeps) {
           objectId: id,
           query: { rows: PREVIEW_ROWS },
         });
-        return c.body(collection, 200, { 'content-type': 'application/geo+json' }) as never;
+        return serialisedJson(c, collection, 200, { 'content-type': 'application/geo+json' });
       })
       .openapi(errorsRoute, async (c) => {
         const user = currentUser(c);
@@ -441,7 +445,7 @@ export function batchRoutes(deps: AppDeps) {
         return c.body(body, 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="errors-${base.slice(0, 80) || 'batch'}.csv"`,
-        }) as never;
+        });
       })
       .openapi(commitRoute, async (c) => {
         const user = currentUser(c);

@@ -395,7 +395,7 @@ export function recordRoutes(deps: AppDeps) {
         const record = await trx
           .selectFrom('intelligence_record')
           .select('review_on')
-          .where('id', '=', id as never)
+          .where('id', '=', id)
           .where('partnership_id', '=', user.partnershipId)
           .forUpdate()
           .executeTakeFirst();
@@ -426,7 +426,7 @@ export function recordRoutes(deps: AppDeps) {
         await trx
           .updateTable('intelligence_record')
           .set({ review_on: reviewOn })
-          .where('id', '=', id as never)
+          .where('id', '=', id)
           .execute();
       });
       await audit(deps, c, {
@@ -539,7 +539,7 @@ export function recordRoutes(deps: AppDeps) {
       await deps.db.kysely.transaction().execute(async (trx) => {
         const deleted = await trx
           .deleteFrom('intelligence_record')
-          .where('id', '=', id as never)
+          .where('id', '=', id)
           .where('partnership_id', '=', user.partnershipId)
           .executeTakeFirst();
         if (Number(deleted.numDeletedRows) === 0) throw recordNotFound();

@@ -143,6 +143,8 @@ export async function withStagingTransaction<T>(
       const run = async <R>(query: Compilable<R> | CompiledQuery<R>): Promise<R[]> => {
         await endRowCopy();
         const compiled = 'compile' in query ? query.compile() : query;
+        // as never[]: kysely types compiled parameters as unknown, postgres.js wants its own
+        // serialisable types; they are the plain values the query was built from.
         return (await tx.unsafe(compiled.sql, compiled.parameters as never[])) as unknown as R[];
       };
       try {

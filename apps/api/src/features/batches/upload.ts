@@ -201,7 +201,7 @@ export async function stageUpload(
             rows_outside: counts.outside,
             status,
             // Sent as text and cast by the server (postgres.js would encode a jsonb string twice).
-            errors: sql`cast(${JSON.stringify(firstErrors)}::text as jsonb)` as never,
+            errors: sql<string>`cast(${JSON.stringify(firstErrors)}::text as jsonb)`,
           })
           .where('id', '=', batchId),
       );

@@ -38,7 +38,7 @@
  * runs on them (the rule is unconditional), and a missing corner then tells the reader only that
  * some P report, of any date or kind, lies within about 25 m of that public grid point.
  */
-import { type BNG_CRS, hexCentre, hexIndexAt, hexRing } from '@hotspot/analysis';
+import { hexIndexAt, hexRing } from '@hotspot/analysis';
 import { type Db, selectFloat8Pairs } from '@hotspot/db';
 import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, featureCollection, polygon as turfPolygon, union } from '@turf/turf';
@@ -418,16 +418,4 @@ export function renderLayer(
     },
     features,
   };
-}
-
-/** Analysis packages tag BNG output with a legacy crs member; the wire is plain WGS84. */
-export function withoutBngCrs<T extends { crs?: typeof BNG_CRS }>(value: T): Omit<T, 'crs'> {
-  const { crs: _crs, ...rest } = value;
-  return rest;
-}
-
-/** Centre of the hexagon containing a point (used to aggregate point-like results to cells). */
-export function hexCellOf(x: number, y: number, sizeMeters: number) {
-  const { i, j } = hexIndexAt(x, y, sizeMeters);
-  return { i, j, id: `${i}:${j}`, centre: hexCentre(i, j, sizeMeters) };
 }

@@ -3,7 +3,7 @@ import { postgisVersion } from '@hotspot/db';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { ProblemSchema } from '../../http/openapi.ts';
-import { PROBLEM, problemResponse } from '../../http/problem.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
 
 const HealthSchema = z
   .object({
@@ -36,11 +36,7 @@ export function healthRoutes(deps: AppDeps) {
       const postgis = await postgisVersion(deps.db);
       return c.json({ status: 'ok' as const, database: deps.db.kind, postgis }, 200);
     } catch {
-      return problemResponse(
-        c,
-        PROBLEM.databaseUnavailable,
-        'The database cannot be reached.',
-      ) as never;
+      throw new ProblemError(PROBLEM.databaseUnavailable, 'The database cannot be reached.');
     }
   });
 }

@@ -17,7 +17,7 @@ import {
   unionOf,
 } from '../disclosure/published.ts';
 import { daysOf, refused } from '../disclosure/published-request.ts';
-import type { LayerState } from '../layers/layer-response.ts';
+import type { PartnershipState } from '../partnership/partnership-state.ts';
 import type { HotspotRow } from './hotspot-queries.ts';
 
 export const DEFAULT_BUFFER_METERS = 250;
@@ -189,7 +189,7 @@ function addMonths(firstDay: string, months: number): string {
  */
 export async function evaluatePublished(
   deps: AppDeps,
-  state: LayerState,
+  state: PartnershipState,
   hotspot: HotspotRow,
   options: EvaluationOptions,
 ) {

@@ -13,7 +13,8 @@ import {
   selectRecords,
 } from '../analysis/record-query.ts';
 import { receivesRecordLevel } from '../disclosure/disclosure.ts';
-import { loadLayerState, studyAreaBng, withAnalysisErrors } from '../layers/layer-response.ts';
+import { studyAreaBng, withAnalysisErrors } from '../layers/layer-response.ts';
+import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import type { NewHotspot } from './hotspot-schemas.ts';
 
 /** Largest hotspot accepted: a "hotspot" bigger than this is an area, not a place. */
@@ -160,7 +161,7 @@ async function clusterMembers(
   const selection = { partnershipId: user.partnershipId, filters, includeHandlingC: true };
   refuseOverCeiling(
     neighbourhoodCost({
-      area: areaShape(studyAreaBng(await loadLayerState(deps.db, user.partnershipId))),
+      area: areaShape(studyAreaBng(await loadPartnershipState(deps.db, user.partnershipId))),
       points: await countRecords(deps.db, selection),
       radiusMeters: body.parameters.epsMeters,
       radiusName: 'epsMeters',

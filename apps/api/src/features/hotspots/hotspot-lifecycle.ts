@@ -43,3 +43,35 @@ export async function nextStatusChangeTime(
   const lastMs = last?.at ? new Date(last.at).getTime() : Number.NEGATIVE_INFINITY;
   return new Date(Math.max(now.getTime(), lastMs + 1));
 }
+
+export interface HotspotStatusChange {
+  readonly id: string;
+  readonly partnershipId: string;
+  readonly hotspotId: string;
+  /** null when the hotspot is created. */
+  readonly from: HotspotStatus | null;
+  readonly to: HotspotStatus;
+  readonly by: string;
+  readonly now: Date;
+  readonly reason: string | null;
+}
+
+/** Adds a change to the hotspot's status history (its timeline and evaluation read it). */
+export async function recordHotspotStatusChange(
+  trx: Kysely<Database>,
+  change: HotspotStatusChange,
+): Promise<void> {
+  await trx
+    .insertInto('hotspot_status_change')
+    .values({
+      id: change.id,
+      partnership_id: change.partnershipId,
+      hotspot_id: change.hotspotId,
+      from_status: change.from,
+      to_status: change.to,
+      changed_by: change.by,
+      changed_at: await nextStatusChangeTime(trx, change.hotspotId, change.now),
+      reason: change.reason,
+    })
+    .execute();
+}

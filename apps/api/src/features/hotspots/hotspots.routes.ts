@@ -4,29 +4,22 @@ import { lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { ActionDetailSchema, actionDetailFor } from '../actions/action-detail.ts';
-import {
-  bumpDataVersion,
-  isoDay,
-  selectActions,
-  toActionSummary,
-} from '../actions/action-queries.ts';
+import { isoDay, selectActions, toActionSummary } from '../actions/action-queries.ts';
 import { countRecords, resolveFilters } from '../analysis/record-query.ts';
 import { audit } from '../audit/audit.ts';
 import { type DisclosedCount, receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
 import { monthsEnding } from '../disclosure/published-request.ts';
 import { publishedHotspotFigures } from '../layers/layer-builders.ts';
-import { loadLayerState } from '../layers/layer-response.ts';
-import { notifyActionEvent } from '../notifications/notify.ts';
+import { bumpDataVersion } from '../partnership/data-version.ts';
+import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import { DEFAULT_BUFFER_METERS, evaluateHotspot, evaluatePublished } from './evaluation.ts';
 import { computeHotspot } from './hotspot-area.ts';
 import {
-  acceptsActions,
   HOTSPOT_TRANSITIONS,
   isAllowedTransition,
-  nextStatusChangeTime,
+  recordHotspotStatusChange,
 } from './hotspot-lifecycle.ts';
 import {
   type HotspotRow,
@@ -40,13 +33,8 @@ import {
   HotspotDetailSchema,
   HotspotIdParamSchema,
   HotspotSummarySchema,
-  NewActionSchema,
   NewHotspotSchema,
 } from './hotspot-schemas.ts';
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 
 const statusList = z
   .union([z.string(), z.array(z.string())])
@@ -64,7 +52,7 @@ const createHotspotRoute = createRoute({
   path: '/api/hotspots',
   summary:
     'Propose a hotspot from a DBSCAN cluster (analysts), hexagon cells or a drawn polygon; the area and a statistics snapshot are computed here',
-  request: json(NewHotspotSchema),
+  request: jsonBody(NewHotspotSchema),
   responses: {
     201: {
       description: 'Proposed',
@@ -119,26 +107,11 @@ const changeHotspotRoute = createRoute({
   path: '/api/hotspots/{id}',
   summary:
     'Rename, change status (with a reason), risk, review date, response start or the OSARA record',
-  request: { params: HotspotIdParamSchema, ...json(HotspotChangeSchema) },
+  request: { params: HotspotIdParamSchema, ...jsonBody(HotspotChangeSchema) },
   responses: {
     200: {
       description: 'Changed',
       content: { 'application/json': { schema: HotspotDetailSchema } },
-    },
-    ...problemResponses(401, 403, 404, 409, 422),
-  },
-});
-
-const createActionRoute = createRoute({
-  method: 'post',
-  path: '/api/hotspots/{id}/actions',
-  summary:
-    'Assign an action to an agency (a confirmed hotspot becomes tasked); the agency is notified',
-  request: { params: HotspotIdParamSchema, ...json(NewActionSchema) },
-  responses: {
-    201: {
-      description: 'Assigned',
-      content: { 'application/json': { schema: ActionDetailSchema } },
     },
     ...problemResponses(401, 403, 404, 409, 422),
   },
@@ -212,7 +185,7 @@ function toBng(area: Polygonal): Polygonal {
 async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) {
   const today = isoDay(deps.clock());
   const analyst = receivesRecordLevel(user);
-  const state = await loadLayerState(deps.db, user.partnershipId);
+  const state = await loadPartnershipState(deps.db, user.partnershipId);
   const bng = toBng(JSON.parse(row.areaGeoJson) as Polygonal);
   let area: { type: 'Feature'; geometry: unknown; properties: object } | null;
   let reports: DisclosedCount;
@@ -303,7 +276,10 @@ async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) 
             method: 'published table (cell key)',
             suppressionK: state.k,
             perturbationBound: state.perturbation.bound,
-            generalisedToHexMeters: state.hexSizes[0],
+            // Omitted (as JSON would drop undefined) when the partnership has no hex sizes.
+            ...(state.hexSizes[0] === undefined
+              ? {}
+              : { generalisedToHexMeters: state.hexSizes[0] }),
             handlingCodeC: 'excluded',
           },
         }),
@@ -338,29 +314,26 @@ export function hotspotRoutes(deps: AppDeps) {
             name: body.name,
             area: sql<string>`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${computed.areaGeoJson}::text), 4326))`,
             method: computed.method,
-            parameters: sql`cast(${JSON.stringify(computed.parameters)}::text as jsonb)` as never,
+            parameters: sql<string>`cast(${JSON.stringify(computed.parameters)}::text as jsonb)`,
             period_from: computed.periodFrom,
             period_to: computed.periodTo,
-            stats: sql`cast(${JSON.stringify(computed.stats)}::text as jsonb)` as never,
+            stats: sql<string>`cast(${JSON.stringify(computed.stats)}::text as jsonb)`,
             status: 'proposed',
             created_by: user.id,
             created_at: now,
             updated_at: now,
           })
           .execute();
-        await trx
-          .insertInto('hotspot_status_change')
-          .values({
-            id: deps.newId(),
-            partnership_id: user.partnershipId,
-            hotspot_id: id,
-            from_status: null,
-            to_status: 'proposed',
-            changed_by: user.id,
-            changed_at: now,
-            reason: 'Proposed',
-          })
-          .execute();
+        await recordHotspotStatusChange(trx, {
+          id: deps.newId(),
+          partnershipId: user.partnershipId,
+          hotspotId: id,
+          from: null,
+          to: 'proposed',
+          by: user.id,
+          now,
+          reason: 'Proposed',
+        });
         await bumpDataVersion(trx, user.partnershipId);
       });
       await audit(deps, c, {
@@ -385,7 +358,7 @@ export function hotspotRoutes(deps: AppDeps) {
         },
       });
       const row = await oneHotspot(deps, user.partnershipId, id, isoDay(now));
-      return c.json(await hotspotDetail(deps, user, row), 201) as never;
+      return c.json(await hotspotDetail(deps, user, row), 201);
     })
     .openapi(listHotspotsRoute, async (c) => {
       const user = currentUser(c);
@@ -420,7 +393,7 @@ export function hotspotRoutes(deps: AppDeps) {
         objectType: 'hotspot',
         objectId: id,
       });
-      return c.json(detail, 200) as never;
+      return c.json(detail, 200);
     })
     .openapi(changeHotspotRoute, async (c) => {
       const user = currentUser(c);
@@ -474,19 +447,16 @@ export function hotspotRoutes(deps: AppDeps) {
           .where('id', '=', id)
           .execute();
         if (statusChanges) {
-          await trx
-            .insertInto('hotspot_status_change')
-            .values({
-              id: deps.newId(),
-              partnership_id: user.partnershipId,
-              hotspot_id: id,
-              from_status: from,
-              to_status: to,
-              changed_by: user.id,
-              changed_at: await nextStatusChangeTime(trx, id, now),
-              reason: change.reason ?? null,
-            })
-            .execute();
+          await recordHotspotStatusChange(trx, {
+            id: deps.newId(),
+            partnershipId: user.partnershipId,
+            hotspotId: id,
+            from,
+            to,
+            by: user.id,
+            now,
+            reason: change.reason ?? null,
+          });
         }
         await bumpDataVersion(trx, user.partnershipId);
         return { from, to: statusChanges ? to : null, fields: Object.keys(fields) };
@@ -503,153 +473,14 @@ export function hotspotRoutes(deps: AppDeps) {
         },
       });
       const row = await oneHotspot(deps, user.partnershipId, id, today);
-      return c.json(await hotspotDetail(deps, user, row), 200) as never;
-    })
-    .openapi(createActionRoute, async (c) => {
-      const user = currentUser(c);
-      const { id: hotspotId } = c.req.valid('param');
-      const body = c.req.valid('json');
-      const now = deps.clock();
-      const today = isoDay(now);
-      if (body.dueOn < today) {
-        throw new ProblemError(PROBLEM.validation, 'The due date has passed.', {
-          errors: [{ pointer: '/body/dueOn', detail: `must be ${today} or later` }],
-        });
-      }
-      const actionId = deps.newId();
-      const event = await deps.db.kysely.transaction().execute(async (trx) => {
-        const hotspot = await trx
-          .selectFrom('hotspot')
-          .select(['status', 'response_started_on'])
-          .where('id', '=', hotspotId)
-          .where('partnership_id', '=', user.partnershipId)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!hotspot) throw notFound('hotspot');
-        const status = hotspot.status as HotspotStatus;
-        if (!acceptsActions(status)) {
-          throw new ProblemError(
-            PROBLEM.conflict,
-            status === 'proposed'
-              ? 'Confirm the hotspot before assigning actions.'
-              : 'Reopen the hotspot before assigning actions.',
-            { code: 'hotspot-not-open' },
-          );
-        }
-        const agency = await trx
-          .selectFrom('agency')
-          .select(['id', 'name'])
-          .where('id', '=', body.agencyId)
-          .where('partnership_id', '=', user.partnershipId)
-          .executeTakeFirst();
-        if (!agency) {
-          throw new ProblemError(PROBLEM.validation, 'No such agency in this partnership.', {
-            errors: [{ pointer: '/body/agencyId', detail: 'unknown agency' }],
-          });
-        }
-        if (body.meetingId) {
-          const meeting = await trx
-            .selectFrom('meeting')
-            .select('id')
-            .where('id', '=', body.meetingId)
-            .where('partnership_id', '=', user.partnershipId)
-            .executeTakeFirst();
-          if (!meeting) {
-            throw new ProblemError(PROBLEM.validation, 'No such meeting.', {
-              errors: [{ pointer: '/body/meetingId', detail: 'unknown meeting' }],
-            });
-          }
-        }
-        await trx
-          .insertInto('action')
-          .values({
-            id: actionId,
-            partnership_id: user.partnershipId,
-            hotspot_id: hotspotId,
-            priority: body.priority,
-            agency_id: agency.id,
-            title: body.title,
-            detail: body.detail || null,
-            due_on: body.dueOn,
-            status: 'assigned',
-            meeting_id: body.meetingId ?? null,
-            created_by: user.id,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        await trx
-          .insertInto('action_update')
-          .values({
-            id: deps.newId(),
-            partnership_id: user.partnershipId,
-            action_id: actionId,
-            author_id: user.id,
-            created_at: now,
-            from_status: null,
-            to_status: 'assigned',
-            note: null,
-          })
-          .execute();
-        if (status === 'confirmed') {
-          await trx
-            .updateTable('hotspot')
-            .set({
-              status: 'tasked',
-              updated_at: now,
-              ...(hotspot.response_started_on === null ? { response_started_on: today } : {}),
-            })
-            .where('id', '=', hotspotId)
-            .execute();
-          await trx
-            .insertInto('hotspot_status_change')
-            .values({
-              id: deps.newId(),
-              partnership_id: user.partnershipId,
-              hotspot_id: hotspotId,
-              from_status: 'confirmed',
-              to_status: 'tasked',
-              changed_by: user.id,
-              changed_at: await nextStatusChangeTime(trx, hotspotId, now),
-              reason: 'First action assigned',
-            })
-            .execute();
-        } else {
-          await trx
-            .updateTable('hotspot')
-            .set({ updated_at: now })
-            .where('id', '=', hotspotId)
-            .execute();
-        }
-        await bumpDataVersion(trx, user.partnershipId);
-        const event = {
-          kind: 'action-assigned' as const,
-          partnershipId: user.partnershipId,
-          actionId,
-          actionTitle: body.title,
-          agencyId: agency.id,
-          agencyName: agency.name,
-          createdById: user.id,
-          dueOn: body.dueOn,
-        };
-        await notifyActionEvent(deps, trx, event);
-        return event;
-      });
-      await audit(deps, c, {
-        category: 'alteration',
-        action: 'action.create',
-        objectType: 'action',
-        objectId: actionId,
-        query: { hotspotId, agencyId: event.agencyId, priority: body.priority, dueOn: body.dueOn },
-      });
-      return c.json(await actionDetailFor(deps, user, actionId), 201) as never;
+      return c.json(await hotspotDetail(deps, user, row), 200);
     })
     .openapi(evaluationRoute, async (c) => {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const query = c.req.valid('query');
       const row = await hotspotForUser(deps, c, user, id, isoDay(deps.clock()));
-      const state = await loadLayerState(deps.db, user.partnershipId);
+      const state = await loadPartnershipState(deps.db, user.partnershipId);
       const evaluation = receivesRecordLevel(user)
         ? await evaluateHotspot(deps, user, row, query)
         : await evaluatePublished(deps, state, row, query);
@@ -660,6 +491,6 @@ export function hotspotRoutes(deps: AppDeps) {
         objectId: id,
         query: evaluation.parameters,
       });
-      return c.json(evaluation, 200) as never;
+      return c.json(evaluation, 200);
     });
 }

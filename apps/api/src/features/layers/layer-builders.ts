@@ -31,7 +31,8 @@ import {
 } from '../disclosure/disclosure.ts';
 import { hexLattice, publishedValue, trueCells, unionOf } from '../disclosure/published.ts';
 import type { PublishedRequest } from '../disclosure/published-request.ts';
-import { type LayerState, studyAreaBng, withAnalysisErrors } from './layer-response.ts';
+import type { PartnershipState } from '../partnership/partnership-state.ts';
+import { studyAreaBng, withAnalysisErrors } from './layer-response.ts';
 
 type Polygonal =
   | { type: 'Polygon'; coordinates: number[][][] }
@@ -40,7 +41,7 @@ type Polygonal =
 export interface LayerInput {
   readonly deps: AppDeps;
   readonly user: SessionUser;
-  readonly state: LayerState;
+  readonly state: PartnershipState;
   readonly filters: RecordFilters;
 }
 
@@ -229,7 +230,7 @@ export interface HotspotParams {
  */
 export async function publishedHotspotFigures(
   deps: Pick<AppDeps, 'db'>,
-  state: LayerState,
+  state: PartnershipState,
   areaBng: Polygonal,
   request: PublishedRequest,
 ): Promise<{ geometry: Polygonal | null; reports: number | null }> {

@@ -6,7 +6,6 @@ import { AnalysisInputError } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
 import type { Context } from 'hono';
-import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
@@ -20,70 +19,23 @@ import {
   renderLayer,
   type VertexGuard,
 } from '../disclosure/disclosure.ts';
-import { type PerturbationTable, parsePerturbationTable } from '../disclosure/published.ts';
+import { type PartnershipState, readPartnershipState } from '../partnership/partnership-state.ts';
 
 const gzipAsync = promisify(gzip);
 
 /**
  * What a layer's content depends on, read from the database on every request so any API
- * process computes the same ETag: the data version (bumped by commit, withdrawal, erasure),
- * the disclosure threshold, the analysis defaults, the area, and the hotspots and actions.
+ * process computes the same ETag: the partnership's state (data version, bumped by commit,
+ * withdrawal, erasure; the disclosure threshold; the analysis defaults; the area) and the
+ * hotspots and actions.
  */
-export interface LayerState {
-  readonly partnershipId: string;
-  readonly dataVersion: string;
-  readonly k: number;
-  readonly areaGeoJson: string | null;
-  readonly analysisDefaults: Readonly<Record<string, unknown>>;
-  /** Published hexagon lattice sizes, finest first (migration 0007). */
-  readonly hexSizes: readonly number[];
-  /** The partnership's stored perturbation table. */
-  readonly perturbation: PerturbationTable;
+export interface LayerState extends PartnershipState {
   /** Hash of everything above plus hotspot and action versions. */
   readonly fingerprint: string;
 }
 
-// The partnership area's GeoJSON by the hash of its geometry: the area is sent by the database
-// only when this process has not seen that version of it, not on every layer request.
-const areaJsonCache = new BoundedCache<string, string>(8);
-
 export async function loadLayerState(db: Db, partnershipId: string): Promise<LayerState> {
-  const result = await sql<{
-    data_version: string;
-    suppression_k: number;
-    defaults: string;
-    area_hash: string | null;
-    hotspots: string;
-    actions: string;
-    hex_sizes: string;
-    perturbation: string;
-  }>`
-    select p.data_version::text as data_version, p.suppression_k,
-      array_to_string(p.published_hex_sizes, ',') as hex_sizes, p.perturbation::text as perturbation,
-      p.analysis_defaults::text as defaults,
-      md5(ST_AsEWKB(p.area)) as area_hash,
-      (select md5(coalesce(string_agg(h.id::text || '|' || h.updated_at::text || '|' || h.status, ',' order by h.id), ''))
-         from hotspot h where h.partnership_id = p.id) as hotspots,
-      (select md5(coalesce(string_agg(x.id::text || '|' || x.updated_at::text || '|' || x.status || '|' || x.agency_id::text, ',' order by x.id), ''))
-         from action x where x.partnership_id = p.id) as actions
-    from partnership p where p.id = ${partnershipId}`.execute(db.kysely);
-  const row = result.rows[0];
-  if (!row) throw new ProblemError(PROBLEM.notFound, 'Partnership not found.');
-  let areaGeoJson: string | null = null;
-  if (row.area_hash !== null) {
-    areaGeoJson = areaJsonCache.get(row.area_hash) ?? null;
-    if (areaGeoJson === null) {
-      const area = await sql<{ area: string | null }>`
-        select ST_AsGeoJSON(p.area) as area from partnership p
-        where p.id = ${partnershipId} and md5(ST_AsEWKB(p.area)) = ${row.area_hash}`.execute(
-        db.kysely,
-      );
-      areaGeoJson = area.rows[0]?.area ?? null;
-      // Changed in between: the state just read is already stale, so start again.
-      if (areaGeoJson === null) return loadLayerState(db, partnershipId);
-      areaJsonCache.set(row.area_hash, areaGeoJson);
-    }
-  }
+  const { state, row } = await readPartnershipState(db, partnershipId, { contents: true });
   const fingerprint = createHash('sha256')
     .update(
       [
@@ -98,19 +50,7 @@ export async function loadLayerState(db: Db, partnershipId: string): Promise<Lay
       ].join('\n'),
     )
     .digest('hex');
-  return {
-    partnershipId,
-    dataVersion: row.data_version,
-    k: Math.max(2, row.suppression_k),
-    areaGeoJson,
-    analysisDefaults: JSON.parse(row.defaults) as Record<string, unknown>,
-    hexSizes: row.hex_sizes
-      .split(',')
-      .map(Number)
-      .sort((a, b) => a - b),
-    perturbation: parsePerturbationTable(row.perturbation),
-    fingerprint,
-  };
+  return { ...state, fingerprint };
 }
 
 // renderLayer gives record-level readers everything and never consults the guard; should that
@@ -128,7 +68,7 @@ const UNLOADED_GUARD: VertexGuard = {
  */
 export async function disclosureContext(
   deps: Pick<AppDeps, 'db'>,
-  state: LayerState,
+  state: PartnershipState,
   renderFor?: Pick<SessionUser, 'role'>,
 ): Promise<DisclosureContext> {
   if (renderFor && receivesRecordLevel(renderFor)) return { k: state.k, guard: UNLOADED_GUARD };
@@ -145,7 +85,7 @@ type Polygonal =
 const areaCache = new BoundedCache<string, Polygonal>(8);
 
 /** The partnership area in BNG metres (proj4, as every reprojection in the API), or undefined. */
-export function studyAreaBng(state: LayerState): Polygonal | undefined {
+export function studyAreaBng(state: PartnershipState): Polygonal | undefined {
   if (!state.areaGeoJson) return undefined;
   const key = createHash('sha256').update(state.areaGeoJson).digest('hex');
   const cached = areaCache.get(key);

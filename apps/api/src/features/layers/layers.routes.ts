@@ -350,41 +350,33 @@ export function layerRoutes(deps: AppDeps) {
   app.use('/api/layers/*', rateLimit);
   app.use('/api/export/*', rateLimit);
   return app
-    .openapi(
-      hexagonsRoute,
-      async (c) =>
-        serveLayer(deps, c, {
-          ...EXPORT_DEFAULTS,
-          ...c.req.valid('query'),
-          layer: 'hexagons',
-        }) as never,
+    .openapi(hexagonsRoute, async (c) =>
+      serveLayer(deps, c, {
+        ...EXPORT_DEFAULTS,
+        ...c.req.valid('query'),
+        layer: 'hexagons',
+      }),
     )
-    .openapi(
-      densityRoute,
-      async (c) =>
-        serveLayer(deps, c, {
-          ...EXPORT_DEFAULTS,
-          ...c.req.valid('query'),
-          layer: 'density',
-        }) as never,
+    .openapi(densityRoute, async (c) =>
+      serveLayer(deps, c, {
+        ...EXPORT_DEFAULTS,
+        ...c.req.valid('query'),
+        layer: 'density',
+      }),
     )
-    .openapi(
-      hotspotsRoute,
-      async (c) =>
-        serveLayer(deps, c, {
-          ...EXPORT_DEFAULTS,
-          ...c.req.valid('query'),
-          layer: 'hotspots',
-        }) as never,
+    .openapi(hotspotsRoute, async (c) =>
+      serveLayer(deps, c, {
+        ...EXPORT_DEFAULTS,
+        ...c.req.valid('query'),
+        layer: 'hotspots',
+      }),
     )
-    .openapi(
-      pointsRoute,
-      async (c) =>
-        serveLayer(deps, c, {
-          ...EXPORT_DEFAULTS,
-          ...c.req.valid('query'),
-          layer: 'points',
-        }) as never,
+    .openapi(pointsRoute, async (c) =>
+      serveLayer(deps, c, {
+        ...EXPORT_DEFAULTS,
+        ...c.req.valid('query'),
+        layer: 'points',
+      }),
     )
     .openapi(exportGeoJsonRoute, async (c) => {
       const user = currentUser(c);
@@ -397,7 +389,7 @@ export function layerRoutes(deps: AppDeps) {
         contentType: 'application/geo+json',
         compute: async () => JSON.stringify(await compute()),
         extraHeaders: { 'content-disposition': `attachment; filename="${query.layer}.geojson"` },
-      }) as never;
+      });
     })
     .openapi(exportCsvRoute, async (c) => {
       const user = currentUser(c);
@@ -410,6 +402,6 @@ export function layerRoutes(deps: AppDeps) {
         contentType: 'text/csv; charset=utf-8',
         compute: async () => layerToCsv(await compute()),
         extraHeaders: { 'content-disposition': `attachment; filename="${query.layer}.csv"` },
-      }) as never;
+      });
     });
 }

@@ -23,7 +23,8 @@ import {
   trueCells,
 } from '../disclosure/published.ts';
 import { daysOf, type PublishedRequest } from '../disclosure/published-request.ts';
-import { type LayerState, studyAreaBng } from './layer-response.ts';
+import type { PartnershipState } from '../partnership/partnership-state.ts';
+import { studyAreaBng } from './layer-response.ts';
 
 export interface PublishedCell {
   readonly cell: string;
@@ -50,7 +51,7 @@ export function publishCells(
 
 export async function publishedCells(
   db: Db,
-  state: LayerState,
+  state: PartnershipState,
   sizeMeters: number,
   request: PublishedRequest,
 ): Promise<PublishedCell[]> {
@@ -64,7 +65,7 @@ export async function publishedCells(
   return publishCells(cells, state.perturbation, state.k);
 }
 
-function disclosureMeta(state: LayerState) {
+function disclosureMeta(state: PartnershipState) {
   return {
     method: 'published table (cell key)',
     suppressionK: state.k,
@@ -79,7 +80,7 @@ function requestMeta(request: PublishedRequest) {
 }
 
 export function publishedCountLayer(
-  state: LayerState,
+  state: PartnershipState,
   sizeMeters: number,
   request: PublishedRequest,
   cells: readonly PublishedCell[],
@@ -106,7 +107,7 @@ export function publishedCountLayer(
  * Refusals carry no numbers: how many cells hold data is not for the message to say.
  */
 export function publishedGistarLayer(
-  state: LayerState,
+  state: PartnershipState,
   sizeMeters: number,
   request: PublishedRequest,
   cells: readonly PublishedCell[],
@@ -167,7 +168,7 @@ const DENSITY_BANDS = 5;
  * the maximum. Every shape is a whole lattice hexagon, so nothing is drawn around a record.
  */
 export function publishedDensityLayer(
-  state: LayerState,
+  state: PartnershipState,
   sizeMeters: number,
   request: PublishedRequest,
   cells: readonly PublishedCell[],

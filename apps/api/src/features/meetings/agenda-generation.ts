@@ -10,7 +10,8 @@ import { isoDay } from '../actions/action-queries.ts';
 import { areaShape, emergingCost, overCeiling } from '../analysis/cost.ts';
 import { resolveParam } from '../analysis/parameters.ts';
 import { resolveFilters, selectRecords } from '../analysis/record-query.ts';
-import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
+import { studyAreaBng } from '../layers/layer-response.ts';
+import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import { day } from './human-dates.ts';
 import type { AgendaKind } from './meeting-schemas.ts';
 
@@ -183,7 +184,7 @@ export async function emergingCellsOutsideHotspots(
   partnershipId: string,
   meetingDay: string,
 ): Promise<number> {
-  const state = await loadLayerState(deps.db, partnershipId);
+  const state = await loadPartnershipState(deps.db, partnershipId);
   const filters = resolveFilters(
     {
       to: meetingDay,

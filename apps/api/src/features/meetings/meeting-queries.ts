@@ -199,6 +199,7 @@ export async function renumberAgenda(trx: Executor, meetingId: string): Promise<
     where i.id = o.id and i.position <> o.n`.execute(trx);
 }
 
+/** Arrays are mutable because the route's zod-inferred response type (what Hono checks) is. */
 export interface AgendaItemView {
   readonly id: string;
   readonly position: number;
@@ -212,8 +213,8 @@ export interface AgendaItemView {
     readonly reviewOn: string | null;
   } | null;
   readonly action: AgendaAction | null;
-  readonly hotspotActions: readonly AgendaAction[];
-  readonly decisions: readonly { id: string; text: string; by: string; at: string }[];
+  readonly hotspotActions: AgendaAction[];
+  readonly decisions: { id: string; text: string; by: string; at: string }[];
   readonly viewId: string | null;
 }
 

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { problemResponses } from '../../http/openapi.ts';
+import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { isoDay } from '../actions/action-queries.ts';
 import { audit } from '../audit/audit.ts';
@@ -37,9 +37,6 @@ import {
 } from './meeting-schemas.ts';
 import { packRoutes } from './pack.routes.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
 const ok = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
@@ -56,7 +53,7 @@ const createMeetingRoute = createRoute({
   method: 'post',
   path: '/api/meetings',
   summary: 'Plan a tasking meeting (a place, online, or both) and invite agencies',
-  request: json(NewMeetingSchema),
+  request: jsonBody(NewMeetingSchema),
   responses: { 201: ok(MeetingSchema, 'Planned'), ...problemResponses(401, 403, 422) },
 });
 const listMeetingsRoute = createRoute({
@@ -79,7 +76,7 @@ const changeMeetingRoute = createRoute({
   method: 'patch',
   path: '/api/meetings/{id}',
   summary: 'Change the details, move the status on (planned, in progress, closed), take attendance',
-  request: { params: MeetingIdParamSchema, ...json(MeetingChangeSchema) },
+  request: { params: MeetingIdParamSchema, ...jsonBody(MeetingChangeSchema) },
   responses: { 200: ok(MeetingSchema, 'Changed'), ...problemResponses(401, 403, 404, 409, 422) },
 });
 const getAgendaRoute = createRoute({
@@ -102,21 +99,21 @@ const reorderAgendaRoute = createRoute({
   method: 'patch',
   path: '/api/meetings/{id}/agenda',
   summary: 'Reorder the agenda (every item, once)',
-  request: { params: MeetingIdParamSchema, ...json(AgendaOrderSchema) },
+  request: { params: MeetingIdParamSchema, ...jsonBody(AgendaOrderSchema) },
   responses: { 200: ok(AgendaSchema, 'The agenda'), ...problemResponses(401, 403, 404, 409, 422) },
 });
 const addItemRoute = createRoute({
   method: 'post',
   path: '/api/meetings/{id}/agenda/items',
   summary: 'Add a custom item (optionally about a hotspot, with a saved map view)',
-  request: { params: MeetingIdParamSchema, ...json(NewAgendaItemSchema) },
+  request: { params: MeetingIdParamSchema, ...jsonBody(NewAgendaItemSchema) },
   responses: { 201: ok(AgendaSchema, 'The agenda'), ...problemResponses(401, 403, 404, 409, 422) },
 });
 const changeItemRoute = createRoute({
   method: 'patch',
   path: '/api/meetings/{id}/agenda/items/{itemId}',
   summary: 'Retitle an item or attach a saved map view to it',
-  request: { params: AgendaItemParamSchema, ...json(AgendaItemChangeSchema) },
+  request: { params: AgendaItemParamSchema, ...jsonBody(AgendaItemChangeSchema) },
   responses: { 200: ok(AgendaSchema, 'The agenda'), ...problemResponses(401, 403, 404, 409, 422) },
 });
 const removeItemRoute = createRoute({
@@ -130,7 +127,7 @@ const decisionRoute = createRoute({
   method: 'post',
   path: '/api/meetings/{id}/items/{itemId}/decision',
   summary: 'Record a decision against an agenda item (who and when are recorded)',
-  request: { params: AgendaItemParamSchema, ...json(NewDecisionSchema) },
+  request: { params: AgendaItemParamSchema, ...jsonBody(NewDecisionSchema) },
   responses: {
     201: ok(z.object({ decision: DecisionSchema, item: AgendaItemSchema }), 'Recorded'),
     ...problemResponses(401, 403, 404, 409, 422),
@@ -289,7 +286,7 @@ export function meetingRoutes(deps: AppDeps) {
       });
       await auditChange(c, 'meeting.create', id, { startsAt: body.startsAt, online: body.online });
       const meeting = await loadMeeting(db, user.partnershipId, id);
-      return c.json(await meetingDetail(db, meeting), 201) as never;
+      return c.json(await meetingDetail(db, meeting), 201);
     })
     .openapi(listMeetingsRoute, async (c) => {
       const user = currentUser(c);
@@ -309,7 +306,7 @@ export function meetingRoutes(deps: AppDeps) {
         action: 'meeting.list',
         query: { results: meetings.length },
       });
-      return c.json({ meetings }, 200) as never;
+      return c.json({ meetings }, 200);
     })
     .openapi(getMeetingRoute, async (c) => {
       const user = currentUser(c);
@@ -322,7 +319,7 @@ export function meetingRoutes(deps: AppDeps) {
         objectType: 'meeting',
         objectId: id,
       });
-      return c.json(detail, 200) as never;
+      return c.json(detail, 200);
     })
     .openapi(changeMeetingRoute, async (c) => {
       const user = currentUser(c);
@@ -373,10 +370,7 @@ export function meetingRoutes(deps: AppDeps) {
         ...(result.to ? { from: result.from, to: result.to } : {}),
         ...(change.attendance ? { attendance: change.attendance.length } : {}),
       });
-      return c.json(
-        await meetingDetail(db, await loadMeeting(db, user.partnershipId, id)),
-        200,
-      ) as never;
+      return c.json(await meetingDetail(db, await loadMeeting(db, user.partnershipId, id)), 200);
     })
     .openapi(getAgendaRoute, async (c) => {
       const user = currentUser(c);
@@ -406,7 +400,7 @@ export function meetingRoutes(deps: AppDeps) {
         objectType: 'meeting',
         objectId: id,
       });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(generateAgendaRoute, async (c) => {
       const user = currentUser(c);
@@ -423,7 +417,7 @@ export function meetingRoutes(deps: AppDeps) {
         added = await generateAgenda(deps, trx, locked, emerging);
       });
       await auditChange(c, 'meeting.agenda.generate', id, { items: added });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(reorderAgendaRoute, async (c) => {
       const user = currentUser(c);
@@ -456,7 +450,7 @@ export function meetingRoutes(deps: AppDeps) {
         }
       });
       await auditChange(c, 'meeting.agenda.reorder', id, { items: itemIds.length });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(addItemRoute, async (c) => {
       const user = currentUser(c);
@@ -508,7 +502,7 @@ export function meetingRoutes(deps: AppDeps) {
         await renumberAgenda(trx, id);
       });
       await auditChange(c, 'meeting.agenda.add', id, { itemId, hotspotId: body.hotspotId ?? null });
-      return c.json(agenda, 201) as never;
+      return c.json(agenda, 201);
     })
     .openapi(changeItemRoute, async (c) => {
       const user = currentUser(c);
@@ -534,7 +528,7 @@ export function meetingRoutes(deps: AppDeps) {
           .execute();
       });
       await auditChange(c, 'meeting.agenda.change', id, { itemId, fields: Object.keys(body) });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(removeItemRoute, async (c) => {
       const user = currentUser(c);
@@ -559,7 +553,7 @@ export function meetingRoutes(deps: AppDeps) {
         await renumberAgenda(trx, id);
       });
       await auditChange(c, 'meeting.agenda.remove', id, { itemId });
-      return c.json(agenda, 200) as never;
+      return c.json(agenda, 200);
     })
     .openapi(decisionRoute, async (c) => {
       const user = currentUser(c);
@@ -593,7 +587,7 @@ export function meetingRoutes(deps: AppDeps) {
       );
       const item = items.find((i) => i.id === itemId)!;
       const decision = item.decisions.find((d) => d.id === decisionId)!;
-      return c.json({ decision, item }, 201) as never;
+      return c.json({ decision, item }, 201);
     })
     .route('/', packRoutes(deps));
 }

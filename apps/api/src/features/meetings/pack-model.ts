@@ -12,8 +12,8 @@ import {
 } from '../disclosure/disclosure.ts';
 import { daysOf, monthsEnding } from '../disclosure/published-request.ts';
 import { buildHotspotLayer, type LayerInput } from '../layers/layer-builders.ts';
-import { loadLayerState } from '../layers/layer-response.ts';
 import { publishedCells, publishedCountLayer } from '../layers/published-layers.ts';
+import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import {
   type AgendaAction,
   type AgendaItemView,
@@ -71,7 +71,7 @@ export async function buildPackModel(
   meeting: MeetingRow,
 ): Promise<PackModel> {
   const audience = packAudience(user);
-  const state = await loadLayerState(deps.db, user.partnershipId);
+  const state = await loadPartnershipState(deps.db, user.partnershipId);
   const ctx = publishedContext(state.k);
   const meetingDay = isoDay(meeting.startsAt);
   // Every figure and shape comes from the published table: the 12 whole months to the meeting.

@@ -81,7 +81,7 @@ export function packRoutes(deps: AppDeps) {
             'content-disposition': `attachment; filename="${fileName(model.meeting.title, 'pdf')}"`,
             'x-pack-format': 'pdf',
           },
-        }) as never;
+        });
       } catch (error) {
         if (!(error instanceof PdfUnavailableError)) throw error;
         deps.logger.warn(
@@ -95,7 +95,7 @@ export function packRoutes(deps: AppDeps) {
         return c.html(html, 200, {
           'x-pack-format': 'html',
           'content-security-policy': PRINTABLE_CSP,
-        }) as never;
+        });
       }
     })
     .openapi(packHtmlRoute, async (c) => {
@@ -104,6 +104,6 @@ export function packRoutes(deps: AppDeps) {
       return c.html(renderPackHtml(model), 200, {
         'x-pack-format': 'html',
         'content-security-policy': PRINTABLE_CSP,
-      }) as never;
+      });
     });
 }

@@ -143,6 +143,6 @@ export function notificationRoutes(deps: AppDeps) {
         objectType: 'notification',
         objectId: id,
       });
-      return c.body(null, 204) as never;
+      return c.body(null, 204);
     });
 }

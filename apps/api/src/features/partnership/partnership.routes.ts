@@ -1,7 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import {
+  GeoJsonFeatureCollectionSchema,
+  problemResponses,
+  serialisedJson,
+} from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { receivesRecordLevel } from '../disclosure/disclosure.ts';
 import { publishedDataVersion } from '../disclosure/published.ts';
@@ -102,9 +106,9 @@ export function partnershipRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { kind } = c.req.valid('query');
       const body = await boundaryCollection(deps.db, user.partnershipId, kind);
-      return c.body(body, 200, {
+      return serialisedJson(c, body, 200, {
         'content-type': 'application/geo+json',
         'cache-control': 'private, max-age=300',
-      }) as never;
+      });
     });
 }

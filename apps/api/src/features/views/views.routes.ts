@@ -90,7 +90,7 @@ export function viewRoutes(deps: AppDeps) {
           partnership_id: user.partnershipId,
           name: body.name,
           config_version: body.config.v,
-          config: sql`cast(${JSON.stringify(body.config)}::text as jsonb)` as never,
+          config: sql<string>`cast(${JSON.stringify(body.config)}::text as jsonb)`,
           created_by: user.id,
           created_at: deps.clock(),
         })
@@ -103,7 +103,7 @@ export function viewRoutes(deps: AppDeps) {
         query: { layers: body.config.layers },
       });
       const row = await select(user.partnershipId).where('v.id', '=', id).executeTakeFirstOrThrow();
-      return c.json(toSavedView(row as ViewRow), 201) as never;
+      return c.json(toSavedView(row as ViewRow), 201);
     })
     .openapi(listViewsRoute, async (c) => {
       const user = currentUser(c);
@@ -117,7 +117,7 @@ export function viewRoutes(deps: AppDeps) {
         action: 'view.list',
         query: { results: rows.length },
       });
-      return c.json({ views: rows.map((r) => toSavedView(r as ViewRow)) }, 200) as never;
+      return c.json({ views: rows.map((r) => toSavedView(r as ViewRow)) }, 200);
     })
     .openapi(getViewRoute, async (c) => {
       const user = currentUser(c);
@@ -130,6 +130,6 @@ export function viewRoutes(deps: AppDeps) {
         objectType: 'saved_view',
         objectId: id,
       });
-      return c.json(toSavedView(row as ViewRow), 200) as never;
+      return c.json(toSavedView(row as ViewRow), 200);
     });
 }

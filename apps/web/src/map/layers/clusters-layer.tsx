@@ -42,12 +42,5 @@ export function ClustersLayer({ data, opacity, selectedId, onSelect }: ClustersL
       });
     }
   };
-  return (
-    <GeoJSON
-      data={data as never}
-      style={style as never}
-      onEachFeature={onEachFeature as never}
-      pane="clusters"
-    />
-  );
+  return <GeoJSON data={data} style={style} onEachFeature={onEachFeature} pane="clusters" />;
 }

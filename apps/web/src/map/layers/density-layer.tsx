@@ -40,12 +40,5 @@ export function DensityLayer({ data, opacity, selectedBand, onSelectBand }: Dens
       });
     }
   };
-  return (
-    <GeoJSON
-      data={data as never}
-      style={style as never}
-      onEachFeature={onEachFeature as never}
-      pane="density"
-    />
-  );
+  return <GeoJSON data={data} style={style} onEachFeature={onEachFeature} pane="density" />;
 }

@@ -44,19 +44,19 @@ export function DrawControl({ active, onDrawn, onCancel }: DrawControlProps) {
       // Geoman patches Leaflet when it loads; a map made before that gets its handle now.
       const geoman = Reflect.get(L, 'PM') as unknown as { Map: new (m: L.Map) => unknown };
       if (!map.pm) Reflect.set(map, 'pm', new geoman.Map(map));
-      map.on('pm:create', onCreate as never);
+      map.on('pm:create', onCreate);
       map.pm.enableDraw('Polygon', {
         snappable: false,
         allowSelfIntersection: false,
-        templineStyle: { color: '#0b0c0c', weight: 3 } as never,
-        hintlineStyle: { color: '#0b0c0c', dashArray: '5 5' } as never,
-        pathOptions: { color: '#0b0c0c', weight: 3 } as never,
+        templineStyle: { color: '#0b0c0c', weight: 3 },
+        hintlineStyle: { color: '#0b0c0c', dashArray: '5 5' },
+        pathOptions: { color: '#0b0c0c', weight: 3 },
       });
     });
     return () => {
       cancelled = true;
       document.removeEventListener('keydown', onKey);
-      map.off('pm:create', onCreate as never);
+      map.off('pm:create', onCreate);
       map.pm?.disableDraw();
     };
   }, [active, map, onDrawn, onCancel]);

@@ -39,12 +39,5 @@ export function EmergingLayer({ data, opacity }: EmergingLayerProps) {
       sticky: true,
     });
   };
-  return (
-    <GeoJSON
-      data={patterned as never}
-      style={style as never}
-      onEachFeature={onEachFeature as never}
-      pane="gistar"
-    />
-  );
+  return <GeoJSON data={patterned} style={style} onEachFeature={onEachFeature} pane="gistar" />;
 }

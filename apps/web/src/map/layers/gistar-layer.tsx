@@ -49,12 +49,5 @@ export function GistarLayer({ data, opacity, selected, onSelectCell }: GistarLay
       });
     }
   };
-  return (
-    <GeoJSON
-      data={significant as never}
-      style={style as never}
-      onEachFeature={onEachFeature as never}
-      pane="gistar"
-    />
-  );
+  return <GeoJSON data={significant} style={style} onEachFeature={onEachFeature} pane="gistar" />;
 }

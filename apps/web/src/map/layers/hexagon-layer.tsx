@@ -42,12 +42,5 @@ export function HexagonLayer({ data, bounds, opacity }: HexagonLayerProps) {
     const count = toShownCount(feature.properties.count);
     layer.bindTooltip(count ? `${formatShownCount(count)} reports` : 'No count', { sticky: true });
   };
-  return (
-    <GeoJSON
-      data={data as never}
-      style={style as never}
-      onEachFeature={onEachFeature as never}
-      pane="hexagons"
-    />
-  );
+  return <GeoJSON data={data} style={style} onEachFeature={onEachFeature} pane="hexagons" />;
 }

@@ -61,12 +61,5 @@ export function HotspotsLayer({
       });
     }
   };
-  return (
-    <GeoJSON
-      data={data as never}
-      style={style as never}
-      onEachFeature={onEachFeature as never}
-      pane="hotspots"
-    />
-  );
+  return <GeoJSON data={data} style={style} onEachFeature={onEachFeature} pane="hotspots" />;
 }
