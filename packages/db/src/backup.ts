@@ -14,6 +14,7 @@ const CHUNK_ROWS = 2000;
 // published table is derived: triggers rebuild it as the records are restored (with their keys).
 const SKIPPED_TABLES = new Set([
   'published_cell',
+  'published_area_part',
   'session',
   'login_throttle',
   'spatial_ref_sys',

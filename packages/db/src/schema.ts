@@ -213,7 +213,8 @@ export interface IntelligenceRecordTable extends RecordColumns {
 
 /**
  * True counts of P records per published cell with the sum of their record keys, kept by
- * triggers (migration 0007). Read only through features/disclosure/published.ts.
+ * triggers (migration 0007). `lattice` is `hex:<size>` (cell `i:j`) or `area:district` (cell =
+ * the district's code, migration 0012). Read only through features/disclosure/published.ts.
  */
 export interface PublishedCellTable {
   partnership_id: string;
@@ -226,6 +227,13 @@ export interface PublishedCellTable {
   intelligence_grade: string;
   n: number;
   key_sum: ColumnType<string, string, string>;
+}
+
+/** Districts cut into small BNG pieces for the area rows' point lookups (migration 0012). */
+export interface PublishedAreaPartTable {
+  partnership_id: string;
+  code: string;
+  geom: string;
 }
 
 export interface RecordRetentionTable {
@@ -483,6 +491,7 @@ export interface Database {
   intelligence_record: IntelligenceRecordTable;
   record_retention: RecordRetentionTable;
   published_cell: PublishedCellTable;
+  published_area_part: PublishedAreaPartTable;
   hotspot: HotspotTable;
   hotspot_status_change: HotspotStatusChangeTable;
   meeting: MeetingTable;

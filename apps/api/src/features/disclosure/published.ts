@@ -92,6 +92,9 @@ export interface TrueCell {
   readonly keySum: string;
 }
 
+/** The partnership's districts as a published geography: one cell per district code. */
+export const AREA_LATTICE = 'area:district';
+
 export function hexLattice(sizeMeters: number): string {
   return `hex:${sizeMeters}`;
 }
