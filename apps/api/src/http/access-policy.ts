@@ -121,7 +121,9 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/analysis/dbscan': { roles: ['analyst'] },
   'GET /api/analysis/gistar': { roles: ['analyst'] },
   'GET /api/analysis/density': { roles: ['analyst'] },
-  'GET /api/analysis/emerging': { roles: ['analyst'] },
+  // Emerging hot spots: analysts on records; chairs and viewers on the published table's monthly
+  // values (whole months, published sizes), so meeting mode draws them for every presenter.
+  'GET /api/analysis/emerging': { roles: ['analyst', 'chair', 'viewer'] },
   'GET /api/analysis/repeats': { roles: ['analyst'] },
   'POST /api/analysis/summary': { roles: ['analyst', 'chair'] },
   // Forecast and backtest: analysts only for now. Everyone else must get a forecast computed

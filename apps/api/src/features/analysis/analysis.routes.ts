@@ -18,7 +18,9 @@ import {
   hexCellsTouching,
   hexPolygon,
   hexUnion,
+  publishedContext,
   receivesRecordLevel,
+  renderLayer,
   toWgs84,
 } from '../disclosure/disclosure.ts';
 import {
@@ -29,7 +31,12 @@ import {
   trueCells,
   unionOf,
 } from '../disclosure/published.ts';
-import { daysOf, refused, resolvePublishedRequest } from '../disclosure/published-request.ts';
+import {
+  daysOf,
+  publishedSize,
+  refused,
+  resolvePublishedRequest,
+} from '../disclosure/published-request.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
@@ -48,6 +55,7 @@ import {
   studyAreaBng,
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
+import { publishedEmerging, publishedEmergingLayer } from '../layers/published-emerging.ts';
 import { clusterOutline } from './cluster-outline.ts';
 import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
 import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
@@ -85,6 +93,12 @@ const EmergingQuery = z.object({
   sizeMeters: numberParam('sizeMeters'),
   distanceMeters: numberParam('distanceMeters'),
   slice: z.enum(['week', 'month']).default('month'),
+  // The meeting screen is seen by every attendee: an analyst's `audience=meeting` request is
+  // answered from the published table, as a viewer's is (and as the agenda counts).
+  audience: z
+    .enum(['own', 'meeting'])
+    .default('own')
+    .openapi({ description: "'meeting': the published analysis the meeting screen shows" }),
 });
 const RepeatsQuery = z.object({
   ...RecordFilterShape,
@@ -410,6 +424,13 @@ export function analysisRoutes(deps: AppDeps) {
     })
     .openapi(emergingRoute, async (c) => {
       const q = c.req.valid('query') as z.infer<typeof EmergingQuery>;
+      const signedIn = currentUser(c);
+      if (!receivesRecordLevel(signedIn) || q.audience === 'meeting') {
+        const user: SessionUser = receivesRecordLevel(signedIn)
+          ? { ...signedIn, role: 'viewer' }
+          : signedIn;
+        return servePublishedEmerging(deps, c, user, q) as never;
+      }
       const { user, state, input } = await prepare(deps, c, q);
       const hex = resolveHexagonParams(input, {
         sizeMeters: q.sizeMeters,
@@ -503,6 +524,42 @@ export function analysisRoutes(deps: AppDeps) {
       );
       return c.json({ ...summary }, 200) as never;
     });
+}
+
+const FREE_PARAMETER = 'is for analysts; the published map has fixed parameters';
+
+/**
+ * Emerging hot spots for chairs and viewers: monthly published values on a published lattice
+ * (the finest by default), on the published request surface (whole months, at least ten;
+ * published sizes; taxonomy filters). Meeting mode draws them for every presenter.
+ */
+async function servePublishedEmerging(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  user: SessionUser,
+  q: z.infer<typeof EmergingQuery>,
+) {
+  const state = await loadLayerState(deps.db, user.partnershipId);
+  const free: Record<string, string> = {};
+  if (q.distanceMeters !== undefined) free.distanceMeters = FREE_PARAMETER;
+  if (q.slice !== 'month') free.slice = 'must be month: the published map counts whole months';
+  const request = resolvePublishedRequest(q, deps.clock(), 'query', free);
+  const sizeMeters = publishedSize(q.sizeMeters, state.hexSizes);
+  return serveCached(deps, c, user, {
+    name: 'analysis.emerging',
+    params: { sizeMeters, ...request.months, ...request.filters },
+    state,
+    contentType: 'application/geo+json',
+    compute: async () => {
+      const result = await publishedEmerging(deps.db, state, sizeMeters, request);
+      const layer = publishedEmergingLayer(state, sizeMeters, request, result);
+      return JSON.stringify({
+        method: 'emerging',
+        explanation: EXPLANATIONS.emerging,
+        ...renderLayer(user, layer, publishedContext(state.k)),
+      });
+    },
+  });
 }
 
 /**

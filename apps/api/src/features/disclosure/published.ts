@@ -130,6 +130,32 @@ export async function trueCells(
 }
 
 /**
+ * True counts and key sums per cell and month of one lattice (month as `YYYY-MM-01`): the
+ * monthly series of the published cells, for analyses over time. Server side only.
+ */
+export async function trueCellMonths(
+  db: Db,
+  partnershipId: string,
+  lattice: string,
+  months: MonthRange,
+  filters: PublishedFilters,
+): Promise<(TrueCell & { month: string })[]> {
+  const result = await sql<{ cell: string; month: string; n: string; key_sum: string }>`
+    select cell, month::text as month, sum(n)::text as n, sum(key_sum)::text as key_sum
+    from published_cell
+    where partnership_id = ${partnershipId} and lattice = ${lattice}
+      and month between ${months.from}::date and ${months.to}::date
+      ${filterSql(filters)}
+    group by cell, month order by cell, month`.execute(db.kysely);
+  return result.rows.map((r) => ({
+    cell: r.cell,
+    month: r.month,
+    n: Number(r.n),
+    keySum: r.key_sum,
+  }));
+}
+
+/**
  * True counts and key sums of a union of cells broken down by month, category or place type
  * (entries without records absent).
  */
