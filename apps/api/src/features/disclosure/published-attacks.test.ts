@@ -253,12 +253,13 @@ describe.each(testDatabases())('attacks on the published table on $kind', (targe
     for (const path of [
       '/api/analysis/forecast?from=2024-01&to=2024-12',
       '/api/analysis/forecast?from=2024-03&to=2024-11&method=recency&coverage=0.2&sizeMeters=500',
-      '/api/analysis/emerging?sizeMeters=1000&from=2024-01-01&to=2024-12-31',
     ]) {
       for (const role of ['chair', 'viewer']) {
         expect(before.get(`${role} ${path}`), `${role} ${path}`).toMatch(/^200 /);
       }
     }
+    // (Emerging hot spots are compared too; on this sparse data they answer "too few published
+    // hexagons" alike each time; published-emerging.test.ts compares their answered bytes.)
     for (const group of ISOLATED) {
       await insertRecords(
         db,

@@ -3,7 +3,7 @@ import L from 'leaflet';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Pane, useMap } from 'react-leaflet';
 import { useBoundaries, useMe, usePartnership } from '../../api/queries.ts';
-import type { Role } from '../../api/types.ts';
+import type { BoundaryCollection, Role } from '../../api/types.ts';
 import {
   ACTION_STATUSES,
   type ActionStatus,
@@ -665,6 +665,13 @@ function MapWorkspace({
             {asTable ? 'Show the map' : 'Show as table'}
           </button>
         </div>
+        {canAnalyse && on('districts') && districts.data && (
+          <DistrictPicker
+            districts={districts.data}
+            selected={selection?.kind === 'district' ? selection.code : ''}
+            onSelect={(code, name) => setSelection(code ? { kind: 'district', code, name } : null)}
+          />
+        )}
         {role === 'partner' && (
           <p className="notice">
             The map shows the hotspots where {agencyName} has actions.{' '}
@@ -800,6 +807,41 @@ function MapWorkspace({
           </details>
         )}
       </aside>
+    </div>
+  );
+}
+
+/** A district's figures (published values for chairs): the districts are a published geography. */
+function DistrictPicker({
+  districts,
+  selected,
+  onSelect,
+}: {
+  readonly districts: BoundaryCollection;
+  readonly selected: string;
+  readonly onSelect: (code: string, name: string) => void;
+}) {
+  const options = [...districts.features]
+    .map((f) => f.properties)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <div className="field">
+      <label htmlFor="district-summary">Summarise a district</label>
+      <select
+        id="district-summary"
+        value={selected}
+        onChange={(ev) => {
+          const code = ev.currentTarget.value;
+          onSelect(code, options.find((o) => o.code === code)?.name ?? code);
+        }}
+      >
+        <option value="">Choose a district</option>
+        {options.map((o) => (
+          <option key={o.code} value={o.code}>
+            {o.name}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
