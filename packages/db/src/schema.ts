@@ -229,6 +229,16 @@ export interface PublishedCellTable {
   key_sum: ColumnType<string, string, string>;
 }
 
+/** published_cell summed over taxonomy and grades, per (lattice, month, cell) (migration 0012). */
+export interface PublishedCellTotalTable {
+  partnership_id: string;
+  lattice: string;
+  month: DateOnly;
+  cell: string;
+  n: number;
+  key_sum: ColumnType<string, string, string>;
+}
+
 /** Districts cut into small BNG pieces for the area rows' point lookups (migration 0012). */
 export interface PublishedAreaPartTable {
   partnership_id: string;
@@ -492,6 +502,7 @@ export interface Database {
   record_retention: RecordRetentionTable;
   published_cell: PublishedCellTable;
   published_area_part: PublishedAreaPartTable;
+  published_cell_total: PublishedCellTotalTable;
   hotspot: HotspotTable;
   hotspot_status_change: HotspotStatusChangeTable;
   meeting: MeetingTable;

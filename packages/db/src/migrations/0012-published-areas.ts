@@ -14,6 +14,11 @@ import { type Kysely, sql } from 'kysely';
 // - A record belongs to at most one district: the first by code among those covering its BNG
 //   point (a record on a shared border is counted once). A record outside every district is in
 //   no area row (it still counts in its hexagons).
+// - published_cell_total: the same counts and key sums summed over the taxonomy and grades, per
+//   (lattice, month, cell). The map's default request (no filters) reads these: its work is
+//   bounded by cells x months, not by how many records a cell holds, so the first request after
+//   a commit stays fast at a million records. Sums of exact key sums, so the same published
+//   values.
 // - The record triggers of migration 0007 are replaced by ones that add the area rows in the same
 //   statement's transaction; published_cell_rebuild recounts both; replacing the districts
 //   recounts the partnership's area rows.
@@ -51,28 +56,64 @@ function contributions(source: string, where = 'true') {
     group by 1, 2, 3, 4, 5, 6, 7, 8`;
 }
 
+const TOTAL_KEY = 'partnership_id, lattice, month, cell';
+
+// Each statement's contributions are computed once into a temporary table, then added to both
+// published_cell and its per-cell monthly totals.
+function staged(source: string, where?: string) {
+  return `
+    create temporary table if not exists published_delta (
+      partnership_id uuid, lattice text, cell text, month date, category text, place_type text,
+      source_grade text, intelligence_grade text, n integer, key_sum numeric) on commit drop;
+    truncate published_delta;
+    insert into published_delta ${contributions(source, where)};`;
+}
+
 function addFrom(source: string, where?: string) {
   return `
+    ${staged(source, where)}
     insert into published_cell (${KEY}, n, key_sum)
     select partnership_id, lattice, month, cell, category, place_type, source_grade,
       intelligence_grade, n, key_sum
-    from (${contributions(source, where)}) c
+    from published_delta
     on conflict (${KEY}) do update set n = published_cell.n + excluded.n,
-      key_sum = published_cell.key_sum + excluded.key_sum;`;
+      key_sum = published_cell.key_sum + excluded.key_sum;
+    insert into published_cell_total (${TOTAL_KEY}, n, key_sum)
+    select ${TOTAL_KEY}, sum(n), sum(key_sum) from published_delta group by ${TOTAL_KEY}
+    on conflict (${TOTAL_KEY}) do update set n = published_cell_total.n + excluded.n,
+      key_sum = published_cell_total.key_sum + excluded.key_sum;`;
 }
 
 function subtractFrom(source: string) {
   return `
+    ${staged(source)}
     update published_cell t set n = t.n - c.n, key_sum = t.key_sum - c.key_sum
-    from (${contributions(source)}) c
+    from published_delta c
     where (t.partnership_id, t.lattice, t.month, t.cell, t.category, t.place_type,
       t.source_grade, t.intelligence_grade) = (c.partnership_id, c.lattice, c.month, c.cell,
       c.category, c.place_type, c.source_grade, c.intelligence_grade);
+    update published_cell_total t set n = t.n - c.n, key_sum = t.key_sum - c.key_sum
+    from (select ${TOTAL_KEY}, sum(n) as n, sum(key_sum) as key_sum from published_delta
+          group by ${TOTAL_KEY}) c
+    where (t.partnership_id, t.lattice, t.month, t.cell) =
+      (c.partnership_id, c.lattice, c.month, c.cell);
     delete from published_cell
-    where n = 0 and partnership_id in (select distinct partnership_id from ${source});`;
+    where n = 0 and partnership_id in (select distinct partnership_id from published_delta);
+    delete from published_cell_total
+    where n = 0 and partnership_id in (select distinct partnership_id from published_delta);`;
 }
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create table published_cell_total (
+      partnership_id uuid not null references partnership(id) on delete cascade,
+      lattice text not null,
+      month date not null,
+      cell text not null,
+      n integer not null check (n >= 0),
+      key_sum numeric not null check (key_sum >= 0),
+      primary key (partnership_id, lattice, month, cell)
+    )`.execute(db);
   await sql`
     create table published_area_part (
       partnership_id uuid not null references partnership(id) on delete cascade,
@@ -91,6 +132,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create or replace function published_cell_rebuild(pid uuid) returns void language plpgsql as $$
     begin
       delete from published_cell where partnership_id = pid;
+      delete from published_cell_total where partnership_id = pid;
       ${addFrom('intelligence_record', `r.partnership_id = pid`)}
     end $$`)
     .execute(db);

@@ -107,6 +107,19 @@ function filterSql(filters: PublishedFilters) {
 }
 
 /**
+ * Without filters the per-cell monthly totals answer (migration 0012): the same sums, read from
+ * cells x months rows instead of one row per taxonomy and grade combination.
+ */
+function tableFor(filters: PublishedFilters) {
+  const unfiltered =
+    filters.category.length === 0 &&
+    filters.placeType.length === 0 &&
+    filters.sourceGrade.length === 0 &&
+    filters.intelligenceGrade.length === 0;
+  return sql.table(unfiltered ? 'published_cell_total' : 'published_cell');
+}
+
+/**
  * True counts and key sums per cell of one lattice over a month range and filters. `cells`
  * narrows to given cells. Server side only: what leaves goes through `publishedValue`.
  */
@@ -120,7 +133,7 @@ export async function trueCells(
 ): Promise<TrueCell[]> {
   const result = await sql<{ cell: string; n: string; key_sum: string }>`
     select cell, sum(n)::text as n, sum(key_sum)::text as key_sum
-    from published_cell
+    from ${tableFor(filters)}
     where partnership_id = ${partnershipId} and lattice = ${lattice}
       and month between ${months.from}::date and ${months.to}::date
       ${filterSql(filters)}
@@ -142,7 +155,7 @@ export async function trueCellMonths(
 ): Promise<(TrueCell & { month: string })[]> {
   const result = await sql<{ cell: string; month: string; n: string; key_sum: string }>`
     select cell, month::text as month, sum(n)::text as n, sum(key_sum)::text as key_sum
-    from published_cell
+    from ${tableFor(filters)}
     where partnership_id = ${partnershipId} and lattice = ${lattice}
       and month between ${months.from}::date and ${months.to}::date
       ${filterSql(filters)}
@@ -251,7 +264,7 @@ export function publishedDataVersion(
       key_sum: string;
     }>`
       select lattice, cell, month::text as month, sum(n)::text as n, sum(key_sum)::text as key_sum
-      from published_cell where partnership_id = ${partnershipId}
+      from published_cell_total where partnership_id = ${partnershipId}
       group by lattice, cell, month order by lattice, cell, month`.execute(db.kysely);
     const hash = createHash('sha256');
     for (const r of rows.rows) {
