@@ -13,7 +13,6 @@ import {
   FORECAST_EXPLANATION,
   FORECAST_METHOD_EXPLANATIONS,
   type ForecastMethod,
-  hexCentre,
   hexesCoveringArea,
   monthOfOrdinal,
   monthOrdinal,
@@ -25,9 +24,9 @@ import {
 import type { Db } from '@hotspot/db';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { hexPolygon, toWgs84 } from '../disclosure/disclosure.ts';
-import { hexLattice, publishedValue, trueCellMonths } from '../disclosure/published.ts';
 import type { PublishedRequest } from '../disclosure/published-request.ts';
 import { type LayerState, studyAreaBng } from '../layers/layer-response.ts';
+import { publishedCellMonths } from '../layers/published-layers.ts';
 
 /** Methods that score a cell from its own monthly counts. */
 export const PUBLISHED_FORECAST_METHODS = ['naive', 'recency'] as const;
@@ -78,27 +77,16 @@ async function publishedRecords(
   request: PublishedRequest,
   position: ReadonlyMap<string, number>,
 ): Promise<PreparedRecords> {
-  const rows = await trueCellMonths(
-    db,
-    state.partnershipId,
-    hexLattice(sizeMeters),
-    request.months,
-    request.filters,
-  );
   const xs: number[] = [];
   const ys: number[] = [];
   const months: number[] = [];
   const slots: number[] = [];
-  for (const row of rows) {
-    const value = publishedValue(row.n, row.keySum, state.perturbation, state.k);
-    if (value === null) continue;
-    const [i, j] = row.cell.split(':').map(Number) as [number, number];
-    const { x, y } = hexCentre(i, j, sizeMeters);
-    const month = monthOrdinal(row.month);
-    const slot = position.get(row.cell) ?? -1;
-    for (let k = 0; k < value; k++) {
-      xs.push(x);
-      ys.push(y);
+  for (const c of await publishedCellMonths(db, state, sizeMeters, request)) {
+    const month = monthOrdinal(c.month);
+    const slot = position.get(c.cell) ?? -1;
+    for (let k = 0; k < c.value; k++) {
+      xs.push(c.x);
+      ys.push(c.y);
       months.push(month);
       slots.push(slot);
     }

@@ -12,13 +12,11 @@ import {
   type EmergingPoint,
   EXPLANATIONS,
   emergingHotspots,
-  hexCentre,
 } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { areaShape, emergingCost, refuseOverCeiling } from '../analysis/cost.ts';
 import { type AggregateLayer, hexPolygon } from '../disclosure/disclosure.ts';
-import { hexLattice, publishedValue, trueCellMonths } from '../disclosure/published.ts';
 import {
   daysOf,
   monthsOf,
@@ -26,7 +24,7 @@ import {
   refused,
 } from '../disclosure/published-request.ts';
 import { type LayerState, studyAreaBng } from './layer-response.ts';
-import { adjacentBand } from './published-layers.ts';
+import { adjacentBand, publishedCellMonths } from './published-layers.ts';
 
 /** ArcGIS's advice for a meaningful trend, kept as a rule on the published map. */
 export const MIN_PUBLISHED_MONTHS = 10;
@@ -77,21 +75,9 @@ export async function publishedEmerging(
       slice: 'month',
     }),
   );
-  const rows = await trueCellMonths(
-    db,
-    state.partnershipId,
-    hexLattice(sizeMeters),
-    request.months,
-    request.filters,
+  const points: EmergingPoint[] = (await publishedCellMonths(db, state, sizeMeters, request)).map(
+    (c) => ({ x: c.x, y: c.y, t: `${c.month}T00:00:00Z`, count: c.value }),
   );
-  const points: EmergingPoint[] = [];
-  for (const row of rows) {
-    const value = publishedValue(row.n, row.keySum, state.perturbation, state.k);
-    if (value === null) continue;
-    const [i, j] = row.cell.split(':').map(Number) as [number, number];
-    const { x, y } = hexCentre(i, j, sizeMeters);
-    points.push({ x, y, t: `${row.month}T00:00:00Z`, count: value });
-  }
   try {
     const result = emergingHotspots(points, {
       sizeMeters,
