@@ -62,8 +62,9 @@ describe.skipIf(!hasChromium())('meeting mode on a projector', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      // Enough records for the emerging hot spot analysis to find new and intensifying areas.
-      startTestServer({ recordCount: 600 }),
+      // Enough records for the emerging hot spot analysis to find new and intensifying areas in
+      // the published table's monthly 250 m values (fewer than k count as zero there).
+      startTestServer({ recordCount: 4000 }),
       launchBrowser({ viewport: { width: 1920, height: 1080 } }),
     ]);
     page = await browser.newPage();
