@@ -33,6 +33,7 @@ export {
   type EmergingHotspotOptions,
   type EmergingHotspotResult,
   type EmergingPattern,
+  type EmergingPoint,
   emergingHotspots,
   emergingHotspotsToGeoJson,
   MIN_TIME_SLICES,

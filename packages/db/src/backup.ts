@@ -14,6 +14,8 @@ const CHUNK_ROWS = 2000;
 // published table is derived: triggers rebuild it as the records are restored (with their keys).
 const SKIPPED_TABLES = new Set([
   'published_cell',
+  'published_area_part',
+  'published_cell_total',
   'session',
   'login_throttle',
   'spatial_ref_sys',

@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007-published-table.ts';
 import * as m0008 from './migrations/0008-throttle-and-keyed-audit.ts';
 import * as m0010 from './migrations/0010-separation-of-duties.ts';
 import * as m0011 from './migrations/0011-batch-grain.ts';
+import * as m0012 from './migrations/0012-published-areas.ts';
 import * as m0013 from './migrations/0013-batch-outside-rows.ts';
 import type { Database } from './schema.ts';
 
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008-throttle-and-keyed-audit': m0008,
   '0010-separation-of-duties': m0010,
   '0011-batch-grain': m0011,
+  '0012-published-areas': m0012,
   '0013-batch-outside-rows': m0013,
 };
 

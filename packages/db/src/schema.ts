@@ -217,7 +217,8 @@ export interface IntelligenceRecordTable extends RecordColumns {
 
 /**
  * True counts of P records per published cell with the sum of their record keys, kept by
- * triggers (migration 0007). Read only through features/disclosure/published.ts.
+ * triggers (migration 0007). `lattice` is `hex:<size>` (cell `i:j`) or `area:district` (cell =
+ * the district's code, migration 0012). Read only through features/disclosure/published.ts.
  */
 export interface PublishedCellTable {
   partnership_id: string;
@@ -230,6 +231,23 @@ export interface PublishedCellTable {
   intelligence_grade: string;
   n: number;
   key_sum: ColumnType<string, string, string>;
+}
+
+/** published_cell summed over taxonomy and grades, per (lattice, month, cell) (migration 0012). */
+export interface PublishedCellTotalTable {
+  partnership_id: string;
+  lattice: string;
+  month: DateOnly;
+  cell: string;
+  n: number;
+  key_sum: ColumnType<string, string, string>;
+}
+
+/** Districts cut into small BNG pieces for the area rows' point lookups (migration 0012). */
+export interface PublishedAreaPartTable {
+  partnership_id: string;
+  code: string;
+  geom: string;
 }
 
 export interface RecordRetentionTable {
@@ -487,6 +505,8 @@ export interface Database {
   intelligence_record: IntelligenceRecordTable;
   record_retention: RecordRetentionTable;
   published_cell: PublishedCellTable;
+  published_area_part: PublishedAreaPartTable;
+  published_cell_total: PublishedCellTotalTable;
   hotspot: HotspotTable;
   hotspot_status_change: HotspotStatusChangeTable;
   meeting: MeetingTable;

@@ -122,13 +122,14 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/analysis/dbscan': { roles: ['analyst'] },
   'GET /api/analysis/gistar': { roles: ['analyst'] },
   'GET /api/analysis/density': { roles: ['analyst'] },
-  'GET /api/analysis/emerging': { roles: ['analyst'] },
+  // Emerging hot spots: analysts on records; chairs and viewers on the published table's monthly
+  // values (whole months, published sizes), so meeting mode draws them for every presenter.
+  'GET /api/analysis/emerging': { roles: ['analyst', 'chair', 'viewer'] },
   'GET /api/analysis/repeats': { roles: ['analyst'] },
   'POST /api/analysis/summary': { roles: ['analyst', 'chair'] },
-  // Forecast and backtest: analysts only for now. Everyone else must get a forecast computed
-  // from the published table (disclosure-controlled aggregates at published lattice sizes), which
-  // is being built separately; until then they are refused rather than served from records.
-  'GET /api/analysis/forecast': { roles: ANALYST },
+  // Forecast: analysts from records; chairs and viewers from the published table (published
+  // hexagon sizes, whole months). The backtest and the default method stay analysts'.
+  'GET /api/analysis/forecast': { roles: ['analyst', 'chair', 'viewer'] },
   'GET /api/analysis/backtest': { roles: ANALYST },
   'PUT /api/analysis/forecast/default-method': { roles: ANALYST },
   // Replacing ward/district sets is an admin change, not intelligence.

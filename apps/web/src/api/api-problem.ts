@@ -42,8 +42,10 @@ export class ApiProblem extends Error {
 
   /** The message for one field, by JSON pointer suffix (e.g. "/body/email" -> "email"). */
   fieldError(field: string): string | undefined {
-    return this.errors.find((e) => e.pointer === `/body/${field}` || e.pointer === `/${field}`)
-      ?.detail;
+    // A list's item counts as its field (`/body/sizes/0` is about `sizes`).
+    return this.errors.find((e) =>
+      [`/body/${field}`, `/${field}`].some((p) => e.pointer === p || e.pointer.startsWith(`${p}/`)),
+    )?.detail;
   }
 
   /** A sentence to show the user. */

@@ -62,8 +62,9 @@ describe.skipIf(!hasChromium())('meeting mode on a projector', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      // Enough records for the emerging hot spot analysis to find new and intensifying areas.
-      startTestServer({ recordCount: 600 }),
+      // Enough records for the emerging hot spot analysis to find new and intensifying areas in
+      // the published table's monthly 250 m values (fewer than k count as zero there).
+      startTestServer({ recordCount: 4000 }),
       launchBrowser({ viewport: { width: 1920, height: 1080 } }),
     ]);
     page = await browser.newPage();
@@ -110,13 +111,9 @@ describe.skipIf(!hasChromium())('meeting mode on a projector', () => {
         await saveScreenshot(page, 'meeting-projector-hotspot');
       }
       if (title.startsWith('Emerging pattern')) {
-        // The chair presents: emerging hot spots are record-level analysis, so no cells are
-        // drawn for them (an analyst's screen draws them).
-        await page
-          .locator('.meeting-mode__map .leaflet-container, .meeting-mode__map')
-          .first()
-          .waitFor();
-        expect(await page.locator('.meeting-mode__map path.layer-emerging').count()).toBe(0);
+        // The chair presents: the emerging cells come from the published table, as the
+        // agenda's count does, so the chair's screen draws them too.
+        await page.locator('.meeting-mode__map path.layer-emerging').first().waitFor();
         await saveScreenshot(page, 'meeting-projector-emerging');
       }
       if (i < total) await clickMapThenPress(page, 'PageDown');

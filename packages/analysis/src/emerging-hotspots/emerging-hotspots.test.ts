@@ -147,6 +147,26 @@ describe('emergingHotspots end to end', () => {
     expect(reversed.cells).toEqual(result.cells);
   });
 
+  it('takes counted points (a published cell value) as that many reports', () => {
+    // Every report moved to its cell's centre and month, then grouped: the same cube, so the
+    // same patterns, as the reports one by one at those places.
+    const grouped = new Map<string, { x: number; y: number; t: number; count: number }>();
+    const moved: TimedPoint[] = [];
+    for (const p of points) {
+      const cell = nearest(p);
+      const d = new Date(p.t as number);
+      const t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      moved.push({ x: cell.x, y: cell.y, t });
+      const key = `${cell.id}|${t}`;
+      const g = grouped.get(key) ?? { x: cell.x, y: cell.y, t, count: 0 };
+      grouped.set(key, { ...g, count: g.count + 1 });
+    }
+    const options = { sizeMeters: 250, slice: 'month' as const, studyArea: area };
+    const counted = emergingHotspots([...grouped.values()], options);
+    expect(counted.cells).toEqual(emergingHotspots(moved, options).cells);
+    expect(counted.cells.map((c) => c.pattern)).toEqual(result.cells.map((c) => c.pattern));
+  });
+
   it('refuses too few periods or too few cells', () => {
     const short = points.filter((p) => (p.t as number) < Date.UTC(2024, 1, 1));
     expect(() => emergingHotspots(short, { sizeMeters: 250, slice: 'month' })).toThrow(

@@ -208,13 +208,22 @@ export interface EmergingHotspotResult {
   readonly summary: Readonly<Partial<Record<EmergingPattern, number>>>;
 }
 
+/**
+ * A report, or with `count` that many reports at one place and time: a published table's value
+ * for a cell and month enters as one point at the cell's centre carrying the value.
+ */
+export interface EmergingPoint extends TimedPoint {
+  readonly count?: number;
+}
+
 /** Minimum number of periods; ArcGIS recommends at least 10 for a meaningful trend. */
 export const MIN_TIME_SLICES = 3;
 
 /**
  * Emerging hot spot analysis over a space-time cube of hexagons × periods.
  *
- * 1. Reports in [from, to] are counted per hexagon and per week (ISO, Monday UTC) or month (UTC).
+ * 1. Reports in [from, to] are counted per hexagon and per week (ISO, Monday UTC) or month (UTC)
+ *    (a point with a `count` adds that many).
  *    Cells: the study area's hexagons (zeros included) plus any hexagon with a report.
  * 2. Gi* for every bin, as ArcGIS does: neighbours are the cells within the distance band (itself
  *    included) in the same period and the `neighbourhoodTimeSteps` periods before it, compared with
@@ -226,7 +235,7 @@ export const MIN_TIME_SLICES = 3;
  * reports) or NO_VARIATION.
  */
 export function emergingHotspots(
-  points: readonly TimedPoint[],
+  points: readonly EmergingPoint[],
   options: EmergingHotspotOptions,
 ): EmergingHotspotResult {
   const { sizeMeters, slice, studyArea } = options;
@@ -268,14 +277,14 @@ export function emergingHotspots(
     }
   };
   if (studyArea) for (const ref of hexesCoveringArea(studyArea, sizeMeters)) addCell(ref);
-  const located: { cell: string; slice: number }[] = [];
+  const located: { cell: string; slice: number; count: number }[] = [];
   points.forEach((p, k) => {
     const ms = times[k]!;
     if (ms < fromMs || ms > toMs) return;
     const { i, j } = hexIndexAt(p.x, p.y, sizeMeters);
     const ref = hexCell(i, j, sizeMeters);
     addCell(ref);
-    located.push({ cell: ref.id, slice: sliceOrdinal(ms, slice) - first });
+    located.push({ cell: ref.id, slice: sliceOrdinal(ms, slice) - first, count: p.count ?? 1 });
   });
   // Stable order (by i then j) whatever the input order.
   const order = cells
@@ -285,7 +294,7 @@ export function emergingHotspots(
   const position = new Map(sortedCells.map((c, k) => [c.id, k]));
   const nCells = sortedCells.length;
   const cube = new Float64Array(nCells * nSlices);
-  for (const { cell, slice: t } of located) cube[t * nCells + position.get(cell)!]! += 1;
+  for (const { cell, slice: t, count } of located) cube[t * nCells + position.get(cell)!]! += count;
 
   const totals = new Array<number>(nCells).fill(0);
   for (let t = 0; t < nSlices; t++)

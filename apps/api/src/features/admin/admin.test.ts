@@ -1,5 +1,6 @@
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../deps.ts';
 import {
@@ -13,6 +14,7 @@ import {
   type TestClock,
 } from '../../testing/fixtures.ts';
 import { enrolmentCode, redeemEnrolment } from '../accounts/test-support.ts';
+import { insertRecords } from '../disclosure/testing.ts';
 
 describe.each(testDatabases())('admin API on $kind', (target) => {
   let db: Db;
@@ -367,5 +369,77 @@ describe.each(testDatabases())('admin API on $kind', (target) => {
       ).status,
     ).toBe(404);
     await signIn(app, other.users.viewer.email, other.users.viewer.password);
+  });
+
+  it('changes the published lattices: the table is recounted for the new sizes, and the map offers only them', async () => {
+    await insertRecords(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      seed.agencies.POL!,
+      Array.from({ length: 120 }, (_, i) => ({
+        easting: 383_000 + (i % 4) * 30,
+        northing: 276_500 + (i % 3) * 30,
+        handlingCode: 'P' as const,
+        reportedOn: `2024-0${1 + (i % 6)}-10`,
+      })),
+      deps.newId,
+    );
+    const viewer = await signIn(app, seed.users.viewer.email, seed.users.viewer.password);
+    const hexagons = (size: number) =>
+      request(app, 'GET', `/api/layers/hexagons?sizeMeters=${size}&from=2024-01-01&to=2024-06-30`, {
+        cookie: viewer,
+      });
+    expect((await hexagons(250)).status).toBe(200);
+    const changed = await request(app, 'PATCH', '/api/admin/settings', {
+      cookie: admin,
+      json: { publishedHexSizes: [400, 150] },
+    });
+    expect(changed.status).toBe(200);
+    expect(((await changed.json()) as { publishedHexSizes: number[] }).publishedHexSizes).toEqual([
+      150, 400,
+    ]);
+    const lattices = async () =>
+      (
+        await sql<{ lattice: string; n: string }>`
+          select lattice, sum(n)::text as n from published_cell
+          where partnership_id = ${seed.partnershipId} and lattice like 'hex:%'
+          group by lattice order by lattice`.execute(db.kysely)
+      ).rows;
+    const kept = await lattices();
+    expect(kept).toEqual([
+      { lattice: 'hex:150', n: '120' },
+      { lattice: 'hex:400', n: '120' },
+    ]);
+    // What the triggers kept is what a full recount gives.
+    const rows = async () =>
+      (
+        await sql`select * from published_cell where partnership_id = ${seed.partnershipId}
+          order by lattice, month, cell, category, place_type, source_grade, intelligence_grade`.execute(
+          db.kysely,
+        )
+      ).rows;
+    const incremental = await rows();
+    await sql`select published_cell_rebuild(${seed.partnershipId}::uuid)`.execute(db.kysely);
+    expect(await rows()).toEqual(incremental);
+    // The map answers at the new sizes only, naming them.
+    const old = await hexagons(250);
+    expect(old.status).toBe(422);
+    expect(await old.text()).toContain('must be one of 150, 400');
+    const shown = (await (await hexagons(150)).json()) as {
+      features: { properties: { count: { count: number } } }[];
+    };
+    expect(shown.features.length).toBeGreaterThan(0);
+    // A refused change (finer than 100 m) leaves the table as it was.
+    const refused = await request(app, 'PATCH', '/api/admin/settings', {
+      cookie: admin,
+      json: { publishedHexSizes: [90, 400] },
+    });
+    expect(refused.status).toBe(422);
+    expect(await lattices()).toEqual(kept);
+    await request(app, 'PATCH', '/api/admin/settings', {
+      cookie: admin,
+      json: { publishedHexSizes: [250, 500, 1000] },
+    });
   });
 });

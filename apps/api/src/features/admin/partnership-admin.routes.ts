@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { AgencyKindSchema } from '@hotspot/contracts';
+import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
@@ -434,8 +435,13 @@ export function partnershipAdminRoutes(deps: AppDeps) {
             ? { retention_months: input.retentionMonths }
             : {}),
           ...(input.mfaRequired !== undefined ? { mfa_required: input.mfaRequired } : {}),
+          // New lattices: the update's trigger rebuilds the published table in this statement's
+          // transaction, and the data version moves so no cached layer outlives the old sizes.
           ...(input.publishedHexSizes !== undefined
-            ? { published_hex_sizes: [...input.publishedHexSizes].sort((a, b) => a - b) }
+            ? {
+                published_hex_sizes: [...input.publishedHexSizes].sort((a, b) => a - b),
+                data_version: sql<string>`data_version + 1`,
+              }
             : {}),
         })
         .where('id', '=', admin.partnershipId)

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { aggregateToHexes, EXPLANATIONS, summariseRecords } from '@hotspot/analysis';
 import { lngLatToBng } from '@hotspot/ingest';
 import type { Context } from 'hono';
+import { sql } from 'kysely';
 import { compute } from '../../compute/pool.ts';
 import { analysisRateLimit } from '../../compute/rate-limit.ts';
 import { toCoordinates, toTimedCoordinates } from '../../compute/tasks.ts';
@@ -17,17 +18,25 @@ import {
   hexCellsTouching,
   hexPolygon,
   hexUnion,
+  publishedContext,
   receivesRecordLevel,
+  renderLayer,
   toWgs84,
 } from '../disclosure/disclosure.ts';
 import {
+  AREA_LATTICE,
   hexLattice,
   publishedValue,
   trueBreakdown,
   trueCells,
   unionOf,
 } from '../disclosure/published.ts';
-import { daysOf, refused, resolvePublishedRequest } from '../disclosure/published-request.ts';
+import {
+  daysOf,
+  publishedSize,
+  refused,
+  resolvePublishedRequest,
+} from '../disclosure/published-request.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
@@ -46,6 +55,7 @@ import {
   studyAreaBng,
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
+import { publishedEmerging, publishedEmergingLayer } from '../layers/published-emerging.ts';
 import { clusterOutline } from './cluster-outline.ts';
 import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
 import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
@@ -83,6 +93,12 @@ const EmergingQuery = z.object({
   sizeMeters: numberParam('sizeMeters'),
   distanceMeters: numberParam('distanceMeters'),
   slice: z.enum(['week', 'month']).default('month'),
+  // The meeting screen is seen by every attendee: an analyst's `audience=meeting` request is
+  // answered from the published table, as a viewer's is (and as the agenda counts).
+  audience: z
+    .enum(['own', 'meeting'])
+    .default('own')
+    .openapi({ description: "'meeting': the published analysis the meeting screen shows" }),
 });
 const RepeatsQuery = z.object({
   ...RecordFilterShape,
@@ -134,6 +150,14 @@ const SummaryBody = z.union([
   z.strictObject({ ...FilterBodyShape, area: PolygonSchema }),
   z.strictObject({
     ...FilterBodyShape,
+    district: z
+      .string()
+      .min(1)
+      .max(40)
+      .openapi({ description: 'A district of the partnership, by its code (GET /api/boundaries)' }),
+  }),
+  z.strictObject({
+    ...FilterBodyShape,
     cluster: z.strictObject({
       epsMeters: z.number().min(1).max(5000),
       minPoints: z.number().int().min(2).max(1000),
@@ -171,14 +195,15 @@ const repeatsRoute = route('/api/analysis/repeats', 'Repeat locations', RepeatsQ
 const summaryRoute = createRoute({
   method: 'post',
   path: '/api/analysis/summary',
-  summary: 'Hotspot-panel statistics for an area or a DBSCAN cluster (suppressed for non-analysts)',
+  summary:
+    'Hotspot-panel statistics for an area, a district or a DBSCAN cluster (published values for non-analysts)',
   request: { body: { content: { 'application/json': { schema: SummaryBody } }, required: true } },
   responses: {
     200: {
       description: 'Summary',
       content: { 'application/json': { schema: z.object({}).passthrough() } },
     },
-    ...problemResponses(401, 403, 422, 429, 503),
+    ...problemResponses(401, 403, 404, 422, 429, 503),
   },
 });
 
@@ -399,6 +424,13 @@ export function analysisRoutes(deps: AppDeps) {
     })
     .openapi(emergingRoute, async (c) => {
       const q = c.req.valid('query') as z.infer<typeof EmergingQuery>;
+      const signedIn = currentUser(c);
+      if (!receivesRecordLevel(signedIn) || q.audience === 'meeting') {
+        const user: SessionUser = receivesRecordLevel(signedIn)
+          ? { ...signedIn, role: 'viewer' }
+          : signedIn;
+        return servePublishedEmerging(deps, c, user, q) as never;
+      }
       const { user, state, input } = await prepare(deps, c, q);
       const hex = resolveHexagonParams(input, {
         sizeMeters: q.sizeMeters,
@@ -452,6 +484,10 @@ export function analysisRoutes(deps: AppDeps) {
         });
         // The audit keeps the filters, never the drawn coordinates.
         query = { ...input.filters, area: 'polygon' };
+      } else if ('district' in body) {
+        const district = await districtOf(deps, user.partnershipId, body.district);
+        records = await selectRecords(deps.db, { ...selection, withinGeoJson: district.geometry });
+        query = { ...input.filters, district: body.district };
       } else {
         const { epsMeters, minPoints } = body.cluster;
         refuseOverCeiling(
@@ -490,6 +526,42 @@ export function analysisRoutes(deps: AppDeps) {
     });
 }
 
+const FREE_PARAMETER = 'is for analysts; the published map has fixed parameters';
+
+/**
+ * Emerging hot spots for chairs and viewers: monthly published values on a published lattice
+ * (the finest by default), on the published request surface (whole months, at least ten;
+ * published sizes; taxonomy filters). Meeting mode draws them for every presenter.
+ */
+async function servePublishedEmerging(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  user: SessionUser,
+  q: z.infer<typeof EmergingQuery>,
+) {
+  const state = await loadLayerState(deps.db, user.partnershipId);
+  const free: Record<string, string> = {};
+  if (q.distanceMeters !== undefined) free.distanceMeters = FREE_PARAMETER;
+  if (q.slice !== 'month') free.slice = 'must be month: the published map counts whole months';
+  const request = resolvePublishedRequest(q, deps.clock(), 'query', free);
+  const sizeMeters = publishedSize(q.sizeMeters, state.hexSizes);
+  return serveCached(deps, c, user, {
+    name: 'analysis.emerging',
+    params: { sizeMeters, ...request.months, ...request.filters },
+    state,
+    contentType: 'application/geo+json',
+    compute: async () => {
+      const result = await publishedEmerging(deps.db, state, sizeMeters, request);
+      const layer = publishedEmergingLayer(state, sizeMeters, request, result);
+      return JSON.stringify({
+        method: 'emerging',
+        explanation: EXPLANATIONS.emerging,
+        ...renderLayer(user, layer, publishedContext(state.k)),
+      });
+    },
+  });
+}
+
 /**
  * An area summary for a non-analyst, from the published table alone: the area becomes the union
  * of the finest published lattice's cells it touches (shown back as that outline), and every
@@ -503,10 +575,11 @@ async function publishedSummary(
   body: z.infer<typeof SummaryBody>,
   today: Date,
 ) {
-  if (!('area' in body)) {
+  if ('cluster' in body) {
     throw refused('body', { cluster: 'is for analysts; draw an area instead' });
   }
   const request = resolvePublishedRequest(body, today, 'body');
+  if ('district' in body) return publishedDistrictSummary(deps, state, body.district, request);
   const size = state.hexSizes[0]!;
   const ring = (r: number[][]) => r.map(([lng, lat]) => lngLatToBng(lng!, lat!));
   const area = body.area as
@@ -518,7 +591,38 @@ async function publishedSummary(
       : { type: 'MultiPolygon' as const, coordinates: area.coordinates.map((p) => p.map(ring)) };
   const cells = hexCellsTouching(bng, size);
   const ids = cells.map((c) => `${c.i}:${c.j}`);
-  const lattice = hexLattice(size);
+  const outline = hexUnion(cells, size);
+  return {
+    query: { ...request.months, ...request.filters, area: 'polygon', cells: ids.length },
+    body: {
+      ...(await publishedFigures(deps, state, request, hexLattice(size), ids)),
+      area: outline ? toWgs84(outline) : null,
+      disclosure: { ...summaryDisclosure(state), generalisedToHexMeters: size },
+    },
+  };
+}
+
+function summaryDisclosure(state: LayerState) {
+  return {
+    method: 'published table (cell key)',
+    suppressionK: state.k,
+    perturbationBound: state.perturbation.bound,
+    handlingCodeC: 'excluded',
+  };
+}
+
+/**
+ * The figures of a summary from the published table: the total, each month, each category and
+ * each place type are published values of the union of `cells` of one lattice; breakdowns list
+ * only published entries.
+ */
+async function publishedFigures(
+  deps: AppDeps,
+  state: LayerState,
+  request: ReturnType<typeof resolvePublishedRequest>,
+  lattice: string,
+  cells: readonly string[],
+) {
   const value = (u: { n: number; keySum: string }) =>
     publishedValue(u.n, u.keySum, state.perturbation, state.k);
   const breakdown = async (by: 'month' | 'category' | 'place_type') =>
@@ -529,7 +633,7 @@ async function publishedSummary(
         lattice,
         request.months,
         request.filters,
-        ids,
+        cells,
         by,
       )
     )
@@ -540,26 +644,51 @@ async function publishedSummary(
     [...entries].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   const total = value(
     unionOf(
-      await trueCells(deps.db, state.partnershipId, lattice, request.months, request.filters, ids),
+      await trueCells(deps.db, state.partnershipId, lattice, request.months, request.filters, [
+        ...cells,
+      ]),
     ),
   );
-  const outline = hexUnion(cells, size);
   return {
-    query: { ...request.months, ...request.filters, area: 'polygon', cells: ids.length },
+    reports: total === null ? { suppressed: true, fewerThan: state.k } : { count: total },
+    period: daysOf(request.months),
+    countsByMonth: await breakdown('month'),
+    topCategories: top(await breakdown('category')),
+    topPlaceTypes: top(await breakdown('place_type')),
+  };
+}
+
+/** A district of the partnership (its published boundary), or 404. */
+async function districtOf(deps: AppDeps, partnershipId: string, code: string) {
+  const row = await sql<{ code: string; name: string; geometry: string }>`
+    select code, name, ST_AsGeoJSON(geom) as geometry from boundary
+    where partnership_id = ${partnershipId} and kind = 'district' and code = ${code}`.execute(
+    deps.db.kysely,
+  );
+  const district = row.rows[0];
+  if (!district) throw new ProblemError(PROBLEM.notFound, 'No such district.');
+  return district;
+}
+
+/**
+ * A district's summary for a non-analyst: the district is a published geography (its own rows
+ * of the published table, migration 0012), so every figure is a published value of that one
+ * cell, and the outline is the district's public boundary.
+ */
+async function publishedDistrictSummary(
+  deps: AppDeps,
+  state: LayerState,
+  code: string,
+  request: ReturnType<typeof resolvePublishedRequest>,
+) {
+  const district = await districtOf(deps, state.partnershipId, code);
+  return {
+    query: { ...request.months, ...request.filters, district: code },
     body: {
-      reports: total === null ? { suppressed: true, fewerThan: state.k } : { count: total },
-      period: daysOf(request.months),
-      area: outline ? toWgs84(outline) : null,
-      countsByMonth: await breakdown('month'),
-      topCategories: top(await breakdown('category')),
-      topPlaceTypes: top(await breakdown('place_type')),
-      disclosure: {
-        method: 'published table (cell key)',
-        suppressionK: state.k,
-        perturbationBound: state.perturbation.bound,
-        generalisedToHexMeters: size,
-        handlingCodeC: 'excluded',
-      },
+      ...(await publishedFigures(deps, state, request, AREA_LATTICE, [code])),
+      area: JSON.parse(district.geometry) as unknown,
+      district: { code: district.code, name: district.name },
+      disclosure: { ...summaryDisclosure(state), publishedGeography: 'district' },
     },
   };
 }

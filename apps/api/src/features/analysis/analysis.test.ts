@@ -152,7 +152,6 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
       `/api/analysis/dbscan?${PERIOD}&epsMeters=50&minPoints=2`,
       `/api/analysis/gistar?${PERIOD}&sizeMeters=250&distanceMeters=300`,
       `/api/analysis/density?${PERIOD}&bandwidthMeters=100`,
-      `/api/analysis/emerging?${PERIOD}&sizeMeters=500`,
       `/api/analysis/repeats?${PERIOD}&radiusMeters=60&minReports=3`,
     ]) {
       for (const role of ['chair', 'viewer', 'partner']) {
@@ -162,6 +161,16 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
       }
       expect([200, 422], path).toContain((await get('analyst', path)).status);
     }
+    // Emerging hot spots: chairs and viewers get the published table's analysis (published
+    // sizes, whole months; published-emerging.test.ts), partners nothing, free parameters 422.
+    const emerging = `/api/analysis/emerging?${PERIOD}&sizeMeters=500`;
+    for (const role of ['chair', 'viewer']) {
+      const res = await get(role, emerging);
+      expect([200, 422], role).toContain(res.status);
+      expect(disclosureViolations(await res.text(), records, 3)).toEqual([]);
+      expect((await get(role, `${emerging}&distanceMeters=900`)).status).toBe(422);
+    }
+    expect((await get('partner', emerging)).status).toBe(403);
   });
 
   it('summarises an area: full detail for analysts, suppressed and rounded for chairs', async () => {

@@ -34,6 +34,7 @@ import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/ope
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
+import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
 import {
   type LayerState,
   loadLayerState,
@@ -42,6 +43,11 @@ import {
   withAnalysisErrors,
 } from '../layers/layer-response.ts';
 import { ForecastTuningCache } from './forecast-tuning.ts';
+import {
+  PUBLISHED_COVERAGES,
+  PUBLISHED_FORECAST_METHODS,
+  publishedForecast,
+} from './published-forecast.ts';
 import { RecordFilterShape, resolveFilters, selectRecordMonths } from './record-query.ts';
 
 /**
@@ -179,20 +185,70 @@ const defaultMethodRoute = createRoute({
 });
 
 /**
- * Analysts only, for now. Everyone else must see a forecast computed from the published table
- * (aggregates that passed disclosure control, at published lattice sizes), which another piece
- * of work is building; until it lands a non-analyst gets 403 rather than a forecast drawn from
- * record-level data.
+ * Record-level forecasts, backtests and the default method are analysts'. Chairs and viewers get
+ * the forecast computed from the published table (`servePublishedForecast`).
  */
 function requireAnalyst(c: Context<AppEnv>): SessionUser {
   const user = currentUser(c);
   if (!receivesRecordLevel(user)) {
     throw new ProblemError(
       PROBLEM.forbidden,
-      'Forecasts and backtests are for analysts until they can be computed from the published table.',
+      'Backtests and the default method are for analysts; the forecast is served from the published table.',
     );
   }
   return user;
+}
+
+/**
+ * The forecast for chairs and viewers: whole months, a published hexagon size (the finest by
+ * default), one of the fixed coverages, the count-based methods and taxonomy filters; anything
+ * else is a 422 naming the allowed values.
+ */
+async function servePublishedForecast(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  q: z.infer<typeof ForecastQuery>,
+) {
+  const user = currentUser(c);
+  const state = await loadLayerState(deps.db, user.partnershipId);
+  const free: Record<string, string> = {};
+  if (q.method !== undefined && !includes(PUBLISHED_FORECAST_METHODS, q.method)) {
+    free.method = `must be one of ${PUBLISHED_FORECAST_METHODS.join(', ')}: the published forecast scores each hexagon from its own published values`;
+  }
+  if (!includes(PUBLISHED_COVERAGES, q.coverage)) {
+    free.coverage = `must be one of ${PUBLISHED_COVERAGES.join(', ')}`;
+  }
+  if (q.sizeMeters !== undefined && !state.hexSizes.includes(q.sizeMeters)) {
+    free.sizeMeters = `must be one of ${state.hexSizes.join(', ')}`;
+  }
+  const request = resolvePublishedRequest(
+    { ...q, from: `${q.from}-01`, to: lastDayOf(q.to) },
+    deps.clock(),
+    'query',
+    free,
+  );
+  const sizeMeters = publishedSize(q.sizeMeters, state.hexSizes);
+  const setting = partnershipMethod(state);
+  const method =
+    q.method ?? (setting && includes(PUBLISHED_FORECAST_METHODS, setting) ? setting : undefined);
+  return serveCached(deps, c, user, {
+    name: 'analysis.forecast',
+    params: {
+      ...request.months,
+      ...request.filters,
+      sizeMeters,
+      coverage: q.coverage,
+      requestedMethod: method ?? null,
+    },
+    state,
+    contentType: 'application/geo+json',
+    compute: () =>
+      publishedForecast(deps.db, state, { sizeMeters, request, coverage: q.coverage, method }),
+  });
+}
+
+function includes<T>(list: readonly T[], value: unknown): value is T {
+  return (list as readonly unknown[]).includes(value);
 }
 
 function lastDayOf(month: string): string {
@@ -308,8 +364,9 @@ export function forecastRoutes(deps: AppDeps) {
   const tuning = new ForecastTuningCache();
   return new OpenAPIHono<AppEnv>()
     .openapi(forecastRoute, async (c) => {
-      const user = requireAnalyst(c);
       const q = c.req.valid('query') as z.infer<typeof ForecastQuery>;
+      if (!receivesRecordLevel(currentUser(c))) return servePublishedForecast(deps, c, q);
+      const user = requireAnalyst(c);
       const state = await loadLayerState(deps.db, user.partnershipId);
       const { first, last } = monthRange(q.from, q.to);
       const lattice = latticeFor(state, q.sizeMeters, last - first + 1);

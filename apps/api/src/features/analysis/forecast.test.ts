@@ -1,3 +1,4 @@
+import { hexIndexAt } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { lngLatToBng } from '@hotspot/ingest';
@@ -13,6 +14,12 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
+import {
+  hexLattice,
+  publicationSettings,
+  publishedValue,
+  trueCellMonths,
+} from '../disclosure/published.ts';
 import { type CraftedRecord, insertRecords } from '../disclosure/testing.ts';
 import { randomPoints } from './postgis-dbscan.ts';
 import { setBoxArea } from './testing.ts';
@@ -300,16 +307,84 @@ describe.each(testDatabases())('forecast and backtest API on $kind', (target) =>
     }
   });
 
-  it('is for analysts only until non-analysts can be served from the published table', async () => {
-    for (const role of ['chair', 'viewer', 'partner']) {
-      for (const path of [
-        '/api/analysis/forecast?from=2024-01&to=2024-03',
-        '/api/analysis/backtest?from=2024-01&to=2024-03',
-      ]) {
-        const res = await get(role, path);
-        expect(res.status, `${role} ${path}`).toBe(403);
-      }
+  it('forecasts for chairs and viewers from the published table only, on published hexagons', async () => {
+    const path = '/api/analysis/forecast?from=2024-01&to=2024-03&method=naive&coverage=0.05';
+    const { table } = await publicationSettings(db, seed.partnershipId);
+    // Naive prior counts by hand from the published values: each 250 m hexagon's published value
+    // in each month (fewer than k as zero), summed over January to March.
+    const expected = new Map<string, number>();
+    for (const row of await trueCellMonths(
+      db,
+      seed.partnershipId,
+      hexLattice(250),
+      { from: '2024-01-01', to: '2024-03-01' },
+      { category: [], placeType: [], sourceGrade: [], intelligenceGrade: [] },
+    )) {
+      const value = publishedValue(row.n, row.keySum, table, 3) ?? 0;
+      expected.set(row.cell, (expected.get(row.cell) ?? 0) + value);
     }
+    const busiest = [...expected].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+    // The busiest place's reports sit at the centre of the 250 m square holding CENTRE.
+    const { i, j } = hexIndexAt(
+      (Math.floor(CENTRE.e / SIZE) + 0.5) * SIZE,
+      (Math.floor(CENTRE.n / SIZE) + 0.5) * SIZE,
+      250,
+    );
+    expect(busiest[0]![0]).toBe(`${i}:${j}`);
+    let viewerBody = '';
+    for (const role of ['chair', 'viewer']) {
+      const res = await get(role, path);
+      expect(res.status, role).toBe(200);
+      const text = await res.text();
+      if (role === 'viewer') viewerBody = text;
+      const body = JSON.parse(text) as {
+        method: string;
+        parameters: Record<string, unknown>;
+        features: { properties: Cell; geometry: { coordinates: number[][][] } }[];
+      };
+      expect(body.method).toBe('naive');
+      expect(body.parameters).toMatchObject({ sizeMeters: 250, forecastMonth: '2024-04' });
+      // Highest first, each score the hand-summed published values (ties in lattice order).
+      const got = body.features.map((f) => [f.properties.cell, f.properties.score] as const);
+      expect(got[0]).toEqual(busiest[0]);
+      for (const [cell, score] of got) expect(score, cell).toBe(expected.get(cell));
+      expect(got.map(([, v]) => v)).toEqual(busiest.slice(0, got.length).map(([, v]) => v));
+      expect(got.length).toBeGreaterThanOrEqual(3);
+      // Whole hexagons: six corners and the closing one.
+      for (const f of body.features) expect(f.geometry.coordinates[0]).toHaveLength(7);
+      expect(text).not.toMatch(/reportsUsed|Forecast fixture/);
+    }
+    // The same for every non-analyst: the chair's bytes are the viewer's.
+    expect(await (await get('chair', path)).text()).toBe(viewerBody);
+    for (const [role, refusedPath] of [
+      ['partner', path],
+      ['chair', '/api/analysis/backtest?from=2024-01&to=2024-03'],
+      ['viewer', '/api/analysis/backtest?from=2024-01&to=2024-03'],
+    ] as const) {
+      expect((await get(role, refusedPath)).status, `${role} ${refusedPath}`).toBe(403);
+    }
+  });
+
+  it('answers non-analysts only on the published surface, naming the allowed values', async () => {
+    for (const [query, pointer, allowed] of [
+      ['&method=prospective', '/query/method', 'naive, recency'],
+      ['&coverage=0.07', '/query/coverage', '0.01, 0.05, 0.1, 0.2'],
+      ['&sizeMeters=300', '/query/sizeMeters', '250, 500, 1000'],
+      ['&sourceAgency=POL', '/query/sourceAgency', 'category'],
+      ['&handlingCode=C', '/query/handlingCode', 'category'],
+    ] as const) {
+      const res = await get('chair', `/api/analysis/forecast?from=2024-01&to=2024-03${query}`);
+      expect(res.status, query).toBe(422);
+      const problem = (await res.json()) as { errors: { pointer: string; detail: string }[] };
+      const error = problem.errors.find((e) => e.pointer === pointer);
+      expect(error?.detail, query).toContain(allowed);
+    }
+    const chosen = await get('viewer', '/api/analysis/forecast?from=2024-01&to=2024-06');
+    expect(chosen.status).toBe(200);
+    const body = (await chosen.json()) as { method: string; methodChosenBy: string };
+    expect(['naive', 'recency']).toContain(body.method);
+    // The partnership's setting (set by an earlier test) when it is count-based, else a backtest.
+    expect(body.methodChosenBy).toMatch(/published values|partnership setting/);
   });
 
   it('refuses bad parameters with a 422 naming the field, and work past the cost ceiling', async () => {

@@ -329,7 +329,11 @@ export async function commitBatch(
  * into an error the client would retry, and autovacuum analyses the table later anyway.
  */
 export async function refreshRecordStatistics(db: Kysely<Database>): Promise<void> {
-  await sql`analyze intelligence_record`.execute(db).catch(() => undefined);
+  // The published table grew in the same commit: without statistics the first published map
+  // request planned an index scan and sort for a table it thought empty.
+  await sql`analyze intelligence_record, published_cell, published_cell_total`
+    .execute(db)
+    .catch(() => undefined);
 }
 
 /**

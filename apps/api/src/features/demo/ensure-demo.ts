@@ -222,6 +222,6 @@ async function insertDemoRecords(
     }));
     await db.insertInto('intelligence_record').values(rows).execute();
   }
-  // Planner statistics for the freshly loaded table, as after a batch commit.
-  await sql`analyze intelligence_record`.execute(db);
+  // Planner statistics for the freshly loaded tables, as after a batch commit.
+  await sql`analyze intelligence_record, published_cell, published_cell_total`.execute(db);
 }

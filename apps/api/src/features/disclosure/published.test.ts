@@ -35,6 +35,16 @@ async function snapshot(db: Db, partnershipId: string) {
     order by lattice, month, cell, category, place_type, source_grade, intelligence_grade`.execute(
     db.kysely,
   );
+  // The per-cell monthly totals are kept beside it and must equal its sums.
+  const totals = await sql<Record<string, string>>`
+    select lattice, month::text as month, cell, n::text as n, key_sum::text as key_sum
+    from published_cell_total where partnership_id = ${partnershipId}
+    order by lattice, month, cell`.execute(db.kysely);
+  const summed = await sql<Record<string, string>>`
+    select lattice, month::text as month, cell, sum(n)::text as n, sum(key_sum)::text as key_sum
+    from published_cell where partnership_id = ${partnershipId}
+    group by lattice, month, cell order by lattice, month, cell`.execute(db.kysely);
+  expect(totals.rows).toEqual(summed.rows);
   return rows.rows;
 }
 

@@ -92,6 +92,9 @@ export interface TrueCell {
   readonly keySum: string;
 }
 
+/** The partnership's districts as a published geography: one cell per district code. */
+export const AREA_LATTICE = 'area:district';
+
 export function hexLattice(sizeMeters: number): string {
   return `hex:${sizeMeters}`;
 }
@@ -101,6 +104,19 @@ function filterSql(filters: PublishedFilters) {
     values.length === 0 ? sql`` : sql`and ${sql.ref(column)} = any(${[...values]}::text[])`;
   return sql`${any('category', filters.category)} ${any('place_type', filters.placeType)}
     ${any('source_grade', filters.sourceGrade)} ${any('intelligence_grade', filters.intelligenceGrade)}`;
+}
+
+/**
+ * Without filters the per-cell monthly totals answer (migration 0012): the same sums, read from
+ * cells x months rows instead of one row per taxonomy and grade combination.
+ */
+function tableFor(filters: PublishedFilters) {
+  const unfiltered =
+    filters.category.length === 0 &&
+    filters.placeType.length === 0 &&
+    filters.sourceGrade.length === 0 &&
+    filters.intelligenceGrade.length === 0;
+  return sql.table(unfiltered ? 'published_cell_total' : 'published_cell');
 }
 
 /**
@@ -117,13 +133,39 @@ export async function trueCells(
 ): Promise<TrueCell[]> {
   const result = await sql<{ cell: string; n: string; key_sum: string }>`
     select cell, sum(n)::text as n, sum(key_sum)::text as key_sum
-    from published_cell
+    from ${tableFor(filters)}
     where partnership_id = ${partnershipId} and lattice = ${lattice}
       and month between ${months.from}::date and ${months.to}::date
       ${filterSql(filters)}
       ${cells ? sql`and cell = any(${[...cells]}::text[])` : sql``}
     group by cell order by cell`.execute(db.kysely);
   return result.rows.map((r) => ({ cell: r.cell, n: Number(r.n), keySum: r.key_sum }));
+}
+
+/**
+ * True counts and key sums per cell and month of one lattice (month as `YYYY-MM-01`): the
+ * monthly series of the published cells, for analyses over time. Server side only.
+ */
+export async function trueCellMonths(
+  db: Db,
+  partnershipId: string,
+  lattice: string,
+  months: MonthRange,
+  filters: PublishedFilters,
+): Promise<(TrueCell & { month: string })[]> {
+  const result = await sql<{ cell: string; month: string; n: string; key_sum: string }>`
+    select cell, month::text as month, sum(n)::text as n, sum(key_sum)::text as key_sum
+    from ${tableFor(filters)}
+    where partnership_id = ${partnershipId} and lattice = ${lattice}
+      and month between ${months.from}::date and ${months.to}::date
+      ${filterSql(filters)}
+    group by cell, month order by cell, month`.execute(db.kysely);
+  return result.rows.map((r) => ({
+    cell: r.cell,
+    month: r.month,
+    n: Number(r.n),
+    keySum: r.key_sum,
+  }));
 }
 
 /**
@@ -222,7 +264,7 @@ export function publishedDataVersion(
       key_sum: string;
     }>`
       select lattice, cell, month::text as month, sum(n)::text as n, sum(key_sum)::text as key_sum
-      from published_cell where partnership_id = ${partnershipId}
+      from published_cell_total where partnership_id = ${partnershipId}
       group by lattice, cell, month order by lattice, cell, month`.execute(db.kysely);
     const hash = createHash('sha256');
     for (const r of rows.rows) {

@@ -218,3 +218,44 @@ export function disclosureViolations(
   }
   return problems;
 }
+
+/** A district as a BNG rectangle, metres. */
+export interface CraftedDistrict {
+  readonly code: string;
+  readonly name: string;
+  readonly west: number;
+  readonly south: number;
+  readonly east: number;
+  readonly north: number;
+}
+
+/** Replaces the partnership's districts with rectangles (as an admin's boundary upload does). */
+export async function replaceDistricts(
+  db: Db,
+  partnershipId: string,
+  districts: readonly CraftedDistrict[],
+  newId: () => string,
+): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('boundary')
+      .where('partnership_id', '=', partnershipId)
+      .where('kind', '=', 'district')
+      .execute();
+    if (districts.length === 0) return;
+    await trx
+      .insertInto('boundary')
+      .values(
+        districts.map((d) => ({
+          id: newId(),
+          partnership_id: partnershipId,
+          kind: 'district' as const,
+          code: d.code,
+          name: d.name,
+          geom: sql<string>`ST_Multi(ST_Transform(ST_MakeEnvelope(${d.west}, ${d.south}, ${d.east}, ${d.north}, 27700), 4326))`,
+          source: 'test rectangles',
+        })),
+      )
+      .execute();
+  });
+}

@@ -7,6 +7,8 @@ import { generateLoad } from './load-generator.ts';
 
 const P99_BUDGET_MS = 150;
 const CONNECTIONS = 50;
+/** Cold first request with 1,000,000 records on PostgreSQL (issue 15). */
+const COLD_BUDGET_MS = 500;
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
@@ -48,6 +50,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       url,
       headers: { cookie, 'accept-encoding': 'gzip' },
     });
+    const coldBudget = bench.kind === 'postgres' && records >= 1_000_000;
     const label = `${bench.kind}, ${CONNECTIONS} clients, ${seconds} s, ${records.toLocaleString('en-GB')} records, accept-encoding gzip, ${layer.tool}`;
     const errors = layer.errors;
     return [
@@ -56,9 +59,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         value: Math.round(coldMs),
         unit: 'ms',
         baseline: null,
-        ratio: null,
-        budget: null,
-        pass: null,
+        ratio: coldBudget ? coldMs / COLD_BUDGET_MS : null,
+        // Issue 15's budget is for 1,000,000 records on PostgreSQL; other runs are reported only.
+        budget: coldBudget ? `<= ${COLD_BUDGET_MS} ms` : null,
+        pass: coldBudget ? coldMs <= COLD_BUDGET_MS : null,
       },
       {
         name: `GET /api/health requests/s (${label})`,
@@ -79,6 +83,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         value: round(layer.p99Ms),
         unit: 'ms',
         baseline: round(health.p99Ms),
+        ratio: layer.p99Ms / P99_BUDGET_MS,
         budget: `<= ${P99_BUDGET_MS} ms`,
         pass: layer.p99Ms <= P99_BUDGET_MS && errors === 0,
       },

@@ -20,6 +20,7 @@ import {
   hexLattice,
   type PerturbationTable,
   publishedValue,
+  trueCellMonths,
   trueCells,
 } from '../disclosure/published.ts';
 import { daysOf, type PublishedRequest } from '../disclosure/published-request.ts';
@@ -63,6 +64,41 @@ export async function publishedCells(
     request.filters,
   );
   return publishCells(cells, state.perturbation, state.k);
+}
+
+export interface PublishedCellMonth extends PublishedCell {
+  /** First day of the month, `YYYY-MM-01`. */
+  readonly month: string;
+  /** The cell's centre, BNG metres. */
+  readonly x: number;
+  readonly y: number;
+}
+
+/**
+ * Published values of one lattice per cell and month (only those of at least k): the monthly
+ * series the published emerging hot spots and forecast read.
+ */
+export async function publishedCellMonths(
+  db: Db,
+  state: PartnershipState,
+  sizeMeters: number,
+  request: PublishedRequest,
+): Promise<PublishedCellMonth[]> {
+  const rows = await trueCellMonths(
+    db,
+    state.partnershipId,
+    hexLattice(sizeMeters),
+    request.months,
+    request.filters,
+  );
+  const out: PublishedCellMonth[] = [];
+  for (const row of rows) {
+    const value = publishedValue(row.n, row.keySum, state.perturbation, state.k);
+    if (value === null) continue;
+    const [i, j] = row.cell.split(':').map(Number) as [number, number];
+    out.push({ cell: row.cell, i, j, value, month: row.month, ...hexCentre(i, j, sizeMeters) });
+  }
+  return out;
 }
 
 function disclosureMeta(state: PartnershipState) {

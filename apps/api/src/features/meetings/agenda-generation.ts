@@ -1,16 +1,13 @@
-import { AnalysisInputError, hexRing } from '@hotspot/analysis';
+import { hexRing } from '@hotspot/analysis';
 import type { Database } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, polygon as turfPolygon } from '@turf/turf';
 import { type Kysely, sql } from 'kysely';
-import { compute } from '../../compute/pool.ts';
-import { toTimedCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps } from '../../deps.ts';
+import { ProblemError } from '../../http/problem.ts';
 import { isoDay } from '../actions/action-queries.ts';
-import { areaShape, emergingCost, overCeiling } from '../analysis/cost.ts';
-import { resolveParam } from '../analysis/parameters.ts';
-import { resolveFilters, selectRecords } from '../analysis/record-query.ts';
-import { studyAreaBng } from '../layers/layer-response.ts';
+import { monthsEnding } from '../disclosure/published-request.ts';
+import { publishedEmerging } from '../layers/published-emerging.ts';
 import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import { day } from './human-dates.ts';
 import type { AgendaKind } from './meeting-schemas.ts';
@@ -25,7 +22,7 @@ export const AGENDA_RULES: Readonly<Record<Exclude<AgendaKind, 'custom'>, string
   'new-hotspot':
     'Hotspots created in the period, and any hotspot still proposed (awaiting confirmation); closed ones excluded.',
   'emerging-hotspot':
-    'Emerging hot spot analysis (monthly Gi* and Mann-Kendall over the 12 months to the meeting date, handling code P only): hexagons whose pattern is new or intensifying and which touch no open hotspot, as one item.',
+    'Emerging hot spot analysis on the published table (monthly Gi* and Mann-Kendall on the finest published hexagons’ published values over the 12 whole months to the meeting’s month): hexagons whose pattern is new or intensifying and which touch no open hotspot, as one item.',
   'review-due':
     'Open hotspots (not closed) whose review date is on or before the meeting date, unless already listed as new.',
   'overdue-action': 'Actions not completed or declined whose due date is before the meeting date.',
@@ -174,10 +171,12 @@ export async function agendaCandidates(
 
 /**
  * (Runs on `deps.db` outside transactions: on PGlite a query beside an open transaction waits
- * for it.) How many hexagons the emerging hot spot analysis calls new or intensifying that touch no open
- * hotspot: places the partnership has not yet named. Aggregate by construction (a number of
- * cells, from handling-code P records only, as every non-analyst output); 0 when there is too
- * little data for the analysis (its minimum-data rules), which is not an agenda matter.
+ * for it.) How many hexagons the emerging hot spot analysis on the published table (the finest
+ * published lattice's monthly published values over the 12 months to the meeting, as meeting
+ * mode draws them for every presenter) calls new or intensifying that touch no open hotspot:
+ * places the partnership has not yet named. A function of the published table alone, since every
+ * role reads the agenda; 0 when the analysis refuses (too few published cells, over its cost
+ * ceiling), which is not an agenda matter.
  */
 export async function emergingCellsOutsideHotspots(
   deps: Pick<AppDeps, 'db' | 'clock' | 'env'>,
@@ -185,50 +184,12 @@ export async function emergingCellsOutsideHotspots(
   meetingDay: string,
 ): Promise<number> {
   const state = await loadPartnershipState(deps.db, partnershipId);
-  const filters = resolveFilters(
-    {
-      to: meetingDay,
-      category: [],
-      placeType: [],
-      sourceAgency: [],
-      sourceGrade: [],
-      intelligenceGrade: [],
-      handlingCode: [],
-    },
-    deps.clock(),
-  );
-  const records = await selectRecords(deps.db, { partnershipId, filters, includeHandlingC: false });
-  if (records.length === 0) return 0;
-  const sizeMeters = resolveParam('sizeMeters', undefined, state.analysisDefaults)!;
-  const studyArea = studyAreaBng(state);
-  // Over a cost ceiling (a partnership default of tiny hexagons) is, like too little data, not an
-  // agenda matter: the chair can still run the analysis with larger cells.
-  const cost = emergingCost({
-    area: areaShape(studyArea),
-    sizeMeters,
-    distanceMeters: null,
-    points: records.length,
-    from: filters.from,
-    to: filters.to,
-    slice: 'month',
-  });
-  if (overCeiling(cost)) return 0;
+  const sizeMeters = state.hexSizes[0]!;
   let cells: readonly { i: number; j: number; pattern: string }[];
   try {
-    const result = await compute(deps, {
-      kind: 'emerging',
-      points: toTimedCoordinates(records),
-      options: {
-        sizeMeters,
-        slice: 'month',
-        from: filters.from,
-        to: filters.to,
-        ...(studyArea ? { studyArea } : {}),
-      },
-    });
-    cells = result.cells;
+    cells = (await publishedEmerging(deps.db, state, sizeMeters, monthsEnding(meetingDay))).cells;
   } catch (error) {
-    if (error instanceof AnalysisInputError) return 0;
+    if (error instanceof ProblemError) return 0;
     throw error;
   }
   const emerging = cells.filter((c) => EMERGING_PATTERNS.has(c.pattern));

@@ -53,6 +53,8 @@ export interface Settings {
   readonly suppressionK: number;
   readonly retentionMonths: number;
   readonly mfaRequired: boolean;
+  /** Published lattice sizes, metres, smallest first (never under 100 m). */
+  readonly publishedHexSizes: readonly number[];
 }
 
 export interface TaxonomyItem {

@@ -3,18 +3,32 @@ import { fieldError, SavedNotice, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
 import { type Settings, useChangeSettings, useSettings } from './admin-api.ts';
 
+/** "250, 500 1000" as sizes; anything not a whole number is sent as is for the API to name. */
+export function parseSizes(text: string): number[] {
+  return text
+    .split(/[\s,;]+/)
+    .filter((s) => s.length > 0)
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : Number.NaN));
+}
+
 function SettingsForm({ settings }: { settings: Settings }) {
   const change = useChangeSettings();
   const [k, setK] = useState(String(settings.suppressionK));
   const [months, setMonths] = useState(String(settings.retentionMonths));
   const [mfaRequired, setMfaRequired] = useState(settings.mfaRequired);
+  const [hexSizes, setHexSizes] = useState(settings.publishedHexSizes.join(', '));
   const [saved, setSaved] = useState(false);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
     change.mutate(
-      { suppressionK: Number(k), retentionMonths: Number(months), mfaRequired },
+      {
+        suppressionK: Number(k),
+        retentionMonths: Number(months),
+        mfaRequired,
+        publishedHexSizes: parseSizes(hexSizes),
+      },
       { onSuccess: () => setSaved(true) },
     );
   };
@@ -45,6 +59,14 @@ function SettingsForm({ settings }: { settings: Settings }) {
         value={months}
         onChange={(ev) => setMonths(ev.currentTarget.value)}
         error={fieldError(e, 'retentionMonths')}
+      />
+      <TextField
+        label="Published hexagon sizes (metres)"
+        hint="What chairs, viewers and partners see is counted on hexagons of these sizes (across the corners; at least 100 m, up to six sizes, e.g. 250, 500, 1000). Changing them recounts the published table."
+        inputMode="numeric"
+        value={hexSizes}
+        onChange={(ev) => setHexSizes(ev.currentTarget.value)}
+        error={fieldError(e, 'publishedHexSizes')}
       />
       <fieldset className="fieldset">
         <legend>Second factor</legend>

@@ -24,6 +24,7 @@ import { HotspotPanel } from '../map/hotspot-panel.tsx';
 import { LegendPanel } from '../map/legend-panel.tsx';
 import { MapKey } from '../map/map-key.tsx';
 import { MapTable } from '../map/map-table.tsx';
+import { DistrictPicker } from './district-picker.tsx';
 import { LayerList, layerOpacity } from './layer-list.tsx';
 import { LayerStack } from './layer-stack.tsx';
 import { legendInputOf } from './legend-input.ts';
@@ -202,6 +203,15 @@ function MapWorkspace({
             {asTable ? 'Show the map' : 'Show as table'}
           </button>
         </div>
+        {canAnalyse && on('districts') && layers.districts.data && (
+          <DistrictPicker
+            districts={layers.districts.data}
+            selected={selection?.kind === 'district' ? selection.code : ''}
+            onSelect={(code, name) =>
+              s.setSelection(code ? { kind: 'district', code, name } : null)
+            }
+          />
+        )}
         {role === 'partner' && (
           <p className="notice">
             The map shows the hotspots where {agencyName} has actions.{' '}

@@ -51,6 +51,7 @@ export function parseSummary(value: unknown): AreaSummary {
 
 export type SummaryTarget =
   | { readonly area: Polygon }
+  | { readonly district: string }
   | {
       readonly cluster: {
         readonly epsMeters: number;

@@ -40,6 +40,7 @@ export type MapSelection =
     }
   | { readonly kind: 'band'; readonly band: number; readonly area: Polygon }
   | { readonly kind: 'drawn'; readonly area: Polygon }
+  | { readonly kind: 'district'; readonly code: string; readonly name: string }
   | { readonly kind: 'hotspot'; readonly id: string };
 
 function describeSelection(s: MapSelection): string {
@@ -52,6 +53,8 @@ function describeSelection(s: MapSelection): string {
       return `Density band ${s.band + 1}`;
     case 'drawn':
       return 'Drawn area';
+    case 'district':
+      return s.name;
     case 'hotspot':
       return 'Hotspot';
   }
@@ -68,6 +71,9 @@ function summaryTarget(s: MapSelection): SummaryTarget | null {
     case 'band':
     case 'drawn':
       return { area: s.area };
+    // A district is a published geography of its own: its figures are its published values.
+    case 'district':
+      return { district: s.code };
     case 'hotspot':
       return null;
   }
@@ -163,6 +169,8 @@ function newHotspotFor(
     case 'band':
     case 'drawn':
       return { source: 'drawn', name, area: s.area, period };
+    // A whole district is context for the meeting, not a place to respond to.
+    case 'district':
     case 'hotspot':
       return null;
   }

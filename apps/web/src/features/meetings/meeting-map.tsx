@@ -13,6 +13,7 @@ import { HexagonLayer } from '../../map/layers/hexagon-layer.tsx';
 import { HotspotsLayer } from '../../map/layers/hotspots-layer.tsx';
 import { BaseTileLayer } from '../../map/layers/tile-layer.tsx';
 import { bboxToBounds, MapView } from '../../map/map-view.tsx';
+import { addMonths } from '../../url-state/period.ts';
 import { useEmergingLayer } from '../map/analysis-api.ts';
 import {
   type LayerResponse,
@@ -32,7 +33,7 @@ export interface MeetingMapProps {
   readonly showHexagons: boolean;
   /**
    * An emerging-pattern item: draw the new and intensifying hexagons (the analysis the agenda
-   * ran, P-handled records only). Analysts and chairs only; the API refuses others.
+   * ran, on the published table), for every presenter but a partner.
    */
   readonly showEmerging: boolean;
 }
@@ -98,8 +99,9 @@ export function MeetingMap({
   const hexagons = useHexagonLayer(meetingQuery, 'count', {}, { enabled: showHexagons });
   const hotspots = useHotspotLayer(meetingQuery, { enabled: true });
   const area = useHotspotArea(hotspotId);
+  // The agenda's analysis: the published table's 12 whole months to the meeting's month.
   const emerging = useEmergingLayer(
-    { ...query, filters: { ...query.filters, handlingCode: ['P'] } },
+    { ...meetingQuery, period: { from: addMonths(query.period.to, -11), to: query.period.to } },
     {},
     { enabled: showEmerging },
   );

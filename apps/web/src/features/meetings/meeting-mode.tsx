@@ -136,10 +136,9 @@ export function MeetingMode({ id, me }: { id: string; me: Me }) {
             }}
             hotspotId={item?.hotspot?.id ?? null}
             showHexagons={me.role !== 'partner'}
-            // Emerging hot spots are record-level analysis: only an analyst may draw them. The
-            // published table has no emerging analysis yet, so a chair's screen shows the item
-            // without its cells.
-            showEmerging={item?.kind === 'emerging-hotspot' && me.role === 'analyst'}
+            // The agenda's emerging places come from the published table, so every presenter's
+            // screen draws them (partners do not present the map's analyses).
+            showEmerging={item?.kind === 'emerging-hotspot' && me.role !== 'partner'}
           />
         </div>
         <div className="meeting-mode__panel">
