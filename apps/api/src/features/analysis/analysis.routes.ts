@@ -429,7 +429,7 @@ export function analysisRoutes(deps: AppDeps) {
         const user: SessionUser = receivesRecordLevel(signedIn)
           ? { ...signedIn, role: 'viewer' }
           : signedIn;
-        return servePublishedEmerging(deps, c, user, q) as never;
+        return servePublishedEmerging(deps, c, user, q);
       }
       const { user, state, input } = await prepare(deps, c, q);
       const hex = resolveHexagonParams(input, {
