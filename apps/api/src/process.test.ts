@@ -26,7 +26,7 @@ afterAll(() => {
 describe('the server process on the embedded database', () => {
   it('shuts down cleanly on SIGTERM during writes, leaving the folder openable with committed data intact', async () => {
     const dataDir = tempFolder();
-    // A migrated folder: this test is about the shutdown, not the first start (the next is).
+    // A migrated folder: this test is about the shutdown; the next is about the first start.
     await migratedPgliteFolder(dataDir);
     const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
     const [, port] = await server.waitFor(/listening on http:\/\/localhost:(\d+)/);
@@ -74,8 +74,6 @@ describe('the server process on the embedded database', () => {
 
   it('leaves no half-seeded demo when stopped during the first start', async () => {
     const dataDir = tempFolder();
-    // A migrated folder: this test is about the shutdown, not the first start (the next is).
-    await migratedPgliteFolder(dataDir);
     const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
     await server.waitFor(/migrations applied/);
     server.child.kill('SIGTERM');
