@@ -114,11 +114,19 @@ describe('compute pool', () => {
     );
     expect(problem.kind).toBe(PROBLEM.computeTooLong);
     expect(problem.extensions).toEqual({ limitSeconds: 1 });
-    // One thread: had the stopped task kept it, this one would wait behind it and time out too.
-    const after = await timed.run({
-      kind: 'dbscan',
-      points: toCoordinates(scatter(100, 500)),
-      options: { epsMeters: 100, minPoints: 3 },
+    // One thread: had the stopped task kept it, the next would wait behind its seconds of work
+    // and time out, twice over. The next task gets a new thread, whose start-up (tsx and the
+    // analysis package) counts against the 1 s limit and can exceed it on a loaded machine:
+    // so it may take a second try, but never waits on the stopped task.
+    const tiny = () =>
+      timed.run({
+        kind: 'dbscan',
+        points: toCoordinates(scatter(100, 500)),
+        options: { epsMeters: 100, minPoints: 3 },
+      });
+    const after = await tiny().catch((error: unknown) => {
+      if (error instanceof ProblemError && error.kind === PROBLEM.computeTooLong) return tiny();
+      throw error;
     });
     expect(after.noiseCount + after.clusters.reduce((s, c) => s + c.size, 0)).toBe(100);
   });
