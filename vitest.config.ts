@@ -17,6 +17,10 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Files share their worker process: the app's modules, PGlite's compiled WebAssembly and
+    // the compute threads load once per worker rather than once per file (seconds each).
+    // Tests keep no state in modules: each opens its own database and app.
+    isolate: false,
     reporters: ['default'],
   },
 });

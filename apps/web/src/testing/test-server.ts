@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Role } from '@hotspot/contracts';
+import { createDb, type Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { createApp } from '../../../api/src/app.ts';
 import type { AppDeps } from '../../../api/src/deps.ts';
 import { loadEnv } from '../../../api/src/env.ts';
-import { ensureDemo } from '../../../api/src/features/demo/ensure-demo.ts';
+import { type DemoResult, ensureDemo } from '../../../api/src/features/demo/ensure-demo.ts';
 import { createLogger } from '../../../api/src/http/logger.ts';
 import { TEST_AUDIT_KEYRING, TEST_PASSWORD_HASH } from '../../../api/src/testing/fixtures.ts';
 
@@ -45,10 +46,55 @@ export interface TestServerOptions {
  * fast and offline. One per test file: start in beforeAll, close in afterAll.
  * Example: `const server = await startTestServer(); await page.goto(`${server.url}/sign-in`)`.
  */
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+function openEmptyDatabase(): Promise<Db> {
   const database = testDatabases()[0];
   if (!database) throw new Error('no test database configured');
-  const db = await database.open();
+  return database.open();
+}
+
+interface SeededDemo {
+  readonly dump: Blob;
+  readonly demo: Pick<DemoResult, 'partnershipId' | 'users'>;
+}
+
+// Seeding the demo on PGlite takes seconds, and a test process (vitest runs files without
+// isolation) starts many test servers with the same record counts: seed each count once per
+// process, keep the database's dump, and give every later server a fresh copy of it. The
+// records sit where they would have been seeded today, so a copy made minutes later is the same.
+const seededDemos = new Map<number, Promise<SeededDemo>>();
+
+function seededDemo(recordCount: number): Promise<SeededDemo> {
+  let entry = seededDemos.get(recordCount);
+  if (!entry) {
+    entry = (async () => {
+      const db = await openEmptyDatabase();
+      try {
+        const demo = await ensureDemo(
+          {
+            db,
+            clock: () => new Date(),
+            newId: randomUUID,
+            passwordHashOptions: TEST_PASSWORD_HASH,
+          },
+          { recordCount },
+        );
+        if (!db.pglite) throw new Error('the test server runs on PGlite');
+        return { dump: await db.pglite.dumpDataDir('none'), demo };
+      } finally {
+        await db.close();
+      }
+    })();
+    // A failed seed is not remembered: the next server tries again and reports its own error.
+    entry.catch(() => seededDemos.delete(recordCount));
+    seededDemos.set(recordCount, entry);
+  }
+  return entry;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const seed = options.seed ?? 'demo';
+  const seeded = seed === 'demo' ? await seededDemo(options.recordCount ?? 300) : undefined;
+  const db = seeded ? await createDb({ pgliteDump: seeded.dump }) : await openEmptyDatabase();
   try {
     const env = loadEnv({
       ...process.env,
@@ -68,10 +114,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       auditKeys: TEST_AUDIT_KEYRING,
       passwordHashOptions: TEST_PASSWORD_HASH,
     };
-    const demo =
-      (options.seed ?? 'demo') === 'demo'
-        ? await ensureDemo(deps, { recordCount: options.recordCount ?? 300 })
-        : undefined;
+    const demo = seeded?.demo;
     const app = createApp(deps);
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve, reject) => {
