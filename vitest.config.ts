@@ -13,8 +13,8 @@ export default defineConfig({
       './packages/db/src/testing/global-setup.ts',
       './apps/web/src/testing/build-web.ts',
     ],
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    testTimeout: 240_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 2,
     // Files share their worker process: the app's modules, PGlite's compiled WebAssembly and

@@ -74,7 +74,7 @@ describe.each(testDatabases())('analysis API on $kind', (target) => {
     for (const role of ['analyst', 'chair', 'viewer', 'partner'] as const) {
       cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
     }
-  }, 60_000);
+  });
   afterAll(async () => {
     await db.close();
   });

@@ -62,7 +62,7 @@ describe.each(testDatabases())('analysis limits on $kind', (target) => {
     for (const role of ['analyst', 'chair', 'viewer'] as const) {
       cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
     }
-  }, 120_000);
+  });
   afterAll(async () => {
     await closeComputePools();
     await db.close();

@@ -117,7 +117,7 @@ describe.each(testDatabases())('districts as a published geography on $kind', (t
     for (const role of ['analyst', 'chair'] as const) {
       cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
     }
-  }, 120_000);
+  });
   afterAll(async () => {
     await db?.close();
   });

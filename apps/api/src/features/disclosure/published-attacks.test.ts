@@ -162,7 +162,7 @@ describe.each(testDatabases())('attacks on the published table on $kind', (targe
     for (const role of ['analyst', ...ROLES] as const) {
       cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
     }
-  }, 120_000);
+  });
   afterAll(async () => {
     await db?.close();
   });

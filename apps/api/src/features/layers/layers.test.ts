@@ -344,7 +344,7 @@ describe.each(testDatabases())('map layers and disclosure control on $kind', (ta
       beforeAll(async () => {
         setup = await scenario.setUp(deps);
         records = await storedRecords(db, setup.partnershipId);
-      }, 120_000);
+      });
 
       const fetchAll = async (role: (typeof NON_ANALYSTS)[number]) => {
         const bodies = new Map<string, { status: number; body: string }>();
@@ -490,7 +490,7 @@ describe.each(testDatabases())('layer caching and audit on $kind', (target) => {
       background(80, 3),
       deps.newId,
     );
-  }, 60_000);
+  });
   afterAll(async () => {
     await db.close();
   });

@@ -90,7 +90,7 @@ describe.each(testDatabases())('emerging hot spots on the published table on $ki
     for (const role of ['analyst', 'chair', 'viewer', 'partner'] as const) {
       cookies[role] = await signIn(app, seed.users[role].email, seed.users[role].password);
     }
-  }, 120_000);
+  });
   afterAll(async () => {
     await db?.close();
   });
