@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { createApp } from '../../api/src/app.ts';
 import { loadEnv } from '../../api/src/env.ts';
 import { openBenchDatabase } from '../../api/src/features/layers/bench-database.ts';
-import { hasChromium, launchBrowser } from './testing/browser.ts';
+import { closeSharedBrowser, hasChromium, launchBrowser } from './testing/browser.ts';
 import { buildWeb, webBuildIsStale } from './testing/build-web.ts';
 
 const DIST = resolve(import.meta.dirname, '..', 'dist');
@@ -130,6 +130,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     );
   } finally {
     await browser.close();
+    await closeSharedBrowser();
     if ('closeAllConnections' in server) server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await bench.close();

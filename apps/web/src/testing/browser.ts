@@ -1,7 +1,5 @@
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { accessSync, constants } from 'node:fs';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** The Chromium the e2e tests drive: CHROMIUM_PATH, else the distribution's. */
 export function chromiumPath(): string {
@@ -57,20 +55,44 @@ export interface LaunchOptions {
   readonly viewport?: { readonly width: number; readonly height: number };
 }
 
+// One Chromium per test process (vitest runs a worker's files in one process): launching takes
+// a second or more, a new context a few milliseconds. Playwright gives the browser a fresh
+// temporary --user-data-dir and kills it when the process exits.
+let shared: Promise<Browser> | undefined;
+
+function sharedBrowser(): Promise<Browser> {
+  if (!shared) {
+    const launching = chromium.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+    });
+    shared = launching;
+    const forget = () => {
+      if (shared === launching) shared = undefined;
+    };
+    launching.then((browser) => browser.on('disconnected', forget), forget);
+  }
+  return shared;
+}
+
+/** Closes the process's Chromium: for scripts (benchmarks) that must exit on their own. */
+export async function closeSharedBrowser(): Promise<void> {
+  const browser = shared;
+  shared = undefined;
+  await (await browser?.catch(() => undefined))?.close();
+}
+
 /**
- * Launches headless Chromium with a throwaway profile directory. One per test file: launch in
- * beforeAll, close in afterAll. Console errors of pages are forwarded to stderr so a failing
- * test shows what the page said.
+ * A fresh browser profile (its own cookies, storage and cache: a new context of the process's
+ * headless Chromium). One per test file: launch in beforeAll, close in afterAll. Console errors
+ * of pages are forwarded to stderr so a failing test shows what the page said.
  */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
   const viewport = options.viewport ?? { width: 1280, height: 720 };
   const profiles: TestBrowser[] = [];
   const launchProfile = async (): Promise<TestBrowser> => {
-    const userDataDir = mkdtempSync(join(tmpdir(), 'hotspot-chromium-'));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [...CHROMIUM_ARGS],
+    const context = await (await sharedBrowser()).newContext({
       viewport,
       locale: 'en-GB',
       timezoneId: 'Europe/London',
@@ -78,11 +100,10 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
     });
     context.setDefaultTimeout(15_000);
     context.on('page', (page) => forwardConsoleErrors(page));
-    for (const page of context.pages()) forwardConsoleErrors(page);
     const browser: TestBrowser = {
       context,
       newPage: async () => {
-        // A persistent context opens with one blank tab: use it first.
+        // A profile's first tab is reused while it is still blank.
         const blank = context.pages().find((p) => p.url() === 'about:blank');
         return blank ?? context.newPage();
       },
@@ -94,7 +115,6 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
       close: async () => {
         await Promise.all(profiles.splice(0).map((p) => p.close()));
         await context.close().catch(() => undefined);
-        rmSync(userDataDir, { recursive: true, force: true });
       },
     };
     return browser;
