@@ -636,9 +636,15 @@ const bestPrefixes = new WeakMap<Int32Array, Float64Array>();
 function bestHits(observed: Int32Array, take: number): number {
   let prefix = bestPrefixes.get(observed);
   if (!prefix) {
-    const holding = Array.from(observed.filter((c) => c > 0)).sort((a, b) => b - a);
-    prefix = new Float64Array(holding.length + 1);
-    for (let k = 0; k < holding.length; k++) prefix[k + 1] = prefix[k]! + holding[k]!;
+    let count = 0;
+    for (let p = 0; p < observed.length; p++) if (observed[p]! > 0) count += 1;
+    // Ascending by the typed array's own numeric sort, then summed from the busiest end.
+    const holding = new Int32Array(count);
+    let k = 0;
+    for (let p = 0; p < observed.length; p++) if (observed[p]! > 0) holding[k++] = observed[p]!;
+    holding.sort();
+    prefix = new Float64Array(count + 1);
+    for (let e = 0; e < count; e++) prefix[e + 1] = prefix[e]! + holding[count - 1 - e]!;
     bestPrefixes.set(observed, prefix);
   }
   return prefix[Math.min(take, prefix.length - 1)]!;
