@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --write] [-- --only NAME]`: runs every benchmark the
- * packages and features provide, printing one JSON line per figure
+ * packages and features provide (NAME: the suites whose name contains it, e.g. `analysis`, or one
+ * benchmark as `suite/name`, e.g. `analysis-api/forecast`), printing one JSON line per figure
  * {name, value, unit, baseline, ratio, budget, pass}, then a summary table. `--write` also
  * regenerates docs/PERFORMANCE.md (never edited by hand) with the results and the machine.
  * Benchmarks that need PostgreSQL use BENCH_DATABASE_URL (or TEST_DATABASE_URL).
@@ -79,9 +80,11 @@ async function main(): Promise<void> {
   const results: (BenchResult & { suite: string })[] = [];
   const failures: string[] = [];
   for (const suite of SUITES) {
-    if (values.only && !suite.name.includes(values.only)) continue;
+    const only = values.only;
+    if (only && !suite.name.includes(only) && !only.startsWith(`${suite.name}/`)) continue;
     const runs = await suite.load();
     for (const [name, run] of Object.entries(runs)) {
+      if (only?.includes('/') && `${suite.name}/${name}` !== only) continue;
       try {
         for (const result of await run({ quick })) {
           const line = {

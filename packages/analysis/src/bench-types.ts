@@ -11,6 +11,8 @@ export interface BenchResult {
   readonly ratio?: number | null;
   readonly budget?: string | null;
   readonly pass?: boolean | null;
+  /** What the figure is made of or measured against, in a sentence (printed with it). */
+  readonly note?: string;
 }
 
 /** Options every benchmark accepts: `quick` shrinks inputs so the harness can smoke-test them. */

@@ -184,8 +184,9 @@ describe('top positions', () => {
       expect(topPositions(scores, take)).toEqual(full.slice(0, take));
       expect(topSet(scores, take)).toEqual(full.slice(0, take).sort((x, y) => x - y));
     }
-    // Several cuts at once, in any order, beyond the positive cells too.
-    const takes = [100, 1, 300, 39, 0, 160];
+    // Several cuts at once, in any order, beyond the positive cells too, and the same cut twice
+    // (two coverages that floor to as many cells), which once took every positive cell.
+    const takes = [100, 1, 300, 39, 0, 160, 39, 100];
     expect(topSets(scores, takes)).toEqual(
       takes.map((t) => full.slice(0, t).sort((x, y) => x - y)),
     );

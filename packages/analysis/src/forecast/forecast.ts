@@ -155,48 +155,92 @@ export function scoreCells(
     readonly params?: Partial<ForecastParams>;
   },
 ): Float64Array {
-  const params = { ...DEFAULT_FORECAST_PARAMS, ...options.params };
-  requireNumberInRange('halfLifeMonths', params.halfLifeMonths, 0.05, 120);
-  requireNumberInRange('radiusMeters', params.radiusMeters, 0, 10_000);
-  requireNumberInRange('bandMeters', params.bandMeters, 1, 10_000);
-  requireNumberInRange('timeWindowMonths', params.timeWindowMonths, 1, 120);
-  requireNumberInRange('blendWeight', params.blendWeight, 0, 100);
+  const params = forecastParams(options.params);
   const { method, targetMonth, firstMonth } = options;
   if (method === 'blended') {
     const counts = scoreCells(lattice, records, { ...options, method: 'naive' });
     const near = scoreCells(lattice, records, { ...options, method: 'prospective' });
     return blendScores(counts, near, params.blendWeight);
   }
-  const layers = monthLayers(lattice, records);
-  const scores = new Float64Array(latticeSize(lattice));
-  const add = (layer: Float64Array, weight: number) => {
-    for (let p = 0; p < scores.length; p++) scores[p]! += weight * layer[p]!;
-  };
+  const terms = methodTerms(monthLayers(lattice, records), method, targetMonth, firstMonth, params);
+  return addTerms(new Float64Array(latticeSize(lattice)), terms);
+}
+
+/** The parameters with the defaults filled in, each checked. */
+function forecastParams(given: Partial<ForecastParams> | undefined): ForecastParams {
+  const params = { ...DEFAULT_FORECAST_PARAMS, ...given };
+  requireNumberInRange('halfLifeMonths', params.halfLifeMonths, 0.05, 120);
+  requireNumberInRange('radiusMeters', params.radiusMeters, 0, 10_000);
+  requireNumberInRange('bandMeters', params.bandMeters, 1, 10_000);
+  requireNumberInRange('timeWindowMonths', params.timeWindowMonths, 1, 120);
+  requireNumberInRange('blendWeight', params.blendWeight, 0, 100);
+  return params;
+}
+
+/**
+ * One month's reports on the lattice: the cells they reach (a few thousand of a 50 m lattice's
+ * hundreds of thousands) and each cell's value there.
+ */
+interface SparseLayer {
+  readonly slots: Int32Array;
+  readonly values: Float64Array;
+}
+
+/** A method's scores as month layers times weights, the earliest month first. */
+type Terms = readonly { readonly layer: SparseLayer; readonly weight: number }[];
+
+type LayeredMethod = Exclude<ForecastMethod, 'blended'>;
+
+function methodTerms(
+  layers: MonthLayers,
+  method: LayeredMethod,
+  targetMonth: number,
+  firstMonth: number,
+  params: ForecastParams,
+): Terms {
   if (method === 'naive' || method === 'recency') {
-    for (const m of layers.monthsIn(firstMonth, targetMonth)) {
-      add(
-        layers.counts(m),
-        method === 'naive' ? 1 : 0.5 ** ((targetMonth - m - 1) / params.halfLifeMonths),
-      );
-    }
-    return scores;
+    return layers.monthsIn(firstMonth, targetMonth).map((m) => ({
+      layer: layers.counts(m),
+      weight: method === 'naive' ? 1 : 0.5 ** ((targetMonth - m - 1) / params.halfLifeMonths),
+    }));
   }
   const earliest = Math.max(firstMonth, targetMonth - params.timeWindowMonths);
-  for (const m of layers.monthsIn(earliest, targetMonth)) {
-    add(layers.near(m, params.radiusMeters, params.bandMeters), 1 / (1 + (targetMonth - m - 1)));
+  return layers.monthsIn(earliest, targetMonth).map((m) => ({
+    layer: layers.near(m, params.radiusMeters, params.bandMeters),
+    weight: 1 / (1 + (targetMonth - m - 1)),
+  }));
+}
+
+/**
+ * Adds Σ weight × layer into `out`, at `index[slot]` when an index is given (scores kept for a
+ * few cells only), else at the slot. Each cell's terms are added month by month, as a sum over
+ * every cell of the lattice would add them (the cells a month misses add 0), so every score,
+ * and so every tie, is the same to the last bit.
+ */
+function addTerms(out: Float64Array, terms: Terms, index?: Int32Array): Float64Array {
+  for (const { layer, weight } of terms) {
+    const { slots, values } = layer;
+    if (index) {
+      for (let e = 0; e < slots.length; e++) out[index[slots[e]!]!]! += weight * values[e]!;
+    } else {
+      for (let e = 0; e < slots.length; e++) out[slots[e]!]! += weight * values[e]!;
+    }
   }
-  return scores;
+  return out;
 }
 
 /**
  * One month's reports laid on the lattice, computed once per record set and summed per forecast:
  * a backtest over a year asks for each month's counts and prospective weights a dozen times,
- * and a blend asks again for every weight it tries.
+ * and a blend asks again for every weight it tries. Kept sparse, so a score costs the cells the
+ * reports reach, not the whole lattice per month.
  */
 class MonthLayers {
   readonly #byMonth = new Map<number, number[]>();
-  readonly #counts = new Map<number, Float64Array>();
-  readonly #near = new Map<string, Float64Array>();
+  readonly #counts = new Map<number, SparseLayer>();
+  readonly #near = new Map<string, SparseLayer>();
+  /** A lattice-sized array, all zeros between uses, that a layer is summed in. */
+  #scratch: Float64Array | undefined;
 
   constructor(
     readonly lattice: SquareLattice,
@@ -216,14 +260,16 @@ class MonthLayers {
   }
 
   /** Reports per cell in month `m` (reports outside the area add nothing). */
-  counts(m: number): Float64Array {
+  counts(m: number): SparseLayer {
     let layer = this.#counts.get(m);
     if (!layer) {
-      layer = new Float64Array(latticeSize(this.lattice));
+      const { slots } = this.records;
+      const dense = this.#zeros();
       for (const k of this.#byMonth.get(m) ?? []) {
-        const slot = this.records.slots[k]!;
-        if (slot >= 0) layer[slot]! += 1;
+        const slot = slots[k]!;
+        if (slot >= 0) dense[slot]! += 1;
       }
+      layer = takeSparse(dense);
       this.#counts.set(m, layer);
     }
     return layer;
@@ -234,41 +280,63 @@ class MonthLayers {
    * (the report's own cell always counts); a report just outside the area raises the cells
    * inside near it.
    */
-  near(m: number, radiusMeters: number, bandMeters: number): Float64Array {
+  near(m: number, radiusMeters: number, bandMeters: number): SparseLayer {
     const key = `${m}|${radiusMeters}|${bandMeters}`;
     let layer = this.#near.get(key);
     if (layer) return layer;
-    const lattice = this.lattice;
+    const { sizeMeters: s, i0, j0, cols, rows, slot: slotAt } = this.lattice;
     const { xs, ys } = this.records;
-    layer = new Float64Array(latticeSize(lattice));
-    const s = lattice.sizeMeters;
     const reach = Math.ceil(radiusMeters / s) + 1;
     const r2 = radiusMeters * radiusMeters;
+    const dense = this.#zeros();
     for (const k of this.#byMonth.get(m) ?? []) {
       const x = xs[k]!;
       const y = ys[k]!;
-      const c0 = Math.floor(x / s) - lattice.i0;
-      const r0 = Math.floor(y / s) - lattice.j0;
+      const c0 = Math.floor(x / s) - i0;
+      const r0 = Math.floor(y / s) - j0;
       for (let dr = -reach; dr <= reach; dr++) {
         const r = r0 + dr;
-        if (r < 0 || r >= lattice.rows) continue;
-        const cy = (lattice.j0 + r + 0.5) * s - y;
+        if (r < 0 || r >= rows) continue;
+        const cy = (j0 + r + 0.5) * s - y;
         for (let dc = -reach; dc <= reach; dc++) {
           const c = c0 + dc;
-          if (c < 0 || c >= lattice.cols) continue;
-          const slot = lattice.slot[r * lattice.cols + c]!;
+          if (c < 0 || c >= cols) continue;
+          const slot = slotAt[r * cols + c]!;
           if (slot < 0) continue;
-          const cx = (lattice.i0 + c + 0.5) * s - x;
+          const cx = (i0 + c + 0.5) * s - x;
           const d2 = cx * cx + cy * cy;
           // The report's own cell always counts, whatever the radius.
           if (d2 > r2 && !(dr === 0 && dc === 0)) continue;
-          layer[slot]! += 1 / (1 + Math.floor(Math.sqrt(d2) / bandMeters));
+          dense[slot]! += 1 / (1 + Math.floor(Math.sqrt(d2) / bandMeters));
         }
       }
     }
+    layer = takeSparse(dense);
     this.#near.set(key, layer);
     return layer;
   }
+
+  /** The lattice-sized array layers are summed in, all zeros (`takeSparse` leaves it so). */
+  #zeros(): Float64Array {
+    this.#scratch ??= new Float64Array(latticeSize(this.lattice));
+    return this.#scratch;
+  }
+}
+
+/** The cells of `dense` not 0, ascending, as a sparse layer; `dense` is left all zeros. */
+function takeSparse(dense: Float64Array): SparseLayer {
+  let count = 0;
+  for (let p = 0; p < dense.length; p++) if (dense[p] !== 0) count += 1;
+  const slots = new Int32Array(count);
+  const values = new Float64Array(count);
+  let e = 0;
+  for (let p = 0; p < dense.length && e < count; p++) {
+    if (dense[p] === 0) continue;
+    slots[e] = p;
+    values[e++] = dense[p]!;
+    dense[p] = 0;
+  }
+  return { slots, values };
 }
 
 // Layers by record set: a PreparedRecords belongs to one lattice and lives as long as a request
@@ -319,23 +387,14 @@ export function rankCells(scores: Float64Array, coverage: number): number[] {
 
 /**
  * The first `take` of `rankedPositions(scores)`, without sorting every positive cell: a 50 m
- * lattice has a hundred thousand cells near some report, and a backtest ranks it many times.
- * The k-th best score is found by a native sort of the values alone; only the cells at or
- * above it are ordered by score and position.
+ * lattice has a hundred thousand cells near some report. The cells are found as `topSet` finds
+ * them; only those are ordered by score and position.
  */
 export function topPositions(scores: Float64Array, take: number): number[] {
   if (take <= 0) return [];
-  const n = scores.length;
-  let positives = 0;
-  for (let p = 0; p < n; p++) if (scores[p]! > 0) positives += 1;
-  if (positives <= take) return rankedPositions(scores);
-  const values = new Float64Array(positives);
-  let k = 0;
-  for (let p = 0; p < n; p++) if (scores[p]! > 0) values[k++] = scores[p]!;
-  const threshold = kthLargest(values, take);
-  const above: number[] = [];
-  for (let p = 0; p < n; p++) if (scores[p]! >= threshold) above.push(p);
-  return above.sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, take);
+  return Array.from(selectCuts(scores, [take])[0]!).sort(
+    (a, b) => scores[b]! - scores[a]! || a - b,
+  );
 }
 
 /**
@@ -351,43 +410,104 @@ export function topSet(scores: Float64Array, take: number): number[] {
  * over the positive scores for the largest cut, then each smaller cut selected among those.
  */
 export function topSets(scores: Float64Array, takes: readonly number[]): number[][] {
-  const n = scores.length;
-  const buffer = new Float64Array(n);
-  let positives = 0;
-  for (let p = 0; p < n; p++) if (scores[p]! > 0) buffer[positives++] = scores[p]!;
-  const order = takes.map((_, i) => i).sort((x, y) => takes[y]! - takes[x]!);
+  return selectCuts(scores, takes).map((picked) => Array.from(picked));
+}
+
+/**
+ * `topSets` as indices into `values` (ascending): for each cut, the `take` highest values above
+ * 0, ties by index. The largest cut is found among the candidates, the values at or above a
+ * floor that enough of them reach (estimated from a sample; every positive value when that
+ * falls short), and each smaller cut among the cut before: a smaller cut's threshold is no
+ * lower, and at an equal threshold it takes the first of the same tied cells, so the cuts nest.
+ */
+function selectCuts(values: Float64Array, takes: readonly number[]): Int32Array[] {
+  const largest = Math.max(0, ...takes);
+  let candidates = valuesAbove(values, sampledFloor(values, largest));
+  if (candidates.index.length < Math.min(largest, candidates.positives)) {
+    candidates = valuesAbove(values, 0);
+  }
+  const { index, positives } = candidates;
+  const size = takes.map((t) => Math.min(Math.max(0, t), positives));
+  const order = takes.map((_, i) => i).sort((x, y) => size[y]! - size[x]!);
   // Per cut: the threshold score, and how many cells at exactly the threshold it takes; a cut
   // at least as large as the positive cells takes them all (threshold 0).
   const threshold = new Float64Array(takes.length);
   const atThreshold = new Int32Array(takes.length);
-  let values = buffer.subarray(0, positives);
+  let top = Float64Array.from(candidates.value);
+  let previous = -1;
   for (const i of order) {
-    const take = Math.max(0, takes[i]!);
+    const take = size[i]!;
     if (take === 0) {
       threshold[i] = Number.POSITIVE_INFINITY;
-      continue;
+    } else if (take < positives) {
+      if (previous >= 0 && take === size[previous]) {
+        threshold[i] = threshold[previous]!;
+        atThreshold[i] = atThreshold[previous]!;
+        continue;
+      }
+      const t = kthLargest(top, take);
+      top = top.subarray(0, take);
+      let above = 0;
+      for (let k = 0; k < take; k++) if (top[k]! > t) above += 1;
+      threshold[i] = t;
+      atThreshold[i] = take - above;
+      previous = i;
     }
-    if (take >= values.length) continue;
-    const t = kthLargest(values, take);
-    values = values.subarray(0, take);
-    let above = 0;
-    for (let k = 0; k < take; k++) if (values[k]! > t) above += 1;
-    threshold[i] = t;
-    atThreshold[i] = take - above;
   }
-  const out = takes.map((): number[] => []);
-  for (let p = 0; p < n; p++) {
-    const v = scores[p]!;
-    if (!(v > 0)) continue;
-    for (let i = 0; i < takes.length; i++) {
-      if (v > threshold[i]!) out[i]!.push(p);
-      else if (v === threshold[i]! && atThreshold[i]! > 0) {
-        out[i]!.push(p);
-        atThreshold[i]! -= 1;
+  const out: Int32Array[] = new Array(takes.length);
+  let within: ArrayLike<number> = index;
+  for (const i of order) {
+    const t = threshold[i]!;
+    let ties = atThreshold[i]!;
+    const picked = new Int32Array(size[i]!);
+    let count = 0;
+    for (let e = 0; e < within.length; e++) {
+      const k = within[e]!;
+      const v = values[k]!;
+      if (v > t) picked[count++] = k;
+      else if (v === t && ties > 0) {
+        picked[count++] = k;
+        ties -= 1;
       }
     }
+    out[i] = picked;
+    within = picked;
   }
   return out;
+}
+
+/**
+ * A floor at most the `take`-th largest of `values`, all but rarely, from every 1/1024th value:
+ * the sample's value a few standard deviations past the rank the `take`-th largest would have
+ * in it. 0 when there is nothing to gain (few values, or a cut near all of them).
+ */
+function sampledFloor(values: Float64Array, take: number): number {
+  const m = values.length;
+  const samples = 1024;
+  if (m <= 4 * samples || take <= 0) return 0;
+  const sample = new Float64Array(samples);
+  for (let j = 0; j < samples; j++) sample[j] = values[Math.floor((j * m) / samples)]!;
+  sample.sort();
+  const expected = (take * samples) / m;
+  const rank = Math.ceil(expected + 3 * Math.sqrt(expected) + 8);
+  return rank >= samples ? 0 : Math.max(0, sample[samples - 1 - rank]!);
+}
+
+/** The positions (ascending) and values of `values` above 0 and at least `floor`. */
+function valuesAbove(values: Float64Array, floor: number) {
+  const index: number[] = [];
+  const value: number[] = [];
+  let positives = 0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (!(v > 0)) continue;
+    positives += 1;
+    if (v >= floor) {
+      index.push(k);
+      value.push(v);
+    }
+  }
+  return { index, value, positives };
 }
 
 /**
@@ -459,19 +579,29 @@ export function scoreFlagged(
   observed: Int32Array,
   reports: number,
 ): ForecastScore {
-  const cells = observed.length;
   let hits = 0;
   for (const p of flagged) hits += observed[p]!;
-  const areaFraction = cells === 0 ? 0 : flagged.length / cells;
+  return scoreHits(flagged.length, hits, observed, reports);
+}
+
+/** `scoreFlagged` of `flaggedCells` cells that caught `hits` of the month's reports. */
+function scoreHits(
+  flaggedCells: number,
+  hits: number,
+  observed: Int32Array,
+  reports: number,
+): ForecastScore {
+  const cells = observed.length;
+  const areaFraction = cells === 0 ? 0 : flaggedCells / cells;
   const pai = predictiveAccuracyIndex({
     hits,
     totalReports: reports,
-    flaggedArea: flagged.length,
+    flaggedArea: flaggedCells,
     totalArea: cells,
   });
   if (!pai.computable) {
     return {
-      flaggedCells: flagged.length,
+      flaggedCells,
       areaFraction,
       hits,
       reports,
@@ -481,10 +611,10 @@ export function scoreFlagged(
     };
   }
   // The best any choice of as many cells could catch: the busiest cells' counts, summed.
-  const best = bestHits(observed, flagged.length);
+  const best = bestHits(observed, flaggedCells);
   const bestRate = best / reports;
   return {
-    flaggedCells: flagged.length,
+    flaggedCells,
     areaFraction,
     hits,
     reports,
@@ -506,9 +636,15 @@ const bestPrefixes = new WeakMap<Int32Array, Float64Array>();
 function bestHits(observed: Int32Array, take: number): number {
   let prefix = bestPrefixes.get(observed);
   if (!prefix) {
-    const holding = Array.from(observed.filter((c) => c > 0)).sort((a, b) => b - a);
-    prefix = new Float64Array(holding.length + 1);
-    for (let k = 0; k < holding.length; k++) prefix[k + 1] = prefix[k]! + holding[k]!;
+    let count = 0;
+    for (let p = 0; p < observed.length; p++) if (observed[p]! > 0) count += 1;
+    // Ascending by the typed array's own numeric sort, then summed from the busiest end.
+    const holding = new Int32Array(count);
+    let k = 0;
+    for (let p = 0; p < observed.length; p++) if (observed[p]! > 0) holding[k++] = observed[p]!;
+    holding.sort();
+    prefix = new Float64Array(count + 1);
+    for (let e = 0; e < count; e++) prefix[e + 1] = prefix[e]! + holding[count - 1 - e]!;
     bestPrefixes.set(observed, prefix);
   }
   return prefix[Math.min(take, prefix.length - 1)]!;
@@ -606,6 +742,34 @@ function tunedBlendWeight(
   return best;
 }
 
+/**
+ * The lattice positions any of the terms reach, ascending; `index` then gives each one's place
+ * in that list. `reached` is all zeros before and after.
+ */
+function reachedCells(terms: readonly Terms[], reached: Uint8Array, index: Int32Array): Int32Array {
+  let count = 0;
+  for (const t of terms) {
+    for (const { layer } of t) {
+      for (let e = 0; e < layer.slots.length; e++) {
+        const slot = layer.slots[e]!;
+        if (reached[slot] === 0) {
+          reached[slot] = 1;
+          count += 1;
+        }
+      }
+    }
+  }
+  const positions = new Int32Array(count);
+  let k = 0;
+  for (let p = 0; p < reached.length && k < count; p++) {
+    if (reached[p] === 0) continue;
+    reached[p] = 0;
+    index[p] = k;
+    positions[k++] = p;
+  }
+  return positions;
+}
+
 function rollingBacktest(
   lattice: SquareLattice,
   records: PreparedRecords,
@@ -622,8 +786,21 @@ function rollingBacktest(
   for (const c of options.coverages) requireNumberInRange('coverage', c, 0.001, 1);
   const cells = latticeSize(lattice);
   const takeOf = (coverage: number) => Math.floor(cells * coverage + 1e-9);
+  const takes = options.coverages.map(takeOf);
+  const params = forecastParams(options.params);
   const fixedWeight = options.params?.blendWeight;
   const tuneBlend = options.methods.includes('blended') && fixedWeight === undefined;
+  const layers = monthLayers(lattice, records);
+  const layered = [
+    ...new Set<LayeredMethod>([
+      'naive',
+      ...options.methods.flatMap((m): LayeredMethod[] =>
+        m === 'blended' ? ['naive', 'prospective'] : [m],
+      ),
+    ]),
+  ];
+  const reached = new Uint8Array(cells);
+  const index = new Int32Array(cells);
   const blendHits: BlendHits[] = [];
   const rows: BacktestRow[] = [];
   // Month by month, so each month's score arrays can go once it is scored; only the blend's
@@ -631,25 +808,31 @@ function rollingBacktest(
   for (let test = first + 1; test <= last; test++) {
     const trainFrom = options.windowMonths ? Math.max(first, test - options.windowMonths) : first;
     const { observed, reports } = observedInMonth(lattice, records, test);
-    const scores = new Map<ForecastMethod, Float64Array>();
-    const scored = (method: ForecastMethod) => {
+    // Scores only for the cells some report reaches (every other cell scores 0 by every
+    // method), in lattice order, so ties fall as in `scoreCells` and `rankCells`.
+    const terms = new Map(
+      layered.map((m) => [m, methodTerms(layers, m, test, trainFrom, params)] as const),
+    );
+    const positions = reachedCells([...terms.values()], reached, index);
+    const scores = new Map<LayeredMethod, Float64Array>();
+    const scored = (method: LayeredMethod) => {
       let s = scores.get(method);
       if (!s) {
-        s = scoreCells(lattice, records, {
-          method,
-          targetMonth: test,
-          firstMonth: trainFrom,
-          ...(options.params ? { params: options.params } : {}),
-        });
+        s = addTerms(new Float64Array(positions.length), terms.get(method)!, index);
         scores.set(method, s);
       }
       return s;
     };
     // Each score array judged at every coverage at once.
     const judgeAll = (s: Float64Array) => {
-      const sets = topSets(s, options.coverages.map(takeOf));
+      const cuts = selectCuts(s, takes);
       return new Map(
-        options.coverages.map((c, i) => [c, scoreFlagged(sets[i]!, observed, reports)]),
+        options.coverages.map((c, i) => {
+          const cut = cuts[i]!;
+          let hits = 0;
+          for (let e = 0; e < cut.length; e++) hits += observed[positions[cut[e]!]!]!;
+          return [c, scoreHits(cut.length, hits, observed, reports)];
+        }),
       );
     };
     // The weight a forecast for this month would have used: tuned on the months before.

@@ -1,5 +1,4 @@
 import { type BenchResult, compareClusterings, dbscan, hexHotspots } from '@hotspot/analysis';
-import { createDb } from '@hotspot/db';
 import { benchDatabaseUrl, openBenchDatabase } from '../layers/bench-database.ts';
 import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
 import { postgisDbscan, randomPoints } from './postgis-dbscan.ts';
@@ -16,17 +15,20 @@ const GISTAR_BUDGET_MS = 300;
 export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const count = opts.quick ? 20_000 : 100_000;
-  const url = benchDatabaseUrl();
-  if (!url) {
-    results.push({
-      name: 'DBSCAN vs PostGIS ST_ClusterDBSCAN: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)',
-      value: Number.NaN,
-      unit: 'ratio',
-      pass: null,
-    });
-  } else {
-    const db = await createDb({ databaseUrl: url, maxConnections: 1 });
-    try {
+  // Everything runs in the bench's own database, created and migrated (so with PostGIS) by
+  // openBenchDatabase: the database BENCH_DATABASE_URL names is only where it is created from,
+  // and may have no PostGIS, or have it in a schema off the search path (a shared test database
+  // did, and ST_MakePoint was not found).
+  const bench = await openBenchDatabase(count);
+  try {
+    if (!benchDatabaseUrl()) {
+      results.push({
+        name: 'DBSCAN vs PostGIS ST_ClusterDBSCAN: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)',
+        value: Number.NaN,
+        unit: 'ratio',
+        pass: null,
+      });
+    } else {
       const points = randomPoints(count, 20250501, [375_000, 255_000, 400_000, 285_000]);
       const eps = 100;
       const minPoints = 5;
@@ -34,7 +36,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       const ours = dbscan(points, { epsMeters: eps, minPoints });
       const jsMs = performance.now() - t;
       t = performance.now();
-      const theirs = await postgisDbscan(db, points, eps, minPoints);
+      const theirs = await postgisDbscan(bench.db, points, eps, minPoints);
       const pgMs = performance.now() - t;
       const same = compareClusterings(ours, theirs, points, eps).equivalent;
       results.push({
@@ -46,13 +48,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         budget: '<= 1.0x PostGIS, same clusters',
         pass: jsMs <= pgMs && same,
       });
-    } finally {
-      await db.close();
     }
-  }
 
-  const bench = await openBenchDatabase(count);
-  try {
     const state = await loadLayerState(bench.db, bench.partnershipId);
     const filters = resolveFilters(
       {

@@ -202,6 +202,11 @@ function servedShape(geometry: Polygonal, vertex: ServedVertex): Polygonal | nul
   return polygons.length > 0 ? { type: 'MultiPolygon', coordinates: polygons } : null;
 }
 
+/** One BNG position as `toWgs84` serves it (for callers that project each corner once). */
+export function toWgs84Position(x: number, y: number): Position {
+  return servedLngLat(x, y);
+}
+
 /**
  * BNG metres -> WGS84 [lng, lat] rounded to 6 decimals (proj4 via @hotspot/ingest, the one
  * reprojection we use). For analysts; everyone else goes through `toServedWgs84`.
