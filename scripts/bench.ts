@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --quick] [-- --write] [-- --only NAME]`: runs every benchmark the
- * packages and features provide (NAME: the suites whose name contains it, e.g. `analysis`, or one
- * benchmark as `suite/name`, e.g. `analysis-api/forecast`), printing one JSON line per figure
+ * `npm run bench [-- --quick] [-- --write] [-- --only NAME] [-- --records N]`: runs every
+ * benchmark the packages and features provide (NAME: the suites whose name contains it, e.g.
+ * `analysis`, or one benchmark as `suite/name`, e.g. `analysis-api/forecast`), printing one JSON
+ * line per figure
  * {name, value, unit, baseline, ratio, budget, pass}, then a summary table. `--write` also
  * regenerates docs/PERFORMANCE.md (never edited by hand) with the results and the machine.
- * Benchmarks that need PostgreSQL use BENCH_DATABASE_URL (or TEST_DATABASE_URL).
+ * Benchmarks that need PostgreSQL use BENCH_DATABASE_URL (or TEST_DATABASE_URL). `--records N`
+ * seeds the layer benchmark with N records instead of 100,000: `--only layers --records 1000000`
+ * on PostgreSQL measures the cold first request against its 500 ms budget at a million records.
  */
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -22,7 +25,7 @@ interface BenchResult {
   readonly pass?: boolean | null;
   readonly note?: string;
 }
-type BenchRun = (opts: { quick: boolean }) => Promise<readonly BenchResult[]>;
+type BenchRun = (opts: { quick: boolean; records?: number }) => Promise<readonly BenchResult[]>;
 
 const root = join(import.meta.dirname, '..');
 
@@ -73,9 +76,14 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       write: { type: 'boolean', default: false },
       only: { type: 'string' },
+      records: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
+  const records = values.records === undefined ? undefined : Number(values.records);
+  if (records !== undefined && !(Number.isInteger(records) && records > 0)) {
+    throw new Error(`--records takes a positive whole number, not "${values.records}"`);
+  }
   const started = Date.now();
   const results: (BenchResult & { suite: string })[] = [];
   const failures: string[] = [];
@@ -86,7 +94,7 @@ async function main(): Promise<void> {
     for (const [name, run] of Object.entries(runs)) {
       if (only?.includes('/') && `${suite.name}/${name}` !== only) continue;
       try {
-        for (const result of await run({ quick })) {
+        for (const result of await run({ quick, ...(records ? { records } : {}) })) {
           const line = {
             name: result.name,
             value: result.value,

@@ -270,7 +270,13 @@ export function createAuditWriter(kysely: Kysely<Database>): AuditWriter {
     write: (event, keyring) =>
       new Promise<string>((resolve, reject) => {
         queue.push({ event, keyring, resolve, reject });
-        if (!flushing) void drain();
+        if (flushing) return;
+        flushing = true;
+        // The first flush waits for the rest of this turn of the event loop, so the events of
+        // requests that arrived together share it. PGlite runs each statement synchronously:
+        // without the wait no other event would queue while a flush is in flight, and every
+        // request would pay for a transaction of its own.
+        setImmediate(() => void drain());
       }),
   };
 }

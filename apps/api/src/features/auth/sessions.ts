@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '@hotspot/db';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { serialize } from 'hono/utils/cookie';
+import type { Kysely } from 'kysely';
 import type { AppDeps, SessionUser } from '../../deps.ts';
+import { createGroupRead } from '../../http/group-read.ts';
 
 /** A session as the access-policy middleware loads it for each request. */
 export interface LoadedSession {
@@ -134,15 +137,8 @@ export async function rotateSession(
   return newHash;
 }
 
-/** Loads and validates the request's session; refreshes its idle timer. */
-export async function loadSession(
-  deps: AppDeps,
-  c: Context,
-): Promise<{ session: LoadedSession } | { refused: SessionRefusal }> {
-  const token = readSessionToken(c, deps);
-  if (!token || token.length > 100) return { refused: 'none' };
-  const idHash = sha256Hex(token);
-  const row = await deps.db.kysely
+function selectSessions(kysely: Kysely<Database>) {
+  return kysely
     .selectFrom('session')
     .innerJoin('app_user', 'app_user.id', 'session.user_id')
     .innerJoin('agency', 'agency.id', 'app_user.agency_id')
@@ -161,9 +157,47 @@ export async function loadSession(
       'app_user.sessions_valid_from',
       'agency.id as agency_id',
       'agency.code as agency_code',
-    ])
-    .where('session.id_hash', '=', idHash)
-    .executeTakeFirst();
+    ]);
+}
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof selectSessions>['executeTakeFirst']>>;
+
+// One grouped reader per database handle (so per pool): the sessions of requests that arrive
+// while a lookup is in flight are read together by the next one (http/group-read.ts), so under
+// load every request still sees its session as committed when it arrived, for a fraction of a
+// round trip each.
+const sessionReaders = new WeakMap<
+  Kysely<Database>,
+  (idHash: string) => Promise<SessionRow | undefined>
+>();
+
+function sessionRow(kysely: Kysely<Database>, idHash: string): Promise<SessionRow | undefined> {
+  // Inside a transaction the lookup must run on it (and sees its uncommitted changes).
+  if (kysely.isTransaction) {
+    return selectSessions(kysely).where('session.id_hash', '=', idHash).executeTakeFirst();
+  }
+  let read = sessionReaders.get(kysely);
+  if (!read) {
+    read = createGroupRead(async (hashes: readonly string[]) => {
+      const rows = await selectSessions(kysely)
+        .where('session.id_hash', 'in', [...hashes])
+        .execute();
+      return new Map(rows.map((r) => [r.id_hash, r]));
+    });
+    sessionReaders.set(kysely, read);
+  }
+  return read(idHash);
+}
+
+/** Loads and validates the request's session; refreshes its idle timer. */
+export async function loadSession(
+  deps: AppDeps,
+  c: Context,
+): Promise<{ session: LoadedSession } | { refused: SessionRefusal }> {
+  const token = readSessionToken(c, deps);
+  if (!token || token.length > 100) return { refused: 'none' };
+  const idHash = sha256Hex(token);
+  const row = await sessionRow(deps.db.kysely, idHash);
   if (!row) return { refused: 'none' };
   const now = deps.clock();
   const idleLimitMs = deps.env.SESSION_IDLE_MINUTES * 60_000;

@@ -34,8 +34,16 @@ export interface LayerState extends PartnershipState {
   readonly fingerprint: string;
 }
 
-export async function loadLayerState(db: Db, partnershipId: string): Promise<LayerState> {
-  const { state, row } = await readPartnershipState(db, partnershipId, { contents: true });
+export async function loadLayerState(
+  db: Db,
+  partnershipId: string,
+  options: { readonly hotspotsAndActions?: boolean } = {},
+): Promise<LayerState> {
+  // Layers drawn from the published table alone do not depend on hotspots or actions: their
+  // state skips those digests (a pass over every hotspot and action row on every request).
+  const { state, row } = await readPartnershipState(db, partnershipId, {
+    contents: options.hotspotsAndActions ?? true,
+  });
   const fingerprint = createHash('sha256')
     .update(
       [

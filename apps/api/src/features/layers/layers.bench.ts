@@ -15,13 +15,14 @@ const round = (value: number) => Math.round(value * 10) / 10;
 /**
  * 50 concurrent clients (wrk when installed, else autocannon; see load-generator.ts) on GET /api/layers/hexagons (as the tasking chair, so through disclosure
  * control, auditing every request) for 30 s (10 s quick), on a real server over loopback with
- * 100,000 synthetic records (BENCH_RECORDS to change); GET /api/health the same way as the in-run baseline. The layer
+ * 100,000 synthetic records (`--records N` or BENCH_RECORDS to change); GET /api/health the same way as the in-run baseline. The layer
  * requests send `accept-encoding: gzip` as every browser does, so they get the gzip body.
  */
-export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
+export async function run(opts: { quick: boolean; records?: number }): Promise<BenchResult[]> {
   const seconds = opts.quick ? 10 : 30;
-  // BENCH_RECORDS reruns the same measurement at another scale (infra/SCALING.md uses 1,000,000).
-  const records = Number(process.env.BENCH_RECORDS ?? 100_000);
+  // `--records` (or BENCH_RECORDS) reruns the same measurement at another scale: 1,000,000 on
+  // PostgreSQL checks the cold budget (infra/SCALING.md).
+  const records = opts.records ?? Number(process.env.BENCH_RECORDS ?? 100_000);
   const bench = await openBenchDatabase(records);
   const app = createApp(bench.deps);
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });

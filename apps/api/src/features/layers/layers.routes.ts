@@ -185,10 +185,12 @@ async function layerFor(
   if (user.role === 'partner' && query.layer !== 'hotspots') {
     throw new ProblemError(PROBLEM.forbidden, "Partners see only their agency's hotspots.");
   }
-  const state = await loadLayerState(deps.db, user.partnershipId);
-  if (!receivesRecordLevel(user) && (query.layer === 'hexagons' || query.layer === 'density')) {
-    return publishedLayerFor(deps, user, query, state);
-  }
+  const published =
+    !receivesRecordLevel(user) && (query.layer === 'hexagons' || query.layer === 'density');
+  const state = await loadLayerState(deps.db, user.partnershipId, {
+    hotspotsAndActions: !published,
+  });
+  if (published) return publishedLayerFor(deps, user, query, state);
   const input: LayerInput = { deps, user, state, filters: resolveFilters(query, deps.clock()) };
   const render = async (build: () => Promise<Parameters<typeof renderLayer>[1]>) => {
     // The vertex guard loads beside the build (it is cached per data version, the layer is not).

@@ -1,6 +1,7 @@
-import type { Db } from '@hotspot/db';
-import { sql } from 'kysely';
+import type { Database, Db } from '@hotspot/db';
+import { type Kysely, sql } from 'kysely';
 import { BoundedCache } from '../../http/bounded-cache.ts';
+import { createGroupRead } from '../../http/group-read.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { type PerturbationTable, parsePerturbationTable } from '../disclosure/published.ts';
 
@@ -41,6 +42,68 @@ export interface PartnershipStateRow {
 // only when this process has not seen that version of it, not on every request.
 const areaJsonCache = new BoundedCache<string, string>(8);
 
+type StateRowWithId = PartnershipStateRow & { readonly id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function selectStates(
+  kysely: Kysely<Database>,
+  partnershipIds: readonly string[],
+  contents: boolean,
+): Promise<ReadonlyMap<string, StateRowWithId>> {
+  // A malformed id would fail the cast for every request read with it: it finds nothing.
+  const ids = partnershipIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return new Map();
+  const digests = contents
+    ? sql`,
+      (select md5(coalesce(string_agg(h.id::text || '|' || h.updated_at::text || '|' || h.status, ',' order by h.id), ''))
+         from hotspot h where h.partnership_id = p.id) as hotspots,
+      (select md5(coalesce(string_agg(x.id::text || '|' || x.updated_at::text || '|' || x.status || '|' || x.agency_id::text, ',' order by x.id), ''))
+         from action x where x.partnership_id = p.id) as actions`
+    : sql``;
+  const result = await sql<StateRowWithId>`
+    select p.id::text as id, p.data_version::text as data_version, p.suppression_k,
+      array_to_string(p.published_hex_sizes, ',') as hex_sizes, p.perturbation::text as perturbation,
+      p.analysis_defaults::text as defaults,
+      md5(ST_AsEWKB(p.area)) as area_hash${digests}
+    from partnership p where p.id = any(${ids}::uuid[])`.execute(kysely);
+  const byId = new Map(result.rows.map((r) => [r.id, r]));
+  return new Map(
+    ids.flatMap((id) => {
+      const row = byId.get(id.toLowerCase());
+      return row ? [[id, row] as const] : [];
+    }),
+  );
+}
+
+// Grouped readers per database handle and kind (http/group-read.ts): the states asked for while
+// a read is in flight are read together by the next one, which still starts after each was
+// asked, so every request sees the state as committed when it arrived.
+const stateReaders = new WeakMap<
+  Kysely<Database>,
+  Record<'plain' | 'contents', (partnershipId: string) => Promise<StateRowWithId | undefined>>
+>();
+
+async function stateRow(
+  kysely: Kysely<Database>,
+  partnershipId: string,
+  contents: boolean,
+): Promise<PartnershipStateRow | undefined> {
+  // Inside a transaction the read must run on it (and sees its uncommitted changes).
+  if (kysely.isTransaction) {
+    return (await selectStates(kysely, [partnershipId], contents)).get(partnershipId);
+  }
+  let readers = stateReaders.get(kysely);
+  if (!readers) {
+    readers = {
+      plain: createGroupRead((ids: readonly string[]) => selectStates(kysely, ids, false)),
+      contents: createGroupRead((ids: readonly string[]) => selectStates(kysely, ids, true)),
+    };
+    stateReaders.set(kysely, readers);
+  }
+  return readers[contents ? 'contents' : 'plain'](partnershipId);
+}
+
 /**
  * Reads the partnership's state; with `contents`, also digests of its hotspots and actions
  * (only the layer ETag needs those: they cost a pass over every hotspot and action row).
@@ -50,20 +113,7 @@ export async function readPartnershipState(
   partnershipId: string,
   options: { contents?: boolean } = {},
 ): Promise<{ state: PartnershipState; row: PartnershipStateRow }> {
-  const contents = options.contents
-    ? sql`,
-      (select md5(coalesce(string_agg(h.id::text || '|' || h.updated_at::text || '|' || h.status, ',' order by h.id), ''))
-         from hotspot h where h.partnership_id = p.id) as hotspots,
-      (select md5(coalesce(string_agg(x.id::text || '|' || x.updated_at::text || '|' || x.status || '|' || x.agency_id::text, ',' order by x.id), ''))
-         from action x where x.partnership_id = p.id) as actions`
-    : sql``;
-  const result = await sql<PartnershipStateRow>`
-    select p.data_version::text as data_version, p.suppression_k,
-      array_to_string(p.published_hex_sizes, ',') as hex_sizes, p.perturbation::text as perturbation,
-      p.analysis_defaults::text as defaults,
-      md5(ST_AsEWKB(p.area)) as area_hash${contents}
-    from partnership p where p.id = ${partnershipId}`.execute(db.kysely);
-  const row = result.rows[0];
+  const row = await stateRow(db.kysely, partnershipId, options.contents ?? false);
   if (!row) throw new ProblemError(PROBLEM.notFound, 'Partnership not found.');
   let areaGeoJson: string | null = null;
   if (row.area_hash !== null) {
