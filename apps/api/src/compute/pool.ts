@@ -27,6 +27,7 @@ export class ComputePool {
   readonly #pool: Piscina;
   /** Tasks submitted and not yet answered (running or waiting). */
   #inFlight = 0;
+  #threadsEnded = 0;
 
   constructor(readonly options: ComputePoolOptions) {
     this.#pool = new Piscina({
@@ -43,6 +44,22 @@ export class ComputePool {
     // A worker that dies (out of memory) is reported on the task; the pool's own 'error' event
     // must not become an uncaught exception of the API process.
     this.#pool.on('error', () => undefined);
+    // Counted from each thread's own exit, which is when its work has really stopped.
+    const watched = new WeakSet<object>();
+    this.#pool.on('workerCreate', () => {
+      for (const thread of this.#pool.threads) {
+        if (watched.has(thread)) continue;
+        watched.add(thread);
+        thread.once('exit', () => {
+          this.#threadsEnded += 1;
+        });
+      }
+    });
+  }
+
+  /** Worker threads ended so far: stopped over time or memory, or idle past their timeout. */
+  get threadsEnded(): number {
+    return this.#threadsEnded;
   }
 
   async run<K extends ComputeTask['kind']>(
