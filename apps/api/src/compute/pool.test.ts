@@ -138,7 +138,8 @@ describe('compute pool', () => {
     expect(problem.extensions).toEqual({ limitSeconds: 1 });
     // The stopped task's thread is ended, not left computing its seconds of work.
     await vi.waitFor(() => expect(timed.threadsEnded).toBe(endedBefore + 1), {
-      timeout: 60_000,
+      // Well inside the pool's 60 s idle timeout, which would end a thread left computing.
+      timeout: 30_000,
       interval: 50,
     });
     const after = await tryTiny(10);
