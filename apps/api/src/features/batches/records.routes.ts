@@ -6,6 +6,7 @@ import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
+import { bumpDataVersion } from '../partnership/data-version.ts';
 import { commitBatch } from './batches.queries.ts';
 import { ReasonSchema } from './batches.routes.ts';
 import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
@@ -478,11 +479,7 @@ export function recordRoutes(deps: AppDeps) {
           await sql`delete from intelligence_record where ${dueOfBatch('intelligence_record')}`.execute(
             trx,
           );
-          await trx
-            .updateTable('partnership')
-            .set({ data_version: sql<string>`data_version + 1` })
-            .where('id', '=', user.partnershipId)
-            .execute();
+          await bumpDataVersion(trx, user.partnershipId);
           return due.length;
         }
         const latest =
@@ -543,11 +540,7 @@ export function recordRoutes(deps: AppDeps) {
           .where('partnership_id', '=', user.partnershipId)
           .executeTakeFirst();
         if (Number(deleted.numDeletedRows) === 0) throw recordNotFound();
-        await trx
-          .updateTable('partnership')
-          .set({ data_version: sql<string>`data_version + 1` })
-          .where('id', '=', user.partnershipId)
-          .execute();
+        await bumpDataVersion(trx, user.partnershipId);
       });
       await audit(deps, c, {
         category: 'erasure',
