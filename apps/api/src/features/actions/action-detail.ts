@@ -1,17 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { ACTION_STATUSES } from '@hotspot/contracts';
 import type { Context } from 'hono';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
-import { notFound, refuseAsNotFound } from '../hotspots/hotspot-queries.ts';
+import { type ActionRow, selectActions, toActionSummary } from '../hotspots/hotspot-actions.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
-import {
-  type ActionRow,
-  isoDay,
-  selectActions,
-  selectTimeline,
-  toActionSummary,
-} from './action-queries.ts';
+import { notFound, refuseAsNotFound } from '../hotspots/hotspots.queries.ts';
 import { ACTION_STEPS, availableSteps } from './action-workflow.ts';
+import { selectTimeline } from './actions.queries.ts';
 
 export const TimelineEntrySchema = z
   .object({

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ACTION_PRIORITY_LABELS, ACTION_STATUSES, type ActionStatus } from '@hotspot/contracts';
 import type { Context } from 'hono';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
@@ -8,13 +9,13 @@ import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
 import { audit } from '../audit/audit.ts';
 import { csvLine } from '../audit/csv.ts';
-import { notFound } from '../hotspots/hotspot-queries.ts';
+import { type ActionFilters, selectActions, toActionSummary } from '../hotspots/hotspot-actions.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
+import { notFound } from '../hotspots/hotspots.queries.ts';
 import { markActionNoticesRead, notifyActionEvent } from '../notifications/notify.ts';
 import { bumpDataVersion } from '../partnership/data-version.ts';
 import { assignAction, assignActionRoute } from './action-assignment.ts';
 import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
-import { type ActionFilters, isoDay, selectActions, toActionSummary } from './action-queries.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 

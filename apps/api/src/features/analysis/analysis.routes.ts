@@ -37,6 +37,9 @@ import {
   refused,
   resolvePublishedRequest,
 } from '../disclosure/published-request.ts';
+import { clusterOutline } from './cluster-outline.ts';
+import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
+import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
@@ -44,7 +47,7 @@ import {
   type LayerInput,
   resolveDensityParams,
   resolveHexagonParams,
-} from '../layers/layer-builders.ts';
+} from './layer-builders.ts';
 import {
   disclosureContext,
   type LayerState,
@@ -54,12 +57,9 @@ import {
   serveCached,
   studyAreaBng,
   withAnalysisErrors,
-} from '../layers/layer-response.ts';
-import { publishedEmerging, publishedEmergingLayer } from '../layers/published-emerging.ts';
-import { clusterOutline } from './cluster-outline.ts';
-import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
-import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
+} from './layer-response.ts';
 import { GENERALISE_HEX_METERS, numberParam, resolveParam } from './parameters.ts';
+import { publishedEmerging, publishedEmergingLayer } from './published-emerging.ts';
 import {
   RecordFilterShape,
   resolveFilters,

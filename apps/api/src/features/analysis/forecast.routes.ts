@@ -35,14 +35,14 @@ import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
 import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
+import { ForecastTuningCache } from './forecast-tuning.ts';
 import {
   type LayerState,
   loadLayerState,
   serveCached,
   studyAreaBng,
   withAnalysisErrors,
-} from '../layers/layer-response.ts';
-import { ForecastTuningCache } from './forecast-tuning.ts';
+} from './layer-response.ts';
 import {
   PUBLISHED_COVERAGES,
   PUBLISHED_FORECAST_METHODS,

@@ -6,6 +6,7 @@ import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { CLUSTER_POINT_BUFFER_METERS } from '../analysis/cluster-outline.ts';
 import { areaShape, neighbourhoodCost, refuseOverCeiling } from '../analysis/cost.ts';
+import { studyAreaBng, withAnalysisErrors } from '../analysis/layer-response.ts';
 import {
   countRecords,
   type RecordFilters,
@@ -13,7 +14,6 @@ import {
   selectRecords,
 } from '../analysis/record-query.ts';
 import { receivesRecordLevel } from '../disclosure/disclosure.ts';
-import { studyAreaBng, withAnalysisErrors } from '../layers/layer-response.ts';
 import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import type { NewHotspot } from './hotspot-schemas.ts';
 

@@ -2,19 +2,20 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { HOTSPOT_STATUSES, type HotspotStatus } from '@hotspot/contracts';
 import { lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { isoDay, selectActions, toActionSummary } from '../actions/action-queries.ts';
+import { publishedHotspotFigures } from '../analysis/layer-builders.ts';
 import { countRecords, resolveFilters } from '../analysis/record-query.ts';
 import { audit } from '../audit/audit.ts';
 import { type DisclosedCount, receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
 import { monthsEnding } from '../disclosure/published-request.ts';
-import { publishedHotspotFigures } from '../layers/layer-builders.ts';
 import { bumpDataVersion } from '../partnership/data-version.ts';
 import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import { DEFAULT_BUFFER_METERS, evaluateHotspot, evaluatePublished } from './evaluation.ts';
+import { selectActions, toActionSummary } from './hotspot-actions.ts';
 import { computeHotspot } from './hotspot-area.ts';
 import {
   HOTSPOT_TRANSITIONS,
@@ -22,19 +23,19 @@ import {
   recordHotspotStatusChange,
 } from './hotspot-lifecycle.ts';
 import {
-  type HotspotRow,
-  hotspotForUser,
-  notFound,
-  selectHotspots,
-  toHotspotSummary,
-} from './hotspot-queries.ts';
-import {
   HotspotChangeSchema,
   HotspotDetailSchema,
   HotspotIdParamSchema,
   HotspotSummarySchema,
   NewHotspotSchema,
 } from './hotspot-schemas.ts';
+import {
+  type HotspotRow,
+  hotspotForUser,
+  notFound,
+  selectHotspots,
+  toHotspotSummary,
+} from './hotspots.queries.ts';
 
 const statusList = z
   .union([z.string(), z.array(z.string())])

@@ -5,7 +5,28 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import {
+  buildDensityLayer,
+  buildHexagonLayer,
+  buildHotspotLayer,
+  buildPointLayer,
+  type LayerInput,
+  resolveDensityParams,
+  resolveHexagonParams,
+} from '../analysis/layer-builders.ts';
+import {
+  disclosureContext,
+  loadLayerState,
+  renderLayerInSlices,
+  serveCached,
+} from '../analysis/layer-response.ts';
 import { numberParam } from '../analysis/parameters.ts';
+import {
+  publishedCells,
+  publishedCountLayer,
+  publishedDensityLayer,
+  publishedGistarLayer,
+} from '../analysis/published-layers.ts';
 import { RecordFilterShape, resolveFilters } from '../analysis/record-query.ts';
 import { csvLine } from '../audit/csv.ts';
 import {
@@ -15,27 +36,6 @@ import {
   renderLayer,
 } from '../disclosure/disclosure.ts';
 import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
-import {
-  buildDensityLayer,
-  buildHexagonLayer,
-  buildHotspotLayer,
-  buildPointLayer,
-  type LayerInput,
-  resolveDensityParams,
-  resolveHexagonParams,
-} from './layer-builders.ts';
-import {
-  disclosureContext,
-  loadLayerState,
-  renderLayerInSlices,
-  serveCached,
-} from './layer-response.ts';
-import {
-  publishedCells,
-  publishedCountLayer,
-  publishedDensityLayer,
-  publishedGistarLayer,
-} from './published-layers.ts';
 
 const booleanParam = z
   .enum(['true', 'false'])

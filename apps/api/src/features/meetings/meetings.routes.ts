@@ -1,24 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { isoDay } from '../actions/action-queries.ts';
+import { readCategory } from '../analysis/layer-response.ts';
 import { audit } from '../audit/audit.ts';
-import { readCategory } from '../layers/layer-response.ts';
 import { emergingCellsOutsideHotspots } from './agenda-generation.ts';
-import {
-  agendaResponse,
-  generateAgenda,
-  loadAgendaItems,
-  loadMeeting,
-  type MeetingRow,
-  meetingDetail,
-  renumberAgenda,
-  requireOpen,
-  toMeetingSummary,
-} from './meeting-queries.ts';
 import {
   AgendaItemChangeSchema,
   AgendaItemParamSchema,
@@ -35,6 +24,17 @@ import {
   NewDecisionSchema,
   NewMeetingSchema,
 } from './meeting-schemas.ts';
+import {
+  agendaResponse,
+  generateAgenda,
+  loadAgendaItems,
+  loadMeeting,
+  type MeetingRow,
+  meetingDetail,
+  renumberAgenda,
+  requireOpen,
+  toMeetingSummary,
+} from './meetings.queries.ts';
 import { packRoutes } from './pack.routes.ts';
 
 const ok = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -1,8 +1,10 @@
 import { countClassBounds, HOTSPOT_STATUSES, type HotspotStatus } from '@hotspot/contracts';
 import type { Geometry } from 'geojson';
 import { sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
-import { isoDay } from '../actions/action-queries.ts';
+import { buildHotspotLayer, type LayerInput } from '../analysis/layer-builders.ts';
+import { publishedCells, publishedCountLayer } from '../analysis/published-layers.ts';
 import { resolveFilters } from '../analysis/record-query.ts';
 import {
   type DisclosedCount,
@@ -11,8 +13,6 @@ import {
   renderLayer,
 } from '../disclosure/disclosure.ts';
 import { daysOf, monthsEnding } from '../disclosure/published-request.ts';
-import { buildHotspotLayer, type LayerInput } from '../layers/layer-builders.ts';
-import { publishedCells, publishedCountLayer } from '../layers/published-layers.ts';
 import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import {
   type AgendaAction,
@@ -20,7 +20,7 @@ import {
   loadAgendaItems,
   type MeetingRow,
   meetingDetail,
-} from './meeting-queries.ts';
+} from './meetings.queries.ts';
 import { type MapHexagon, renderPackMapSvg } from './pack-map-svg.ts';
 
 /**

@@ -1,9 +1,10 @@
 import type { ActionStatus, HotspotStatus, RiskRating } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { type ActionRow, isoDay, selectActions } from '../actions/action-queries.ts';
+import { type ActionRow, selectActions } from '../hotspots/hotspot-actions.ts';
 import {
   AGENDA_RULES,
   type AgendaCandidate,

@@ -15,7 +15,6 @@ import {
 } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { areaShape, emergingCost, refuseOverCeiling } from '../analysis/cost.ts';
 import { type AggregateLayer, hexPolygon } from '../disclosure/disclosure.ts';
 import {
   daysOf,
@@ -24,6 +23,7 @@ import {
   refused,
 } from '../disclosure/published-request.ts';
 import type { PartnershipState } from '../partnership/partnership-state.ts';
+import { areaShape, emergingCost, refuseOverCeiling } from './cost.ts';
 import { studyAreaBng } from './layer-response.ts';
 import { adjacentBand, publishedCellMonths } from './published-layers.ts';
 
