@@ -3,9 +3,14 @@ import { ACTION_STATUSES } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
-import { type ActionRow, selectActions, toActionSummary } from '../hotspots/hotspot-actions.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
-import { notFound, refuseAsNotFound } from '../hotspots/hotspots.queries.ts';
+import {
+  type ActionRow,
+  notFound,
+  refuseAsNotFound,
+  selectActions,
+  toActionSummary,
+} from '../hotspots/index.ts';
 import { ACTION_STEPS, availableSteps } from './action-workflow.ts';
 import { selectTimeline } from './actions.queries.ts';
 

@@ -12,10 +12,10 @@ import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { fieldSentence, PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
-import { audit } from '../audit/audit.ts';
-import { notFound } from '../hotspots/hotspots.queries.ts';
-import { notifyActionEvent } from '../notifications/notify.ts';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { audit } from '../audit/index.ts';
+import { notFound } from '../hotspots/index.ts';
+import { notifyActionEvent } from '../notifications/index.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 import { ActionDetailSchema, actionDetailFor } from './action-detail.ts';
 import { mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 

@@ -1,5 +1,5 @@
 import type { Db } from '@hotspot/db';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 
 /** The partnership settings an admin may change; each one optional. */
 export interface PartnershipSettingsChange {

@@ -10,33 +10,29 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 import {
   type AggregateFeature,
   type AggregateLayer,
+  AREA_LATTICE,
+  daysOf,
   generaliseToHexUnion,
   hexCellsTouching,
+  hexLattice,
   hexPolygon,
   hexUnion,
   publishedContext,
-  receivesRecordLevel,
-  renderLayer,
-  toWgs84,
-} from '../disclosure/disclosure.ts';
-import {
-  AREA_LATTICE,
-  hexLattice,
+  publishedSize,
   publishedValue,
+  receivesRecordLevel,
+  refused,
+  renderLayer,
+  resolvePublishedRequest,
+  toWgs84,
   trueBreakdown,
   trueCells,
   unionOf,
-} from '../disclosure/published.ts';
-import {
-  daysOf,
-  publishedSize,
-  refused,
-  resolvePublishedRequest,
-} from '../disclosure/published-request.ts';
+} from '../disclosure/index.ts';
 import { clusterOutline } from './cluster-outline.ts';
 import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
 import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';

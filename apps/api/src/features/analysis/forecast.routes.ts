@@ -32,9 +32,13 @@ import { BoundedCache } from '../../http/bounded-cache.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
-import { receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';
-import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
+import { audit } from '../audit/index.ts';
+import {
+  publishedSize,
+  receivesRecordLevel,
+  resolvePublishedRequest,
+  toWgs84,
+} from '../disclosure/index.ts';
 import { ForecastTuningCache } from './forecast-tuning.ts';
 import {
   type LayerState,

@@ -5,19 +5,22 @@ import { compute } from '../../compute/pool.ts';
 import { toCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import type { PublishedRequest } from '../disclosure/index.ts';
 import {
   type AggregateFeature,
   type AggregateLayer,
   generaliseToHexUnion,
   hexCellsTouching,
+  hexLattice,
   hexPolygon,
   hexUnion,
   type LabelValue,
+  publishedValue,
   receivesRecordLevel,
-} from '../disclosure/disclosure.ts';
-import { hexLattice, publishedValue, trueCells, unionOf } from '../disclosure/published.ts';
-import type { PublishedRequest } from '../disclosure/published-request.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
+  trueCells,
+  unionOf,
+} from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
 import { areaShape, densityCost, gistarCost, refuseOverCeiling } from './cost.ts';
 import { studyAreaBng, withAnalysisErrors } from './layer-response.ts';
 import {

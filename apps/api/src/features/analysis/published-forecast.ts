@@ -23,9 +23,9 @@ import {
 } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { hexPolygon, toWgs84 } from '../disclosure/disclosure.ts';
-import type { PublishedRequest } from '../disclosure/published-request.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
+import type { PublishedRequest } from '../disclosure/index.ts';
+import { hexPolygon, toWgs84 } from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
 import { studyAreaBng } from './layer-response.ts';
 import { publishedCellMonths } from './published-layers.ts';
 

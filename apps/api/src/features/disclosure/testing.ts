@@ -3,7 +3,7 @@ import { hexIndexAt, hexRing } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 
 /** A record as the disclosure assertions need it: id, exact WGS84 and BNG location, summary. */
 export interface StoredRecord {

@@ -6,18 +6,17 @@ import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import {
   type DisclosedCount,
+  daysOf,
   hexCellsTouching,
-  receivesRecordLevel,
-} from '../disclosure/disclosure.ts';
-import {
   hexLattice,
   type MonthRange,
   publishedValue,
+  receivesRecordLevel,
+  refused,
   trueCells,
   unionOf,
-} from '../disclosure/published.ts';
-import { daysOf, refused } from '../disclosure/published-request.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
+} from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
 import type { HotspotRow } from './hotspots.queries.ts';
 
 export const DEFAULT_BUFFER_METERS = 250;

@@ -10,32 +10,30 @@ import {
   buildHexagonLayer,
   buildHotspotLayer,
   buildPointLayer,
-  type LayerInput,
-  resolveDensityParams,
-  resolveHexagonParams,
-} from '../analysis/layer-builders.ts';
-import {
   disclosureContext,
+  type LayerInput,
   loadLayerState,
-  renderLayerInSlices,
-  serveCached,
-} from '../analysis/layer-response.ts';
-import { numberParam } from '../analysis/parameters.ts';
-import {
+  numberParam,
   publishedCells,
   publishedCountLayer,
   publishedDensityLayer,
   publishedGistarLayer,
-} from '../analysis/published-layers.ts';
-import { RecordFilterShape, resolveFilters } from '../analysis/record-query.ts';
-import { csvLine } from '../audit/csv.ts';
+  RecordFilterShape,
+  renderLayerInSlices,
+  resolveDensityParams,
+  resolveFilters,
+  resolveHexagonParams,
+  serveCached,
+} from '../analysis/index.ts';
+import { csvLine } from '../audit/index.ts';
 import {
   type LayerCollection,
   publishedContext,
+  publishedSize,
   receivesRecordLevel,
   renderLayer,
-} from '../disclosure/disclosure.ts';
-import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
+  resolvePublishedRequest,
+} from '../disclosure/index.ts';
 
 const booleanParam = z
   .enum(['true', 'false'])

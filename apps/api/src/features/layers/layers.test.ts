@@ -15,7 +15,7 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { ensureDemo } from '../demo/ensure-demo.ts';
+import { ensureDemo } from '../demo/index.ts';
 import {
   type CraftedRecord,
   disclosureViolations,
@@ -23,7 +23,7 @@ import {
   type StoredRecord,
   storedRecords,
 } from '../disclosure/testing.ts';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 
 const NON_ANALYSTS = ['chair', 'partner', 'viewer'] as const;
 const CLOCK_START = '2025-03-01T09:00:00Z';

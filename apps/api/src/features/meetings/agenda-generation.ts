@@ -6,9 +6,9 @@ import { type Kysely, sql } from 'kysely';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps } from '../../deps.ts';
 import { ProblemError } from '../../http/problem.ts';
-import { publishedEmerging } from '../analysis/published-emerging.ts';
-import { monthsEnding } from '../disclosure/published-request.ts';
-import { loadPartnershipState } from '../partnership/partnership-state.ts';
+import { publishedEmerging } from '../analysis/index.ts';
+import { monthsEnding } from '../disclosure/index.ts';
+import { loadPartnershipState } from '../partnership/index.ts';
 import { day } from './human-dates.ts';
 import type { AgendaKind } from './meeting-schemas.ts';
 

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { type ActionRow, selectActions } from '../hotspots/hotspot-actions.ts';
+import { type ActionRow, selectActions } from '../hotspots/index.ts';
 import {
   AGENDA_RULES,
   type AgendaCandidate,

@@ -5,8 +5,8 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { readCategory } from '../analysis/layer-response.ts';
-import { audit } from '../audit/audit.ts';
+import { readCategory } from '../analysis/index.ts';
+import { audit } from '../audit/index.ts';
 import { emergingCellsOutsideHotspots } from './agenda-generation.ts';
 import {
   AgendaItemChangeSchema,

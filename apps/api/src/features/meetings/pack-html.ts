@@ -5,7 +5,7 @@ import {
   countColour,
   HOTSPOT_STATUS_STYLES,
 } from '@hotspot/contracts';
-import type { DisclosedCount } from '../disclosure/disclosure.ts';
+import type { DisclosedCount } from '../disclosure/index.ts';
 import { day, when } from './human-dates.ts';
 import type { AgendaAction } from './meetings.queries.ts';
 import { escapeXml } from './pack-map-svg.ts';

@@ -3,17 +3,22 @@ import type { Geometry } from 'geojson';
 import { sql } from 'kysely';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
-import { buildHotspotLayer, type LayerInput } from '../analysis/layer-builders.ts';
-import { publishedCells, publishedCountLayer } from '../analysis/published-layers.ts';
-import { resolveFilters } from '../analysis/record-query.ts';
+import {
+  buildHotspotLayer,
+  type LayerInput,
+  publishedCells,
+  publishedCountLayer,
+  resolveFilters,
+} from '../analysis/index.ts';
 import {
   type DisclosedCount,
+  daysOf,
   type LayerCollection,
+  monthsEnding,
   publishedContext,
   renderLayer,
-} from '../disclosure/disclosure.ts';
-import { daysOf, monthsEnding } from '../disclosure/published-request.ts';
-import { loadPartnershipState } from '../partnership/partnership-state.ts';
+} from '../disclosure/index.ts';
+import { loadPartnershipState } from '../partnership/index.ts';
 import {
   type AgendaAction,
   type AgendaItemView,

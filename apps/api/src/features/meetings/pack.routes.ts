@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 import { MeetingIdParamSchema } from './meeting-schemas.ts';
 import { loadMeeting } from './meetings.queries.ts';
 import { renderPackHtml } from './pack-html.ts';

@@ -2,11 +2,7 @@ import type { Db } from '@hotspot/db';
 import { sql } from 'kysely';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import {
-  effectiveK,
-  type PerturbationTable,
-  parsePerturbationTable,
-} from '../disclosure/published.ts';
+import { effectiveK, type PerturbationTable, parsePerturbationTable } from '../disclosure/index.ts';
 
 /**
  * What disclosure and analysis need of the partnership, read in one statement: the data version,
