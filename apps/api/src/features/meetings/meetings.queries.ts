@@ -80,6 +80,21 @@ export function requireOpen(meeting: MeetingRow): void {
   }
 }
 
+/** The partnership's latest 200 meetings, newest first, as summaries. */
+export async function listMeetings(db: Executor, partnershipId: string) {
+  const rows = await db
+    .selectFrom('meeting')
+    .select('id')
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('starts_at', 'desc')
+    .orderBy('id')
+    .limit(200)
+    .execute();
+  const meetings = [];
+  for (const r of rows) meetings.push(toMeetingSummary(await loadMeeting(db, partnershipId, r.id)));
+  return meetings;
+}
+
 export function toMeetingSummary(m: MeetingRow) {
   return {
     id: m.id,
