@@ -25,7 +25,7 @@ function sourceFiles(dir: string): string[] {
     if (entry === 'node_modules' || entry === 'dist' || entry === 'fixtures') continue;
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (/\.(ts|tsx|mts)$/.test(entry) && !entry.endsWith('.d.ts')) out.push(path);
+    else if (/\.(ts|tsx|mts|js|mjs|cjs)$/.test(entry) && !entry.endsWith('.d.ts')) out.push(path);
   }
   return out;
 }
@@ -53,6 +53,49 @@ function workspaces(): string[] {
   );
 }
 
+/** The root's own code (scripts/, the Vitest config): development code, root manifest only. */
+function rootFiles(): string[] {
+  return readdirSync(ROOT).flatMap((entry) => {
+    if (['apps', 'packages', 'node_modules', 'docs', 'infra', 'patches'].includes(entry)) return [];
+    if (entry.startsWith('.')) return [];
+    const path = join(ROOT, entry);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|mts|js|mjs|cjs)$/.test(entry) ? [path] : [];
+  });
+}
+
+interface ImportUse {
+  readonly file: string;
+  readonly specifier: string;
+  readonly name: string;
+  readonly typeOnly: boolean;
+  readonly development: boolean;
+}
+
+function importsOf(files: readonly string[], self: string): ImportUse[] {
+  const uses: ImportUse[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(SPECIFIER)) {
+      const specifier = match[2] ?? match[3]!;
+      if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+      if (BUILTINS.has(specifier) || specifier.startsWith('virtual:')) continue;
+      const name = packageOf(specifier);
+      if (name === self) continue;
+      uses.push({
+        file: relative(ROOT, file),
+        specifier,
+        name,
+        typeOnly: Boolean(match[1]),
+        development: isDevelopmentCode(file),
+      });
+    }
+  }
+  return uses;
+}
+
+const typesNameOf = (name: string) => `@types/${name.replace(/^@/, '').replace('/', '__')}`;
+
 describe('every workspace declares what it imports', () => {
   it.each(workspaces().map((dir) => [relative(ROOT, dir), dir]))('%s', (_name, dir) => {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
@@ -63,21 +106,36 @@ describe('every workspace declares what it imports', () => {
       ...Object.keys(root.devDependencies ?? {}),
     ]);
     const missing: string[] = [];
-    for (const file of sourceFiles(dir)) {
-      const text = readFileSync(file, 'utf8');
-      for (const match of text.matchAll(SPECIFIER)) {
-        const specifier = match[2] ?? match[3]!;
-        if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
-        if (BUILTINS.has(specifier) || specifier.startsWith('virtual:')) continue;
-        const name = packageOf(specifier);
-        if (name === manifest.name) continue;
-        const typeOnly = Boolean(match[1]);
-        const allowed = isDevelopmentCode(file) || typeOnly ? development : production;
-        const typesName = `@types/${name.replace(/^@/, '').replace('/', '__')}`;
-        if (allowed.has(name) || (typeOnly && allowed.has(typesName))) continue;
-        missing.push(`${relative(ROOT, file)}: ${specifier}`);
-      }
+    const uses = importsOf(sourceFiles(dir), manifest.name);
+    for (const use of uses) {
+      const allowed = use.development || use.typeOnly ? development : production;
+      if (allowed.has(use.name) || (use.typeOnly && allowed.has(typesNameOf(use.name)))) continue;
+      missing.push(`${use.file}: ${use.specifier}`);
     }
+    expect(missing).toEqual([]);
+    // The other way round: a runtime dependency that only tests (or nothing) use belongs in
+    // devDependencies, or nowhere, so an install for production stays small.
+    const usedInProduction = new Set(
+      uses.filter((u) => !u.development).flatMap((u) => [u.name, typesNameOf(u.name)]),
+    );
+    const misplaced = [...production].filter((name) => !usedInProduction.has(name));
+    expect(misplaced).toEqual([]);
+  });
+
+  it('the root (scripts, configs) imports only its own devDependencies', () => {
+    const declared = new Set([
+      ...Object.keys(root.dependencies ?? {}),
+      ...Object.keys(root.devDependencies ?? {}),
+    ]);
+    const workspaceNames = new Set(
+      workspaces().map(
+        (dir) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest).name,
+      ),
+    );
+    const missing = importsOf(rootFiles(), root.name)
+      .filter((u) => !declared.has(u.name) && !workspaceNames.has(u.name))
+      .filter((u) => !(u.typeOnly && declared.has(typesNameOf(u.name))))
+      .map((u) => `${u.file}: ${u.specifier}`);
     expect(missing).toEqual([]);
   });
 

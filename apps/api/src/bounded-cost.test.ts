@@ -5,8 +5,8 @@ import { hexAreaSquareMeters } from '@hotspot/analysis';
 import { testDatabases } from '@hotspot/db/testing';
 import { lngLatToBng } from '@hotspot/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaSquareMeters, COST_CEILINGS, extentMeters } from './features/analysis/cost.ts';
-import { loadDemoBoundaries } from './features/demo/ensure-demo.ts';
+import { areaSquareMeters, COST_CEILINGS, extentMeters } from './features/analysis/index.ts';
+import { loadDemoBoundaries } from './features/demo/index.ts';
 import { type ServerProcess, startServerProcess } from './testing/server-process.ts';
 
 // Issue 16: one viewer's Gi* request blocked the event loop for minutes and a chair's emerging

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createDb, type Db } from '@hotspot/db';
 import { migratedPgliteFolder, testDatabases } from '@hotspot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolmentTokenHash } from './features/accounts/enrolment.ts';
+import { enrolmentTokenHash } from './features/accounts/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');

@@ -13,10 +13,9 @@ import {
   SchemaTooNewError,
 } from '@hotspot/db';
 import { EnvError, loadEnv } from './env.ts';
-import { createUser } from './features/accounts/create-user.ts';
-import { inviteUser } from './features/accounts/enrolment.ts';
-import { AuditKeyError, type AuditKeyring, loadAuditKeyring } from './features/audit/audit-keys.ts';
-import { ensureDemo } from './features/demo/ensure-demo.ts';
+import { createUser, inviteUser } from './features/accounts/index.ts';
+import { AuditKeyError, type AuditKeyring, loadAuditKeyring } from './features/audit/index.ts';
+import { ensureDemo } from './features/demo/index.ts';
 import {
   createPartnership,
   describeCreated,
@@ -26,7 +25,7 @@ import {
   readSetupFile,
   requireAgency,
   resolvePartnership,
-} from './features/partnership/setup/partnership-setup.ts';
+} from './features/partnership/index.ts';
 import { ProblemError } from './http/problem.ts';
 
 const USAGE = `usage: npm run cli -- <command>

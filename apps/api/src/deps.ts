@@ -1,9 +1,9 @@
 import type { Db } from '@hotspot/db';
 import type { Logger } from 'pino';
 import type { Env } from './env.ts';
-import type { PasswordHashOptions } from './features/accounts/passwords.ts';
-import type { AuditKeyring } from './features/audit/audit-keys.ts';
-import type { Mailer } from './features/notifications/mailer.ts';
+import type { AuditKeyring } from './features/audit/index.ts';
+import type { PasswordHashOptions } from './features/auth/index.ts';
+import type { Mailer } from './features/notifications/index.ts';
 
 /** Everything the app needs from outside, passed in so tests can substitute it. */
 export interface AppDeps {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keyringProblem } from './features/audit/audit-keys.ts';
+import { keyringProblem } from './features/audit/index.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -5,8 +5,12 @@ import { createDb } from '@hotspot/db';
 import { migratedPgliteFolder, startPrivatePostgres } from '@hotspot/db/testing';
 import { generateSyntheticNativeCsv } from '@hotspot/ingest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
-import { loadDemoBoundaries } from './features/demo/ensure-demo.ts';
+import {
+  DEMO_AGENCIES,
+  DEMO_CATEGORIES,
+  DEMO_PLACE_TYPES,
+  loadDemoBoundaries,
+} from './features/demo/index.ts';
 import { baseUrlOf, type ServerProcess, startServerProcess } from './testing/server-process.ts';
 
 // Fault tests against the real entry point in a child process (issue 10).

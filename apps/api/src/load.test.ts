@@ -4,9 +4,14 @@ import { createDb, type Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { generateSyntheticNativeCsv } from '@hotspot/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from './features/audit/audit.ts';
-import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PLACE_TYPES } from './features/demo/demo-taxonomy.ts';
-import { ensureDemo, loadDemoBoundaries } from './features/demo/ensure-demo.ts';
+import { verifyAuditChain } from './features/audit/index.ts';
+import {
+  DEMO_AGENCIES,
+  DEMO_CATEGORIES,
+  DEMO_PLACE_TYPES,
+  ensureDemo,
+  loadDemoBoundaries,
+} from './features/demo/index.ts';
 import { TEST_AUDIT_KEYRING } from './testing/audit-key.ts';
 import { TEST_PASSWORD_HASH } from './testing/fixtures.ts';
 import { baseUrlOf, startServerProcess } from './testing/server-process.ts';

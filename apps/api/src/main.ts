@@ -8,15 +8,15 @@ import {
 } from '@hotspot/db';
 import { createApp } from './app.ts';
 import { EnvError, loadEnv } from './env.ts';
-import { AuditKeyError, loadAuditKeyring } from './features/audit/audit-keys.ts';
-import { checkpointDir, writeCheckpoint } from './features/audit/checkpoint.ts';
-import { ensureDemo } from './features/demo/ensure-demo.ts';
-import { createSmtpMailer } from './features/notifications/mailer.ts';
-import { runNotificationSweep } from './features/notifications/notification-sweep.ts';
 import {
-  hasPartnership,
-  NO_PARTNERSHIP_HELP,
-} from './features/partnership/setup/partnership-setup.ts';
+  AuditKeyError,
+  checkpointDir,
+  loadAuditKeyring,
+  writeCheckpoint,
+} from './features/audit/index.ts';
+import { ensureDemo } from './features/demo/index.ts';
+import { createSmtpMailer, runNotificationSweep } from './features/notifications/index.ts';
+import { hasPartnership, NO_PARTNERSHIP_HELP } from './features/partnership/index.ts';
 import { createLogger } from './http/logger.ts';
 
 // Due-soon/overdue notices and queued emails. Every process may run it: the sweep is idempotent

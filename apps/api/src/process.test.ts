@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
 import { migratedPgliteFolder } from '@hotspot/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from './features/audit/audit.ts';
+import { verifyAuditChain } from './features/audit/index.ts';
 import { TEST_AUDIT_KEYRING } from './testing/audit-key.ts';
 import { startServerProcess } from './testing/server-process.ts';
 

@@ -1,4 +1,5 @@
 export * from './backup.ts';
+export * from './bulk-transaction.ts';
 export * from './create-db.ts';
 export * from './float8-pairs.ts';
 export * from './migrate.ts';

@@ -1,9 +1,7 @@
 import { ROLES, type Role } from '@hotspot/contracts';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import type { AppDeps, AppEnv } from '../deps.ts';
-import { audit } from '../features/audit/audit.ts';
-import { clearSessionCookieHeader, loadSession } from '../features/auth/sessions.ts';
+import type { AppDeps, AppEnv, SessionUser } from '../deps.ts';
 import { PROBLEM, problemResponse } from './problem.ts';
 
 /**
@@ -211,11 +209,35 @@ export function matchedEndpoint(c: Context): { method: string; path: string } | 
 }
 
 /**
+ * What the policy needs of sessions and the audit trail, given by the auth feature
+ * (`sessionAccess` in features/auth), so that http/ depends on no feature.
+ */
+export interface SessionAccess {
+  loadSession(c: Context<AppEnv>): Promise<
+    | {
+        session: {
+          readonly idHash: string;
+          readonly user: SessionUser;
+          readonly mfaPassed: boolean;
+        };
+      }
+    | { refused: 'none' | 'expired' | 'revoked' }
+  >;
+  /** A Set-Cookie header value that deletes the session cookie. */
+  clearSessionCookie(c: Context<AppEnv>): string;
+  /** Writes a refused request to the audit trail. */
+  auditRefusal(c: Context<AppEnv>, routeKey: string): Promise<void>;
+}
+
+/**
  * Loads the session from the cookie, puts its user on the context, and applies ROUTE_POLICY
  * to the matched route: 401 without a (complete) session, 403 for a role the route does not
  * admit (audited as a refusal). Mount on /api/* before the routes.
  */
-export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
+export function accessPolicy(
+  deps: Pick<AppDeps, 'logger'>,
+  sessions: SessionAccess,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const endpoint = matchedEndpoint(c);
     // Nothing matched: let the 404/405 handler answer; it reveals no data.
@@ -223,7 +245,7 @@ export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const key = policyKey(endpoint.method, endpoint.path);
     const policy = ROUTE_POLICY[key];
 
-    const loaded = await loadSession(deps, c);
+    const loaded = await sessions.loadSession(c);
     const session = 'session' in loaded ? loaded.session : undefined;
     const refusal = 'refused' in loaded ? loaded.refused : 'none';
     if (session) {
@@ -233,7 +255,7 @@ export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
 
     if (!policy) {
       deps.logger.error({ route: key }, 'route has no entry in ROUTE_POLICY; refused');
-      return refuse(c, deps, key, 'This route has no access policy.');
+      return refuse(c, sessions, key, 'This route has no access policy.');
     }
     if ('public' in policy) return next();
     if (!session) {
@@ -248,7 +270,7 @@ export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
         refusal === 'none' ? {} : { reason: refusal },
       );
       // The dead cookie goes too, so the browser stops sending it.
-      if (refusal !== 'none') res.headers.append('set-cookie', clearSessionCookieHeader(c, deps));
+      if (refusal !== 'none') res.headers.append('set-cookie', sessions.clearSessionCookie(c));
       return res;
     }
     if (!session.mfaPassed && !policy.pendingSession) {
@@ -262,19 +284,18 @@ export function accessPolicy(deps: AppDeps): MiddlewareHandler<AppEnv> {
       );
     }
     if (!policy.roles.includes(session.user.role)) {
-      return refuse(c, deps, key, `The ${session.user.role} role may not use this.`);
+      return refuse(c, sessions, key, `The ${session.user.role} role may not use this.`);
     }
     return next();
   };
 }
 
-async function refuse(c: Context<AppEnv>, deps: AppDeps, routeKey: string, detail: string) {
-  await audit(deps, c, {
-    category: 'refusal',
-    action: 'access.refused',
-    objectType: 'route',
-    objectId: routeKey,
-    outcome: 'refused',
-  });
+async function refuse(
+  c: Context<AppEnv>,
+  sessions: SessionAccess,
+  routeKey: string,
+  detail: string,
+) {
+  await sessions.auditRefusal(c, routeKey);
   return problemResponse(c, PROBLEM.forbidden, detail);
 }

@@ -3,8 +3,8 @@ import { testDatabases } from '@hotspot/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../deps.ts';
+import { RAW_UPLOAD_TYPES } from '../features/batches/index.ts';
 import { seedUploadPartnership } from '../features/batches/test-support.ts';
-import { RAW_UPLOAD_TYPES } from '../features/batches/upload-body.ts';
 import { policyKey, ROUTE_POLICY } from '../http/access-policy.ts';
 import { createTestApp, request, signIn, type TestApp } from '../testing/fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../../api/src/features/accounts/create-user.ts';
+import { createUser } from '../../../api/src/features/accounts/index.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../../../api/src/features/auth/mfa.ts';
+import { totpCodeAt } from '../../../api/src/features/auth/index.ts';
 import { saveScreenshot } from '../testing/artifacts.ts';
 import { seriousAxeViolations } from '../testing/axe.ts';
 import {

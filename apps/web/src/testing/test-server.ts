@@ -7,7 +7,7 @@ import { testDatabases } from '@hotspot/db/testing';
 import { createApp } from '../../../api/src/app.ts';
 import type { AppDeps } from '../../../api/src/deps.ts';
 import { loadEnv } from '../../../api/src/env.ts';
-import { type DemoResult, ensureDemo } from '../../../api/src/features/demo/ensure-demo.ts';
+import { type DemoResult, ensureDemo } from '../../../api/src/features/demo/index.ts';
 import { createLogger } from '../../../api/src/http/logger.ts';
 import { TEST_AUDIT_KEYRING, TEST_PASSWORD_HASH } from '../../../api/src/testing/fixtures.ts';
 

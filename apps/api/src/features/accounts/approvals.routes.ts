@@ -5,7 +5,7 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 import { decideGrant, decisionRefusal, listPendingGrants, mayDecideAsRole } from './role-grants.ts';
 
 const ApprovalSchema = z

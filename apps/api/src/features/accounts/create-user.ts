@@ -2,7 +2,7 @@ import type { Role } from '@hotspot/contracts';
 import { Secret } from 'otpauth';
 import type { AppDeps } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { checkPasswordStrength, hashPassword, type PasswordHashOptions } from './passwords.ts';
+import { checkPasswordStrength, hashPassword, type PasswordHashOptions } from '../auth/index.ts';
 
 export interface NewUserInput {
   readonly partnershipId: string;

@@ -3,18 +3,19 @@ import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 import {
   acceptTotp,
+  checkPasswordStrength,
+  endUserSessions,
+  hashPassword,
   hashRecoveryCode,
   newRecoveryCodes,
   newTotpSecret,
   qrCodeDataUrl,
   totpFor,
-} from '../auth/mfa.ts';
-import { endUserSessions } from '../auth/sessions.ts';
+} from '../auth/index.ts';
 import { consumeEnrolment, invalidEnrolmentProblem, redeemableEnrolment } from './enrolment.ts';
-import { checkPasswordStrength, hashPassword } from './passwords.ts';
 import { pendingGrant } from './role-grants.ts';
 
 const TokenSchema = z.string().min(1).max(200);

@@ -3,8 +3,8 @@ import type { Database } from '@hotspot/db';
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { sha256Hex } from '../auth/sessions.ts';
-import type { Mailer } from '../notifications/mailer.ts';
+import { sha256Hex } from '../auth/index.ts';
+import type { Mailer } from '../notifications/index.ts';
 import { createUser, type NewUserInput } from './create-user.ts';
 import { requestAnalystGrant } from './role-grants.ts';
 

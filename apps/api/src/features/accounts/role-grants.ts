@@ -2,7 +2,7 @@ import type { Role } from '@hotspot/contracts';
 import type { RoleGrantTable } from '@hotspot/db';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { endUserSessions } from '../auth/sessions.ts';
+import { endUserSessions } from '../auth/index.ts';
 
 /**
  * Separation of duties: the analyst role is the only one that reads record-level data, so

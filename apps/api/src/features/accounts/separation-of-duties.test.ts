@@ -13,11 +13,10 @@ import {
   type TestApp,
   type TestClock,
 } from '../../testing/fixtures.ts';
-import { totpCodeAt } from '../auth/mfa.ts';
-import { sha256Hex } from '../auth/sessions.ts';
+import { sha256Hex, totpCodeAt } from '../auth/index.ts';
 import { insertRecords } from '../disclosure/testing.ts';
 import { setPartnershipArea, startSmtpServer } from '../hotspots/test-support.ts';
-import { createSmtpMailer } from '../notifications/mailer.ts';
+import { createSmtpMailer } from '../notifications/index.ts';
 import { ENROLMENT_HOURS } from './enrolment.ts';
 import { createAndEnrol, enrolmentCode, redeemEnrolment } from './test-support.ts';
 

@@ -1,6 +1,6 @@
 import type { Role } from '@hotspot/contracts';
 import { request, type TestApp } from '../../testing/fixtures.ts';
-import { totpCodeAt } from '../auth/mfa.ts';
+import { totpCodeAt } from '../auth/index.ts';
 
 /** The one-time code of an enrolment link (it rides in the fragment: /enrol#CODE). */
 export function enrolmentCode(link: string): string {

@@ -1,15 +1,14 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { HotspotStatus } from '@hotspot/contracts';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { acceptsActions, recordHotspotStatusChange } from '../hotspots/hotspot-lifecycle.ts';
-import { notFound } from '../hotspots/hotspot-queries.ts';
 import { HotspotIdParamSchema, NewActionSchema } from '../hotspots/hotspot-schemas.ts';
-import { notifyActionEvent } from '../notifications/notify.ts';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { acceptsActions, notFound, recordHotspotStatusChange } from '../hotspots/index.ts';
+import { notifyActionEvent } from '../notifications/index.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 import { ActionDetailSchema } from './action-detail.ts';
-import { isoDay } from './action-queries.ts';
 
 export const assignActionRoute = createRoute({
   method: 'post',

@@ -1,17 +1,18 @@
 import { z } from '@hono/zod-openapi';
 import { ACTION_STATUSES } from '@hotspot/contracts';
 import type { Context } from 'hono';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
-import { notFound, refuseAsNotFound } from '../hotspots/hotspot-queries.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import {
   type ActionRow,
-  isoDay,
+  notFound,
+  refuseAsNotFound,
   selectActions,
-  selectTimeline,
   toActionSummary,
-} from './action-queries.ts';
+} from '../hotspots/index.ts';
 import { ACTION_STEPS, availableSteps } from './action-workflow.ts';
+import { selectTimeline } from './actions.queries.ts';
 
 export const TimelineEntrySchema = z
   .object({

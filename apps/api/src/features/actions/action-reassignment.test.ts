@@ -12,7 +12,7 @@ import {
   type TestApp,
 } from '../../testing/fixtures.ts';
 import { bngRectangle, createPartner, setPartnershipArea } from '../hotspots/test-support.ts';
-import { runNotificationSweep } from '../notifications/notification-sweep.ts';
+import { runNotificationSweep } from '../notifications/index.ts';
 
 // Reassigning and rescheduling an open action (PATCH /api/actions/{id}) on each database: the
 // chair moves an acknowledged action from WRS to POL; POL must acknowledge it afresh and is

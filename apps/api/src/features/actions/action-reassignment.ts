@@ -6,17 +6,17 @@ import {
   type ActionStatus,
 } from '@hotspot/contracts';
 import type { Context } from 'hono';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { fieldSentence, PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
-import { audit } from '../audit/audit.ts';
-import { notFound } from '../hotspots/hotspot-queries.ts';
-import { notifyActionEvent } from '../notifications/notify.ts';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { audit } from '../audit/index.ts';
+import { notFound } from '../hotspots/index.ts';
+import { notifyActionEvent } from '../notifications/index.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 import { ActionDetailSchema, actionDetailFor } from './action-detail.ts';
-import { isoDay } from './action-queries.ts';
 import { mayTakeStep, nextTimelineTime } from './action-workflow.ts';
 
 const CHANGEABLE_FIELDS = ['agencyId', 'dueOn', 'priority'] as const;

@@ -1,22 +1,20 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { ACTION_PRIORITY_LABELS, ACTION_STATUSES, type ActionStatus } from '@hotspot/contracts';
+import { ACTION_PRIORITY_LABELS, ACTION_STATUSES } from '@hotspot/contracts';
 import type { Context } from 'hono';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
-import { audit } from '../audit/audit.ts';
-import { csvLine } from '../audit/csv.ts';
-import { notFound } from '../hotspots/hotspot-queries.ts';
+import { audit, csvLine } from '../audit/index.ts';
 import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
-import { markActionNoticesRead, notifyActionEvent } from '../notifications/notify.ts';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { type ActionFilters, selectActions, toActionSummary } from '../hotspots/index.ts';
+import { markActionNoticesRead } from '../notifications/index.ts';
 import { assignAction, assignActionRoute } from './action-assignment.ts';
 import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
-import { type ActionFilters, isoDay, selectActions, toActionSummary } from './action-queries.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
-import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
+import { applyActionStep, type StepChange } from './actions.commands.ts';
 
 const flag = z.enum(['1', 'true', '0', 'false']).optional();
 const isOn = (v: string | undefined) => v === '1' || v === 'true';
@@ -174,14 +172,6 @@ async function filtersFor(
   };
 }
 
-/** What each step does to the row, beyond the status. */
-interface StepChange {
-  readonly step: ActionStep;
-  readonly to: ActionStatus | null;
-  readonly note: string | null;
-  readonly fields?: Readonly<Record<string, unknown>>;
-}
-
 /**
  * Applies one step of the workflow: visibility first (a partner of another agency gets a 404 and
  * an audited refusal), then the status check under a row lock, the change, the timeline entry, the
@@ -197,65 +187,7 @@ async function takeStep(deps: AppDeps, c: Context<AppEnv>, id: string, change: S
       "Only the assigned agency changes an action's status.",
     );
   }
-  const now = deps.clock();
-  const from = await deps.db.kysely.transaction().execute(async (trx) => {
-    const current = await trx
-      .selectFrom('action')
-      .select('status')
-      .where('id', '=', id)
-      .where('partnership_id', '=', user.partnershipId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!current) throw notFound('action');
-    const status = current.status as ActionStatus;
-    if (!mayTakeStep(change.step, status)) {
-      throw new ProblemError(
-        PROBLEM.conflict,
-        `This cannot be done to an action that is ${status.replace('_', ' ')}.`,
-        {
-          code: 'invalid-transition',
-          status,
-        },
-      );
-    }
-    const at = await nextTimelineTime(trx, id, now);
-    await trx
-      .updateTable('action')
-      .set({
-        ...(change.to ? { status: change.to } : {}),
-        ...(change.fields ?? {}),
-        updated_at: at,
-      })
-      .where('id', '=', id)
-      .execute();
-    await trx
-      .insertInto('action_update')
-      .values({
-        id: deps.newId(),
-        partnership_id: user.partnershipId,
-        action_id: id,
-        author_id: user.id,
-        created_at: at,
-        from_status: change.to ? status : null,
-        to_status: change.to,
-        note: change.note,
-      })
-      .execute();
-    if (change.to) await bumpDataVersion(trx, user.partnershipId);
-    if (change.to === 'declined' || change.to === 'completed') {
-      await notifyActionEvent(deps, trx, {
-        kind: change.to === 'declined' ? 'action-declined' : 'action-completed',
-        partnershipId: user.partnershipId,
-        actionId: id,
-        actionTitle: seen.title,
-        agencyId: seen.agency.id,
-        agencyName: seen.agency.name,
-        createdById: seen.createdById,
-        dueOn: seen.dueOn,
-      });
-    }
-    return status;
-  });
+  const from = await applyActionStep(deps, user, id, change, seen);
   await audit(deps, c, {
     category: 'alteration',
     action: `action.${change.step}`,

@@ -14,8 +14,7 @@ import {
 } from '../../testing/fixtures.ts';
 import { disclosureViolations, insertRecords, storedRecords } from '../disclosure/testing.ts';
 import { createPartner, setPartnershipArea, startSmtpServer } from '../hotspots/test-support.ts';
-import { createSmtpMailer } from '../notifications/mailer.ts';
-import { runNotificationSweep } from '../notifications/notification-sweep.ts';
+import { createSmtpMailer, runNotificationSweep } from '../notifications/index.ts';
 
 // The whole tasking flow of issue 8 on each database: an analyst proposes a hotspot from a
 // DBSCAN cluster, the chair confirms it and assigns three actions to three agencies, each partner

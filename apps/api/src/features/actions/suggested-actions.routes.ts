@@ -6,7 +6,7 @@ import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 
 const SuggestedActionSchema = z
   .object({

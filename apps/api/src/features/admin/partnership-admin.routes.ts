@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { AgencyKindSchema } from '@hotspot/contracts';
-import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
+import { changePartnershipSettings } from './admin.commands.ts';
 import { withConstraintProblems } from './database-errors.ts';
 
 const atLeastOne = (v: Record<string, unknown>) => Object.values(v).some((x) => x !== undefined);
@@ -427,25 +427,7 @@ export function partnershipAdminRoutes(deps: AppDeps) {
     .openapi(changeSettings, async (c) => {
       const admin = currentUser(c);
       const input = c.req.valid('json');
-      await deps.db.kysely
-        .updateTable('partnership')
-        .set({
-          ...(input.suppressionK !== undefined ? { suppression_k: input.suppressionK } : {}),
-          ...(input.retentionMonths !== undefined
-            ? { retention_months: input.retentionMonths }
-            : {}),
-          ...(input.mfaRequired !== undefined ? { mfa_required: input.mfaRequired } : {}),
-          // New lattices: the update's trigger rebuilds the published table in this statement's
-          // transaction, and the data version moves so no cached layer outlives the old sizes.
-          ...(input.publishedHexSizes !== undefined
-            ? {
-                published_hex_sizes: [...input.publishedHexSizes].sort((a, b) => a - b),
-                data_version: sql<string>`data_version + 1`,
-              }
-            : {}),
-        })
-        .where('id', '=', admin.partnershipId)
-        .execute();
+      await changePartnershipSettings(deps.db, admin.partnershipId, input);
       await audit(deps, c, {
         category: 'admin',
         action: 'settings.change',

@@ -8,12 +8,14 @@ import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import {
   type Enrolment,
   emailEnrolment,
+  type GrantReason,
   inviteUser,
   issueEnrolment,
-} from '../accounts/enrolment.ts';
-import { type GrantReason, refuseIfPending, requestAnalystGrant } from '../accounts/role-grants.ts';
-import { audit } from '../audit/audit.ts';
-import { endUserSessions } from '../auth/sessions.ts';
+  refuseIfPending,
+  requestAnalystGrant,
+} from '../accounts/index.ts';
+import { audit } from '../audit/index.ts';
+import { endUserSessions } from '../auth/index.ts';
 
 const AdminUserSchema = z
   .object({

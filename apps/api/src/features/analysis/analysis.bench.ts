@@ -1,6 +1,6 @@
 import { type BenchResult, compareClusterings, dbscan, hexHotspots } from '@hotspot/analysis';
 import { benchDatabaseUrl, openBenchDatabase } from '../layers/bench-database.ts';
-import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
+import { loadLayerState, studyAreaBng } from './layer-response.ts';
 import { postgisDbscan, randomPoints } from './postgis-dbscan.ts';
 import { resolveFilters, selectRecordPoints } from './record-query.ts';
 

@@ -10,33 +10,32 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 import {
   type AggregateFeature,
   type AggregateLayer,
+  AREA_LATTICE,
+  daysOf,
   generaliseToHexUnion,
   hexCellsTouching,
+  hexLattice,
   hexPolygon,
   hexUnion,
   publishedContext,
-  receivesRecordLevel,
-  renderLayer,
-  toWgs84,
-} from '../disclosure/disclosure.ts';
-import {
-  AREA_LATTICE,
-  hexLattice,
+  publishedSize,
   publishedValue,
+  receivesRecordLevel,
+  refused,
+  renderLayer,
+  resolvePublishedRequest,
+  toWgs84,
   trueBreakdown,
   trueCells,
   unionOf,
-} from '../disclosure/published.ts';
-import {
-  daysOf,
-  publishedSize,
-  refused,
-  resolvePublishedRequest,
-} from '../disclosure/published-request.ts';
+} from '../disclosure/index.ts';
+import { clusterOutline } from './cluster-outline.ts';
+import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
+import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
@@ -44,7 +43,7 @@ import {
   type LayerInput,
   resolveDensityParams,
   resolveHexagonParams,
-} from '../layers/layer-builders.ts';
+} from './layer-builders.ts';
 import {
   disclosureContext,
   type LayerState,
@@ -54,12 +53,9 @@ import {
   serveCached,
   studyAreaBng,
   withAnalysisErrors,
-} from '../layers/layer-response.ts';
-import { publishedEmerging, publishedEmergingLayer } from '../layers/published-emerging.ts';
-import { clusterOutline } from './cluster-outline.ts';
-import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
-import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
+} from './layer-response.ts';
 import { GENERALISE_HEX_METERS, numberParam, resolveParam } from './parameters.ts';
+import { publishedEmerging, publishedEmergingLayer } from './published-emerging.ts';
 import {
   RecordFilterShape,
   resolveFilters,

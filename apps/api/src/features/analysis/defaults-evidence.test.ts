@@ -24,7 +24,7 @@ import { lngLatToBng } from '@hotspot/ingest';
 import { booleanPointInPolygon } from '@turf/turf';
 import type { MultiPolygon, Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateSyntheticRecords } from '../demo/synthetic-records.ts';
+import { generateSyntheticRecords } from '../demo/index.ts';
 import { clusterOutline } from './cluster-outline.ts';
 import { defaultDistanceMeters, PARAMETERS } from './parameters.ts';
 

@@ -1,6 +1,6 @@
 import type { ForecastChoice } from '@hotspot/analysis';
 import { BoundedCache } from '../../http/bounded-cache.ts';
-import { canonicalJson } from '../audit/audit.ts';
+import { canonicalJson } from '../audit/index.ts';
 
 /**
  * The default forecast's choice (method and blend weight, from a backtest of the training

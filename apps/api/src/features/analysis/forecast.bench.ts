@@ -13,8 +13,8 @@ import {
 } from '@hotspot/analysis';
 import { sql } from 'kysely';
 import { openBenchDatabase } from '../layers/bench-database.ts';
-import { loadLayerState, studyAreaBng } from '../layers/layer-response.ts';
 import { forecastFeatures, latticeFor } from './forecast.routes.ts';
+import { loadLayerState, studyAreaBng } from './layer-response.ts';
 import { resolveFilters, selectRecordMonths } from './record-query.ts';
 
 const NO_FILTERS = {

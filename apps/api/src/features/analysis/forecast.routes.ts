@@ -33,17 +33,21 @@ import { BoundedCache } from '../../http/bounded-cache.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
-import { receivesRecordLevel, toWgs84Position } from '../disclosure/disclosure.ts';
-import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
+import { audit } from '../audit/index.ts';
+import {
+  publishedSize,
+  receivesRecordLevel,
+  resolvePublishedRequest,
+  toWgs84Position,
+} from '../disclosure/index.ts';
+import { ForecastTuningCache } from './forecast-tuning.ts';
 import {
   type LayerState,
   loadLayerState,
   serveCached,
   studyAreaBng,
   withAnalysisErrors,
-} from '../layers/layer-response.ts';
-import { ForecastTuningCache } from './forecast-tuning.ts';
+} from './layer-response.ts';
 import {
   PUBLISHED_COVERAGES,
   PUBLISHED_FORECAST_METHODS,

@@ -19,7 +19,7 @@ import {
   publicationSettings,
   publishedValue,
   trueCellMonths,
-} from '../disclosure/published.ts';
+} from '../disclosure/index.ts';
 import { type CraftedRecord, insertRecords } from '../disclosure/testing.ts';
 import { randomPoints } from './postgis-dbscan.ts';
 import { setBoxArea } from './testing.ts';

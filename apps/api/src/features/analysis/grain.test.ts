@@ -11,7 +11,7 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { recordBatchGrain } from '../batches/batch-grain.ts';
+import { recordBatchGrain } from '../batches/index.ts';
 import { type CraftedRecord, insertRecords } from '../disclosure/testing.ts';
 import { randomPoints } from './postgis-dbscan.ts';
 import { setBoxArea } from './testing.ts';

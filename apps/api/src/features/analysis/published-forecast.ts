@@ -23,11 +23,11 @@ import {
 } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { hexPolygon, toWgs84 } from '../disclosure/disclosure.ts';
-import type { PublishedRequest } from '../disclosure/published-request.ts';
-import { studyAreaBng } from '../layers/layer-response.ts';
-import { publishedCellMonths } from '../layers/published-layers.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
+import type { PublishedRequest } from '../disclosure/index.ts';
+import { hexPolygon, toWgs84 } from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
+import { studyAreaBng } from './layer-response.ts';
+import { publishedCellMonths } from './published-layers.ts';
 
 /** Methods that score a cell from its own monthly counts. */
 export const PUBLISHED_FORECAST_METHODS = ['naive', 'recency'] as const;

@@ -4,8 +4,7 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { checkPasswordStrength, hashPassword, verifyPassword } from '../accounts/passwords.ts';
-import { audit, requestAddress } from '../audit/audit.ts';
+import { audit, requestAddress } from '../audit/index.ts';
 import {
   acceptTotp,
   hashRecoveryCode,
@@ -14,6 +13,7 @@ import {
   qrCodeDataUrl,
   totpFor,
 } from './mfa.ts';
+import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
 import { clearSessionCookie, endUserSessions, rotateSession, startSession } from './sessions.ts';
 import {
   admitAttempt,

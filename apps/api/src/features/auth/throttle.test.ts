@@ -12,7 +12,7 @@ import {
   type TestApp,
   type TestClock,
 } from '../../testing/fixtures.ts';
-import { verifyPassword } from '../accounts/passwords.ts';
+import { verifyPassword } from './passwords.ts';
 import {
   ACCOUNT_CEILING_RULE,
   ADDRESS_RULE,

@@ -3,7 +3,7 @@ import type { Database, Db } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { bumpDataVersion } from '../partnership/data-version.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 import { recordBatchGrain } from './batch-grain.ts';
 import { alreadyCommitted } from './upload.ts';
 

@@ -14,9 +14,8 @@ import {
   serialisedJson,
 } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
-import { csvLine } from '../audit/csv.ts';
-import { partnershipVocabulary } from '../partnership/partnership.queries.ts';
+import { audit, csvLine } from '../audit/index.ts';
+import { partnershipVocabulary } from '../partnership/index.ts';
 import {
   batchProblems,
   commitBatch,

@@ -11,7 +11,7 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { createUser } from '../accounts/create-user.ts';
+import { createUser } from '../accounts/index.ts';
 import {
   nativeCsv,
   request,

@@ -5,7 +5,8 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
+import { decideDueRecordsOfBatch, eraseRecord, retainRecord } from './batches.commands.ts';
 import { commitBatch } from './batches.queries.ts';
 import { ReasonSchema } from './batches.routes.ts';
 import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
@@ -259,9 +260,6 @@ function todayIn(now: Date): string {
   }).format(now);
 }
 
-const recordNotFound = () =>
-  new ProblemError(PROBLEM.notFound, 'No such record in your partnership.');
-
 export function recordRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(createRecordRoute, async (c) => {
@@ -391,44 +389,7 @@ export function recordRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const { reason, reviewOn } = c.req.valid('json');
       const today = todayIn(deps.clock());
-      await deps.db.kysely.transaction().execute(async (trx) => {
-        const record = await trx
-          .selectFrom('intelligence_record')
-          .select('review_on')
-          .where('id', '=', id)
-          .where('partnership_id', '=', user.partnershipId)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!record) throw recordNotFound();
-        if (reviewOn <= today || reviewOn <= record.review_on) {
-          throw new ProblemError(PROBLEM.validation, 'The new review date is not valid.', {
-            errors: [
-              {
-                pointer: '/body/reviewOn',
-                detail: `Choose a date after today and after the current review date (${record.review_on}).`,
-              },
-            ],
-          });
-        }
-        await trx
-          .insertInto('record_retention')
-          .values({
-            id: deps.newId(),
-            partnership_id: user.partnershipId,
-            record_id: id,
-            decided_by: user.id,
-            decided_at: deps.clock(),
-            reason,
-            previous_review_on: record.review_on,
-            new_review_on: reviewOn,
-          })
-          .execute();
-        await trx
-          .updateTable('intelligence_record')
-          .set({ review_on: reviewOn })
-          .where('id', '=', id)
-          .execute();
-      });
+      await retainRecord(deps, user, id, { reason, reviewOn, today });
       await audit(deps, c, {
         category: 'alteration',
         action: 'record.retain',
@@ -444,75 +405,7 @@ export function recordRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const today = todayIn(deps.clock());
       const before = body.before ?? today;
-      const records = await deps.db.kysely.transaction().execute(async (trx) => {
-        const batch = await trx
-          .selectFrom('batch')
-          .select('id')
-          .where('id', '=', batchId)
-          .where('partnership_id', '=', user.partnershipId)
-          .executeTakeFirst();
-        if (!batch) throw new ProblemError(PROBLEM.notFound, 'No such batch in your partnership.');
-        // Locked, so a single decision taken meanwhile cannot be overwritten or half-applied.
-        const due = await trx
-          .selectFrom('intelligence_record')
-          .select(['id', 'review_on'])
-          .where('batch_id', '=', batchId)
-          .where('partnership_id', '=', user.partnershipId)
-          .where('review_on', '<=', before)
-          .forUpdate()
-          .execute();
-        if (due.length === 0) {
-          throw new ProblemError(
-            PROBLEM.conflict,
-            'No record of this batch is due for review by that date.',
-            { reason: 'nothing-due' },
-          );
-        }
-        // The same predicate picks the rows below: they are locked, so it picks the same ones
-        // (and no list of ids, which could outgrow a statement's parameters, is sent back).
-        const dueOfBatch = (table: 'intelligence_record' | 'r') =>
-          sql`${sql.ref(`${table}.batch_id`)} = ${batchId}
-            and ${sql.ref(`${table}.partnership_id`)} = ${user.partnershipId}
-            and ${sql.ref(`${table}.review_on`)} <= ${before}::date`;
-        if (body.decision === 'erase') {
-          await sql`delete from intelligence_record where ${dueOfBatch('intelligence_record')}`.execute(
-            trx,
-          );
-          await trx
-            .updateTable('partnership')
-            .set({ data_version: sql<string>`data_version + 1` })
-            .where('id', '=', user.partnershipId)
-            .execute();
-          return due.length;
-        }
-        const latest =
-          due
-            .map((r) => r.review_on)
-            .sort()
-            .at(-1) ?? before;
-        if (body.reviewOn <= today || body.reviewOn <= latest) {
-          throw new ProblemError(PROBLEM.validation, 'The new review date is not valid.', {
-            errors: [
-              {
-                pointer: '/body/reviewOn',
-                detail: `Choose a date after today and after the latest current review date of these records (${latest}).`,
-              },
-            ],
-          });
-        }
-        // One retention decision per record, as a single "Keep" writes; ids from the database,
-        // since a batch may hold many thousands of records.
-        await sql`
-          insert into record_retention (id, partnership_id, record_id, decided_by, decided_at,
-            reason, previous_review_on, new_review_on)
-          select gen_random_uuid(), r.partnership_id, r.id, ${user.id}::uuid,
-            ${deps.clock()}, ${body.reason}, r.review_on, ${body.reviewOn}::date
-          from intelligence_record r
-          where ${dueOfBatch('r')}`.execute(trx);
-        await sql`update intelligence_record set review_on = ${body.reviewOn}::date
-          where ${dueOfBatch('intelligence_record')}`.execute(trx);
-        return due.length;
-      });
+      const records = await decideDueRecordsOfBatch(deps, user, batchId, body, { today, before });
       await audit(deps, c, {
         category: body.decision === 'erase' ? 'erasure' : 'alteration',
         action: body.decision === 'erase' ? 'records.erase-batch' : 'records.retain-batch',
@@ -536,19 +429,7 @@ export function recordRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const { reason } = c.req.valid('json');
-      await deps.db.kysely.transaction().execute(async (trx) => {
-        const deleted = await trx
-          .deleteFrom('intelligence_record')
-          .where('id', '=', id)
-          .where('partnership_id', '=', user.partnershipId)
-          .executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) throw recordNotFound();
-        await trx
-          .updateTable('partnership')
-          .set({ data_version: sql<string>`data_version + 1` })
-          .where('id', '=', user.partnershipId)
-          .execute();
-      });
+      await eraseRecord(deps, user, id);
       await audit(deps, c, {
         category: 'erasure',
         action: 'record.erase',

@@ -1,8 +1,5 @@
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import type { Db } from '@hotspot/db';
-import { type Compilable, type CompiledQuery, sql } from 'kysely';
+import { type BulkRow, type Db, withBulkTransaction } from '@hotspot/db';
+import type { Compilable } from 'kysely';
 import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
 
 /** One valid row waiting in batch_row for commit. */
@@ -37,54 +34,14 @@ export interface StagedProblem {
 }
 
 /**
- * The transaction an upload is staged in. Bulk writes go the fastest way each database offers
- * (COPY through postgres.js on PostgreSQL, multi-row INSERT ... SELECT FROM json_to_recordset on
- * PGlite); other statements are built with Kysely and run on the same connection.
- *
- * On PostgreSQL, rows go into ONE `COPY batch_row ... FROM STDIN` kept open across writeRows
- * calls: writeRows resolves once its lines are queued (waiting only when too much is in flight),
- * so the server stores rows while the caller parses the next ones. The COPY is finished (and its
- * errors surface) before any other statement and before the transaction commits.
+ * The transaction an upload is staged in: rows and problems are appended in bulk through
+ * `withBulkTransaction` (packages/db: COPY on PostgreSQL, one INSERT per chunk on PGlite), other
+ * statements are built with Kysely and run on the same connection.
  */
 export interface StagingTransaction {
   execute<R>(query: Compilable<R>): Promise<R[]>;
   writeRows(batchId: string, rows: readonly StagedRow[]): Promise<void>;
   writeProblems(batchId: string, problems: readonly StagedProblem[]): Promise<void>;
-}
-
-// Bytes of COPY data allowed to wait in this process for the socket before writeRows waits for
-// 'drain': enough to keep the server busy while the next chunk is parsed, bounded so memory
-// stays flat whatever the file size.
-const COPY_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
-
-/** An open `COPY ... FROM STDIN`, fed chunk by chunk. */
-class OpenCopy {
-  private error: unknown = null;
-  constructor(private readonly writable: Writable) {
-    writable.on('error', (error) => {
-      this.error ??= error;
-    });
-  }
-
-  async write(text: string): Promise<void> {
-    if (this.error !== null) throw this.error;
-    if (this.writable.write(text) || this.writable.writableLength < COPY_IN_FLIGHT_BYTES) return;
-    await once(this.writable, 'drain'); // rejects on 'error'
-  }
-
-  /** Ends the COPY and waits for the server to accept it; throws what the server refused. */
-  async end(): Promise<void> {
-    if (this.error !== null) throw this.error;
-    this.writable.end();
-    await finished(this.writable);
-  }
-
-  /** Abandons the COPY (CopyFail), so the connection can roll back. */
-  async abort(reason: unknown): Promise<void> {
-    if (this.writable.destroyed) return;
-    this.writable.destroy(reason instanceof Error ? reason : new Error(String(reason)));
-    await finished(this.writable).catch(() => undefined);
-  }
 }
 
 const ROW_COLUMNS = [
@@ -122,119 +79,60 @@ const PROBLEM_COLUMNS = [
  * Occurred date-times are local UK times, so the session time zone is set for the transaction:
  * text without an offset becomes timestamptz in Europe/London whichever way it is written.
  */
-export async function withStagingTransaction<T>(
+export function withStagingTransaction<T>(
   db: Db,
   work: (tx: StagingTransaction) => Promise<T>,
 ): Promise<T> {
-  if (db.kind === 'postgres' && db.postgresClient) {
-    const result = await db.postgresClient.begin(async (tx) => {
-      await tx.unsafe(`set local time zone '${PARTNERSHIP_TIME_ZONE}'`);
-      // The open COPY into batch_row, if any; one connection runs one statement at a time.
-      let rowCopy = null as OpenCopy | null;
-      const endRowCopy = async () => {
-        const open = rowCopy;
-        rowCopy = null;
-        await open?.end();
-      };
-      const openCopy = async (table: string, columns: readonly string[]) =>
-        new OpenCopy(
-          await tx.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable(),
-        );
-      const run = async <R>(query: Compilable<R> | CompiledQuery<R>): Promise<R[]> => {
-        await endRowCopy();
-        const compiled = 'compile' in query ? query.compile() : query;
-        // as never[]: kysely types compiled parameters as unknown, postgres.js wants its own
-        // serialisable types; they are the plain values the query was built from.
-        return (await tx.unsafe(compiled.sql, compiled.parameters as never[])) as unknown as R[];
-      };
-      try {
-        const value = await work({
-          execute: run,
-          writeRows: async (batchId, rows) => {
-            if (rows.length === 0) return;
-            let text = '';
-            for (const row of rows) text += copyRowLine(batchId, row);
-            rowCopy ??= await openCopy('batch_row', ROW_COLUMNS);
-            await rowCopy.write(text);
-          },
-          writeProblems: async (batchId, problems) => {
-            if (problems.length === 0) return;
-            await endRowCopy();
-            let text = '';
-            for (const problem of problems) text += copyProblemLine(batchId, problem);
-            const copy = await openCopy('batch_error', PROBLEM_COLUMNS);
-            await copy.write(text);
-            await copy.end();
-          },
-        });
-        await endRowCopy();
-        return [value] as const;
-      } catch (error) {
-        // Leave COPY mode first, or the rollback that follows could not be sent.
-        await rowCopy?.abort(error);
-        throw error;
-      }
-    });
-    return result[0];
-  }
-  return db.kysely.transaction().execute(async (trx) => {
-    await sql.raw(`set local time zone '${PARTNERSHIP_TIME_ZONE}'`).execute(trx);
-    return work({
-      execute: async (query) => (await trx.executeQuery(query)).rows,
-      writeRows: async (batchId, rows) => {
-        if (rows.length === 0) return;
-        await sql`
-          insert into batch_row (${sql.raw(ROW_COLUMNS.join(', '))})
-          select ${batchId}::uuid, r."rowNo", r."reportedOn", r."occurredFrom", r."occurredTo",
-            ST_SetSRID(ST_MakePoint(r.lng, r.lat), 4326), r.precision, r."placeType", r.category,
-            r."sourceAgencyId", r."sourceGrade", r."intelligenceGrade", r."handlingCode",
-            r.summary, r."externalRef", r.fingerprint
-          from json_to_recordset(${JSON.stringify(rows)}::json) as r(
-            "rowNo" integer, "reportedOn" date, "occurredFrom" timestamptz,
-            "occurredTo" timestamptz, lng double precision, lat double precision,
-            precision text, "placeType" text, category text, "sourceAgencyId" uuid,
-            "sourceGrade" text, "intelligenceGrade" text, "handlingCode" text, summary text,
-            "externalRef" text, fingerprint text
-          )`.execute(trx);
-      },
-      writeProblems: async (batchId, problems) => {
-        if (problems.length === 0) return;
-        await sql`
-          insert into batch_error (${sql.raw(PROBLEM_COLUMNS.join(', '))})
-          select ${batchId}::uuid, p.seq, p."rowNo", p.column, p.code, p.message, p.skipped
-          from json_to_recordset(${JSON.stringify(problems)}::json) as p(
-            seq integer, "rowNo" integer, "column" text, code text, message text, skipped boolean
-          )`.execute(trx);
-      },
-    });
-  });
-}
-
-const COPY_SPECIAL = /[\\\t\n\r]/;
-
-/** COPY text format: backslash, tab and line breaks escaped; \N is NULL. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (ch) =>
-    ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r',
+  return withBulkTransaction(db, { timeZone: PARTNERSHIP_TIME_ZONE }, (tx) =>
+    work({
+      execute: (query) => tx.execute(query),
+      writeRows: (batchId, rows) =>
+        tx.append(
+          'batch_row',
+          ROW_COLUMNS,
+          rows.map((r) => rowFields(batchId, r)),
+        ),
+      writeProblems: (batchId, problems) =>
+        tx.append(
+          'batch_error',
+          PROBLEM_COLUMNS,
+          problems.map((p) => problemFields(batchId, p)),
+        ),
+    }),
   );
 }
 
-function copyRowLine(batchId: string, r: StagedRow): string {
-  // Fixed decimals in the EWKT: String() would write tiny values in exponent form, which EWKT
-  // refuses.
-  return `${batchId}\t${r.rowNo}\t${r.reportedOn}\t${copyText(r.occurredFrom)}\t${copyText(r.occurredTo)}\tSRID=4326;POINT(${r.lng.toFixed(7)} ${r.lat.toFixed(7)})\t${r.precision}\t${copyText(r.placeType)}\t${copyText(r.category)}\t${r.sourceAgencyId}\t${r.sourceGrade}\t${r.intelligenceGrade}\t${r.handlingCode}\t${copyText(r.summary)}\t${copyText(r.externalRef)}\t${r.fingerprint}\n`;
+function rowFields(batchId: string, r: StagedRow): BulkRow {
+  return [
+    batchId,
+    String(r.rowNo),
+    r.reportedOn,
+    r.occurredFrom,
+    r.occurredTo,
+    // Fixed decimals in the EWKT: String() would write tiny values in exponent form, which EWKT
+    // refuses.
+    `SRID=4326;POINT(${r.lng.toFixed(7)} ${r.lat.toFixed(7)})`,
+    r.precision,
+    r.placeType,
+    r.category,
+    r.sourceAgencyId,
+    r.sourceGrade,
+    r.intelligenceGrade,
+    r.handlingCode,
+    r.summary,
+    r.externalRef,
+    r.fingerprint,
+  ];
 }
 
-function copyProblemLine(batchId: string, p: StagedProblem): string {
-  return `${[
+function problemFields(batchId: string, p: StagedProblem): BulkRow {
+  return [
     batchId,
     String(p.seq),
     String(p.rowNo),
-    copyText(p.column),
-    copyText(p.code),
-    copyText(p.message),
+    p.column,
+    p.code,
+    p.message,
     p.skipped ? 't' : 'f',
-  ].join('\t')}\n`;
+  ];
 }

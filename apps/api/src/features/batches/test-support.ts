@@ -11,11 +11,7 @@ import {
   TEST_ORIGIN,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import {
-  DEMO_CATEGORIES,
-  DEMO_PLACE_TYPES,
-  DEMO_POLICE_UK_MAPPING,
-} from '../demo/demo-taxonomy.ts';
+import { DEMO_CATEGORIES, DEMO_PLACE_TYPES, DEMO_POLICE_UK_MAPPING } from '../demo/index.ts';
 
 /**
  * seedPartnership plus what uploads need: the area (polygons kept vertex for vertex, not unioned,

@@ -5,9 +5,9 @@ import type { Role } from '@hotspot/contracts';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
-import { createUser } from '../accounts/create-user.ts';
-import type { PasswordHashOptions } from '../accounts/passwords.ts';
-import { seedSuggestedActions } from '../actions/suggested-action-defaults.ts';
+import { createUser } from '../accounts/index.ts';
+import type { PasswordHashOptions } from '../auth/index.ts';
+import { seedSuggestedActions } from '../partnership/index.ts';
 import {
   DEMO_AGENCIES,
   DEMO_CATEGORIES,

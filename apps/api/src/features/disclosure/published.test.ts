@@ -12,7 +12,7 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { commitBatch, withdrawBatch } from '../batches/batches.queries.ts';
+import { commitBatch, withdrawBatch } from '../batches/index.ts';
 import {
   cellKey,
   hexLattice,

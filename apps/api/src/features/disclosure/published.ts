@@ -14,6 +14,14 @@ import type { Db } from '@hotspot/db';
 import { sql } from 'kysely';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 
+/** The smallest disclosure threshold served, whatever is stored: a count of one is a person. */
+const MIN_K = 2;
+
+/** The threshold k served for a stored one: the one place k is clamped. */
+export function effectiveK(storedK: number): number {
+  return Math.max(MIN_K, storedK);
+}
+
 export interface PerturbationRow {
   /** The row applies to true counts n with n - k = above (the last row: n - k >= above). */
   readonly above: number;
@@ -268,7 +276,7 @@ export function publishedDataVersion(
       group by lattice, cell, month order by lattice, cell, month`.execute(db.kysely);
     const hash = createHash('sha256');
     for (const r of rows.rows) {
-      const value = publishedValue(Number(r.n), r.key_sum, table, Math.max(2, k.suppression_k));
+      const value = publishedValue(Number(r.n), r.key_sum, table, effectiveK(k.suppression_k));
       if (value !== null) hash.update(`${r.lattice}|${r.cell}|${r.month}|${value}\n`);
     }
     return hash.digest('base64url').slice(0, 16);

@@ -3,6 +3,7 @@ import { hexIndexAt, hexRing } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
+import { bumpDataVersion } from '../partnership/index.ts';
 
 /** A record as the disclosure assertions need it: id, exact WGS84 and BNG location, summary. */
 export interface StoredRecord {
@@ -134,13 +135,7 @@ export async function insertRecords(
   await sql`update intelligence_record
     set easting = ST_X(ST_Transform(location, 27700)), northing = ST_Y(ST_Transform(location, 27700))
     where batch_id = ${batchId}`.execute(db.kysely);
-  await bumpDataVersion(db, partnershipId);
-}
-
-export async function bumpDataVersion(db: Db, partnershipId: string): Promise<void> {
-  await sql`update partnership set data_version = data_version + 1 where id = ${partnershipId}`.execute(
-    db.kysely,
-  );
+  await bumpDataVersion(db.kysely, partnershipId);
 }
 
 /** Every [lng, lat] pair anywhere in a body (GeoJSON, CSV with GeoJSON cells, problem JSON). */

@@ -1,24 +1,23 @@
 import { type BeforeAfter, WDQ_EXPLANATION, weightedDisplacementQuotient } from '@hotspot/analysis';
 import { lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { isoDay } from '../actions/action-queries.ts';
 import {
   type DisclosedCount,
+  daysOf,
   hexCellsTouching,
-  receivesRecordLevel,
-} from '../disclosure/disclosure.ts';
-import {
   hexLattice,
   type MonthRange,
   publishedValue,
+  receivesRecordLevel,
+  refused,
   trueCells,
   unionOf,
-} from '../disclosure/published.ts';
-import { daysOf, refused } from '../disclosure/published-request.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
-import type { HotspotRow } from './hotspot-queries.ts';
+} from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
+import type { HotspotRow } from './hotspots.queries.ts';
 
 export const DEFAULT_BUFFER_METERS = 250;
 const MAX_PERIOD_DAYS = 730;

@@ -4,17 +4,20 @@ import { compute } from '../../compute/pool.ts';
 import { toCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { CLUSTER_POINT_BUFFER_METERS } from '../analysis/cluster-outline.ts';
-import { areaShape, neighbourhoodCost, refuseOverCeiling } from '../analysis/cost.ts';
 import {
+  areaShape,
+  CLUSTER_POINT_BUFFER_METERS,
   countRecords,
+  neighbourhoodCost,
   type RecordFilters,
+  refuseOverCeiling,
   resolveFilters,
   selectRecords,
-} from '../analysis/record-query.ts';
-import { receivesRecordLevel } from '../disclosure/disclosure.ts';
-import { studyAreaBng, withAnalysisErrors } from '../layers/layer-response.ts';
-import { loadPartnershipState } from '../partnership/partnership-state.ts';
+  studyAreaBng,
+  withAnalysisErrors,
+} from '../analysis/index.ts';
+import { receivesRecordLevel } from '../disclosure/index.ts';
+import { loadPartnershipState } from '../partnership/index.ts';
 import type { NewHotspot } from './hotspot-schemas.ts';
 
 /** Largest hotspot accepted: a "hotspot" bigger than this is an area, not a place. */

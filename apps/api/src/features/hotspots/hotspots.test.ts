@@ -14,7 +14,7 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { hexCellsTouching } from '../disclosure/disclosure.ts';
+import { hexCellsTouching } from '../disclosure/index.ts';
 import {
   type CraftedRecord,
   disclosureViolations,

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import type { AppDeps } from '../../deps.ts';
 import type { SeededPartnership } from '../../testing/fixtures.ts';
-import { createUser } from '../accounts/create-user.ts';
+import { createUser } from '../accounts/index.ts';
 
 /** A BNG rectangle as a WGS84 GeoJSON polygon (for drawn hotspots and the partnership area). */
 export function bngRectangle(minX: number, minY: number, maxX: number, maxY: number) {

@@ -6,7 +6,7 @@ import type { AppDeps } from '../../deps.ts';
 import { loadEnv } from '../../env.ts';
 import { createLogger } from '../../http/logger.ts';
 import { TEST_AUDIT_KEYRING, TEST_PASSWORD_HASH } from '../../testing/fixtures.ts';
-import { ensureDemo } from '../demo/ensure-demo.ts';
+import { ensureDemo } from '../demo/index.ts';
 
 export interface BenchDatabase {
   readonly db: Db;

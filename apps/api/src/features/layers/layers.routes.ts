@@ -5,37 +5,35 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { numberParam } from '../analysis/parameters.ts';
-import { RecordFilterShape, resolveFilters } from '../analysis/record-query.ts';
-import { csvLine } from '../audit/csv.ts';
-import {
-  type LayerCollection,
-  publishedContext,
-  receivesRecordLevel,
-  renderLayer,
-} from '../disclosure/disclosure.ts';
-import { publishedSize, resolvePublishedRequest } from '../disclosure/published-request.ts';
 import {
   buildDensityLayer,
   buildHexagonLayer,
   buildHotspotLayer,
   buildPointLayer,
-  type LayerInput,
-  resolveDensityParams,
-  resolveHexagonParams,
-} from './layer-builders.ts';
-import {
   disclosureContext,
+  type LayerInput,
   loadLayerState,
-  renderLayerInSlices,
-  serveCached,
-} from './layer-response.ts';
-import {
+  numberParam,
   publishedCells,
   publishedCountLayer,
   publishedDensityLayer,
   publishedGistarLayer,
-} from './published-layers.ts';
+  RecordFilterShape,
+  renderLayerInSlices,
+  resolveDensityParams,
+  resolveFilters,
+  resolveHexagonParams,
+  serveCached,
+} from '../analysis/index.ts';
+import { csvLine } from '../audit/index.ts';
+import {
+  type LayerCollection,
+  publishedContext,
+  publishedSize,
+  receivesRecordLevel,
+  renderLayer,
+  resolvePublishedRequest,
+} from '../disclosure/index.ts';
 
 const booleanParam = z
   .enum(['true', 'false'])

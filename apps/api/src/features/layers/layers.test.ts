@@ -15,15 +15,15 @@ import {
   signIn,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { ensureDemo } from '../demo/ensure-demo.ts';
+import { ensureDemo } from '../demo/index.ts';
 import {
-  bumpDataVersion,
   type CraftedRecord,
   disclosureViolations,
   insertRecords,
   type StoredRecord,
   storedRecords,
 } from '../disclosure/testing.ts';
+import { bumpDataVersion } from '../partnership/index.ts';
 
 const NON_ANALYSTS = ['chair', 'partner', 'viewer'] as const;
 const CLOCK_START = '2025-03-01T09:00:00Z';
@@ -430,7 +430,7 @@ describe.each(testDatabases())('map layers and disclosure control on $kind', (ta
           and id in (select id from intelligence_record where partnership_id = ${setup.partnershipId} and handling_code = 'C' order by id limit 3)`.execute(
           db.kysely,
         );
-        await bumpDataVersion(db, setup.partnershipId);
+        await bumpDataVersion(db.kysely, setup.partnershipId);
         for (const role of NON_ANALYSTS) {
           const after = await fetchAll(role);
           for (const [url, was] of before.get(role)!) {

@@ -9,7 +9,7 @@ import {
   TEST_PASSWORD_HASH,
   type TestApp,
 } from '../../testing/fixtures.ts';
-import { ensureDemo } from '../demo/ensure-demo.ts';
+import { ensureDemo } from '../demo/index.ts';
 
 // The meeting screen is projected to partners: an analyst presenting gets what a viewer gets.
 describe.each(testDatabases())('layers for the meeting screen on $kind', (target) => {

@@ -3,12 +3,12 @@ import type { Database } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, polygon as turfPolygon } from '@turf/turf';
 import { type Kysely, sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps } from '../../deps.ts';
 import { ProblemError } from '../../http/problem.ts';
-import { isoDay } from '../actions/action-queries.ts';
-import { monthsEnding } from '../disclosure/published-request.ts';
-import { publishedEmerging } from '../layers/published-emerging.ts';
-import { loadPartnershipState } from '../partnership/partnership-state.ts';
+import { publishedEmerging } from '../analysis/index.ts';
+import { monthsEnding } from '../disclosure/index.ts';
+import { loadPartnershipState } from '../partnership/index.ts';
 import { day } from './human-dates.ts';
 import type { AgendaKind } from './meeting-schemas.ts';
 

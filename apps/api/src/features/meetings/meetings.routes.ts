@@ -1,24 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
-import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { isoDay } from '../actions/action-queries.ts';
-import { audit } from '../audit/audit.ts';
-import { readCategory } from '../layers/layer-response.ts';
-import { emergingCellsOutsideHotspots } from './agenda-generation.ts';
-import {
-  agendaResponse,
-  generateAgenda,
-  loadAgendaItems,
-  loadMeeting,
-  type MeetingRow,
-  meetingDetail,
-  renumberAgenda,
-  requireOpen,
-  toMeetingSummary,
-} from './meeting-queries.ts';
+import { readCategory } from '../analysis/index.ts';
+import { audit } from '../audit/index.ts';
 import {
   AgendaItemChangeSchema,
   AgendaItemParamSchema,
@@ -29,25 +14,35 @@ import {
   MeetingChangeSchema,
   MeetingIdParamSchema,
   MeetingSchema,
-  type MeetingStatus,
   MeetingSummarySchema,
   NewAgendaItemSchema,
   NewDecisionSchema,
   NewMeetingSchema,
 } from './meeting-schemas.ts';
+import {
+  addAgendaItem,
+  changeAgendaItem,
+  changeMeeting,
+  createMeeting,
+  ensureAgenda,
+  recordDecision,
+  regenerateAgenda,
+  removeAgendaItem,
+  reorderAgenda,
+} from './meetings.commands.ts';
+import {
+  agendaResponse,
+  listMeetings,
+  loadAgendaItems,
+  loadMeeting,
+  meetingDetail,
+} from './meetings.queries.ts';
 import { packRoutes } from './pack.routes.ts';
 
 const ok = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-
-/** Meetings move forward one step at a time; a closed meeting is the record and stays closed. */
-const NEXT_STATUS: Readonly<Record<MeetingStatus, MeetingStatus | null>> = {
-  planned: 'in_progress',
-  in_progress: 'closed',
-  closed: null,
-};
 
 const createMeetingRoute = createRoute({
   method: 'post',
@@ -151,156 +146,22 @@ export function meetingRoutes(deps: AppDeps) {
       query,
     });
 
-  /** Runs `change` on the locked, open meeting, then answers with the agenda as `user` sees it. */
-  const changeAgenda = async (
-    user: SessionUser,
-    meetingId: string,
-    change: (trx: typeof db, meeting: MeetingRow) => Promise<void>,
-  ) => {
-    await db.transaction().execute(async (trx) => {
-      const meeting = await loadMeeting(trx, user.partnershipId, meetingId, { forUpdate: true });
-      requireOpen(meeting);
-      await change(trx, meeting);
-    });
-    return agendaResponse(deps, await loadMeeting(db, user.partnershipId, meetingId), user);
-  };
-
-  const requireItem = async (trx: typeof db, meetingId: string, itemId: string) => {
-    const item = await trx
-      .selectFrom('agenda_item')
-      .select(['id', 'kind'])
-      .where('id', '=', itemId)
-      .where('meeting_id', '=', meetingId)
-      .executeTakeFirst();
-    if (!item) throw new ProblemError(PROBLEM.notFound, 'No such agenda item.');
-    return item;
-  };
-
-  const requireInPartnership = async (
-    trx: typeof db,
-    table: 'hotspot' | 'saved_view',
-    id: string,
-    partnershipId: string,
-    pointer: string,
-  ) => {
-    const found = await trx
-      .selectFrom(table)
-      .select('id')
-      .where('id', '=', id)
-      .where('partnership_id', '=', partnershipId)
-      .executeTakeFirst();
-    if (!found) {
-      throw new ProblemError(
-        PROBLEM.validation,
-        `No such ${table === 'hotspot' ? 'hotspot' : 'saved view'}.`,
-        {
-          errors: [{ pointer, detail: 'unknown id' }],
-        },
-      );
-    }
-  };
-
-  /** Invites agencies or records who was there; every agency and user must be the partnership's. */
-  const applyAttendance = async (
-    trx: typeof db,
-    meeting: MeetingRow,
-    attendance: readonly {
-      agencyId: string;
-      present: boolean;
-      userId?: string | null | undefined;
-    }[],
-  ) => {
-    for (const [index, entry] of attendance.entries()) {
-      const agency = await trx
-        .selectFrom('agency')
-        .select('id')
-        .where('id', '=', entry.agencyId)
-        .where('partnership_id', '=', meeting.partnershipId)
-        .executeTakeFirst();
-      if (!agency) {
-        throw new ProblemError(PROBLEM.validation, 'No such agency in this partnership.', {
-          errors: [{ pointer: `/body/attendance/${index}/agencyId`, detail: 'unknown agency' }],
-        });
-      }
-      if (entry.userId) {
-        const member = await trx
-          .selectFrom('app_user')
-          .select('id')
-          .where('id', '=', entry.userId)
-          .where('agency_id', '=', entry.agencyId)
-          .where('partnership_id', '=', meeting.partnershipId)
-          .executeTakeFirst();
-        if (!member) {
-          throw new ProblemError(PROBLEM.validation, 'That person is not of that agency.', {
-            errors: [
-              { pointer: `/body/attendance/${index}/userId`, detail: 'not a user of the agency' },
-            ],
-          });
-        }
-      }
-      await trx
-        .insertInto('meeting_attendee')
-        .values({
-          meeting_id: meeting.id,
-          partnership_id: meeting.partnershipId,
-          agency_id: entry.agencyId,
-          user_id: entry.userId ?? null,
-          present: entry.present,
-        })
-        .onConflict((oc) =>
-          oc.columns(['meeting_id', 'agency_id']).doUpdateSet({
-            present: entry.present,
-            ...(entry.userId !== undefined ? { user_id: entry.userId } : {}),
-          }),
-        )
-        .execute();
-    }
-  };
+  /** The agenda as `user` sees it, read after a change. */
+  const agendaOf = async (user: SessionUser, meetingId: string) =>
+    agendaResponse(deps, await loadMeeting(db, user.partnershipId, meetingId), user);
 
   return new OpenAPIHono<AppEnv>()
     .openapi(createMeetingRoute, async (c) => {
       const user = currentUser(c);
       const body = c.req.valid('json');
-      const id = deps.newId();
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('meeting')
-          .values({
-            id,
-            partnership_id: user.partnershipId,
-            title: body.title,
-            starts_at: new Date(body.startsAt),
-            place: body.place ?? null,
-            online: body.online,
-            status: 'planned',
-            created_by: user.id,
-            created_at: deps.clock(),
-          })
-          .execute();
-        const meeting = await loadMeeting(trx, user.partnershipId, id);
-        await applyAttendance(
-          trx,
-          meeting,
-          [...new Set(body.attendeeAgencyIds)].map((agencyId) => ({ agencyId, present: false })),
-        );
-      });
+      const id = await createMeeting(deps, user, body);
       await auditChange(c, 'meeting.create', id, { startsAt: body.startsAt, online: body.online });
       const meeting = await loadMeeting(db, user.partnershipId, id);
       return c.json(await meetingDetail(db, meeting), 201);
     })
     .openapi(listMeetingsRoute, async (c) => {
       const user = currentUser(c);
-      const rows = await db
-        .selectFrom('meeting')
-        .select('id')
-        .where('partnership_id', '=', user.partnershipId)
-        .orderBy('starts_at', 'desc')
-        .orderBy('id')
-        .limit(200)
-        .execute();
-      const meetings = [];
-      for (const r of rows)
-        meetings.push(toMeetingSummary(await loadMeeting(db, user.partnershipId, r.id)));
+      const meetings = await listMeetings(db, user.partnershipId);
       await audit(deps, c, {
         category: readCategory(user),
         action: 'meeting.list',
@@ -325,46 +186,7 @@ export function meetingRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const change = c.req.valid('json');
-      const now = deps.clock();
-      const result = await db.transaction().execute(async (trx) => {
-        const meeting = await loadMeeting(trx, user.partnershipId, id, { forUpdate: true });
-        requireOpen(meeting);
-        const to = change.status;
-        const statusChanges = to !== undefined && to !== meeting.status;
-        if (statusChanges && NEXT_STATUS[meeting.status] !== to) {
-          throw new ProblemError(
-            PROBLEM.conflict,
-            `A ${meeting.status.replace('_', ' ')} meeting can only become ${NEXT_STATUS[meeting.status]?.replace('_', ' ')}.`,
-            { code: 'invalid-transition', allowed: [NEXT_STATUS[meeting.status]] },
-          );
-        }
-        const place = change.place === undefined ? meeting.place : change.place;
-        const online = change.online ?? meeting.online;
-        if (place === null && !online) {
-          throw new ProblemError(
-            PROBLEM.validation,
-            'Give a place, or say the meeting is online.',
-            {
-              errors: [{ pointer: '/body/place', detail: 'a place or online is required' }],
-            },
-          );
-        }
-        await trx
-          .updateTable('meeting')
-          .set({
-            ...(change.title !== undefined ? { title: change.title } : {}),
-            ...(change.startsAt !== undefined ? { starts_at: new Date(change.startsAt) } : {}),
-            place,
-            online,
-            ...(statusChanges
-              ? { status: to, ...(to === 'closed' ? { closed_at: now } : {}) }
-              : {}),
-          })
-          .where('id', '=', id)
-          .execute();
-        if (change.attendance) await applyAttendance(trx, meeting, change.attendance);
-        return { from: meeting.status, to: statusChanges ? to : null };
-      });
+      const result = await changeMeeting(deps, user, id, change);
       await auditChange(c, result.to ? 'meeting.status' : 'meeting.update', id, {
         fields: Object.keys(change),
         ...(result.to ? { from: result.from, to: result.to } : {}),
@@ -378,17 +200,7 @@ export function meetingRoutes(deps: AppDeps) {
       let meeting = await loadMeeting(db, user.partnershipId, id);
       // Generated once, on the first read, then it is the chair's (a closed meeting keeps what it had).
       if (meeting.agendaGeneratedAt === null && meeting.status !== 'closed') {
-        const emerging = await emergingCellsOutsideHotspots(
-          deps,
-          user.partnershipId,
-          isoDay(meeting.startsAt),
-        );
-        const generated = await db.transaction().execute(async (trx) => {
-          const locked = await loadMeeting(trx, user.partnershipId, id, { forUpdate: true });
-          // Another request may have generated it while we waited for the lock.
-          if (locked.agendaGeneratedAt !== null) return null;
-          return generateAgenda(deps, trx, locked, emerging);
-        });
+        const generated = await ensureAgenda(deps, user, meeting);
         if (generated !== null)
           await auditChange(c, 'meeting.agenda.generate', id, { items: generated });
         meeting = await loadMeeting(db, user.partnershipId, id);
@@ -405,17 +217,8 @@ export function meetingRoutes(deps: AppDeps) {
     .openapi(generateAgendaRoute, async (c) => {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
-      const meeting = await loadMeeting(db, user.partnershipId, id);
-      requireOpen(meeting);
-      const emerging = await emergingCellsOutsideHotspots(
-        deps,
-        user.partnershipId,
-        isoDay(meeting.startsAt),
-      );
-      let added = 0;
-      const agenda = await changeAgenda(user, id, async (trx, locked) => {
-        added = await generateAgenda(deps, trx, locked, emerging);
-      });
+      const added = await regenerateAgenda(deps, user, id);
+      const agenda = await agendaOf(user, id);
       await auditChange(c, 'meeting.agenda.generate', id, { items: added });
       return c.json(agenda, 200);
     })
@@ -423,32 +226,8 @@ export function meetingRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const { itemIds } = c.req.valid('json');
-      const agenda = await changeAgenda(user, id, async (trx) => {
-        const current = await trx
-          .selectFrom('agenda_item')
-          .select('id')
-          .where('meeting_id', '=', id)
-          .execute();
-        const currentIds = new Set(current.map((i) => i.id));
-        const givenIds = new Set(itemIds);
-        if (
-          givenIds.size !== itemIds.length ||
-          givenIds.size !== currentIds.size ||
-          ![...currentIds].every((i) => givenIds.has(i))
-        ) {
-          throw new ProblemError(PROBLEM.validation, 'Give every item of the agenda once.', {
-            errors: [
-              {
-                pointer: '/body/itemIds',
-                detail: `must list the ${currentIds.size} items of the agenda, each once`,
-              },
-            ],
-          });
-        }
-        for (const [position, itemId] of itemIds.entries()) {
-          await trx.updateTable('agenda_item').set({ position }).where('id', '=', itemId).execute();
-        }
-      });
+      await reorderAgenda(deps, user, id, itemIds);
+      const agenda = await agendaOf(user, id);
       await auditChange(c, 'meeting.agenda.reorder', id, { items: itemIds.length });
       return c.json(agenda, 200);
     })
@@ -456,51 +235,8 @@ export function meetingRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const itemId = deps.newId();
-      const agenda = await changeAgenda(user, id, async (trx, meeting) => {
-        if (body.hotspotId)
-          await requireInPartnership(
-            trx,
-            'hotspot',
-            body.hotspotId,
-            user.partnershipId,
-            '/body/hotspotId',
-          );
-        if (body.viewId)
-          await requireInPartnership(
-            trx,
-            'saved_view',
-            body.viewId,
-            user.partnershipId,
-            '/body/viewId',
-          );
-        const count = await trx
-          .selectFrom('agenda_item')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .where('meeting_id', '=', id)
-          .executeTakeFirstOrThrow();
-        const position = Math.min(body.position ?? count.n, count.n);
-        // Make room, then renumber: positions stay 0..n-1 in the chair's order.
-        await sql`update agenda_item set position = position + 1 where meeting_id = ${id} and position >= ${position}`.execute(
-          trx,
-        );
-        await trx
-          .insertInto('agenda_item')
-          .values({
-            id: itemId,
-            partnership_id: meeting.partnershipId,
-            meeting_id: id,
-            position,
-            kind: 'custom',
-            hotspot_id: body.hotspotId ?? null,
-            action_id: null,
-            title: body.title,
-            decision: null,
-            view_id: body.viewId ?? null,
-          })
-          .execute();
-        await renumberAgenda(trx, id);
-      });
+      const itemId = await addAgendaItem(deps, user, id, body);
+      const agenda = await agendaOf(user, id);
       await auditChange(c, 'meeting.agenda.add', id, { itemId, hotspotId: body.hotspotId ?? null });
       return c.json(agenda, 201);
     })
@@ -508,50 +244,16 @@ export function meetingRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id, itemId } = c.req.valid('param');
       const body = c.req.valid('json');
-      const agenda = await changeAgenda(user, id, async (trx) => {
-        await requireItem(trx, id, itemId);
-        if (body.viewId)
-          await requireInPartnership(
-            trx,
-            'saved_view',
-            body.viewId,
-            user.partnershipId,
-            '/body/viewId',
-          );
-        await trx
-          .updateTable('agenda_item')
-          .set({
-            ...(body.title !== undefined ? { title: body.title } : {}),
-            ...(body.viewId !== undefined ? { view_id: body.viewId } : {}),
-          })
-          .where('id', '=', itemId)
-          .execute();
-      });
+      await changeAgendaItem(deps, user, id, itemId, body);
+      const agenda = await agendaOf(user, id);
       await auditChange(c, 'meeting.agenda.change', id, { itemId, fields: Object.keys(body) });
       return c.json(agenda, 200);
     })
     .openapi(removeItemRoute, async (c) => {
       const user = currentUser(c);
       const { id, itemId } = c.req.valid('param');
-      const agenda = await changeAgenda(user, id, async (trx) => {
-        await requireItem(trx, id, itemId);
-        const decided = await trx
-          .selectFrom('agenda_decision')
-          .select('id')
-          .where('agenda_item_id', '=', itemId)
-          .executeTakeFirst();
-        if (decided) {
-          throw new ProblemError(
-            PROBLEM.conflict,
-            'This item has a decision recorded; it stays in the minutes.',
-            {
-              code: 'item-decided',
-            },
-          );
-        }
-        await trx.deleteFrom('agenda_item').where('id', '=', itemId).execute();
-        await renumberAgenda(trx, id);
-      });
+      await removeAgendaItem(deps, user, id, itemId);
+      const agenda = await agendaOf(user, id);
       await auditChange(c, 'meeting.agenda.remove', id, { itemId });
       return c.json(agenda, 200);
     })
@@ -559,25 +261,7 @@ export function meetingRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id, itemId } = c.req.valid('param');
       const { text } = c.req.valid('json');
-      const decisionId = deps.newId();
-      const now = deps.clock();
-      await db.transaction().execute(async (trx) => {
-        const meeting = await loadMeeting(trx, user.partnershipId, id, { forUpdate: true });
-        requireOpen(meeting);
-        await requireItem(trx, id, itemId);
-        await trx
-          .insertInto('agenda_decision')
-          .values({
-            id: decisionId,
-            partnership_id: user.partnershipId,
-            meeting_id: id,
-            agenda_item_id: itemId,
-            text,
-            decided_by: user.id,
-            decided_at: now,
-          })
-          .execute();
-      });
+      const decisionId = await recordDecision(deps, user, id, itemId, text);
       // The decision's text stays out of the audit trail, as OSARA text and reasons do.
       await auditChange(c, 'meeting.decision', id, { itemId, decisionId });
       const items = await loadAgendaItems(

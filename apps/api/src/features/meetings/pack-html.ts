@@ -5,9 +5,9 @@ import {
   countColour,
   HOTSPOT_STATUS_STYLES,
 } from '@hotspot/contracts';
-import type { DisclosedCount } from '../disclosure/disclosure.ts';
+import type { DisclosedCount } from '../disclosure/index.ts';
 import { day, when } from './human-dates.ts';
-import type { AgendaAction } from './meeting-queries.ts';
+import type { AgendaAction } from './meetings.queries.ts';
 import { escapeXml } from './pack-map-svg.ts';
 import type { PackModel } from './pack-model.ts';
 

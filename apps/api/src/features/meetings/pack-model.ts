@@ -1,26 +1,31 @@
 import { countClassBounds, HOTSPOT_STATUSES, type HotspotStatus } from '@hotspot/contracts';
 import type { Geometry } from 'geojson';
 import { sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
-import { isoDay } from '../actions/action-queries.ts';
-import { resolveFilters } from '../analysis/record-query.ts';
+import {
+  buildHotspotLayer,
+  type LayerInput,
+  publishedCells,
+  publishedCountLayer,
+  resolveFilters,
+} from '../analysis/index.ts';
 import {
   type DisclosedCount,
+  daysOf,
   type LayerCollection,
+  monthsEnding,
   publishedContext,
   renderLayer,
-} from '../disclosure/disclosure.ts';
-import { daysOf, monthsEnding } from '../disclosure/published-request.ts';
-import { buildHotspotLayer, type LayerInput } from '../layers/layer-builders.ts';
-import { publishedCells, publishedCountLayer } from '../layers/published-layers.ts';
-import { loadPartnershipState } from '../partnership/partnership-state.ts';
+} from '../disclosure/index.ts';
+import { loadPartnershipState } from '../partnership/index.ts';
 import {
   type AgendaAction,
   type AgendaItemView,
   loadAgendaItems,
   type MeetingRow,
   meetingDetail,
-} from './meeting-queries.ts';
+} from './meetings.queries.ts';
 import { type MapHexagon, renderPackMapSvg } from './pack-map-svg.ts';
 
 /**

@@ -1,8 +1,9 @@
 import type { NotificationKind } from '@hotspot/db';
 import { sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps } from '../../deps.ts';
-import { isoDay, OPEN_ACTION_STATUSES } from '../actions/action-queries.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
+import { OPEN_ACTION_STATUSES } from '../hotspots/index.ts';
 import type { Mailer } from './mailer.ts';
 import { dedupeKey, notifyActionEvent } from './notify.ts';
 

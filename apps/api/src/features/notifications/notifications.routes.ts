@@ -3,7 +3,7 @@ import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 
 const NOTIFICATION_LIMIT = 100;
 

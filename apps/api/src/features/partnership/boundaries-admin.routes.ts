@@ -4,7 +4,7 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 
 const Position = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])

@@ -3,14 +3,11 @@ import { type Kysely, sql } from 'kysely';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 import { createGroupRead } from '../../http/group-read.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { type PerturbationTable, parsePerturbationTable } from '../disclosure/published.ts';
-
-/** The smallest disclosure threshold served, whatever is stored: a count of one is a person. */
-const MIN_K = 2;
+import { effectiveK, type PerturbationTable, parsePerturbationTable } from '../disclosure/index.ts';
 
 /**
  * What disclosure and analysis need of the partnership, read in one statement: the data version,
- * the threshold k (clamped here, and only here), the area, the analysis defaults, the published
+ * the threshold k (clamped by `effectiveK`), the area, the analysis defaults, the published
  * lattice sizes and the perturbation table.
  */
 export interface PartnershipState {
@@ -135,7 +132,7 @@ export async function readPartnershipState(
     state: {
       partnershipId,
       dataVersion: row.data_version,
-      k: Math.max(MIN_K, row.suppression_k),
+      k: effectiveK(row.suppression_k),
       areaGeoJson,
       analysisDefaults: JSON.parse(row.defaults) as Record<string, unknown>,
       hexSizes: row.hex_sizes

@@ -7,8 +7,7 @@ import {
   serialisedJson,
 } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { receivesRecordLevel } from '../disclosure/disclosure.ts';
-import { publishedDataVersion } from '../disclosure/published.ts';
+import { publishedDataVersion, receivesRecordLevel } from '../disclosure/index.ts';
 import {
   boundaryCollection,
   findPartnership,

@@ -5,7 +5,7 @@ import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { staffNote } from '../../http/staff-note.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/index.ts';
 import { SavedViewConfigSchema, SavedViewSchema } from './view-config.ts';
 
 const NewViewSchema = z

@@ -6,8 +6,7 @@ import { testDatabases } from '@hotspot/db/testing';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_AUDIT_KEYRING } from '../../../testing/audit-key.ts';
-import { DEFAULT_SUGGESTED_ACTIONS } from '../../actions/suggested-action-defaults.ts';
-import { verifyAuditChain } from '../../audit/audit.ts';
+import { verifyAuditChain } from '../../audit/index.ts';
 import {
   createPartnership,
   importAgencies,
@@ -17,6 +16,7 @@ import {
   type SetupFile,
   slugFromName,
 } from './partnership-setup.ts';
+import { DEFAULT_SUGGESTED_ACTIONS } from './suggested-action-defaults.ts';
 import { problemOf, square } from './test-support.ts';
 
 function districtsFile(

@@ -4,8 +4,7 @@ import type { Database } from '@hotspot/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AppDeps } from '../../../deps.ts';
 import { PROBLEM, ProblemError } from '../../../http/problem.ts';
-import { seedSuggestedActions } from '../../actions/suggested-action-defaults.ts';
-import { type AuditActor, audit } from '../../audit/audit.ts';
+import { type AuditActor, audit } from '../../audit/index.ts';
 import { type DistrictInput, districtsProblem, parseDistricts } from './districts.ts';
 import {
   type AgencyRow,
@@ -13,6 +12,7 @@ import {
   parseTaxonomyCsv,
   type TaxonomyRow,
 } from './setup-csv.ts';
+import { seedSuggestedActions } from './suggested-action-defaults.ts';
 
 /** The documented starting taxonomy for CSE places (the demo's), also the taxonomy CSV example. */
 export const DEFAULT_TAXONOMY_PATH = join(import.meta.dirname, 'default-taxonomy.csv');

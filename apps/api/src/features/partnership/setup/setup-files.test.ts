@@ -3,11 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { worcestershireDistricts } from '@hotspot/fixtures';
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_CATEGORIES,
-  DEMO_PLACE_TYPES,
-  DEMO_POLICE_UK_MAPPING,
-} from '../../demo/demo-taxonomy.ts';
+import { DEMO_CATEGORIES, DEMO_PLACE_TYPES, DEMO_POLICE_UK_MAPPING } from '../../demo/index.ts';
 import { parseDistricts } from './districts.ts';
 import { DEFAULT_TAXONOMY_PATH } from './partnership-setup.ts';
 import { parseAgenciesCsv, parseTaxonomyCsv } from './setup-csv.ts';

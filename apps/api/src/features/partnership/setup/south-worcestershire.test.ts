@@ -26,7 +26,7 @@ import {
   signIn,
   type TestApp,
 } from '../../../testing/fixtures.ts';
-import { createUser } from '../../accounts/create-user.ts';
+import { createUser } from '../../accounts/index.ts';
 import { uploadRaw } from '../../batches/test-support.ts';
 import {
   type CreatedPartnership,

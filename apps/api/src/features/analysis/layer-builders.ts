@@ -5,34 +5,37 @@ import { compute } from '../../compute/pool.ts';
 import { toCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { areaShape, densityCost, gistarCost, refuseOverCeiling } from '../analysis/cost.ts';
+import type { PublishedRequest } from '../disclosure/index.ts';
+import {
+  type AggregateFeature,
+  type AggregateLayer,
+  generaliseToHexUnion,
+  hexCellsTouching,
+  hexLattice,
+  hexPolygon,
+  hexUnion,
+  type LabelValue,
+  publishedValue,
+  receivesRecordLevel,
+  trueCells,
+  unionOf,
+} from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
+import { areaShape, densityCost, gistarCost, refuseOverCeiling } from './cost.ts';
+import { studyAreaBng, withAnalysisErrors } from './layer-response.ts';
 import {
   defaultDistanceMeters,
   GENERALISE_HEX_METERS,
   MIN_PUBLIC_HEX_METERS,
   resolveParam,
-} from '../analysis/parameters.ts';
+} from './parameters.ts';
 import {
   countRecords,
   type RecordFilters,
   selectRecordGridClusters,
   selectRecordPoints,
   selectRecords,
-} from '../analysis/record-query.ts';
-import {
-  type AggregateFeature,
-  type AggregateLayer,
-  generaliseToHexUnion,
-  hexCellsTouching,
-  hexPolygon,
-  hexUnion,
-  type LabelValue,
-  receivesRecordLevel,
-} from '../disclosure/disclosure.ts';
-import { hexLattice, publishedValue, trueCells, unionOf } from '../disclosure/published.ts';
-import type { PublishedRequest } from '../disclosure/published-request.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
-import { studyAreaBng, withAnalysisErrors } from './layer-response.ts';
+} from './record-query.ts';
 
 type Polygonal =
   | { type: 'Polygon'; coordinates: number[][][] }

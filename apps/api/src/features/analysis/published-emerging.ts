@@ -15,15 +15,16 @@ import {
 } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { areaShape, emergingCost, refuseOverCeiling } from '../analysis/cost.ts';
-import { type AggregateLayer, hexPolygon } from '../disclosure/disclosure.ts';
 import {
+  type AggregateLayer,
   daysOf,
+  hexPolygon,
   monthsOf,
   type PublishedRequest,
   refused,
-} from '../disclosure/published-request.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
+} from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
+import { areaShape, emergingCost, refuseOverCeiling } from './cost.ts';
 import { studyAreaBng } from './layer-response.ts';
 import { adjacentBand, publishedCellMonths } from './published-layers.ts';
 

@@ -1,9 +1,21 @@
 import type { HotspotMethod, HotspotStatus, RiskRating } from '@hotspot/contracts';
+import { lngLatToBng } from '@hotspot/ingest';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit } from '../audit/audit.ts';
+import { countRecords, publishedHotspotFigures, resolveFilters } from '../analysis/index.ts';
+import { audit } from '../audit/index.ts';
+import {
+  type DisclosedCount,
+  monthsEnding,
+  receivesRecordLevel,
+  toWgs84,
+} from '../disclosure/index.ts';
+import { loadPartnershipState } from '../partnership/index.ts';
+import { selectActions, toActionSummary } from './hotspot-actions.ts';
+import { HOTSPOT_TRANSITIONS } from './hotspot-lifecycle.ts';
 
 export interface HotspotRow {
   readonly id: string;
@@ -184,4 +196,135 @@ export async function hotspotForUser(
   );
   if (!own) return refuseAsNotFound(deps, c, 'hotspot', id);
   return own;
+}
+
+type Polygonal =
+  | { type: 'Polygon'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+function toBng(area: Polygonal): Polygonal {
+  const ring = (r: number[][]) => r.map(([lng, lat]) => lngLatToBng(lng!, lat!));
+  return area.type === 'Polygon'
+    ? { type: 'Polygon', coordinates: area.coordinates.map(ring) }
+    : { type: 'MultiPolygon', coordinates: area.coordinates.map((p) => p.map(ring)) };
+}
+
+/**
+ * The hotspot as this user may see it: analysts the outline as drawn and the count of every
+ * record; everyone else the union of the finest published lattice's cells the outline touches and
+ * the published value of that union (DESIGN.md section 5, version 2), no snapshot.
+ */
+export async function hotspotDetail(deps: AppDeps, user: SessionUser, row: HotspotRow) {
+  const today = isoDay(deps.clock());
+  const analyst = receivesRecordLevel(user);
+  const state = await loadPartnershipState(deps.db, user.partnershipId);
+  const bng = toBng(JSON.parse(row.areaGeoJson) as Polygonal);
+  let area: { type: 'Feature'; geometry: unknown; properties: object } | null;
+  let reports: DisclosedCount;
+  if (analyst) {
+    area = { type: 'Feature', geometry: toWgs84(bng), properties: {} };
+    const count = await countRecords(deps.db, {
+      partnershipId: user.partnershipId,
+      filters: resolveFilters(
+        {
+          from: row.periodFrom ?? undefined,
+          to: row.periodTo ?? undefined,
+          category: [],
+          placeType: [],
+          sourceAgency: [],
+          sourceGrade: [],
+          intelligenceGrade: [],
+          handlingCode: [],
+        },
+        deps.clock(),
+      ),
+      includeHandlingC: true,
+      withinGeoJson: row.areaGeoJson,
+    });
+    reports = { count };
+  } else {
+    // From the published table: the finest lattice's cells the area touches, over the whole
+    // months that hold the hotspot's period (the 12 months to today when it has none).
+    const months = monthsEnding(row.periodTo ?? today);
+    const published = row.periodFrom
+      ? { ...months, months: { ...months.months, from: `${row.periodFrom.slice(0, 7)}-01` } }
+      : months;
+    const figures = await publishedHotspotFigures(deps, state, bng, published);
+    area = figures.geometry
+      ? { type: 'Feature', geometry: toWgs84(figures.geometry), properties: {} }
+      : null;
+    reports =
+      figures.reports === null
+        ? { suppressed: true, fewerThan: state.k }
+        : { count: figures.reports };
+  }
+  const history = await deps.db.kysely
+    .selectFrom('hotspot_status_change as s')
+    .innerJoin('app_user as u', 'u.id', 's.changed_by')
+    .select(['s.from_status', 's.to_status', 'u.display_name', 's.changed_at', 's.reason'])
+    .where('s.hotspot_id', '=', row.id)
+    .orderBy('s.changed_at')
+    .orderBy('s.id')
+    .execute();
+  const actions = await selectActions(
+    deps.db,
+    {
+      partnershipId: user.partnershipId,
+      hotspotId: row.id,
+      agencyId: user.role === 'partner' ? user.agencyId : undefined,
+    },
+    today,
+  );
+  const mayChange = user.role === 'analyst' || user.role === 'chair';
+  return {
+    ...toHotspotSummary(row, today),
+    area,
+    reports,
+    // Scanning and analysis describe the intelligence; partners and viewers get the objective,
+    // the response and its assessment, which is what they act on.
+    osara: mayChange
+      ? {
+          objective: row.objective,
+          scanning: row.scanning,
+          analysis: row.analysis,
+          response: row.response,
+          assessment: row.assessment,
+        }
+      : { objective: row.objective, response: row.response, assessment: row.assessment },
+    statusHistory: history.map((h) => ({
+      from: h.from_status as HotspotStatus | null,
+      to: h.to_status as HotspotStatus,
+      by: h.display_name,
+      at: new Date(h.changed_at).toISOString(),
+      reason: h.reason,
+    })),
+    allowedTransitions: mayChange ? [...HOTSPOT_TRANSITIONS[row.status]] : [],
+    actions: actions.map(toActionSummary),
+    createdBy: row.createdBy,
+    ...(analyst
+      ? { parameters: row.parameters, stats: row.stats }
+      : {
+          disclosure: {
+            method: 'published table (cell key)',
+            suppressionK: state.k,
+            perturbationBound: state.perturbation.bound,
+            // Omitted (as JSON would drop undefined) when the partnership has no hex sizes.
+            ...(state.hexSizes[0] === undefined
+              ? {}
+              : { generalisedToHexMeters: state.hexSizes[0] }),
+            handlingCodeC: 'excluded',
+          },
+        }),
+  };
+}
+
+export async function oneHotspot(
+  deps: AppDeps,
+  partnershipId: string,
+  id: string,
+  today: string,
+): Promise<HotspotRow> {
+  const [row] = await selectHotspots(deps, { partnershipId, id }, today);
+  if (!row) throw notFound('hotspot');
+  return row;
 }

@@ -15,7 +15,7 @@ import {
   type TestApp,
 } from '../../testing/fixtures.ts';
 import { type CraftedRecord, insertRecords } from '../disclosure/testing.ts';
-import { emergingCellsOutsideHotspots } from '../meetings/agenda-generation.ts';
+import { emergingCellsOutsideHotspots } from '../meetings/index.ts';
 
 // A 3 km square of Kidderminster, BNG metres: a steady background, a place that grows every
 // month (A) and one that appears only in December (B), over 2024.

@@ -1,9 +1,10 @@
 import type { ActionStatus, HotspotStatus, RiskRating } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
+import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { type ActionRow, isoDay, selectActions } from '../actions/action-queries.ts';
+import { type ActionRow, selectActions } from '../hotspots/index.ts';
 import {
   AGENDA_RULES,
   type AgendaCandidate,
@@ -77,6 +78,21 @@ export function requireOpen(meeting: MeetingRow): void {
   if (meeting.status === 'closed') {
     throw new ProblemError(PROBLEM.conflict, 'The meeting is closed.', { code: 'meeting-closed' });
   }
+}
+
+/** The partnership's latest 200 meetings, newest first, as summaries. */
+export async function listMeetings(db: Executor, partnershipId: string) {
+  const rows = await db
+    .selectFrom('meeting')
+    .select('id')
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('starts_at', 'desc')
+    .orderBy('id')
+    .limit(200)
+    .execute();
+  const meetings = [];
+  for (const r of rows) meetings.push(toMeetingSummary(await loadMeeting(db, partnershipId, r.id)));
+  return meetings;
 }
 
 export function toMeetingSummary(m: MeetingRow) {

@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit, canonicalJson } from '../audit/audit.ts';
+import { audit, canonicalJson } from '../audit/index.ts';
 import {
   type AggregateLayer,
   type DisclosureContext,
@@ -18,8 +18,8 @@ import {
   receivesRecordLevel,
   renderLayer,
   type VertexGuard,
-} from '../disclosure/disclosure.ts';
-import { type PartnershipState, readPartnershipState } from '../partnership/partnership-state.ts';
+} from '../disclosure/index.ts';
+import { type PartnershipState, readPartnershipState } from '../partnership/index.ts';
 
 const gzipAsync = promisify(gzip);
 

@@ -15,16 +15,18 @@ import {
 import type { Db } from '@hotspot/db';
 import type { MultiPolygon } from 'geojson';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { type AggregateLayer, hexPolygon } from '../disclosure/disclosure.ts';
 import {
+  type AggregateLayer,
+  daysOf,
   hexLattice,
+  hexPolygon,
   type PerturbationTable,
+  type PublishedRequest,
   publishedValue,
   trueCellMonths,
   trueCells,
-} from '../disclosure/published.ts';
-import { daysOf, type PublishedRequest } from '../disclosure/published-request.ts';
-import type { PartnershipState } from '../partnership/partnership-state.ts';
+} from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
 import { studyAreaBng } from './layer-response.ts';
 
 export interface PublishedCell {
