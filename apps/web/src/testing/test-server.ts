@@ -117,6 +117,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const demo = seeded?.demo;
     const app = createApp(deps);
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    // Node closes an idle keep-alive connection after 5 s, and a test's fetch that picks the
+    // connection up at that moment on a busy machine fails with "other side closed". Idle
+    // connections stay open for the test's lifetime instead; close() drops them all.
+    if ('keepAliveTimeout' in server) server.keepAliveTimeout = 10 * 60_000;
     await new Promise<void>((resolve, reject) => {
       if (server.listening) resolve();
       server.once('listening', () => resolve());
