@@ -33,21 +33,6 @@ export const problemResponses = (...statuses: readonly number[]) =>
     ]),
   );
 
-export const GeoJsonFeatureCollectionSchema = z
-  .object({
-    type: z.literal('FeatureCollection'),
-    features: z.array(
-      z.object({
-        type: z.literal('Feature'),
-        id: z.union([z.string(), z.number()]).optional(),
-        geometry: z.unknown(),
-        properties: z.record(z.string(), z.unknown()).nullable(),
-      }),
-    ),
-  })
-  .passthrough()
-  .openapi('FeatureCollection');
-
 /**
  * A response whose body is JSON text made elsewhere (PostgreSQL's json_build_object, a cache),
  * typed as the JSON the route declares, so the handler needs no cast. `T` comes from the

@@ -1,14 +1,13 @@
 import { createRoute, type z } from '@hono/zod-openapi';
-import type { HotspotStatus } from '@hotspot/contracts';
+import { ActionDetailSchema, HotspotIdParamSchema, type HotspotStatus } from '@hotspot/contracts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { NewActionSchema } from '../../http/request-schemas.ts';
 import { acceptsActions, recordHotspotStatusChange } from '../hotspots/hotspot-lifecycle.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
-import { HotspotIdParamSchema, NewActionSchema } from '../hotspots/hotspot-schemas.ts';
 import { notifyActionEvent } from '../notifications/notify.ts';
 import { bumpDataVersion } from '../partnership/data-version.ts';
-import { ActionDetailSchema } from './action-detail.ts';
 import { isoDay } from './action-queries.ts';
 
 export const assignActionRoute = createRoute({

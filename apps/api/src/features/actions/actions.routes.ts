@@ -1,19 +1,29 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { ACTION_PRIORITY_LABELS, ACTION_STATUSES, type ActionStatus } from '@hotspot/contracts';
+import {
+  ACTION_PRIORITY_LABELS,
+  ACTION_STATUSES,
+  ActionDetailSchema,
+  ActionListSchema,
+  type ActionStatus,
+  UuidParamSchema,
+} from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { staffNote } from '../../http/staff-note.ts';
+import {
+  ActionCompletionSchema,
+  ActionDeclineSchema,
+  ActionUpdateSchema,
+} from '../../http/request-schemas.ts';
 import { audit } from '../audit/audit.ts';
 import { csvLine } from '../audit/csv.ts';
 import { notFound } from '../hotspots/hotspot-queries.ts';
-import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { markActionNoticesRead, notifyActionEvent } from '../notifications/notify.ts';
 import { bumpDataVersion } from '../partnership/data-version.ts';
 import { assignAction, assignActionRoute } from './action-assignment.ts';
-import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
+import { actionDetailFor, actionForUser } from './action-detail.ts';
 import { type ActionFilters, isoDay, selectActions, toActionSummary } from './action-queries.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { type ActionStep, mayTakeStep, nextTimelineTime } from './action-workflow.ts';
@@ -44,9 +54,6 @@ const ActionListQuery = z.object({
   overdue: flag.openapi({ description: 'Only open actions past their due date' }),
 });
 
-const IdParam = z.object({ id: z.uuid() });
-const NoteSchema = staffNote(z.string().trim().min(1).max(4000));
-
 const listRoute = createRoute({
   method: 'get',
   path: '/api/actions',
@@ -57,7 +64,7 @@ const listRoute = createRoute({
       description: 'Actions by due date; `today` is the date overdue was computed for',
       content: {
         'application/json': {
-          schema: z.object({ actions: z.array(ActionSummarySchema), today: z.string() }),
+          schema: ActionListSchema,
         },
       },
     },
@@ -80,7 +87,7 @@ const detailRoute = createRoute({
   method: 'get',
   path: '/api/actions/{id}',
   summary: "An action with its timeline (404 for another agency's action, for partners)",
-  request: { params: IdParam },
+  request: { params: UuidParamSchema },
   responses: {
     200: {
       description: 'The action',
@@ -102,7 +109,7 @@ const acknowledgeRoute = createRoute({
   method: 'post',
   path: '/api/actions/{id}/acknowledge',
   summary: "Acknowledge an action assigned to the caller's agency",
-  request: { params: IdParam },
+  request: { params: UuidParamSchema },
   responses: stepResponses,
 });
 
@@ -111,12 +118,8 @@ const updateRoute = createRoute({
   path: '/api/actions/{id}/updates',
   summary: 'Add a note to the timeline; the assigned agency may also mark the action in progress',
   request: {
-    params: IdParam,
-    ...jsonBody(
-      z
-        .strictObject({ note: NoteSchema, status: z.literal('in_progress').optional() })
-        .openapi('ActionUpdate'),
-    ),
+    params: UuidParamSchema,
+    ...jsonBody(ActionUpdateSchema),
   },
   responses: { ...stepResponses, 201: stepResponses[200] },
 });
@@ -126,8 +129,8 @@ const completeRoute = createRoute({
   path: '/api/actions/{id}/complete',
   summary: 'Complete an action with its outcome',
   request: {
-    params: IdParam,
-    ...jsonBody(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')),
+    params: UuidParamSchema,
+    ...jsonBody(ActionCompletionSchema),
   },
   responses: stepResponses,
 });
@@ -137,12 +140,8 @@ const declineRoute = createRoute({
   path: '/api/actions/{id}/decline',
   summary: 'Decline an action, with a reason (the chair and the assigner are notified)',
   request: {
-    params: IdParam,
-    ...jsonBody(
-      z
-        .strictObject({ reason: staffNote(z.string().trim().min(3).max(2000)) })
-        .openapi('ActionDecline'),
-    ),
+    params: UuidParamSchema,
+    ...jsonBody(ActionDeclineSchema),
   },
   responses: stepResponses,
 });

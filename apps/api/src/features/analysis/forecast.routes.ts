@@ -25,12 +25,13 @@ import {
   scoreCells,
   squareLattice,
 } from '@hotspot/analysis';
+import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { receivesRecordLevel, toWgs84 } from '../disclosure/disclosure.ts';

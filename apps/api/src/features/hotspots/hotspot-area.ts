@@ -1,4 +1,5 @@
 import { hexRing, type PointXY, summariseRecords } from '@hotspot/analysis';
+import type { NewHotspot } from '@hotspot/contracts';
 import { sql } from 'kysely';
 import { compute } from '../../compute/pool.ts';
 import { toCoordinates } from '../../compute/tasks.ts';
@@ -15,7 +16,6 @@ import {
 import { receivesRecordLevel } from '../disclosure/disclosure.ts';
 import { studyAreaBng, withAnalysisErrors } from '../layers/layer-response.ts';
 import { loadPartnershipState } from '../partnership/partnership-state.ts';
-import type { NewHotspot } from './hotspot-schemas.ts';
 
 /** Largest hotspot accepted: a "hotspot" bigger than this is an area, not a place. */
 export const MAX_HOTSPOT_SQUARE_METERS = 50_000_000;

@@ -1,11 +1,19 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { HOTSPOT_STATUSES, type HotspotStatus } from '@hotspot/contracts';
+import {
+  HOTSPOT_STATUSES,
+  HotspotDetailSchema,
+  HotspotEvaluationSchema,
+  HotspotIdParamSchema,
+  HotspotListSchema,
+  type HotspotStatus,
+} from '@hotspot/contracts';
 import { lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { HotspotChangeSchema, NewHotspotSchema } from '../../http/request-schemas.ts';
 import { isoDay, selectActions, toActionSummary } from '../actions/action-queries.ts';
 import { countRecords, resolveFilters } from '../analysis/record-query.ts';
 import { audit } from '../audit/audit.ts';
@@ -28,13 +36,6 @@ import {
   selectHotspots,
   toHotspotSummary,
 } from './hotspot-queries.ts';
-import {
-  HotspotChangeSchema,
-  HotspotDetailSchema,
-  HotspotIdParamSchema,
-  HotspotSummarySchema,
-  NewHotspotSchema,
-} from './hotspot-schemas.ts';
 
 const statusList = z
   .union([z.string(), z.array(z.string())])
@@ -80,7 +81,7 @@ const listHotspotsRoute = createRoute({
     200: {
       description: 'Hotspots, most recently changed first',
       content: {
-        'application/json': { schema: z.object({ hotspots: z.array(HotspotSummarySchema) }) },
+        'application/json': { schema: HotspotListSchema },
       },
     },
     ...problemResponses(401, 403, 422),
@@ -117,7 +118,6 @@ const changeHotspotRoute = createRoute({
   },
 });
 
-const countSchema = z.unknown();
 const evaluationRoute = createRoute({
   method: 'get',
   path: '/api/hotspots/{id}/evaluation',
@@ -150,15 +150,7 @@ const evaluationRoute = createRoute({
       description: 'Counts (disclosed for non-analysts) and the WDQ',
       content: {
         'application/json': {
-          schema: z
-            .object({
-              parameters: z.record(z.string(), z.unknown()),
-              counts: z.object({ target: countSchema, buffer: countSchema, control: countSchema }),
-              result: z.record(z.string(), z.unknown()),
-              explanation: z.string(),
-            })
-            .passthrough()
-            .openapi('HotspotEvaluation'),
+          schema: HotspotEvaluationSchema,
         },
       },
     },

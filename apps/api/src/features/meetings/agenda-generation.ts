@@ -1,4 +1,5 @@
 import { hexRing } from '@hotspot/analysis';
+import type { AgendaKind } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, polygon as turfPolygon } from '@turf/turf';
@@ -10,7 +11,6 @@ import { monthsEnding } from '../disclosure/published-request.ts';
 import { publishedEmerging } from '../layers/published-emerging.ts';
 import { loadPartnershipState } from '../partnership/partnership-state.ts';
 import { day } from './human-dates.ts';
-import type { AgendaKind } from './meeting-schemas.ts';
 
 /**
  * What each generated kind of item means. Served with the agenda so the chair can see why an

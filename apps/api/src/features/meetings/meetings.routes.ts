@@ -1,9 +1,26 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import {
+  AgendaItemParamSchema,
+  AgendaSchema,
+  MeetingIdParamSchema,
+  MeetingListSchema,
+  MeetingSchema,
+  type MeetingStatus,
+  RecordedDecisionSchema,
+} from '@hotspot/contracts';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import {
+  AgendaItemChangeSchema,
+  AgendaOrderSchema,
+  MeetingChangeSchema,
+  NewAgendaItemSchema,
+  NewDecisionSchema,
+  NewMeetingSchema,
+} from '../../http/request-schemas.ts';
 import { isoDay } from '../actions/action-queries.ts';
 import { audit } from '../audit/audit.ts';
 import { readCategory } from '../layers/layer-response.ts';
@@ -19,22 +36,6 @@ import {
   requireOpen,
   toMeetingSummary,
 } from './meeting-queries.ts';
-import {
-  AgendaItemChangeSchema,
-  AgendaItemParamSchema,
-  AgendaItemSchema,
-  AgendaOrderSchema,
-  AgendaSchema,
-  DecisionSchema,
-  MeetingChangeSchema,
-  MeetingIdParamSchema,
-  MeetingSchema,
-  type MeetingStatus,
-  MeetingSummarySchema,
-  NewAgendaItemSchema,
-  NewDecisionSchema,
-  NewMeetingSchema,
-} from './meeting-schemas.ts';
 import { packRoutes } from './pack.routes.ts';
 
 const ok = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -61,7 +62,7 @@ const listMeetingsRoute = createRoute({
   path: '/api/meetings',
   summary: 'Meetings, latest first',
   responses: {
-    200: ok(z.object({ meetings: z.array(MeetingSummarySchema) }), 'Meetings'),
+    200: ok(MeetingListSchema, 'Meetings'),
     ...problemResponses(401, 403),
   },
 });
@@ -129,7 +130,7 @@ const decisionRoute = createRoute({
   summary: 'Record a decision against an agenda item (who and when are recorded)',
   request: { params: AgendaItemParamSchema, ...jsonBody(NewDecisionSchema) },
   responses: {
-    201: ok(z.object({ decision: DecisionSchema, item: AgendaItemSchema }), 'Recorded'),
+    201: ok(RecordedDecisionSchema, 'Recorded'),
     ...problemResponses(401, 403, 404, 409, 422),
   },
 });

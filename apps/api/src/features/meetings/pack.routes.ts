@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { MeetingIdParamSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { audit } from '../audit/audit.ts';
 import { loadMeeting } from './meeting-queries.ts';
-import { MeetingIdParamSchema } from './meeting-schemas.ts';
 import { renderPackHtml } from './pack-html.ts';
 import { buildPackModel } from './pack-model.ts';
 import { DEFAULT_CHROMIUM_PATH, PdfUnavailableError, renderPdf } from './pdf-renderer.ts';

@@ -1,11 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import {
-  GeoJsonFeatureCollectionSchema,
-  problemResponses,
-  serialisedJson,
-} from '../../http/openapi.ts';
+import { problemResponses, serialisedJson } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { receivesRecordLevel } from '../disclosure/disclosure.ts';
 import { publishedDataVersion } from '../disclosure/published.ts';
