@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  ACTION_PRIORITIES,
-  ACTION_STATUSES,
-  HOTSPOT_STATUSES,
-  MEETING_STATUSES,
-  RISK_RATINGS,
-} from './domain.ts';
+import { HOTSPOT_STATUSES, MEETING_STATUSES, RISK_RATINGS } from './domain.ts';
 import { ActionSummarySchema } from './hotspots.ts';
 import { AgencyRefSchema, type NoteCheck } from './wire.ts';
 

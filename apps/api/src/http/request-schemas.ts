@@ -2,6 +2,7 @@ import {
   actionRequestSchemas,
   hotspotRequestSchemas,
   meetingRequestSchemas,
+  viewRequestSchemas,
 } from '@hotspot/contracts';
 import { staffNote } from './staff-note.ts';
 
@@ -29,3 +30,5 @@ export const {
   NewSuggestedActionSchema,
   SuggestedActionChangeSchema,
 } = actionRequestSchemas(staffNote);
+
+export const { NewViewSchema } = viewRequestSchemas(staffNote);

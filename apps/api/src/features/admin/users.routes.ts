@@ -1,11 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   AdminUserListSchema,
   AdminUserSchema,
   AdminUserWithEnrolmentSchema,
-  EnrolmentLinkSchema,
   NewUserSchema,
-  RoleSchema,
   UserChangeSchema,
   UuidParamSchema,
 } from '@hotspot/contracts';

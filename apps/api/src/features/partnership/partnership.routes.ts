@@ -1,5 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
+import {
+  GeoJsonFeatureCollectionSchema,
+  PartnershipSchema,
+  TaxonomySchema,
+} from '@hotspot/contracts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses, serialisedJson } from '../../http/openapi.ts';
@@ -11,20 +15,6 @@ import {
   findPartnership,
   partnershipVocabulary,
 } from './partnership.queries.ts';
-
-const PartnershipSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    synthetic: z.boolean(),
-    suppressionK: z.number().int(),
-    retentionMonths: z.number().int(),
-    mfaRequired: z.boolean(),
-    bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
-    dataVersion: z.string(),
-    tiles: z.object({ url: z.string(), attribution: z.string() }),
-  })
-  .openapi('Partnership');
 
 const getPartnership = createRoute({
   method: 'get',
@@ -54,15 +44,6 @@ const getBoundaries = createRoute({
     ...problemResponses(401, 422),
   },
 });
-
-const TaxonomyEntrySchema = z.object({ code: z.string(), label: z.string() });
-const TaxonomySchema = z
-  .object({
-    categories: z.array(TaxonomyEntrySchema),
-    placeTypes: z.array(TaxonomyEntrySchema),
-    agencies: z.array(TaxonomyEntrySchema),
-  })
-  .openapi('Taxonomy');
 
 const getTaxonomy = createRoute({
   method: 'get',
