@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Method parameters: their ranges (validated at the edge, 422 naming the parameter) and built-in
  * defaults. A partnership may override a default in `partnership.analysis_defaults` under the same
@@ -63,3 +65,9 @@ export const PARAMETERS = {
 } as const;
 
 export type ParameterName = keyof typeof PARAMETERS;
+
+/**
+ * An answer whose shape depends on the caller (exact figures for analysts, disclosed ones for
+ * others: the area summary, the forecast backtest); declared open, each reader narrows it.
+ */
+export const OpenObjectSchema = z.object({}).passthrough();

@@ -3,11 +3,12 @@ import { PARAMETERS } from './analysis.ts';
 import {
   ACTION_PRIORITIES,
   ACTION_STATUSES,
+  AGENCY_KINDS,
   HOTSPOT_METHODS,
   HOTSPOT_STATUSES,
   RISK_RATINGS,
 } from './domain.ts';
-import { AgencyRefSchema, type NoteCheck } from './wire.ts';
+import { AgencyRefSchema, type NoteCheck, PolygonalFeatureSchema } from './wire.ts';
 
 // The wire format of hotspots and their actions. Request bodies are strict objects: an unknown
 // field is a 422, not silently dropped (the web map posts these from the hotspot panel).
@@ -141,7 +142,26 @@ export const HotspotDetailSchema = HotspotSummarySchema.extend({
   disclosure: z.record(z.string(), z.unknown()).optional(),
 }).meta({ id: 'HotspotDetail' });
 
+/**
+ * The detail as the web reads it: the outline checked to be a polygonal GeoJSON Feature. The
+ * API declares `area` open (its handlers do not type the outline's geometry yet); once they
+ * do, HotspotDetailSchema can take this `area` and this schema can go.
+ */
+export const HotspotDetailViewSchema = HotspotDetailSchema.extend({
+  area: PolygonalFeatureSchema.nullable(),
+});
+export type HotspotDetailView = z.infer<typeof HotspotDetailViewSchema>;
+
+export const AgencyOptionListSchema = z.object({
+  agencies: z.array(
+    z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.enum(AGENCY_KINDS) }),
+  ),
+});
+export type AgencyOption = z.infer<typeof AgencyOptionListSchema>['agencies'][number];
+
 export const HotspotListSchema = z.object({ hotspots: z.array(HotspotSummarySchema) });
+
+const BeforeAfterSchema = z.object({ before: DisclosedCountSchema, after: DisclosedCountSchema });
 
 export const HotspotEvaluationSchema = z
   .object({
@@ -152,6 +172,27 @@ export const HotspotEvaluationSchema = z
   })
   .passthrough()
   .meta({ id: 'HotspotEvaluation' });
+
+/** The evaluation as the web reads it (the API declares it loosely; see HotspotDetailViewSchema). */
+export const HotspotEvaluationViewSchema = z.object({
+  parameters: z.object({ bufferMeters: z.number(), date: z.string(), periodDays: z.number() }),
+  counts: z.object({
+    target: BeforeAfterSchema,
+    buffer: BeforeAfterSchema,
+    control: BeforeAfterSchema,
+  }),
+  result: z.union([
+    z.object({
+      computable: z.literal(true),
+      wdq: z.number(),
+      totalNetEffect: z.number(),
+      interpretation: z.string(),
+    }),
+    z.object({ computable: z.literal(false), reason: z.string() }),
+  ]),
+  explanation: z.string(),
+});
+export type HotspotEvaluationView = z.infer<typeof HotspotEvaluationViewSchema>;
 
 export const HotspotIdParamSchema = z.object({ id: z.uuid() });
 

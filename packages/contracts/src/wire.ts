@@ -37,3 +37,23 @@ export type GeoJsonFeatureCollection = z.infer<typeof GeoJsonFeatureCollectionSc
 
 /** A path parameter `{id}`. */
 export const UuidParamSchema = z.object({ id: z.uuid() });
+
+/** The body of a 204 answer: none. */
+export const NoContentSchema = z.undefined();
+
+const PositionSchema = z.array(z.number());
+/** A polygon or multipolygon in WGS84 [lng, lat], as PostGIS writes it. */
+export const PolygonalGeometrySchema = z.union([
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(PositionSchema)) }),
+  z.object({
+    type: z.literal('MultiPolygon'),
+    coordinates: z.array(z.array(z.array(PositionSchema))),
+  }),
+]);
+
+/** An outline as a GeoJSON Feature (a hotspot's area). */
+export const PolygonalFeatureSchema = z.object({
+  type: z.literal('Feature'),
+  geometry: PolygonalGeometrySchema,
+  properties: z.record(z.string(), z.unknown()),
+});

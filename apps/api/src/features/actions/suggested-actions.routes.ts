@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  AGENCY_KINDS,
+  type AGENCY_KINDS,
+  AgencyOptionListSchema,
   SuggestedActionListSchema,
   SuggestedActionSchema,
   TaxonomyCodeSchema,
@@ -41,16 +42,7 @@ const agenciesRoute = createRoute({
       description: 'Agencies by code',
       content: {
         'application/json': {
-          schema: z.object({
-            agencies: z.array(
-              z.object({
-                id: z.string(),
-                code: z.string(),
-                name: z.string(),
-                kind: z.enum(AGENCY_KINDS),
-              }),
-            ),
-          }),
+          schema: AgencyOptionListSchema,
         },
       },
     },

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  GeoJsonFeatureCollectionSchema,
+  BOUNDARY_KINDS,
+  BoundaryCollectionSchema,
   PartnershipSchema,
   TaxonomySchema,
 } from '@hotspot/contracts';
@@ -34,12 +35,12 @@ const getBoundaries = createRoute({
   path: '/api/boundaries',
   summary: 'Partnership, district or ward boundaries as GeoJSON (WGS84)',
   request: {
-    query: z.object({ kind: z.enum(['partnership', 'district', 'ward']).default('district') }),
+    query: z.object({ kind: z.enum(BOUNDARY_KINDS).default('district') }),
   },
   responses: {
     200: {
       description: 'Boundaries',
-      content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+      content: { 'application/geo+json': { schema: BoundaryCollectionSchema } },
     },
     ...problemResponses(401, 422),
   },

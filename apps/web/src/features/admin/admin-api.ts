@@ -1,6 +1,6 @@
+import type { Role } from '@hotspot/contracts';
 import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '../../api/api-fetch.ts';
-import type { Role } from '../../api/types.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { APPROVALS_QUERY_KEY } from './approvals-api.ts';
 
 export const AGENCY_KINDS = [
@@ -82,7 +82,7 @@ export function useUsers() {
   return useQuery({
     queryKey: KEYS.users,
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ users: AdminUser[] }>('/api/admin/users', { signal })).users,
+      (await apiFetchUnparsed<{ users: AdminUser[] }>('/api/admin/users', { signal })).users,
   });
 }
 
@@ -90,14 +90,14 @@ export function useAgencies() {
   return useQuery({
     queryKey: KEYS.agencies,
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ agencies: Agency[] }>('/api/admin/agencies', { signal })).agencies,
+      (await apiFetchUnparsed<{ agencies: Agency[] }>('/api/admin/agencies', { signal })).agencies,
   });
 }
 
 export function useSettings() {
   return useQuery({
     queryKey: KEYS.settings,
-    queryFn: ({ signal }) => apiFetch<Settings>('/api/admin/settings', { signal }),
+    queryFn: ({ signal }) => apiFetchUnparsed<Settings>('/api/admin/settings', { signal }),
   });
 }
 
@@ -105,14 +105,15 @@ export function useTaxonomy(kind: TaxonomyKind) {
   return useQuery({
     queryKey: KEYS.taxonomy(kind),
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ items: TaxonomyItem[] }>(`/api/admin/${kind}`, { signal })).items,
+      (await apiFetchUnparsed<{ items: TaxonomyItem[] }>(`/api/admin/${kind}`, { signal })).items,
   });
 }
 
 export function usePoliceUkMapping() {
   return useQuery({
     queryKey: KEYS.mapping,
-    queryFn: ({ signal }) => apiFetch<PoliceUkMapping>('/api/admin/police-uk-mapping', { signal }),
+    queryFn: ({ signal }) =>
+      apiFetchUnparsed<PoliceUkMapping>('/api/admin/police-uk-mapping', { signal }),
   });
 }
 
@@ -139,7 +140,7 @@ export interface NewUser {
 export function useCreateUser() {
   return useAdminMutation(
     (user: NewUser) =>
-      apiFetch<AdminUserWithEnrolment>('/api/admin/users', { method: 'POST', json: user }),
+      apiFetchUnparsed<AdminUserWithEnrolment>('/api/admin/users', { method: 'POST', json: user }),
     [KEYS.users, APPROVALS_QUERY_KEY],
   );
 }
@@ -147,7 +148,7 @@ export function useCreateUser() {
 export function useResetPassword() {
   return useAdminMutation(
     (id: string) =>
-      apiFetch<AdminUserWithEnrolment>(
+      apiFetchUnparsed<AdminUserWithEnrolment>(
         `/api/admin/users/${encodeURIComponent(id)}/reset-password`,
         { method: 'POST' },
       ),
@@ -165,7 +166,7 @@ export interface UserChange {
 export function useChangeUser() {
   return useAdminMutation(
     ({ id, change }: { id: string; change: UserChange }) =>
-      apiFetch<AdminUser>(`/api/admin/users/${encodeURIComponent(id)}`, {
+      apiFetchUnparsed<AdminUser>(`/api/admin/users/${encodeURIComponent(id)}`, {
         method: 'PATCH',
         json: change,
       }),
@@ -176,7 +177,7 @@ export function useChangeUser() {
 export function useResetSecondFactor() {
   return useAdminMutation(
     (id: string) =>
-      apiFetch<undefined>(`/api/admin/users/${encodeURIComponent(id)}/reset-mfa`, {
+      apiFetchUnparsed<undefined>(`/api/admin/users/${encodeURIComponent(id)}/reset-mfa`, {
         method: 'POST',
       }),
     [KEYS.users],
@@ -193,7 +194,7 @@ export interface NewAgency {
 export function useCreateAgency() {
   return useAdminMutation(
     (agency: NewAgency) =>
-      apiFetch<Agency>('/api/admin/agencies', { method: 'POST', json: agency }),
+      apiFetchUnparsed<Agency>('/api/admin/agencies', { method: 'POST', json: agency }),
     [KEYS.agencies, KEYS.users],
   );
 }
@@ -201,7 +202,7 @@ export function useCreateAgency() {
 export function useChangeAgency() {
   return useAdminMutation(
     ({ id, change }: { id: string; change: Partial<Omit<NewAgency, 'code'>> }) =>
-      apiFetch<Agency>(`/api/admin/agencies/${encodeURIComponent(id)}`, {
+      apiFetchUnparsed<Agency>(`/api/admin/agencies/${encodeURIComponent(id)}`, {
         method: 'PATCH',
         json: change,
       }),
@@ -212,7 +213,7 @@ export function useChangeAgency() {
 export function useChangeSettings() {
   return useAdminMutation(
     (change: Partial<Settings>) =>
-      apiFetch<Settings>('/api/admin/settings', { method: 'PATCH', json: change }),
+      apiFetchUnparsed<Settings>('/api/admin/settings', { method: 'PATCH', json: change }),
     // The header's "second factor not required" notice reads these.
     [KEYS.settings, ['auth', 'me'], ['partnership']],
   );
@@ -221,7 +222,7 @@ export function useChangeSettings() {
 export function useAddTaxonomyItem(kind: TaxonomyKind) {
   return useAdminMutation(
     (item: { code: string; label: string; description?: string | null }) =>
-      apiFetch<TaxonomyItem>(`/api/admin/${kind}`, { method: 'POST', json: item }),
+      apiFetchUnparsed<TaxonomyItem>(`/api/admin/${kind}`, { method: 'POST', json: item }),
     [KEYS.taxonomy(kind)],
   );
 }
@@ -235,7 +236,7 @@ export function useChangeTaxonomyItem(kind: TaxonomyKind) {
       code: string;
       change: { label?: string; description?: string | null; retired?: boolean };
     }) =>
-      apiFetch<TaxonomyItem>(`/api/admin/${kind}/${encodeURIComponent(code)}`, {
+      apiFetchUnparsed<TaxonomyItem>(`/api/admin/${kind}/${encodeURIComponent(code)}`, {
         method: 'PATCH',
         json: change,
       }),
@@ -246,7 +247,10 @@ export function useChangeTaxonomyItem(kind: TaxonomyKind) {
 export function useSavePoliceUkMapping() {
   return useAdminMutation(
     (mapping: PoliceUkMapping) =>
-      apiFetch<PoliceUkMapping>('/api/admin/police-uk-mapping', { method: 'PUT', json: mapping }),
+      apiFetchUnparsed<PoliceUkMapping>('/api/admin/police-uk-mapping', {
+        method: 'PUT',
+        json: mapping,
+      }),
     [KEYS.mapping],
   );
 }

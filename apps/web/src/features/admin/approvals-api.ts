@@ -1,6 +1,6 @@
+import type { Role } from '@hotspot/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '../../api/api-fetch.ts';
-import type { Role } from '../../api/types.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 
 export const APPROVALS_QUERY_KEY = ['approvals'] as const;
 
@@ -27,7 +27,7 @@ export function useApprovals() {
   return useQuery({
     queryKey: APPROVALS_QUERY_KEY,
     queryFn: ({ signal }) =>
-      apiFetch<{ mayDecide: boolean; approvals: Approval[] }>('/api/approvals', { signal }),
+      apiFetchUnparsed<{ mayDecide: boolean; approvals: Approval[] }>('/api/approvals', { signal }),
   });
 }
 
@@ -35,7 +35,7 @@ export function useDecideApproval() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, decision }: { id: string; decision: 'approve' | 'refuse' }) =>
-      apiFetch<{ id: string; outcome: 'approved' | 'refused' }>(
+      apiFetchUnparsed<{ id: string; outcome: 'approved' | 'refused' }>(
         `/api/approvals/${encodeURIComponent(id)}/${decision}`,
         { method: 'POST' },
       ),

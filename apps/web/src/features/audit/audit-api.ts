@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { type AuditCategory, type AuditFilters, auditApiParams } from './audit-filters.ts';
 
 export interface AuditEvent {
@@ -49,7 +49,7 @@ export function useAuditPage(filters: AuditFilters, cursor: string | null) {
       const params = auditApiParams(filters);
       params.set('limit', String(AUDIT_PAGE_SIZE));
       if (cursor) params.set('cursor', cursor);
-      return apiFetch<AuditPage>(`/api/audit?${params}`, { signal });
+      return apiFetchUnparsed<AuditPage>(`/api/audit?${params}`, { signal });
     },
     placeholderData: keepPreviousData,
     staleTime: 0,
@@ -58,7 +58,7 @@ export function useAuditPage(filters: AuditFilters, cursor: string | null) {
 
 export function useVerifyAudit() {
   return useMutation({
-    mutationFn: () => apiFetch<AuditVerification>('/api/audit/verify'),
+    mutationFn: () => apiFetchUnparsed<AuditVerification>('/api/audit/verify'),
   });
 }
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 
 export interface TaxonomyEntry {
   readonly code: string;
@@ -29,7 +29,7 @@ export function useTaxonomy() {
   return useQuery({
     queryKey: ['taxonomy'],
     queryFn: async ({ signal }): Promise<Taxonomy> => {
-      const r = await apiFetch<Record<string, unknown>>('/api/taxonomy', { signal });
+      const r = await apiFetchUnparsed<Record<string, unknown>>('/api/taxonomy', { signal });
       return {
         categories: entries(r.categories),
         placeTypes: entries(r.placeTypes),
