@@ -5,10 +5,6 @@ const TEST_CODE =
   '\\.(test|bench|e2e\\.test)\\.tsx?$|^apps/api/src/(testing|robustness)/|^apps/web/src/testing/|^packages/db/src/testing/';
 // Files whose only job is to help tests and benchmarks of other features set up data.
 const TEST_SUPPORT = '(test-support|testing|bench-database|load-generator)\\.ts$';
-// Wire schemas (hotspot-schemas.ts, meeting-schemas.ts) are moving to packages/contracts
-// (issue 19, deliverable 1); until then other features may import them directly, and they may
-// import what they need directly too.
-const WIRE_SCHEMAS = '-schemas\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 const config = {
@@ -18,14 +14,10 @@ const config = {
       severity: 'error',
       comment:
         'A feature is used through its index.ts only; its other files are its own (STYLE.md rule 11).',
-      from: { path: FEATURE, pathNot: [TEST_CODE, WIRE_SCHEMAS] },
+      from: { path: FEATURE, pathNot: TEST_CODE },
       to: {
         path: '^apps/api/src/features/[^/]+/',
-        pathNot: [
-          '^apps/api/src/features/$1/',
-          '^apps/api/src/features/[^/]+/index\\.ts$',
-          WIRE_SCHEMAS,
-        ],
+        pathNot: ['^apps/api/src/features/$1/', '^apps/api/src/features/[^/]+/index\\.ts$'],
       },
     },
     {
@@ -35,7 +27,7 @@ const config = {
       from: { path: '^apps/api/src/', pathNot: [FEATURE, TEST_CODE] },
       to: {
         path: '^apps/api/src/features/[^/]+/',
-        pathNot: ['^apps/api/src/features/[^/]+/index\\.ts$', WIRE_SCHEMAS],
+        pathNot: ['^apps/api/src/features/[^/]+/index\\.ts$'],
       },
     },
     {
@@ -52,7 +44,6 @@ const config = {
           '^apps/api/src/features/$1/',
           '^apps/api/src/features/[^/]+/index\\.ts$',
           TEST_SUPPORT,
-          WIRE_SCHEMAS,
         ],
       },
     },
@@ -63,7 +54,7 @@ const config = {
       from: { path: TEST_CODE, pathNot: FEATURE },
       to: {
         path: '^apps/api/src/features/[^/]+/',
-        pathNot: ['^apps/api/src/features/[^/]+/index\\.ts$', TEST_SUPPORT, WIRE_SCHEMAS],
+        pathNot: ['^apps/api/src/features/[^/]+/index\\.ts$', TEST_SUPPORT],
       },
     },
     {

@@ -1,7 +1,7 @@
+import type { Me } from '@hotspot/contracts';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { isUnauthenticated } from './api/api-problem.ts';
 import { useMe } from './api/queries.ts';
-import type { Me } from './api/types.ts';
 import { AccountEnrolPage } from './features/auth/account-enrol-page.tsx';
 import { EnrolPage } from './features/auth/enrol-page.tsx';
 import { SecondFactorPage } from './features/auth/second-factor-page.tsx';

@@ -1,5 +1,4 @@
-// No zod here: the web app imports this file alone (@hotspot/contracts/problem), so the
-// problem types reach its bundle without the schema library.
+import { z } from 'zod';
 
 /** Problem types are stable URNs; the web app branches on them, never on text. */
 export const PROBLEM = {
@@ -54,3 +53,36 @@ export const PROBLEM = {
 } as const;
 
 export type ProblemKind = (typeof PROBLEM)[keyof typeof PROBLEM];
+
+/**
+ * Problems the web app meets without the server saying so; never sent by the API. The web
+ * branches on these URNs as on the server's.
+ */
+export const CLIENT_PROBLEM = {
+  network: { type: 'urn:problem:network', title: 'The server could not be reached' },
+  unexpectedResponse: {
+    type: 'urn:problem:unexpected-response',
+    title: 'Unexpected response from the server',
+  },
+} as const;
+
+/** RFC 9457 problem details, as every API error is answered (application/problem+json). */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+    // Extension members (RFC 9457 section 3.2): these two the web branches on; others (a
+    // cost ceiling's estimate, an upload's file errors, a retry delay) vary by problem type.
+    code: z.string().optional().meta({ description: 'A stable reason, e.g. meeting-closed' }),
+    allowed: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'With code invalid-transition: the statuses allowed next' }),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof ProblemSchema>;

@@ -1,25 +1,7 @@
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { ProblemSchema } from '@hotspot/contracts';
 import type { Context, TypedResponse } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-    // Extension members (RFC 9457 section 3.2): these two the web branches on; others (a
-    // cost ceiling's estimate, an upload's file errors, a retry delay) vary by problem type.
-    code: z.string().optional().openapi({ description: 'A stable reason, e.g. meeting-closed' }),
-    allowed: z
-      .array(z.string())
-      .optional()
-      .openapi({ description: 'With code invalid-transition: the statuses allowed next' }),
-  })
-  .catchall(z.unknown())
-  .openapi('Problem');
 
 /** The usual error responses, spread into a route's `responses`. */
 export const problemResponses = (...statuses: readonly number[]) =>
@@ -32,21 +14,6 @@ export const problemResponses = (...statuses: readonly number[]) =>
       },
     ]),
   );
-
-export const GeoJsonFeatureCollectionSchema = z
-  .object({
-    type: z.literal('FeatureCollection'),
-    features: z.array(
-      z.object({
-        type: z.literal('Feature'),
-        id: z.union([z.string(), z.number()]).optional(),
-        geometry: z.unknown(),
-        properties: z.record(z.string(), z.unknown()).nullable(),
-      }),
-    ),
-  })
-  .passthrough()
-  .openapi('FeatureCollection');
 
 /**
  * A response whose body is JSON text made elsewhere (PostgreSQL's json_build_object, a cache),

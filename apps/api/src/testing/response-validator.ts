@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { ProblemSchema } from '@hotspot/contracts';
 import type { ZodType } from 'zod';
-import { ProblemSchema } from '../http/openapi.ts';
 
 /**
  * Test mode: every response the app gives to an `/api/` request is checked against the

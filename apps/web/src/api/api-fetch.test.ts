@@ -1,4 +1,6 @@
+import { NoContentSchema } from '@hotspot/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { apiFetch } from './api-fetch.ts';
 import { ApiProblem, isUnauthenticated, PROBLEM_TYPES, toApiProblem } from './api-problem.ts';
 
@@ -14,17 +16,36 @@ afterEach(() => {
 });
 
 describe('apiFetch', () => {
-  it('returns the JSON body of a 2xx and undefined for a 204', async () => {
-    respondWith(Response.json({ ok: true }));
-    expect(await apiFetch('/api/x')).toEqual({ ok: true });
+  const Ok = z.object({ ok: z.boolean() });
+
+  it('returns the JSON body of a 2xx parsed by its schema and undefined for a 204', async () => {
+    respondWith(Response.json({ ok: true, extra: 'dropped' }));
+    expect(await apiFetch('/api/x', Ok)).toEqual({ ok: true });
     respondWith(new Response(null, { status: 204 }));
-    expect(await apiFetch('/api/x', { method: 'POST' })).toBeUndefined();
+    expect(await apiFetch('/api/x', NoContentSchema, { method: 'POST' })).toBeUndefined();
+  });
+
+  it('turns an answer of another shape into an unexpected-response problem naming the field', async () => {
+    respondWith(Response.json({ ok: 'yes', secret: 'record text' }));
+    const error = (await apiFetch('/api/x?from=2024-01-01', Ok).catch(
+      (e: unknown) => e,
+    )) as ApiProblem;
+    expect(error).toBeInstanceOf(ApiProblem);
+    expect(error.type).toBe(PROBLEM_TYPES.unexpectedResponse);
+    expect(error.status).toBe(200);
+    expect(error.userMessage).toContain('/api/x does not have the expected shape (ok)');
+    // Never the values: an answer may hold data the message must not repeat.
+    expect(error.userMessage).not.toContain('yes');
+    expect(error.userMessage).not.toContain('2024-01-01');
   });
 
   it('sends JSON bodies same-origin with the right content type', async () => {
     const fetchMock = vi.fn(async () => Response.json({}));
     vi.stubGlobal('fetch', fetchMock);
-    await apiFetch('/api/auth/login', { method: 'POST', json: { email: 'a@b.c' } });
+    await apiFetch('/api/auth/login', z.object({}), {
+      method: 'POST',
+      json: { email: 'a@b.c' },
+    });
     expect(fetchMock).toHaveBeenCalledWith(
       '/api/auth/login',
       expect.objectContaining({
@@ -50,7 +71,7 @@ describe('apiFetch', () => {
         { status: 422, headers: { 'content-type': 'application/problem+json' } },
       ),
     );
-    const error = await apiFetch('/api/admin/settings').catch((e: unknown) => e);
+    const error = await apiFetch('/api/admin/settings', Ok).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiProblem);
     const problem = error as ApiProblem;
     expect(problem.type).toBe(PROBLEM_TYPES.validation);
@@ -69,12 +90,14 @@ describe('apiFetch', () => {
         },
       ),
     );
-    expect(isUnauthenticated(await apiFetch('/api/auth/me').catch((e: unknown) => e))).toBe(true);
+    expect(isUnauthenticated(await apiFetch('/api/auth/me', Ok).catch((e: unknown) => e))).toBe(
+      true,
+    );
   });
 
   it('copes with a proxy answering HTML and with no network at all', async () => {
     respondWith(new Response('<html>Bad gateway</html>', { status: 502 }));
-    const gateway = (await apiFetch('/api/x').catch((e: unknown) => e)) as ApiProblem;
+    const gateway = (await apiFetch('/api/x', Ok).catch((e: unknown) => e)) as ApiProblem;
     expect(gateway.type).toBe(PROBLEM_TYPES.unexpectedResponse);
     expect(gateway.status).toBe(502);
 
@@ -82,7 +105,7 @@ describe('apiFetch', () => {
       'fetch',
       vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
     );
-    const offline = (await apiFetch('/api/x').catch((e: unknown) => e)) as ApiProblem;
+    const offline = (await apiFetch('/api/x', Ok).catch((e: unknown) => e)) as ApiProblem;
     expect(offline.type).toBe(PROBLEM_TYPES.network);
   });
 });

@@ -1,4 +1,6 @@
-import { ApiProblem, PROBLEM_TYPES, toApiProblem } from './api-problem.ts';
+import { CLIENT_PROBLEM } from '@hotspot/contracts/problem';
+import { z } from 'zod';
+import { ApiProblem, toApiProblem } from './api-problem.ts';
 
 export interface ApiRequest {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -9,9 +11,17 @@ export interface ApiRequest {
 
 /**
  * The one way the web app talks to the API. Same-origin, cookies included; answers that are
- * not 2xx become an ApiProblem (from problem+json when the server sent it). 204 -> undefined.
+ * not 2xx become an ApiProblem (from problem+json when the server sent it). A 2xx answer is
+ * parsed with `schema`, the route's response schema from @hotspot/contracts (NoContentSchema
+ * for a 204), so the rest of the app can trust its type; an answer of another shape becomes an
+ * ApiProblem of type unexpected-response naming the fields that differ.
+ * Example: `apiFetch('/api/hotspots', HotspotListSchema, { signal })`.
  */
-export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promise<T> {
+export async function apiFetch<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  request: ApiRequest = {},
+): Promise<z.output<S>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (request.json !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
@@ -26,8 +36,8 @@ export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promi
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiProblem(
-      PROBLEM_TYPES.network,
-      'The server could not be reached',
+      CLIENT_PROBLEM.network.type,
+      CLIENT_PROBLEM.network.title,
       0,
       'Check the connection and try again.',
       undefined,
@@ -38,6 +48,32 @@ export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promi
     const body: unknown = await response.json().catch(() => undefined);
     throw toApiProblem(body, response.status);
   }
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  const body: unknown = response.status === 204 ? undefined : await response.json();
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw unexpectedShape(path, response.status, parsed.error);
+  return parsed.data;
+}
+
+/** Names where the answer differs from its schema (paths only: never the values, which may be data). */
+function unexpectedShape(path: string, status: number, error: z.ZodError): ApiProblem {
+  const where = error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? issue.path.join('.') : 'the body'))
+    .join(', ');
+  return new ApiProblem(
+    CLIENT_PROBLEM.unexpectedResponse.type,
+    CLIENT_PROBLEM.unexpectedResponse.title,
+    status,
+    `The answer to ${path.split('?')[0]} does not have the expected shape (${where}). Reload the page; if it happens again, tell your administrator.`,
+    undefined,
+    [],
+  );
+}
+
+/**
+ * @deprecated The calls not yet moved to `apiFetch(path, schema)`: the answer is trusted, not
+ * parsed. Every call is to move to a contracts schema (issue 19); no new call may use this.
+ */
+export async function apiFetchUnparsed<T>(path: string, request: ApiRequest = {}): Promise<T> {
+  return (await apiFetch(path, z.unknown(), request)) as T;
 }

@@ -1,8 +1,8 @@
-import { PROBLEM } from '@hotspot/contracts/problem';
+import { CLIENT_PROBLEM, PROBLEM } from '@hotspot/contracts/problem';
 
 /**
  * Problem types the web app branches on (RFC 9457 `type`); never on the message text. The
- * server's come from the wire contract; network and unexpected-response are the client's own.
+ * server's and the client's own (network, unexpected response) both come from the wire contract.
  */
 export const PROBLEM_TYPES = {
   unauthenticated: PROBLEM.unauthenticated.type,
@@ -13,8 +13,8 @@ export const PROBLEM_TYPES = {
   notFound: PROBLEM.notFound.type,
   tooManyRequests: PROBLEM.tooManyRequests.type,
   databaseUnavailable: PROBLEM.databaseUnavailable.type,
-  network: 'urn:problem:network',
-  unexpectedResponse: 'urn:problem:unexpected-response',
+  network: CLIENT_PROBLEM.network.type,
+  unexpectedResponse: CLIENT_PROBLEM.unexpectedResponse.type,
 } as const;
 
 export interface ProblemFieldError {

@@ -1,6 +1,6 @@
+import type { Role } from '@hotspot/contracts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../api/types.ts';
 import { type AxeViolation, axeViolations, WCAG_TAGS } from '../testing/axe.ts';
 import {
   hasChromium,

@@ -1,7 +1,7 @@
+import type { Bbox } from '@hotspot/contracts';
 import type { LatLngBoundsExpression, Map as LeafletMap } from 'leaflet';
 import { type ReactNode, useEffect } from 'react';
 import { MapContainer, Pane, useMap } from 'react-leaflet';
-import type { Bbox } from '../api/types.ts';
 import type { LatLng } from '../url-state/map-view-state.ts';
 import './leaflet-setup.ts';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Role } from '@hotspot/contracts';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Role } from '../api/types.ts';
 import { ARTIFACTS_DIR } from '../testing/artifacts.ts';
 import { launchBrowser, type TestBrowser } from '../testing/browser.ts';
 import {

@@ -1,5 +1,5 @@
+import type { Role } from '@hotspot/contracts';
 import type { Page } from 'playwright-core';
-import type { Role } from '../api/types.ts';
 
 /** The ids of the detail pages a test has arranged (see arrangeConfirmedHotspot). */
 export interface RouteIds {

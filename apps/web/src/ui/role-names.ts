@@ -1,4 +1,4 @@
-import type { Role } from '../api/types.ts';
+import type { Role } from '@hotspot/contracts';
 
 export const ROLE_NAMES: Readonly<Record<Role, string>> = {
   admin: 'Administrator',

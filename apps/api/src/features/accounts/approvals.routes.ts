@@ -1,5 +1,5 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { RoleSchema } from '@hotspot/contracts';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { ApprovalDecisionSchema, ApprovalListSchema, UuidParamSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
@@ -7,33 +7,6 @@ import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/index.ts';
 import { decideGrant, decisionRefusal, listPendingGrants, mayDecideAsRole } from './role-grants.ts';
-
-const ApprovalSchema = z
-  .object({
-    id: z.string(),
-    user: z.object({
-      id: z.string(),
-      email: z.string(),
-      name: z.string(),
-      currentRole: RoleSchema,
-      disabled: z.boolean(),
-      agency: z.object({ code: z.string(), name: z.string() }),
-    }),
-    role: z.literal('analyst'),
-    reason: z.enum(['create', 'role-change', 're-enable', 'credential-reset']),
-    /** Null when the request came from the command-line tool. */
-    requestedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
-    requestedAt: z.string(),
-    /** False for the requester (who may still refuse, i.e. withdraw, it). */
-    mayApprove: z.boolean(),
-  })
-  .openapi('Approval');
-
-const DecisionSchema = z
-  .object({ id: z.string(), outcome: z.enum(['approved', 'refused']) })
-  .openapi('ApprovalDecision');
-
-const IdParamSchema = z.object({ id: z.uuid() });
 
 const listRoute = createRoute({
   method: 'get',
@@ -45,7 +18,7 @@ const listRoute = createRoute({
       description: 'Pending requests this user may decide',
       content: {
         'application/json': {
-          schema: z.object({ mayDecide: z.boolean(), approvals: z.array(ApprovalSchema) }),
+          schema: ApprovalListSchema,
         },
       },
     },
@@ -61,11 +34,11 @@ const decisionRoute = (decision: 'approve' | 'refuse') =>
       decision === 'approve'
         ? 'Approve a request for the analyst role (not your own)'
         : 'Refuse a request for the analyst role (the requester may withdraw their own)',
-    request: { params: IdParamSchema },
+    request: { params: UuidParamSchema },
     responses: {
       200: {
         description: 'Decided',
-        content: { 'application/json': { schema: DecisionSchema } },
+        content: { 'application/json': { schema: ApprovalDecisionSchema } },
       },
       ...problemResponses(401, 403, 404, 409, 422),
     },

@@ -1,4 +1,10 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import {
+  EnrolmentCompleteSchema,
+  EnrolmentDoneSchema,
+  EnrolmentFormSchema,
+  EnrolmentStartSchema,
+} from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
@@ -17,46 +23,6 @@ import {
 } from '../auth/index.ts';
 import { consumeEnrolment, invalidEnrolmentProblem, redeemableEnrolment } from './enrolment.ts';
 import { pendingGrant } from './role-grants.ts';
-
-const TokenSchema = z.string().min(1).max(200);
-
-const EnrolmentStartSchema = z.strictObject({ token: TokenSchema }).openapi('EnrolmentStart');
-
-const EnrolmentFormSchema = z
-  .object({
-    email: z.string(),
-    name: z.string(),
-    /** The authenticator app to set up now, when the partnership requires a second factor. */
-    secondFactor: z
-      .object({
-        secret: z.string(),
-        otpauthUri: z.string(),
-        /** data:image/svg+xml;base64 QR code of otpauthUri, rendered by the API. */
-        qrCode: z.string(),
-      })
-      .nullable(),
-    /** The account gets the analyst role only once a second person approves. */
-    awaitingApproval: z.boolean(),
-  })
-  .openapi('EnrolmentForm');
-
-const EnrolmentCompleteSchema = z
-  .strictObject({
-    token: TokenSchema,
-    password: z.string().min(1).max(1024),
-    /** The 6-digit code the authenticator app shows, when a second factor is being set up. */
-    code: z.string().max(64).optional(),
-  })
-  .openapi('EnrolmentComplete');
-
-const EnrolmentDoneSchema = z
-  .object({
-    email: z.string(),
-    /** Shown once; each works once in place of a code. Empty without a new second factor. */
-    recoveryCodes: z.array(z.string()),
-    awaitingApproval: z.boolean(),
-  })
-  .openapi('EnrolmentDone');
 
 const startRoute = createRoute({
   method: 'post',

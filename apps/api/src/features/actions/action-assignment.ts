@@ -1,14 +1,13 @@
 import { createRoute, type z } from '@hono/zod-openapi';
-import type { HotspotStatus } from '@hotspot/contracts';
+import { ActionDetailSchema, HotspotIdParamSchema, type HotspotStatus } from '@hotspot/contracts';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { HotspotIdParamSchema, NewActionSchema } from '../hotspots/hotspot-schemas.ts';
+import { NewActionSchema } from '../../http/request-schemas.ts';
 import { acceptsActions, notFound, recordHotspotStatusChange } from '../hotspots/index.ts';
 import { notifyActionEvent } from '../notifications/index.ts';
 import { bumpDataVersion } from '../partnership/index.ts';
-import { ActionDetailSchema } from './action-detail.ts';
 
 export const assignActionRoute = createRoute({
   method: 'post',

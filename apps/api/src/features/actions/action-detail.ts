@@ -1,9 +1,6 @@
-import { z } from '@hono/zod-openapi';
-import { ACTION_STATUSES } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
-import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import {
   type ActionRow,
   notFound,
@@ -11,35 +8,8 @@ import {
   selectActions,
   toActionSummary,
 } from '../hotspots/index.ts';
-import { ACTION_STEPS, availableSteps } from './action-workflow.ts';
+import { availableSteps } from './action-workflow.ts';
 import { selectTimeline } from './actions.queries.ts';
-
-export const TimelineEntrySchema = z
-  .object({
-    at: z.string(),
-    by: z.string(),
-    byAgency: z.string(),
-    fromStatus: z.enum(ACTION_STATUSES).nullable(),
-    toStatus: z.enum(ACTION_STATUSES).nullable(),
-    note: z.string().nullable(),
-  })
-  .openapi('ActionTimelineEntry');
-
-export const ActionDetailSchema = ActionSummarySchema.extend({
-  detail: z.string().nullable(),
-  outcome: z.string().nullable(),
-  declineReason: z.string().nullable(),
-  acknowledgedBy: z.string().nullable(),
-  createdBy: z.string(),
-  meetingId: z.string().nullable(),
-  timeline: z.array(TimelineEntrySchema),
-  /** What the caller may do now (buttons to show). */
-  availableSteps: z.array(
-    z.enum(
-      Object.keys(ACTION_STEPS) as [keyof typeof ACTION_STEPS, ...(keyof typeof ACTION_STEPS)[]],
-    ),
-  ),
-}).openapi('ActionDetail');
 
 /**
  * The action if the caller may see it. A partner asking for another agency's action gets the same

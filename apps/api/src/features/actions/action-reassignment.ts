@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
-  ACTION_PRIORITIES,
   ACTION_PRIORITY_LABELS,
+  ActionDetailSchema,
   type ActionPriority,
+  type ActionReassignment,
   type ActionStatus,
+  type REASSIGNABLE_FIELDS,
 } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { isoDay } from '../../dates.ts';
@@ -11,47 +13,13 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { fieldSentence, PROBLEM, ProblemError } from '../../http/problem.ts';
-import { staffNote } from '../../http/staff-note.ts';
+import { ActionReassignmentSchema } from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
 import { notFound } from '../hotspots/index.ts';
 import { notifyActionEvent } from '../notifications/index.ts';
 import { bumpDataVersion } from '../partnership/index.ts';
-import { ActionDetailSchema, actionDetailFor } from './action-detail.ts';
+import { actionDetailFor } from './action-detail.ts';
 import { mayTakeStep, nextTimelineTime } from './action-workflow.ts';
-
-const CHANGEABLE_FIELDS = ['agencyId', 'dueOn', 'priority'] as const;
-
-export const ActionReassignmentSchema = z
-  .strictObject({
-    agencyId: z
-      .uuid({ error: 'must be the id of an agency of this partnership' })
-      .optional()
-      .openapi({ description: 'The agency to give the action to (resets its acknowledgement)' }),
-    dueOn: z.iso
-      .date({ error: 'must be a date written YYYY-MM-DD' })
-      .optional()
-      .openapi({ description: 'The new due date: today or later' }),
-    priority: z
-      .enum(ACTION_PRIORITIES, { error: `must be one of ${ACTION_PRIORITIES.join(', ')}` })
-      .optional(),
-    reason: staffNote(
-      z
-        .string({
-          error: (issue) =>
-            issue.input === undefined
-              ? 'is required: say why the action is changing'
-              : 'must be text',
-        })
-        .trim()
-        .min(3, { error: 'must be at least 3 characters' })
-        .max(2000, { error: 'must be at most 2000 characters' }),
-    ).openapi({ description: 'Why; shown on the timeline (not in the audit trail)' }),
-  })
-  .refine((b) => CHANGEABLE_FIELDS.some((f) => b[f] !== undefined), {
-    error: `give at least one of ${CHANGEABLE_FIELDS.join(', ')}`,
-  })
-  .openapi('ActionReassignment');
-type ActionReassignment = z.infer<typeof ActionReassignmentSchema>;
 
 export const reassignRoute = createRoute({
   method: 'patch',
@@ -78,7 +46,7 @@ function capitalised(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
-function invalidField(field: (typeof CHANGEABLE_FIELDS)[number] | '', detail: string) {
+function invalidField(field: (typeof REASSIGNABLE_FIELDS)[number] | '', detail: string) {
   const pointer = field ? `/body/${field}` : '/body';
   return new ProblemError(PROBLEM.validation, `${fieldSentence(pointer, detail)}.`, {
     errors: [{ pointer, detail }],

@@ -1,4 +1,4 @@
-import type { ActionStatus } from '@hotspot/contracts';
+import type { ActionStatus, ActionStepName } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import type { Kysely } from 'kysely';
 import type { SessionUser } from '../../deps.ts';
@@ -16,7 +16,7 @@ export const ACTION_STEPS = {
   decline: ['assigned', 'acknowledged'],
   note: ['assigned', 'acknowledged', 'in_progress'],
   reassign: ['assigned', 'acknowledged', 'in_progress'],
-} as const satisfies Record<string, readonly ActionStatus[]>;
+} as const satisfies Record<ActionStepName, readonly ActionStatus[]>;
 
 /** What chairs and analysts may do to an open action: they never act for the agency. */
 const TASKING_STEPS: readonly ActionStep[] = ['note', 'reassign'];

@@ -1,18 +1,27 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { ACTION_PRIORITY_LABELS, ACTION_STATUSES } from '@hotspot/contracts';
+import {
+  ACTION_PRIORITY_LABELS,
+  ACTION_STATUSES,
+  ActionDetailSchema,
+  ActionListSchema,
+  UuidParamSchema,
+} from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { staffNote } from '../../http/staff-note.ts';
+import {
+  ActionCompletionSchema,
+  ActionDeclineSchema,
+  ActionUpdateSchema,
+} from '../../http/request-schemas.ts';
 import { audit, csvLine } from '../audit/index.ts';
-import { ActionSummarySchema } from '../hotspots/hotspot-schemas.ts';
 import { type ActionFilters, selectActions, toActionSummary } from '../hotspots/index.ts';
 import { markActionNoticesRead } from '../notifications/index.ts';
 import { assignAction, assignActionRoute } from './action-assignment.ts';
-import { ActionDetailSchema, actionDetailFor, actionForUser } from './action-detail.ts';
+import { actionDetailFor, actionForUser } from './action-detail.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { applyActionStep, type StepChange } from './actions.commands.ts';
 
@@ -42,9 +51,6 @@ const ActionListQuery = z.object({
   overdue: flag.openapi({ description: 'Only open actions past their due date' }),
 });
 
-const IdParam = z.object({ id: z.uuid() });
-const NoteSchema = staffNote(z.string().trim().min(1).max(4000));
-
 const listRoute = createRoute({
   method: 'get',
   path: '/api/actions',
@@ -55,7 +61,7 @@ const listRoute = createRoute({
       description: 'Actions by due date; `today` is the date overdue was computed for',
       content: {
         'application/json': {
-          schema: z.object({ actions: z.array(ActionSummarySchema), today: z.string() }),
+          schema: ActionListSchema,
         },
       },
     },
@@ -78,7 +84,7 @@ const detailRoute = createRoute({
   method: 'get',
   path: '/api/actions/{id}',
   summary: "An action with its timeline (404 for another agency's action, for partners)",
-  request: { params: IdParam },
+  request: { params: UuidParamSchema },
   responses: {
     200: {
       description: 'The action',
@@ -100,7 +106,7 @@ const acknowledgeRoute = createRoute({
   method: 'post',
   path: '/api/actions/{id}/acknowledge',
   summary: "Acknowledge an action assigned to the caller's agency",
-  request: { params: IdParam },
+  request: { params: UuidParamSchema },
   responses: stepResponses,
 });
 
@@ -109,12 +115,8 @@ const updateRoute = createRoute({
   path: '/api/actions/{id}/updates',
   summary: 'Add a note to the timeline; the assigned agency may also mark the action in progress',
   request: {
-    params: IdParam,
-    ...jsonBody(
-      z
-        .strictObject({ note: NoteSchema, status: z.literal('in_progress').optional() })
-        .openapi('ActionUpdate'),
-    ),
+    params: UuidParamSchema,
+    ...jsonBody(ActionUpdateSchema),
   },
   responses: { ...stepResponses, 201: stepResponses[200] },
 });
@@ -124,8 +126,8 @@ const completeRoute = createRoute({
   path: '/api/actions/{id}/complete',
   summary: 'Complete an action with its outcome',
   request: {
-    params: IdParam,
-    ...jsonBody(z.strictObject({ outcome: NoteSchema }).openapi('ActionCompletion')),
+    params: UuidParamSchema,
+    ...jsonBody(ActionCompletionSchema),
   },
   responses: stepResponses,
 });
@@ -135,12 +137,8 @@ const declineRoute = createRoute({
   path: '/api/actions/{id}/decline',
   summary: 'Decline an action, with a reason (the chair and the assigner are notified)',
   request: {
-    params: IdParam,
-    ...jsonBody(
-      z
-        .strictObject({ reason: staffNote(z.string().trim().min(3).max(2000)) })
-        .openapi('ActionDecline'),
-    ),
+    params: UuidParamSchema,
+    ...jsonBody(ActionDeclineSchema),
   },
   responses: stepResponses,
 });

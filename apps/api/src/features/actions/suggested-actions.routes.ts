@@ -1,59 +1,25 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { ACTION_PRIORITIES, AGENCY_KINDS, TaxonomyCodeSchema } from '@hotspot/contracts';
+import {
+  type AGENCY_KINDS,
+  AgencyOptionListSchema,
+  SuggestedActionListSchema,
+  SuggestedActionSchema,
+  TaxonomyCodeSchema,
+  UuidParamSchema,
+} from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { staffNote } from '../../http/staff-note.ts';
+import {
+  NewSuggestedActionSchema,
+  SuggestedActionChangeSchema,
+} from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
 
-const SuggestedActionSchema = z
-  .object({
-    id: z.string(),
-    placeType: z.string(),
-    priority: z.enum(ACTION_PRIORITIES),
-    title: z.string(),
-    detail: z.string().nullable(),
-    agencyKind: z.enum(AGENCY_KINDS).nullable(),
-    position: z.number().int(),
-  })
-  .openapi('SuggestedAction');
-
-const fields = {
-  placeType: TaxonomyCodeSchema.max(64),
-  priority: z.enum(ACTION_PRIORITIES),
-  title: staffNote(z.string().trim().min(1).max(200)),
-  detail: staffNote(z.string().trim().max(2000)).nullable(),
-  agencyKind: z.enum(AGENCY_KINDS).nullable(),
-  position: z.number().int().min(0).max(10_000),
-};
-const NewSuggestedActionSchema = z
-  .strictObject({
-    ...fields,
-    detail: fields.detail.optional(),
-    agencyKind: fields.agencyKind.optional(),
-    position: fields.position.optional(),
-  })
-  .openapi('NewSuggestedAction');
-const SuggestedActionChangeSchema = z
-  .strictObject({
-    placeType: fields.placeType.optional(),
-    priority: fields.priority.optional(),
-    title: fields.title.optional(),
-    detail: fields.detail.optional(),
-    agencyKind: fields.agencyKind.optional(),
-    position: fields.position.optional(),
-  })
-  .refine(
-    (v) => Object.values(v).some((x) => x !== undefined),
-    'Give at least one field to change.',
-  )
-  .openapi('SuggestedActionChange');
-
-const IdParam = z.object({ id: z.uuid() });
 const listSchema = {
-  'application/json': { schema: z.object({ suggestions: z.array(SuggestedActionSchema) }) },
+  'application/json': { schema: SuggestedActionListSchema },
 };
 const oneSchema = { 'application/json': { schema: SuggestedActionSchema } };
 
@@ -76,16 +42,7 @@ const agenciesRoute = createRoute({
       description: 'Agencies by code',
       content: {
         'application/json': {
-          schema: z.object({
-            agencies: z.array(
-              z.object({
-                id: z.string(),
-                code: z.string(),
-                name: z.string(),
-                kind: z.enum(AGENCY_KINDS),
-              }),
-            ),
-          }),
+          schema: AgencyOptionListSchema,
         },
       },
     },
@@ -115,7 +72,7 @@ const adminChangeRoute = createRoute({
   method: 'patch',
   path: '/api/admin/suggested-actions/{id}',
   summary: 'Change a suggested action (admin)',
-  request: { params: IdParam, ...jsonBody(SuggestedActionChangeSchema) },
+  request: { params: UuidParamSchema, ...jsonBody(SuggestedActionChangeSchema) },
   responses: {
     200: { description: 'Changed', content: oneSchema },
     ...problemResponses(401, 403, 404, 422),
@@ -125,7 +82,7 @@ const adminDeleteRoute = createRoute({
   method: 'delete',
   path: '/api/admin/suggested-actions/{id}',
   summary: 'Remove a suggested action (admin)',
-  request: { params: IdParam },
+  request: { params: UuidParamSchema },
   responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 422) },
 });
 

@@ -1,5 +1,19 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { AgencyKindSchema } from '@hotspot/contracts';
+import {
+  AgencyChangeSchema,
+  AgencyKindSchema,
+  AgencyListSchema,
+  AgencySchema,
+  NewAgencySchema,
+  NewTaxonomyItemSchema,
+  PartnershipSettingsChangeSchema,
+  PartnershipSettingsSchema,
+  PoliceUkMappingSchema,
+  TaxonomyChangeSchema,
+  TaxonomyCodeParamSchema,
+  TaxonomyItemListSchema,
+  TaxonomyItemSchema,
+} from '@hotspot/contracts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
@@ -8,36 +22,7 @@ import { audit } from '../audit/index.ts';
 import { changePartnershipSettings } from './admin.commands.ts';
 import { withConstraintProblems } from './database-errors.ts';
 
-const atLeastOne = (v: Record<string, unknown>) => Object.values(v).some((x) => x !== undefined);
-const AT_LEAST_ONE = 'Give at least one field to change.';
-
 // ---- agencies ---------------------------------------------------------------------------
-
-const AgencySchema = z
-  .object({
-    id: z.string(),
-    code: z.string(),
-    name: z.string(),
-    kind: AgencyKindSchema,
-    email: z.string().nullable(),
-  })
-  .openapi('Agency');
-const NewAgencySchema = z
-  .strictObject({
-    code: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, 'capitals, digits and hyphens, up to 16'),
-    name: z.string().trim().min(1).max(200),
-    kind: AgencyKindSchema,
-    email: z.email().max(320).nullable().optional(),
-  })
-  .openapi('NewAgency');
-const AgencyChangeSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    kind: AgencyKindSchema.optional(),
-    email: z.email().max(320).nullable().optional(),
-  })
-  .refine(atLeastOne, AT_LEAST_ONE)
-  .openapi('AgencyChange');
 
 const listAgencies = createRoute({
   method: 'get',
@@ -46,7 +31,7 @@ const listAgencies = createRoute({
   responses: {
     200: {
       description: 'Agencies',
-      content: { 'application/json': { schema: z.object({ agencies: z.array(AgencySchema) }) } },
+      content: { 'application/json': { schema: AgencyListSchema } },
     },
     ...problemResponses(401, 403),
   },
@@ -74,38 +59,15 @@ const changeAgency = createRoute({
 
 // ---- settings ---------------------------------------------------------------------------
 
-const SettingsSchema = z
-  .object({
-    suppressionK: z.number().int(),
-    retentionMonths: z.number().int(),
-    mfaRequired: z.boolean(),
-    publishedHexSizes: z.array(z.number().int()),
-  })
-  .openapi('PartnershipSettings');
-const SettingsChangeSchema = z
-  .strictObject({
-    // DESIGN.md section 5: the disclosure threshold is never below 2.
-    suppressionK: z.number().int().min(2).max(100).optional(),
-    retentionMonths: z.number().int().min(1).max(120).optional(),
-    mfaRequired: z.boolean().optional(),
-    // The published hexagon lattices (sizeMeters): never finer than 100 m (DESIGN.md section 5);
-    // a change rebuilds the published table.
-    publishedHexSizes: z
-      .array(z.number().int().min(100).max(20_000))
-      .min(1)
-      .max(6)
-      .refine((sizes) => new Set(sizes).size === sizes.length, 'each size once')
-      .optional(),
-  })
-  .refine(atLeastOne, AT_LEAST_ONE)
-  .openapi('PartnershipSettingsChange');
-
 const getSettings = createRoute({
   method: 'get',
   path: '/api/admin/settings',
   summary: 'Partnership settings: suppression threshold k, retention period, second-factor policy',
   responses: {
-    200: { description: 'Settings', content: { 'application/json': { schema: SettingsSchema } } },
+    200: {
+      description: 'Settings',
+      content: { 'application/json': { schema: PartnershipSettingsSchema } },
+    },
     ...problemResponses(401, 403),
   },
 });
@@ -113,71 +75,22 @@ const changeSettings = createRoute({
   method: 'patch',
   path: '/api/admin/settings',
   summary: 'Change partnership settings (admin)',
-  request: jsonBody(SettingsChangeSchema),
+  request: jsonBody(PartnershipSettingsChangeSchema),
   responses: {
-    200: { description: 'Changed', content: { 'application/json': { schema: SettingsSchema } } },
+    200: {
+      description: 'Changed',
+      content: { 'application/json': { schema: PartnershipSettingsSchema } },
+    },
     ...problemResponses(400, 401, 403, 422),
   },
 });
 
 // ---- taxonomy ---------------------------------------------------------------------------
 
-const TaxonomyItemSchema = z
-  .object({
-    code: z.string(),
-    label: z.string(),
-    description: z.string().nullable(),
-    retired: z.boolean(),
-  })
-  .openapi('TaxonomyItem');
-const NewTaxonomyItemSchema = z
-  .strictObject({
-    code: z
-      .string()
-      .max(60)
-      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by hyphens'),
-    label: z.string().trim().min(1).max(200),
-    description: z.string().max(1000).nullable().optional(),
-  })
-  .openapi('NewTaxonomyItem');
-const TaxonomyChangeSchema = z
-  .strictObject({
-    label: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(1000).nullable().optional(),
-    /** Retired items stay on existing records but cannot be chosen for new ones. */
-    retired: z.boolean().optional(),
-  })
-  .refine(atLeastOne, AT_LEAST_ONE)
-  .openapi('TaxonomyChange');
-const CodeParamSchema = z.object({
-  code: z
-    .string()
-    .max(60)
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
-});
-
 const TAXONOMIES = [
   { table: 'category', path: 'categories', noun: 'category' },
   { table: 'place_type', path: 'place-types', noun: 'place type' },
 ] as const;
-
-const PoliceUkMappingSchema = z
-  .object({
-    mappings: z
-      .array(
-        z.strictObject({
-          crimeType: z.string().trim().min(1).max(100),
-          categoryCode: z.string().min(1).max(60),
-        }),
-      )
-      .max(100)
-      .refine(
-        (m) => new Set(m.map((x) => x.crimeType)).size === m.length,
-        'Each crime type may appear once.',
-      ),
-  })
-  .strict()
-  .openapi('PoliceUkMapping');
 
 const getMapping = createRoute({
   method: 'get',
@@ -258,7 +171,7 @@ function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
       200: {
         description: 'Items',
         content: {
-          'application/json': { schema: z.object({ items: z.array(TaxonomyItemSchema) }) },
+          'application/json': { schema: TaxonomyItemListSchema },
         },
       },
       ...problemResponses(401, 403),
@@ -281,7 +194,7 @@ function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
     method: 'patch',
     path: `/api/admin/${path}/{code}`,
     summary: `Relabel, describe, retire or restore a ${noun} (admin); codes are permanent`,
-    request: { params: CodeParamSchema, ...jsonBody(TaxonomyChangeSchema) },
+    request: { params: TaxonomyCodeParamSchema, ...jsonBody(TaxonomyChangeSchema) },
     responses: {
       200: {
         description: 'Changed',

@@ -1,5 +1,12 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { RoleSchema } from '@hotspot/contracts';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import {
+  AdminUserListSchema,
+  AdminUserSchema,
+  AdminUserWithEnrolmentSchema,
+  NewUserSchema,
+  UserChangeSchema,
+  UuidParamSchema,
+} from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
@@ -17,63 +24,6 @@ import {
 import { audit } from '../audit/index.ts';
 import { endUserSessions } from '../auth/index.ts';
 
-const AdminUserSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    role: RoleSchema,
-    agency: z.object({ id: z.string(), code: z.string(), name: z.string() }),
-    disabled: z.boolean(),
-    mfaEnrolled: z.boolean(),
-    /** False until the user redeems their enrolment link and chooses a password. */
-    passwordSet: z.boolean(),
-    /** A request for the analyst role waits for a second person's approval. */
-    awaitingApproval: z.boolean(),
-    createdAt: z.string(),
-  })
-  .openapi('AdminUser');
-
-const EnrolmentLinkSchema = z
-  .object({
-    /** The page the user opens to choose their password; shown once, never stored. */
-    link: z.string(),
-    /** The one-time code inside the link, for reading out when the link cannot be sent. */
-    code: z.string(),
-    expiresAt: z.string(),
-    /** True when it was also emailed to the user (SMTP configured). */
-    emailed: z.boolean(),
-  })
-  .openapi('EnrolmentLink');
-
-const UserWithEnrolmentSchema = AdminUserSchema.extend({ enrolment: EnrolmentLinkSchema }).openapi(
-  'AdminUserWithEnrolment',
-);
-
-const NewUserSchema = z
-  .strictObject({
-    email: z.email().max(320),
-    name: z.string().trim().min(1).max(200),
-    role: RoleSchema,
-    agencyCode: z.string().min(1).max(16),
-  })
-  .openapi('NewUser');
-
-const UserChangeSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    role: RoleSchema.optional(),
-    agencyCode: z.string().min(1).max(16).optional(),
-    disabled: z.boolean().optional(),
-  })
-  .refine(
-    (v) => Object.values(v).some((x) => x !== undefined),
-    'Give at least one field to change.',
-  )
-  .openapi('UserChange');
-
-const IdParamSchema = z.object({ id: z.uuid() });
-
 const listUsers = createRoute({
   method: 'get',
   path: '/api/admin/users',
@@ -81,7 +31,7 @@ const listUsers = createRoute({
   responses: {
     200: {
       description: 'Users',
-      content: { 'application/json': { schema: z.object({ users: z.array(AdminUserSchema) }) } },
+      content: { 'application/json': { schema: AdminUserListSchema } },
     },
     ...problemResponses(401, 403),
   },
@@ -96,7 +46,7 @@ const createUserRoute = createRoute({
   responses: {
     201: {
       description: 'Created; the enrolment link is in the answer once',
-      content: { 'application/json': { schema: UserWithEnrolmentSchema } },
+      content: { 'application/json': { schema: AdminUserWithEnrolmentSchema } },
     },
     ...problemResponses(400, 401, 403, 409, 422),
   },
@@ -107,7 +57,7 @@ const changeUser = createRoute({
   path: '/api/admin/users/{id}',
   summary:
     "Change a user's name, role or agency, or disable/enable them; role, agency and disabling end their sessions. Making someone an analyst, or enabling an analyst, waits for a second approval",
-  request: { params: IdParamSchema, ...jsonBody(UserChangeSchema) },
+  request: { params: UuidParamSchema, ...jsonBody(UserChangeSchema) },
   responses: {
     200: { description: 'Changed', content: { 'application/json': { schema: AdminUserSchema } } },
     ...problemResponses(400, 401, 403, 404, 409, 422),
@@ -118,7 +68,7 @@ const resetMfa = createRoute({
   method: 'post',
   path: '/api/admin/users/{id}/reset-mfa',
   summary: "Remove a user's second factor and recovery codes; they enrol again at next sign-in",
-  request: { params: IdParamSchema },
+  request: { params: UuidParamSchema },
   responses: { 204: { description: 'Reset' }, ...problemResponses(401, 403, 404, 409, 422) },
 });
 
@@ -127,11 +77,11 @@ const resetPassword = createRoute({
   path: '/api/admin/users/{id}/reset-password',
   summary:
     "Reset a user's password: the old one stops working and a new one-time enrolment link is answered once; an analyst is disabled until a second approval",
-  request: { params: IdParamSchema },
+  request: { params: UuidParamSchema },
   responses: {
     200: {
       description: 'Reset',
-      content: { 'application/json': { schema: UserWithEnrolmentSchema } },
+      content: { 'application/json': { schema: AdminUserWithEnrolmentSchema } },
     },
     ...problemResponses(401, 403, 404, 409, 422),
   },

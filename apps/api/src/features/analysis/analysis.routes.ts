@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { aggregateToHexes, EXPLANATIONS, summariseRecords } from '@hotspot/analysis';
+import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
 import { lngLatToBng } from '@hotspot/ingest';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
@@ -8,7 +9,7 @@ import { analysisRateLimit } from '../../compute/rate-limit.ts';
 import { toCoordinates, toTimedCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/index.ts';
 import {

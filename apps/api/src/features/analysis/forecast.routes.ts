@@ -25,13 +25,14 @@ import {
   scoreCells,
   squareLattice,
 } from '@hotspot/analysis';
+import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
 import type { Position } from 'geojson';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/index.ts';
 import {

@@ -1,5 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AuditCategory, Database } from '@hotspot/db';
+import {
+  AuditFilterSchema,
+  AuditListQuerySchema,
+  AuditPageSchema,
+  AuditVerificationSchema,
+} from '@hotspot/contracts';
+import type { Database } from '@hotspot/db';
 import type { SelectQueryBuilder } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
@@ -7,76 +13,6 @@ import { problemResponses } from '../../http/openapi.ts';
 import { audit, verifyAuditChain } from './audit.ts';
 import { checkpointDir, readCheckpoint } from './checkpoint.ts';
 import { csvLine } from './csv.ts';
-
-const AUDIT_CATEGORIES = [
-  'collection',
-  'alteration',
-  'consultation',
-  'disclosure',
-  'combination',
-  'erasure',
-  'authentication',
-  'refusal',
-  'admin',
-] as const satisfies readonly AuditCategory[];
-
-const AuditFilterSchema = z.strictObject({
-  category: z.enum(AUDIT_CATEGORIES).optional(),
-  actor: z.uuid().optional().openapi({ description: 'User id of the actor' }),
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Inclusive, ISO 8601' }),
-  to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Exclusive, ISO 8601' }),
-});
-
-const AuditListQuerySchema = AuditFilterSchema.extend({
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,18}$/)
-    .optional()
-    .openapi({ description: 'nextCursor of the previous page' }),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-const AuditEventSchema = z
-  .object({
-    id: z.string(),
-    occurredAt: z.string(),
-    partnershipId: z.string().nullable(),
-    actorUserId: z.string().nullable(),
-    actorRole: z.string().nullable(),
-    actorAgency: z.string().nullable(),
-    category: z.enum(AUDIT_CATEGORIES),
-    action: z.string(),
-    objectType: z.string().nullable(),
-    objectId: z.string().nullable(),
-    query: z.unknown().nullable(),
-    outcome: z.string(),
-    address: z.string().nullable(),
-    requestId: z.string().nullable(),
-    keyId: z.string().nullable().openapi({ description: 'The HMAC key id; null: legacy sha256' }),
-    hash: z.string(),
-  })
-  .openapi('AuditEvent');
-
-const AuditPageSchema = z
-  .object({ events: z.array(AuditEventSchema), nextCursor: z.string().nullable() })
-  .openapi('AuditPage');
-
-const VerifySchema = z
-  .union([
-    z.object({
-      ok: z.literal(true),
-      events: z.number().int(),
-      checkpoint: z.object({ sequence: z.string(), at: z.string() }).nullable(),
-    }),
-    z.object({
-      ok: z.literal(false),
-      brokenAt: z.string().openapi({ description: 'The first missing or broken sequence' }),
-      problem: z.enum(['rewritten', 'missing', 'truncated', 'unknown-key']),
-      detail: z.string(),
-      events: z.number().int(),
-    }),
-  ])
-  .openapi('AuditVerification');
 
 const listRoute = createRoute({
   method: 'get',
@@ -98,7 +34,10 @@ const verifyRoute = createRoute({
   summary:
     'Recompute the keyed chain and compare its head with the checkpoint kept outside the database; names the first missing or broken event',
   responses: {
-    200: { description: 'Chain status', content: { 'application/json': { schema: VerifySchema } } },
+    200: {
+      description: 'Chain status',
+      content: { 'application/json': { schema: AuditVerificationSchema } },
+    },
     ...problemResponses(401, 403),
   },
 });

@@ -1,4 +1,12 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import {
+  LoginRequestSchema,
+  LoginResultSchema,
+  MeSchema,
+  MfaEnrolmentSchema,
+  PasswordChangeSchema,
+  SecondFactorCodeSchema,
+} from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
@@ -26,67 +34,13 @@ import {
   settleSuccess,
 } from './throttle.ts';
 
-const LoginBodySchema = z
-  .strictObject({
-    email: z.string().min(1).max(320),
-    password: z.string().min(1).max(1024),
-  })
-  .openapi('LoginRequest');
-
-const LoginResultSchema = z
-  .object({
-    mfaRequired: z.boolean(),
-    /** True when a second factor is required but not set up yet: the session may only enrol. */
-    enrolmentRequired: z.boolean(),
-  })
-  .openapi('LoginResult');
-
-const CodeBodySchema = z
-  .strictObject({ code: z.string().min(1).max(64) })
-  .openapi('SecondFactorCode');
-
-export const MeSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(['admin', 'analyst', 'chair', 'partner', 'viewer']),
-    agency: z.object({ id: z.string(), code: z.string(), name: z.string() }),
-    mfaEnrolled: z.boolean(),
-    partnership: z.object({
-      id: z.string(),
-      name: z.string(),
-      synthetic: z.boolean(),
-      mfaRequired: z.boolean(),
-    }),
-  })
-  .openapi('Me');
-
-const EnrolmentSchema = z
-  .object({
-    secret: z.string(),
-    otpauthUri: z.string(),
-    /** data:image/svg+xml;base64 QR code of otpauthUri, rendered by the API. */
-    qrCode: z.string(),
-    /** Shown once; each works once in place of a code. */
-    recoveryCodes: z.array(z.string()),
-  })
-  .openapi('MfaEnrolment');
-
-const PasswordChangeSchema = z
-  .strictObject({
-    currentPassword: z.string().min(1).max(1024),
-    newPassword: z.string().min(1).max(1024),
-  })
-  .openapi('PasswordChange');
-
 const loginRoute = createRoute({
   method: 'post',
   path: '/api/auth/login',
   summary: 'Sign in with email and password; sets a new session cookie',
   description:
     'Unknown email, wrong password and disabled account give the same 401. After repeated failures the account or address is locked for a while (429).',
-  request: jsonBody(LoginBodySchema),
+  request: jsonBody(LoginRequestSchema),
   responses: {
     200: {
       description: 'Password accepted',
@@ -100,7 +54,7 @@ const mfaRoute = createRoute({
   method: 'post',
   path: '/api/auth/mfa',
   summary: 'Give the second factor: a 6-digit TOTP code or a recovery code',
-  request: jsonBody(CodeBodySchema),
+  request: jsonBody(SecondFactorCodeSchema),
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: MeSchema } } },
     ...problemResponses(400, 401, 403, 409, 422, 429),
@@ -114,7 +68,7 @@ const enrolRoute = createRoute({
   responses: {
     200: {
       description: 'Scan the QR code, then confirm with a code',
-      content: { 'application/json': { schema: EnrolmentSchema } },
+      content: { 'application/json': { schema: MfaEnrolmentSchema } },
     },
     ...problemResponses(401, 403, 409),
   },
@@ -124,7 +78,7 @@ const enrolConfirmRoute = createRoute({
   method: 'post',
   path: '/api/auth/mfa/enrol/confirm',
   summary: 'Finish setting up the authenticator app with a code it shows',
-  request: jsonBody(CodeBodySchema),
+  request: jsonBody(SecondFactorCodeSchema),
   responses: {
     200: {
       description: 'Enrolled and signed in',

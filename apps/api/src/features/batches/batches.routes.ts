@@ -1,5 +1,15 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { UploadProfileSchema } from '@hotspot/contracts';
+import {
+  BatchColumnsSchema,
+  BatchCommittedSchema,
+  BatchDetailSchema,
+  BatchListSchema,
+  BatchWithdrawnSchema,
+  GeoJsonFeatureCollectionSchema,
+  UploadProfileSchema,
+  UploadResultSchema,
+  UuidParamSchema,
+} from '@hotspot/contracts';
 import {
   findPersonalData,
   NATIVE_CSV_COLUMNS,
@@ -8,11 +18,7 @@ import {
 } from '@hotspot/ingest';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import {
-  GeoJsonFeatureCollectionSchema,
-  problemResponses,
-  serialisedJson,
-} from '../../http/openapi.ts';
+import { problemResponses, serialisedJson } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit, csvLine } from '../audit/index.ts';
 import { partnershipVocabulary } from '../partnership/index.ts';
@@ -29,68 +35,6 @@ import {
 import { stageUpload, toUploadProblem } from './upload.ts';
 import { RAW_UPLOAD_TYPES, readUploadRequest } from './upload-body.ts';
 
-const RowErrorSchema = z.object({
-  row: z.number().int(),
-  column: z.string().nullable(),
-  code: z.string(),
-  message: z.string(),
-  at: z.object({ lng: z.number(), lat: z.number() }).optional().openapi({
-    description: 'Where the row is, when its coordinates could be read',
-  }),
-  place: z.string().optional().openapi({ description: "The row's place description, if any" }),
-});
-const PersonRefSchema = z.object({ id: z.string(), name: z.string() });
-const BatchSchema = z
-  .object({
-    id: z.string(),
-    fileName: z.string(),
-    profile: z.enum(['native-csv', 'geojson', 'police-uk', 'single']),
-    status: z.enum(['validated', 'committed', 'rejected', 'withdrawn']),
-    sha256: z.string(),
-    sizeBytes: z.number().int(),
-    rows: z.object({
-      total: z.number().int(),
-      valid: z.number().int(),
-      invalid: z.number().int(),
-      skipped: z.number().int(),
-      outside: z.number().int().openapi({
-        description: 'Rows whose only problem is a location outside the area (within invalid)',
-      }),
-    }),
-    uploadedAt: z.string(),
-    uploadedBy: PersonRefSchema,
-    committedAt: z.string().nullable(),
-    committedBy: PersonRefSchema.nullable(),
-    withdrawnAt: z.string().nullable(),
-    withdrawnBy: PersonRefSchema.nullable(),
-    withdrawReason: z.string().nullable(),
-  })
-  .openapi('Batch');
-const BatchDetailSchema = BatchSchema.extend({
-  errors: z.array(RowErrorSchema).openapi({ description: 'The first 1,000 row errors' }),
-  errorCounts: z.array(z.object({ code: z.string(), count: z.number().int() })),
-  skippedCounts: z.array(z.object({ reason: z.string(), count: z.number().int() })),
-  outsideAreaRows: z.number().int().openapi({
-    description:
-      'Rows whose only problem is a location outside the partnership area (counted in rows.invalid)',
-  }),
-  dueOnArrival: z
-    .object({
-      rows: z.number().int(),
-      reportedOnOrBefore: z.iso.date(),
-      retentionMonths: z.number().int(),
-    })
-    .nullable()
-    .openapi({
-      description:
-        'Before commit: valid rows that would arrive already due for review (reported on or before the date)',
-    }),
-}).openapi('BatchDetail');
-const UploadResultSchema = BatchDetailSchema.extend({
-  warnings: z.array(z.string()),
-}).openapi('BatchUpload');
-
-const IdParamSchema = z.object({ id: z.uuid() });
 /** A reason is kept (batch) or audited (record): it must not carry personal data itself. */
 export const ReasonSchema = z
   .string()
@@ -106,8 +50,6 @@ const COLUMN_DOCS = NATIVE_CSV_COLUMNS.map(
     `- \`${c.name}\` (${c.required === 'yes' ? 'required' : c.required === 'location' ? 'location' : 'optional'}; ${c.format}): ${c.description}`,
 ).join('\n');
 const TEMPLATE_DESCRIPTION = `The native CSV template: the header line only, so an unedited template never uploads example data. Each row needs exactly one location: longitude + latitude, OR easting + northing (British National Grid), OR grid_ref (OS grid reference). Comma, semicolon or tab; UTF-8 (with or without BOM) or Windows-1252.\n\n${COLUMN_DOCS}`;
-
-const CodeLabelSchema = z.object({ code: z.string(), label: z.string() });
 
 const templateRoute = createRoute({
   method: 'get',
@@ -129,23 +71,7 @@ const columnsRoute = createRoute({
       description: 'Columns in template order',
       content: {
         'application/json': {
-          schema: z.object({
-            columns: z.array(
-              z.object({
-                name: z.string(),
-                required: z.enum(['yes', 'no', 'location']),
-                format: z.string(),
-                description: z.string(),
-                example: z.string(),
-              }),
-            ),
-            example: z.string(),
-            vocabulary: z.object({
-              categories: z.array(CodeLabelSchema),
-              placeTypes: z.array(CodeLabelSchema),
-              agencies: z.array(CodeLabelSchema),
-            }),
-          }),
+          schema: BatchColumnsSchema,
         },
       },
     },
@@ -206,7 +132,7 @@ const listRoute = createRoute({
   responses: {
     200: {
       description: 'Batches',
-      content: { 'application/json': { schema: z.object({ batches: z.array(BatchSchema) }) } },
+      content: { 'application/json': { schema: BatchListSchema } },
     },
     ...problemResponses(401, 403, 422),
   },
@@ -215,7 +141,7 @@ const getRoute = createRoute({
   method: 'get',
   path: '/api/batches/{id}',
   summary: 'One batch with its first 1,000 errors and problem counts (analyst)',
-  request: { params: IdParamSchema },
+  request: { params: UuidParamSchema },
   responses: {
     200: {
       description: 'The batch',
@@ -228,7 +154,7 @@ const previewRoute = createRoute({
   method: 'get',
   path: '/api/batches/{id}/preview',
   summary: `The first ${PREVIEW_ROWS} valid rows as GeoJSON points, for the map preview (analyst; audited)`,
-  request: { params: IdParamSchema },
+  request: { params: UuidParamSchema },
   responses: {
     200: {
       description: 'Points with their fields',
@@ -242,7 +168,7 @@ const errorsRoute = createRoute({
   path: '/api/batches/{id}/errors.csv',
   summary:
     'Every row error and skipped row of a batch as CSV (cells neutralised against formula injection)',
-  request: { params: IdParamSchema },
+  request: { params: UuidParamSchema },
   responses: {
     200: { description: 'CSV in file order', content: { 'text/csv': { schema: z.string() } } },
     ...problemResponses(401, 403, 404, 422),
@@ -252,19 +178,13 @@ const commitRoute = createRoute({
   method: 'post',
   path: '/api/batches/{id}/commit',
   summary: 'Commit a validated batch: all its valid rows become records in one transaction',
-  request: { params: IdParamSchema },
+  request: { params: UuidParamSchema },
   responses: {
     200: {
       description: 'Committed',
       content: {
         'application/json': {
-          schema: z.object({
-            status: z.literal('committed'),
-            recordsAdded: z.number().int(),
-            reportedFrom: z.iso.date().nullable(),
-            reportedTo: z.iso.date().nullable(),
-            alreadyDueForReview: z.number().int(),
-          }),
+          schema: BatchCommittedSchema,
         },
       },
     },
@@ -276,7 +196,7 @@ const withdrawRoute = createRoute({
   path: '/api/batches/{id}',
   summary: 'Withdraw a batch: its records are deleted; the batch is kept with who, when and why',
   request: {
-    params: IdParamSchema,
+    params: UuidParamSchema,
     body: {
       required: true,
       content: { 'application/json': { schema: z.strictObject({ reason: ReasonSchema }) } },
@@ -287,7 +207,7 @@ const withdrawRoute = createRoute({
       description: 'Withdrawn',
       content: {
         'application/json': {
-          schema: z.object({ status: z.literal('withdrawn'), recordsRemoved: z.number().int() }),
+          schema: BatchWithdrawnSchema,
         },
       },
     },

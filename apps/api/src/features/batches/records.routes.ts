@@ -1,4 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  BatchReviewDecidedSchema,
+  type Concern,
+  ConcernSchema,
+  ErasedRecordSchema,
+  RecordedConcernSchema,
+  RecordIdParamSchema,
+  RetainedRecordSchema,
+  ReviewDueSchema,
+} from '@hotspot/contracts';
 import { NATIVE_FIELDS, type NativeField } from '@hotspot/ingest';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
@@ -11,34 +21,6 @@ import { commitBatch } from './batches.queries.ts';
 import { ReasonSchema } from './batches.routes.ts';
 import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
 import { stageUpload } from './upload.ts';
-
-const text = (max: number) => z.string().max(max);
-const optionalText = (max: number) => z.string().max(max).nullable().optional();
-
-// Loosely typed on purpose: the values go through the same row validation as an uploaded file
-// (packages/ingest), so a concern and a spreadsheet row get the same checks and messages.
-const ConcernSchema = z
-  .strictObject({
-    reportedOn: text(30),
-    occurredFrom: optionalText(30),
-    occurredTo: optionalText(30),
-    location: z.union([
-      z.strictObject({ lng: z.number(), lat: z.number() }),
-      z.strictObject({ easting: z.number(), northing: z.number() }),
-      z.strictObject({ gridRef: text(30) }),
-    ]),
-    precision: z.enum(['exact', 'street', 'area']).optional(),
-    placeType: text(60),
-    category: text(60),
-    sourceAgency: text(32),
-    sourceGrade: text(2),
-    intelligenceGrade: text(2),
-    handlingCode: text(2),
-    summary: optionalText(2000),
-    externalRef: optionalText(200),
-  })
-  .openapi('Concern');
-type Concern = z.infer<typeof ConcernSchema>;
 
 /** Where a native column's problem points in the JSON body. */
 const POINTER_OF: Readonly<Record<NativeField, string>> = {
@@ -90,9 +72,6 @@ export function concernAsNativeCsv(concern: Concern): string {
   return `${NATIVE_FIELDS.join(',')}\r\n${NATIVE_FIELDS.map((f) => csvField(cells[f])).join(',')}\r\n`;
 }
 
-const RecordIdParamSchema = z.object({
-  id: z.string().regex(/^[1-9][0-9]{0,17}$/, 'a record id'),
-});
 const IsoDate = z.iso.date();
 
 const createRecordRoute = createRoute({
@@ -105,7 +84,7 @@ const createRecordRoute = createRoute({
       description: 'Recorded',
       content: {
         'application/json': {
-          schema: z.object({ id: z.string(), batchId: z.string(), reviewOn: z.string() }),
+          schema: RecordedConcernSchema,
         },
       },
     },
@@ -113,31 +92,6 @@ const createRecordRoute = createRoute({
   },
 });
 
-const DueRecordSchema = z
-  .object({
-    id: z.string(),
-    batchId: z.string(),
-    reportedOn: z.string(),
-    reviewOn: z.string(),
-    category: z.string(),
-    placeType: z.string(),
-    precision: z.string(),
-    sourceAgency: z.string(),
-    summary: z.string().nullable(),
-    retainedTimes: z.number().int(),
-  })
-  .openapi('DueRecord');
-const DueBatchSchema = z
-  .object({
-    id: z.string(),
-    fileName: z.string(),
-    uploadedAt: z.string(),
-    /** Every due record of the batch, not only those in `records` (which is limited). */
-    due: z.number().int(),
-    firstReviewOn: z.string(),
-    lastReviewOn: z.string(),
-  })
-  .openapi('DueBatch');
 const reviewDueRoute = createRoute({
   method: 'get',
   path: '/api/records/review-due',
@@ -153,11 +107,7 @@ const reviewDueRoute = createRoute({
       description: 'Due records',
       content: {
         'application/json': {
-          schema: z.object({
-            before: z.string(),
-            records: z.array(DueRecordSchema),
-            batches: z.array(DueBatchSchema),
-          }),
+          schema: ReviewDueSchema,
         },
       },
     },
@@ -183,7 +133,7 @@ const retainRoute = createRoute({
     200: {
       description: 'Retained',
       content: {
-        'application/json': { schema: z.object({ id: z.string(), reviewOn: z.string() }) },
+        'application/json': { schema: RetainedRecordSchema },
       },
     },
     ...problemResponses(400, 401, 403, 404, 422),
@@ -203,7 +153,7 @@ const eraseRoute = createRoute({
   responses: {
     200: {
       description: 'Erased',
-      content: { 'application/json': { schema: z.object({ erased: z.literal(true) }) } },
+      content: { 'application/json': { schema: ErasedRecordSchema } },
     },
     ...problemResponses(400, 401, 403, 404, 422),
   },
@@ -239,11 +189,7 @@ const batchDecisionRoute = createRoute({
       description: 'Decided for every due record of the batch',
       content: {
         'application/json': {
-          schema: z.object({
-            decision: z.enum(['retain', 'erase']),
-            records: z.number().int(),
-            reviewOn: z.string().nullable(),
-          }),
+          schema: BatchReviewDecidedSchema,
         },
       },
     },

@@ -1,17 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { HealthSchema, ProblemSchema } from '@hotspot/contracts';
 import { postgisVersion } from '@hotspot/db';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
-import { ProblemSchema } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-
-const HealthSchema = z
-  .object({
-    status: z.literal('ok'),
-    database: z.enum(['pglite', 'postgres']),
-    postgis: z.string(),
-  })
-  .openapi('Health');
 
 const route = createRoute({
   method: 'get',

@@ -1,4 +1,5 @@
 import { hexRing, type PointXY, summariseRecords } from '@hotspot/analysis';
+import type { NewHotspot } from '@hotspot/contracts';
 import { sql } from 'kysely';
 import { compute } from '../../compute/pool.ts';
 import { toCoordinates } from '../../compute/tasks.ts';
@@ -18,7 +19,6 @@ import {
 } from '../analysis/index.ts';
 import { receivesRecordLevel } from '../disclosure/index.ts';
 import { loadPartnershipState } from '../partnership/index.ts';
-import type { NewHotspot } from './hotspot-schemas.ts';
 
 /** Largest hotspot accepted: a "hotspot" bigger than this is an area, not a place. */
 export const MAX_HOTSPOT_SQUARE_METERS = 50_000_000;

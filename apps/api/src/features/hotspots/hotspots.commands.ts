@@ -1,4 +1,4 @@
-import type { HotspotStatus } from '@hotspot/contracts';
+import type { HotspotChange, HotspotStatus, NewHotspot } from '@hotspot/contracts';
 import { sql } from 'kysely';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
@@ -10,7 +10,6 @@ import {
   isAllowedTransition,
   recordHotspotStatusChange,
 } from './hotspot-lifecycle.ts';
-import type { HotspotChange, NewHotspot } from './hotspot-schemas.ts';
 import { notFound } from './hotspots.queries.ts';
 
 /**

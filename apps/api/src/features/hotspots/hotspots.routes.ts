@@ -1,20 +1,20 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { HOTSPOT_STATUSES } from '@hotspot/contracts';
+import {
+  HOTSPOT_STATUSES,
+  HotspotDetailSchema,
+  HotspotEvaluationSchema,
+  HotspotIdParamSchema,
+  HotspotListSchema,
+} from '@hotspot/contracts';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
+import { HotspotChangeSchema, NewHotspotSchema } from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
 import { receivesRecordLevel } from '../disclosure/index.ts';
 import { loadPartnershipState } from '../partnership/index.ts';
 import { DEFAULT_BUFFER_METERS, evaluateHotspot, evaluatePublished } from './evaluation.ts';
-import {
-  HotspotChangeSchema,
-  HotspotDetailSchema,
-  HotspotIdParamSchema,
-  HotspotSummarySchema,
-  NewHotspotSchema,
-} from './hotspot-schemas.ts';
 import { changeHotspot, createHotspot } from './hotspots.commands.ts';
 import {
   hotspotDetail,
@@ -68,7 +68,7 @@ const listHotspotsRoute = createRoute({
     200: {
       description: 'Hotspots, most recently changed first',
       content: {
-        'application/json': { schema: z.object({ hotspots: z.array(HotspotSummarySchema) }) },
+        'application/json': { schema: HotspotListSchema },
       },
     },
     ...problemResponses(401, 403, 422),
@@ -105,7 +105,6 @@ const changeHotspotRoute = createRoute({
   },
 });
 
-const countSchema = z.unknown();
 const evaluationRoute = createRoute({
   method: 'get',
   path: '/api/hotspots/{id}/evaluation',
@@ -138,15 +137,7 @@ const evaluationRoute = createRoute({
       description: 'Counts (disclosed for non-analysts) and the WDQ',
       content: {
         'application/json': {
-          schema: z
-            .object({
-              parameters: z.record(z.string(), z.unknown()),
-              counts: z.object({ target: countSchema, buffer: countSchema, control: countSchema }),
-              result: z.record(z.string(), z.unknown()),
-              explanation: z.string(),
-            })
-            .passthrough()
-            .openapi('HotspotEvaluation'),
+          schema: HotspotEvaluationSchema,
         },
       },
     },

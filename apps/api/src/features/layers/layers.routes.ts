@@ -1,9 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { analysisRateLimit } from '../../compute/rate-limit.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import { GeoJsonFeatureCollectionSchema, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import {
   buildDensityLayer,

@@ -1,4 +1,5 @@
 import { hexRing } from '@hotspot/analysis';
+import type { AgendaKind } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, polygon as turfPolygon } from '@turf/turf';
@@ -10,7 +11,6 @@ import { publishedEmerging } from '../analysis/index.ts';
 import { monthsEnding } from '../disclosure/index.ts';
 import { loadPartnershipState } from '../partnership/index.ts';
 import { day } from './human-dates.ts';
-import type { AgendaKind } from './meeting-schemas.ts';
 
 /**
  * What each generated kind of item means. Served with the agenda so the chair can see why an

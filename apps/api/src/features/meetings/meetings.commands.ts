@@ -1,17 +1,17 @@
 import type { z } from '@hono/zod-openapi';
+import type { MeetingStatus } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
 import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { emergingCellsOutsideHotspots } from './agenda-generation.ts';
 import type {
   AgendaItemChangeSchema,
   MeetingChangeSchema,
-  MeetingStatus,
   NewAgendaItemSchema,
   NewMeetingSchema,
-} from './meeting-schemas.ts';
+} from '../../http/request-schemas.ts';
+import { emergingCellsOutsideHotspots } from './agenda-generation.ts';
 import {
   generateAgenda,
   loadMeeting,

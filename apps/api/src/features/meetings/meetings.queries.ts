@@ -1,4 +1,10 @@
-import type { ActionStatus, HotspotStatus, RiskRating } from '@hotspot/contracts';
+import type {
+  ActionStatus,
+  AgendaKind,
+  HotspotStatus,
+  MeetingStatus,
+  RiskRating,
+} from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
 import { isoDay } from '../../dates.ts';
@@ -11,7 +17,6 @@ import {
   agendaCandidates,
   agendaPeriod,
 } from './agenda-generation.ts';
-import type { AgendaKind, MeetingStatus } from './meeting-schemas.ts';
 
 type Executor = Kysely<Database>;
 

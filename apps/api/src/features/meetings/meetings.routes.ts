@@ -1,24 +1,25 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import {
+  AgendaItemParamSchema,
+  AgendaSchema,
+  MeetingIdParamSchema,
+  MeetingListSchema,
+  MeetingSchema,
+  RecordedDecisionSchema,
+} from '@hotspot/contracts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
-import { readCategory } from '../analysis/index.ts';
-import { audit } from '../audit/index.ts';
 import {
   AgendaItemChangeSchema,
-  AgendaItemParamSchema,
-  AgendaItemSchema,
   AgendaOrderSchema,
-  AgendaSchema,
-  DecisionSchema,
   MeetingChangeSchema,
-  MeetingIdParamSchema,
-  MeetingSchema,
-  MeetingSummarySchema,
   NewAgendaItemSchema,
   NewDecisionSchema,
   NewMeetingSchema,
-} from './meeting-schemas.ts';
+} from '../../http/request-schemas.ts';
+import { readCategory } from '../analysis/index.ts';
+import { audit } from '../audit/index.ts';
 import {
   addAgendaItem,
   changeAgendaItem,
@@ -56,7 +57,7 @@ const listMeetingsRoute = createRoute({
   path: '/api/meetings',
   summary: 'Meetings, latest first',
   responses: {
-    200: ok(z.object({ meetings: z.array(MeetingSummarySchema) }), 'Meetings'),
+    200: ok(MeetingListSchema, 'Meetings'),
     ...problemResponses(401, 403),
   },
 });
@@ -124,7 +125,7 @@ const decisionRoute = createRoute({
   summary: 'Record a decision against an agenda item (who and when are recorded)',
   request: { params: AgendaItemParamSchema, ...jsonBody(NewDecisionSchema) },
   responses: {
-    201: ok(z.object({ decision: DecisionSchema, item: AgendaItemSchema }), 'Recorded'),
+    201: ok(RecordedDecisionSchema, 'Recorded'),
     ...problemResponses(401, 403, 404, 409, 422),
   },
 });

@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { MeetingIdParamSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { audit } from '../audit/index.ts';
-import { MeetingIdParamSchema } from './meeting-schemas.ts';
 import { loadMeeting } from './meetings.queries.ts';
 import { renderPackHtml } from './pack-html.ts';
 import { buildPackModel } from './pack-model.ts';

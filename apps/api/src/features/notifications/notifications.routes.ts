@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { NotificationListSchema } from '@hotspot/contracts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
@@ -6,23 +7,6 @@ import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/index.ts';
 
 const NOTIFICATION_LIMIT = 100;
-
-const NotificationSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum([
-      'action-assigned',
-      'action-due-soon',
-      'action-overdue',
-      'action-declined',
-      'action-completed',
-    ]),
-    actionId: z.string().nullable(),
-    message: z.string(),
-    createdAt: z.string(),
-    read: z.boolean(),
-  })
-  .openapi('Notification');
 
 const listRoute = createRoute({
   method: 'get',
@@ -33,10 +17,7 @@ const listRoute = createRoute({
       description: 'Notifications',
       content: {
         'application/json': {
-          schema: z.object({
-            notifications: z.array(NotificationSchema),
-            unread: z.number().int(),
-          }),
+          schema: NotificationListSchema,
         },
       },
     },

@@ -1,11 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  BOUNDARY_KINDS,
+  BoundaryCollectionSchema,
+  PartnershipSchema,
+  TaxonomySchema,
+} from '@hotspot/contracts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
-import {
-  GeoJsonFeatureCollectionSchema,
-  problemResponses,
-  serialisedJson,
-} from '../../http/openapi.ts';
+import { problemResponses, serialisedJson } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { publishedDataVersion, receivesRecordLevel } from '../disclosure/index.ts';
 import {
@@ -13,20 +15,6 @@ import {
   findPartnership,
   partnershipVocabulary,
 } from './partnership.queries.ts';
-
-const PartnershipSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    synthetic: z.boolean(),
-    suppressionK: z.number().int(),
-    retentionMonths: z.number().int(),
-    mfaRequired: z.boolean(),
-    bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
-    dataVersion: z.string(),
-    tiles: z.object({ url: z.string(), attribution: z.string() }),
-  })
-  .openapi('Partnership');
 
 const getPartnership = createRoute({
   method: 'get',
@@ -46,25 +34,16 @@ const getBoundaries = createRoute({
   path: '/api/boundaries',
   summary: 'Partnership, district or ward boundaries as GeoJSON (WGS84)',
   request: {
-    query: z.object({ kind: z.enum(['partnership', 'district', 'ward']).default('district') }),
+    query: z.object({ kind: z.enum(BOUNDARY_KINDS).default('district') }),
   },
   responses: {
     200: {
       description: 'Boundaries',
-      content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+      content: { 'application/geo+json': { schema: BoundaryCollectionSchema } },
     },
     ...problemResponses(401, 422),
   },
 });
-
-const TaxonomyEntrySchema = z.object({ code: z.string(), label: z.string() });
-const TaxonomySchema = z
-  .object({
-    categories: z.array(TaxonomyEntrySchema),
-    placeTypes: z.array(TaxonomyEntrySchema),
-    agencies: z.array(TaxonomyEntrySchema),
-  })
-  .openapi('Taxonomy');
 
 const getTaxonomy = createRoute({
   method: 'get',

@@ -1,19 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { SavedViewConfigSchema, SavedViewListSchema, SavedViewSchema } from '@hotspot/contracts';
 import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { staffNote } from '../../http/staff-note.ts';
+import { NewViewSchema } from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
-import { SavedViewConfigSchema, SavedViewSchema } from './view-config.ts';
-
-const NewViewSchema = z
-  .strictObject({
-    name: staffNote(z.string().trim().min(1).max(200)),
-    config: SavedViewConfigSchema,
-  })
-  .openapi('NewSavedView');
 
 const createViewRoute = createRoute({
   method: 'post',
@@ -33,7 +26,7 @@ const listViewsRoute = createRoute({
   responses: {
     200: {
       description: 'Views',
-      content: { 'application/json': { schema: z.object({ views: z.array(SavedViewSchema) }) } },
+      content: { 'application/json': { schema: SavedViewListSchema } },
     },
     ...problemResponses(401, 403),
   },

@@ -1,75 +1,28 @@
+import {
+  ACTION_PRIORITY_LABELS,
+  ACTION_STATUS_LABELS,
+  ActionDetailSchema,
+  ActionListSchema,
+  type ActionPriority,
+  type ActionStatus,
+  NoContentSchema,
+  NotificationListSchema,
+} from '@hotspot/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '../../api/api-fetch.ts';
 
-export const ACTION_STATUSES = [
-  'assigned',
-  'acknowledged',
-  'in_progress',
-  'completed',
-  'declined',
-] as const;
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
-/**
- * The one status vocabulary, as the meeting pack and the emails say it (ACTION_STATUS_LABELS
- * in @hotspot/contracts, copied to keep zod out of the bundle; a test holds them equal).
- */
-export const STATUS_LABELS: Readonly<Record<ActionStatus, string>> = {
-  assigned: 'Awaiting acknowledgement',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  completed: 'Completed',
-  declined: 'Declined',
-};
-
-export const ACTION_PRIORITIES = [
-  'prevention-education',
-  'recognition-identification',
-  'intervention-support',
-  'pursue-disrupt',
-] as const;
-export type ActionPriority = (typeof ACTION_PRIORITIES)[number];
-export const PRIORITY_LABELS: Readonly<Record<ActionPriority, string>> = {
-  'prevention-education': 'Prevention & Education',
-  'recognition-identification': 'Recognition & Identification',
-  'intervention-support': 'Intervention & Support',
-  'pursue-disrupt': 'Pursue & Disrupt',
-};
-
-export interface ActionSummary {
-  readonly id: string;
-  readonly hotspotId: string;
-  readonly hotspotName: string;
-  readonly priority: ActionPriority;
-  readonly agency: { readonly id: string; readonly code: string; readonly name: string };
-  readonly title: string;
-  readonly dueOn: string;
-  readonly status: ActionStatus;
-  readonly overdue: boolean;
-  readonly acknowledgedAt: string | null;
-  readonly completedAt: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-/** `reassign` is offered to chairs and analysts only (the server decides, by role and status). */
-export type ActionStep = 'acknowledge' | 'start' | 'complete' | 'decline' | 'note' | 'reassign';
-
-export interface ActionDetail extends ActionSummary {
-  readonly detail: string | null;
-  readonly outcome: string | null;
-  readonly declineReason: string | null;
-  readonly acknowledgedBy: string | null;
-  readonly createdBy: string;
-  readonly timeline: readonly {
-    readonly at: string;
-    readonly by: string;
-    readonly byAgency: string;
-    readonly fromStatus: ActionStatus | null;
-    readonly toStatus: ActionStatus | null;
-    readonly note: string | null;
-  }[];
-  readonly availableSteps: readonly ActionStep[];
-}
+export {
+  ACTION_PRIORITIES,
+  ACTION_STATUSES,
+  type ActionDetail,
+  type ActionPriority,
+  type ActionStatus,
+  type ActionStepName as ActionStep,
+  type ActionSummary,
+} from '@hotspot/contracts';
+/** The one status vocabulary: the screens, the meeting pack and the emails. */
+export const STATUS_LABELS = ACTION_STATUS_LABELS;
+export const PRIORITY_LABELS = ACTION_PRIORITY_LABELS;
 
 export interface ActionFilters {
   readonly status?: readonly ActionStatus[];
@@ -94,10 +47,7 @@ export function useActions(filters: ActionFilters) {
   return useQuery({
     queryKey: ['actions', filters],
     queryFn: ({ signal }) =>
-      apiFetch<{ actions: ActionSummary[]; today: string }>(
-        `/api/actions${actionQueryString(filters)}`,
-        { signal },
-      ),
+      apiFetch(`/api/actions${actionQueryString(filters)}`, ActionListSchema, { signal }),
   });
 }
 
@@ -106,7 +56,7 @@ export function useAction(id: string) {
   return useQuery({
     queryKey: ['action', id],
     queryFn: async ({ signal }) => {
-      const detail = await apiFetch<ActionDetail>(`/api/actions/${encodeURIComponent(id)}`, {
+      const detail = await apiFetch(`/api/actions/${encodeURIComponent(id)}`, ActionDetailSchema, {
         signal,
       });
       // Opening an action reads its notices (the API marks them): the list must say so.
@@ -131,25 +81,37 @@ export type StepRequest =
   | { readonly step: 'decline'; readonly reason: string }
   | ({ readonly step: 'reassign' } & ActionReassignment);
 
-function stepCall(id: string, request: StepRequest): Promise<ActionDetail> {
+function stepCall(id: string, request: StepRequest) {
   const base = `/api/actions/${encodeURIComponent(id)}`;
   switch (request.step) {
     case 'acknowledge':
-      return apiFetch(`${base}/acknowledge`, { method: 'POST' });
+      return apiFetch(`${base}/acknowledge`, ActionDetailSchema, { method: 'POST' });
     case 'start':
-      return apiFetch(`${base}/updates`, {
+      return apiFetch(`${base}/updates`, ActionDetailSchema, {
         method: 'POST',
         json: { note: request.note, status: 'in_progress' },
       });
     case 'note':
-      return apiFetch(`${base}/updates`, { method: 'POST', json: { note: request.note } });
+      return apiFetch(`${base}/updates`, ActionDetailSchema, {
+        method: 'POST',
+        json: { note: request.note },
+      });
     case 'complete':
-      return apiFetch(`${base}/complete`, { method: 'POST', json: { outcome: request.outcome } });
+      return apiFetch(`${base}/complete`, ActionDetailSchema, {
+        method: 'POST',
+        json: { outcome: request.outcome },
+      });
     case 'decline':
-      return apiFetch(`${base}/decline`, { method: 'POST', json: { reason: request.reason } });
+      return apiFetch(`${base}/decline`, ActionDetailSchema, {
+        method: 'POST',
+        json: { reason: request.reason },
+      });
     case 'reassign': {
       const { agencyId, dueOn, priority, reason } = request;
-      return apiFetch(base, { method: 'PATCH', json: { agencyId, dueOn, priority, reason } });
+      return apiFetch(base, ActionDetailSchema, {
+        method: 'PATCH',
+        json: { agencyId, dueOn, priority, reason },
+      });
     }
   }
 }
@@ -166,22 +128,12 @@ export function useActionStep(id: string) {
   });
 }
 
-export interface AppNotification {
-  readonly id: string;
-  readonly kind: string;
-  readonly actionId: string | null;
-  readonly message: string;
-  readonly createdAt: string;
-  readonly read: boolean;
-}
+export type { Notification as AppNotification } from '@hotspot/contracts';
 
 export function useNotifications() {
   return useQuery({
     queryKey: ['notifications'],
-    queryFn: ({ signal }) =>
-      apiFetch<{ notifications: AppNotification[]; unread: number }>('/api/notifications', {
-        signal,
-      }),
+    queryFn: ({ signal }) => apiFetch('/api/notifications', NotificationListSchema, { signal }),
   });
 }
 
@@ -189,7 +141,9 @@ export function useMarkNotificationRead() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      apiFetch<void>(`/api/notifications/${encodeURIComponent(id)}/read`, { method: 'POST' }),
+      apiFetch(`/api/notifications/${encodeURIComponent(id)}/read`, NoContentSchema, {
+        method: 'POST',
+      }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['notifications'] }),
   });
 }

@@ -1,5 +1,5 @@
+import type { Me } from '@hotspot/contracts';
 import { useMemo } from 'react';
-import type { Me } from '../../api/types.ts';
 import { navigate, useLocation } from '../../routing/router.tsx';
 import { SelectField } from '../../ui/fields.tsx';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';

@@ -1,74 +1,37 @@
+import type { AgencyKind, PartnershipSettings, PoliceUkMapping, Role } from '@hotspot/contracts';
+
+export type {
+  AdminUser,
+  AdminUserWithEnrolment,
+  Agency,
+  EnrolmentLink,
+  PoliceUkMapping,
+  TaxonomyItem,
+} from '@hotspot/contracts';
+
+import {
+  AdminUserListSchema,
+  AdminUserSchema,
+  AdminUserWithEnrolmentSchema,
+  AgencyListSchema,
+  AgencySchema,
+  NoContentSchema,
+  PartnershipSettingsSchema,
+  PoliceUkMappingSchema,
+  TaxonomyItemListSchema,
+  TaxonomyItemSchema,
+} from '@hotspot/contracts';
 import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '../../api/api-fetch.ts';
-import type { Role } from '../../api/types.ts';
 import { APPROVALS_QUERY_KEY } from './approvals-api.ts';
 
-export const AGENCY_KINDS = [
-  'police',
-  'council',
-  'regulatory',
-  'housing',
-  'health',
-  'education',
-  'children',
-  'voluntary',
-  'other',
-] as const;
-export type AgencyKind = (typeof AGENCY_KINDS)[number];
-
-export interface AdminUser {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly agency: { readonly id: string; readonly code: string; readonly name: string };
-  readonly disabled: boolean;
-  readonly mfaEnrolled: boolean;
-  /** False until the user redeems their enrolment link. */
-  readonly passwordSet: boolean;
-  /** A request for the analyst role waits for a second person. */
-  readonly awaitingApproval: boolean;
-  readonly createdAt: string;
-}
+export { AGENCY_KINDS, type AgencyKind } from '@hotspot/contracts';
 
 /** The one-time link an admin hands over; the API answers it once and stores only a hash. */
-export interface EnrolmentLink {
-  readonly link: string;
-  readonly code: string;
-  readonly expiresAt: string;
-  readonly emailed: boolean;
-}
 
-export type AdminUserWithEnrolment = AdminUser & { readonly enrolment: EnrolmentLink };
-
-export interface Agency {
-  readonly id: string;
-  readonly code: string;
-  readonly name: string;
-  readonly kind: AgencyKind;
-  readonly email: string | null;
-}
-
-export interface Settings {
-  readonly suppressionK: number;
-  readonly retentionMonths: number;
-  readonly mfaRequired: boolean;
-  /** Published lattice sizes, metres, smallest first (never under 100 m). */
-  readonly publishedHexSizes: readonly number[];
-}
-
-export interface TaxonomyItem {
-  readonly code: string;
-  readonly label: string;
-  readonly description: string | null;
-  readonly retired: boolean;
-}
+export type Settings = PartnershipSettings;
 
 export type TaxonomyKind = 'categories' | 'place-types';
-
-export interface PoliceUkMapping {
-  readonly mappings: readonly { readonly crimeType: string; readonly categoryCode: string }[];
-}
 
 const KEYS = {
   users: ['admin', 'users'],
@@ -82,7 +45,7 @@ export function useUsers() {
   return useQuery({
     queryKey: KEYS.users,
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ users: AdminUser[] }>('/api/admin/users', { signal })).users,
+      (await apiFetch('/api/admin/users', AdminUserListSchema, { signal })).users,
   });
 }
 
@@ -90,14 +53,14 @@ export function useAgencies() {
   return useQuery({
     queryKey: KEYS.agencies,
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ agencies: Agency[] }>('/api/admin/agencies', { signal })).agencies,
+      (await apiFetch('/api/admin/agencies', AgencyListSchema, { signal })).agencies,
   });
 }
 
 export function useSettings() {
   return useQuery({
     queryKey: KEYS.settings,
-    queryFn: ({ signal }) => apiFetch<Settings>('/api/admin/settings', { signal }),
+    queryFn: ({ signal }) => apiFetch('/api/admin/settings', PartnershipSettingsSchema, { signal }),
   });
 }
 
@@ -105,14 +68,15 @@ export function useTaxonomy(kind: TaxonomyKind) {
   return useQuery({
     queryKey: KEYS.taxonomy(kind),
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ items: TaxonomyItem[] }>(`/api/admin/${kind}`, { signal })).items,
+      (await apiFetch(`/api/admin/${kind}`, TaxonomyItemListSchema, { signal })).items,
   });
 }
 
 export function usePoliceUkMapping() {
   return useQuery({
     queryKey: KEYS.mapping,
-    queryFn: ({ signal }) => apiFetch<PoliceUkMapping>('/api/admin/police-uk-mapping', { signal }),
+    queryFn: ({ signal }) =>
+      apiFetch('/api/admin/police-uk-mapping', PoliceUkMappingSchema, { signal }),
   });
 }
 
@@ -139,7 +103,7 @@ export interface NewUser {
 export function useCreateUser() {
   return useAdminMutation(
     (user: NewUser) =>
-      apiFetch<AdminUserWithEnrolment>('/api/admin/users', { method: 'POST', json: user }),
+      apiFetch('/api/admin/users', AdminUserWithEnrolmentSchema, { method: 'POST', json: user }),
     [KEYS.users, APPROVALS_QUERY_KEY],
   );
 }
@@ -147,8 +111,9 @@ export function useCreateUser() {
 export function useResetPassword() {
   return useAdminMutation(
     (id: string) =>
-      apiFetch<AdminUserWithEnrolment>(
+      apiFetch(
         `/api/admin/users/${encodeURIComponent(id)}/reset-password`,
+        AdminUserWithEnrolmentSchema,
         { method: 'POST' },
       ),
     [KEYS.users, APPROVALS_QUERY_KEY],
@@ -165,7 +130,7 @@ export interface UserChange {
 export function useChangeUser() {
   return useAdminMutation(
     ({ id, change }: { id: string; change: UserChange }) =>
-      apiFetch<AdminUser>(`/api/admin/users/${encodeURIComponent(id)}`, {
+      apiFetch(`/api/admin/users/${encodeURIComponent(id)}`, AdminUserSchema, {
         method: 'PATCH',
         json: change,
       }),
@@ -176,7 +141,7 @@ export function useChangeUser() {
 export function useResetSecondFactor() {
   return useAdminMutation(
     (id: string) =>
-      apiFetch<undefined>(`/api/admin/users/${encodeURIComponent(id)}/reset-mfa`, {
+      apiFetch(`/api/admin/users/${encodeURIComponent(id)}/reset-mfa`, NoContentSchema, {
         method: 'POST',
       }),
     [KEYS.users],
@@ -193,7 +158,7 @@ export interface NewAgency {
 export function useCreateAgency() {
   return useAdminMutation(
     (agency: NewAgency) =>
-      apiFetch<Agency>('/api/admin/agencies', { method: 'POST', json: agency }),
+      apiFetch('/api/admin/agencies', AgencySchema, { method: 'POST', json: agency }),
     [KEYS.agencies, KEYS.users],
   );
 }
@@ -201,7 +166,7 @@ export function useCreateAgency() {
 export function useChangeAgency() {
   return useAdminMutation(
     ({ id, change }: { id: string; change: Partial<Omit<NewAgency, 'code'>> }) =>
-      apiFetch<Agency>(`/api/admin/agencies/${encodeURIComponent(id)}`, {
+      apiFetch(`/api/admin/agencies/${encodeURIComponent(id)}`, AgencySchema, {
         method: 'PATCH',
         json: change,
       }),
@@ -212,7 +177,7 @@ export function useChangeAgency() {
 export function useChangeSettings() {
   return useAdminMutation(
     (change: Partial<Settings>) =>
-      apiFetch<Settings>('/api/admin/settings', { method: 'PATCH', json: change }),
+      apiFetch('/api/admin/settings', PartnershipSettingsSchema, { method: 'PATCH', json: change }),
     // The header's "second factor not required" notice reads these.
     [KEYS.settings, ['auth', 'me'], ['partnership']],
   );
@@ -221,7 +186,7 @@ export function useChangeSettings() {
 export function useAddTaxonomyItem(kind: TaxonomyKind) {
   return useAdminMutation(
     (item: { code: string; label: string; description?: string | null }) =>
-      apiFetch<TaxonomyItem>(`/api/admin/${kind}`, { method: 'POST', json: item }),
+      apiFetch(`/api/admin/${kind}`, TaxonomyItemSchema, { method: 'POST', json: item }),
     [KEYS.taxonomy(kind)],
   );
 }
@@ -235,7 +200,7 @@ export function useChangeTaxonomyItem(kind: TaxonomyKind) {
       code: string;
       change: { label?: string; description?: string | null; retired?: boolean };
     }) =>
-      apiFetch<TaxonomyItem>(`/api/admin/${kind}/${encodeURIComponent(code)}`, {
+      apiFetch(`/api/admin/${kind}/${encodeURIComponent(code)}`, TaxonomyItemSchema, {
         method: 'PATCH',
         json: change,
       }),
@@ -246,7 +211,10 @@ export function useChangeTaxonomyItem(kind: TaxonomyKind) {
 export function useSavePoliceUkMapping() {
   return useAdminMutation(
     (mapping: PoliceUkMapping) =>
-      apiFetch<PoliceUkMapping>('/api/admin/police-uk-mapping', { method: 'PUT', json: mapping }),
+      apiFetch('/api/admin/police-uk-mapping', PoliceUkMappingSchema, {
+        method: 'PUT',
+        json: mapping,
+      }),
     [KEYS.mapping],
   );
 }

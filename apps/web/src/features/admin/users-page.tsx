@@ -1,5 +1,5 @@
+import { ROLES, type Role } from '@hotspot/contracts';
 import { type FormEvent, useState } from 'react';
-import { ROLES, type Role } from '../../api/types.ts';
 import { fieldError, SavedNotice, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
 import { ROLE_NAMES } from '../../ui/role-names.ts';

@@ -1,44 +1,9 @@
+import { AuditPageSchema, AuditVerificationSchema } from '@hotspot/contracts';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { apiFetch } from '../../api/api-fetch.ts';
-import { type AuditCategory, type AuditFilters, auditApiParams } from './audit-filters.ts';
+import { type AuditFilters, auditApiParams } from './audit-filters.ts';
 
-export interface AuditEvent {
-  readonly id: string;
-  readonly occurredAt: string;
-  readonly actorUserId: string | null;
-  readonly actorRole: string | null;
-  readonly actorAgency: string | null;
-  readonly category: AuditCategory;
-  readonly action: string;
-  readonly objectType: string | null;
-  readonly objectId: string | null;
-  readonly query: unknown;
-  readonly outcome: string;
-  readonly address: string | null;
-  readonly requestId: string | null;
-}
-
-export interface AuditPage {
-  readonly events: readonly AuditEvent[];
-  readonly nextCursor: string | null;
-}
-
-export type AuditVerification =
-  | {
-      readonly ok: true;
-      readonly events: number;
-      /** The checkpoint kept outside the database that the head was compared with. */
-      readonly checkpoint: { readonly sequence: string; readonly at: string } | null;
-    }
-  | {
-      readonly ok: false;
-      /** The first missing or broken sequence. */
-      readonly brokenAt: string;
-      readonly problem: 'rewritten' | 'missing' | 'truncated' | 'unknown-key';
-      /** A sentence saying what was found, e.g. "events after sequence 41 are missing: …". */
-      readonly detail: string;
-      readonly events: number;
-    };
+export type { AuditEvent, AuditPage, AuditVerification } from '@hotspot/contracts';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -49,7 +14,7 @@ export function useAuditPage(filters: AuditFilters, cursor: string | null) {
       const params = auditApiParams(filters);
       params.set('limit', String(AUDIT_PAGE_SIZE));
       if (cursor) params.set('cursor', cursor);
-      return apiFetch<AuditPage>(`/api/audit?${params}`, { signal });
+      return apiFetch(`/api/audit?${params}`, AuditPageSchema, { signal });
     },
     placeholderData: keepPreviousData,
     staleTime: 0,
@@ -58,7 +23,7 @@ export function useAuditPage(filters: AuditFilters, cursor: string | null) {
 
 export function useVerifyAudit() {
   return useMutation({
-    mutationFn: () => apiFetch<AuditVerification>('/api/audit/verify'),
+    mutationFn: () => apiFetch('/api/audit/verify', AuditVerificationSchema),
   });
 }
 

@@ -4,18 +4,9 @@
  * takes instants, `from` inclusive and `to` exclusive, so `to` becomes the next midnight.
  */
 
-export const AUDIT_CATEGORIES = [
-  'collection',
-  'alteration',
-  'consultation',
-  'disclosure',
-  'combination',
-  'erasure',
-  'authentication',
-  'refusal',
-  'admin',
-] as const;
-export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
+import { AUDIT_CATEGORIES, type AuditCategory } from '@hotspot/contracts';
+
+export { AUDIT_CATEGORIES, type AuditCategory };
 
 export interface AuditFilters {
   readonly category: AuditCategory | null;

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
 import { type ForecastCell, ForecastMap } from './forecast-map.tsx';
 import { type ChartSeries, LineChart } from './line-chart.tsx';
@@ -97,7 +97,7 @@ export function ForecastPage() {
   const backtest = useQuery({
     queryKey: ['analysis', 'backtest', query],
     queryFn: ({ signal }) =>
-      apiFetch<Backtest>(
+      apiFetchUnparsed<Backtest>(
         `/api/analysis/backtest?from=${query.from}&to=${query.to}&coverages=0.01,0.05,0.1&sizeMeters=${query.sizeMeters}`,
         { signal },
       ),
@@ -105,14 +105,14 @@ export function ForecastPage() {
   const forecast = useQuery({
     queryKey: ['analysis', 'forecast', query],
     queryFn: ({ signal }) =>
-      apiFetch<Forecast>(
+      apiFetchUnparsed<Forecast>(
         `/api/analysis/forecast?from=${query.from}&to=${query.to}&coverage=0.05&sizeMeters=${query.sizeMeters}`,
         { signal },
       ),
   });
   const setDefault = useMutation({
     mutationFn: (method: Method) =>
-      apiFetch<{ method: Method }>('/api/analysis/forecast/default-method', {
+      apiFetchUnparsed<{ method: Method }>('/api/analysis/forecast/default-method', {
         method: 'PUT',
         json: { method },
       }),

@@ -1,7 +1,7 @@
+import type { Me } from '@hotspot/contracts';
 import { type FormEvent, useState } from 'react';
 import { isApiProblem, PROBLEM_TYPES } from '../../api/api-problem.ts';
 import { useMe } from '../../api/queries.ts';
-import type { Me } from '../../api/types.ts';
 import { Link } from '../../routing/router.tsx';
 import { fieldError, SavedNotice, SelectField, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';

@@ -1,4 +1,4 @@
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@hotspot/contracts';
 import { landingPathFor, mayVisit, navItemsFor } from '../nav/navigation.ts';
 
 /** What a role's hotspot page offers, beyond what the API sends it (DESIGN.md section 5). */

@@ -1,4 +1,4 @@
-import type { BoundaryCollection } from '../../api/types.ts';
+import type { BoundaryCollection } from '@hotspot/contracts';
 
 /** A district's figures (published values for chairs): the districts are a published geography. */
 export function DistrictPicker({

@@ -1,7 +1,7 @@
+import type { Role } from '@hotspot/contracts';
 import type L from 'leaflet';
 import { useCallback, useState } from 'react';
 import { useMe, usePartnership } from '../../api/queries.ts';
-import type { Role } from '../../api/types.ts';
 import { legendFor } from '../../map/layer-styles.ts';
 import { MapView, type MapViewport } from '../../map/map-view.tsx';
 import { Link, navigate, useLocation } from '../../routing/router.tsx';

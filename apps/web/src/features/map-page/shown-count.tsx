@@ -1,4 +1,4 @@
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@hotspot/contracts';
 import { formatShownCount, type LayerResponse, toShownCount } from '../map/layer-api.ts';
 
 /** What the map shows, counted: reports (or hexagons, for the published layers) or hotspots. */

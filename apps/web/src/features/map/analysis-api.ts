@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import type { AnalysisParameters } from '../../url-state/map-view-state.ts';
 import { type LayerResponse, type RecordQuery, recordQueryParams } from './layer-api.ts';
 
@@ -20,7 +20,7 @@ export function useDbscanLayer(
   return useQuery({
     queryKey: ['layer', url],
     queryFn: async ({ signal }) => {
-      const body = await apiFetch<LayerResponse>(url, { signal });
+      const body = await apiFetchUnparsed<LayerResponse>(url, { signal });
       if (body?.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
         throw new Error('Unexpected response from the server (clusters).');
       }
@@ -47,7 +47,7 @@ export function useEmergingLayer(
   return useQuery({
     queryKey: ['layer', url],
     queryFn: async ({ signal }) => {
-      const body = await apiFetch<LayerResponse>(url, { signal });
+      const body = await apiFetchUnparsed<LayerResponse>(url, { signal });
       if (body?.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
         throw new Error('Unexpected response from the server (emerging hot spots).');
       }

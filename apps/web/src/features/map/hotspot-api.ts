@@ -1,7 +1,7 @@
+import { ActionListSchema, HotspotDetailSchema, OpenObjectSchema } from '@hotspot/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Polygon } from 'geojson';
 import { apiFetch } from '../../api/api-fetch.ts';
-import type { ActionStatus } from '../../map/layer-styles.ts';
 import { FILTER_KEYS, type MapFilters } from '../../url-state/map-view-state.ts';
 import type { Period } from '../../url-state/period.ts';
 import { type ShownCount, toShownCount, wholeMonths } from './layer-api.ts';
@@ -81,7 +81,7 @@ export function useAreaSummary(
     queryKey: ['analysis-summary', target, period, filters, published],
     queryFn: async ({ signal }) =>
       parseSummary(
-        await apiFetch<unknown>('/api/analysis/summary', {
+        await apiFetch('/api/analysis/summary', OpenObjectSchema, {
           method: 'POST',
           json: { ...filterBody(period, filters, published), ...target },
           signal,
@@ -116,23 +116,6 @@ export type NewHotspot =
       readonly period: Period;
     };
 
-export interface HotspotDetail {
-  readonly id: string;
-  readonly name: string;
-  readonly status: string;
-  readonly risk: string | null;
-  readonly reviewOn: string | null;
-  readonly allowedTransitions: readonly string[];
-  readonly actions: readonly {
-    readonly id: string;
-    readonly title: string;
-    readonly status: ActionStatus;
-    readonly agency: { readonly code: string; readonly name: string };
-    readonly dueOn: string;
-    readonly overdue: boolean;
-  }[];
-}
-
 function invalidateMap(client: ReturnType<typeof useQueryClient>) {
   return Promise.all([
     client.invalidateQueries({ queryKey: ['layer'] }),
@@ -145,16 +128,8 @@ export function useCreateHotspot() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (hotspot: NewHotspot) =>
-      apiFetch<HotspotDetail>('/api/hotspots', { method: 'POST', json: hotspot }),
+      apiFetch('/api/hotspots', HotspotDetailSchema, { method: 'POST', json: hotspot }),
     onSuccess: () => invalidateMap(client),
-  });
-}
-
-export function useHotspot(id: string | null) {
-  return useQuery({
-    queryKey: ['hotspot', id],
-    queryFn: ({ signal }) => apiFetch<HotspotDetail>(`/api/hotspots/${id}`, { signal }),
-    enabled: id !== null,
   });
 }
 
@@ -170,28 +145,19 @@ export function useUpdateHotspot(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (change: HotspotChange) =>
-      apiFetch<HotspotDetail>(`/api/hotspots/${id}`, { method: 'PATCH', json: change }),
+      apiFetch(`/api/hotspots/${id}`, HotspotDetailSchema, { method: 'PATCH', json: change }),
     onSuccess: () => invalidateMap(client),
   });
 }
 
-export interface ActionSummary {
-  readonly id: string;
-  readonly hotspotId: string;
-  readonly hotspotName: string;
-  readonly title: string;
-  readonly status: ActionStatus;
-  readonly dueOn: string;
-  readonly overdue: boolean;
-  readonly agency: { readonly code: string; readonly name: string };
-}
+export type { ActionSummary } from '@hotspot/contracts';
 
 /** The actions the user may see (partners: their agency's only; the API decides). */
 export function useActions(enabled: boolean) {
   return useQuery({
     queryKey: ['actions', 'map'],
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ actions: ActionSummary[] }>('/api/actions', { signal })).actions,
+      (await apiFetch('/api/actions', ActionListSchema, { signal })).actions,
     enabled,
     staleTime: 60_000,
   });

@@ -1,13 +1,14 @@
+import type { Role } from '@hotspot/contracts';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { type FormEvent, useState } from 'react';
 import { isApiProblem } from '../../api/api-problem.ts';
-import type { Role } from '../../api/types.ts';
 import { HOTSPOT_STATUS_STYLES, type HotspotStatus } from '../../map/layer-styles.ts';
 import { Link } from '../../routing/router.tsx';
 import { describeError, FormError } from '../../ui/notices.tsx';
 import type { MapFilters } from '../../url-state/map-view-state.ts';
 import { formatDate, type Period } from '../../url-state/period.ts';
 import { riskLabel } from '../hotspots/hotspot-view.ts';
+import { useHotspot } from '../hotspots/hotspots-api.ts';
 import { mayVisit } from '../nav/navigation.ts';
 import {
   type AreaSummary,
@@ -16,7 +17,6 @@ import {
   type SummaryTarget,
   useAreaSummary,
   useCreateHotspot,
-  useHotspot,
   useUpdateHotspot,
 } from './hotspot-api.ts';
 import { formatShownCount, type LayerFeature, toShownCount } from './layer-api.ts';

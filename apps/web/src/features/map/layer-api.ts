@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import {
   type AnalysisParameters,
   FILTER_KEYS,
@@ -113,7 +113,7 @@ interface LayerHookOptions {
 function useLayer(url: string, { enabled }: LayerHookOptions) {
   return useQuery({
     queryKey: ['layer', url],
-    queryFn: async ({ signal }) => parseLayer(await apiFetch<unknown>(url, { signal })),
+    queryFn: async ({ signal }) => parseLayer(await apiFetchUnparsed<unknown>(url, { signal })),
     enabled,
     placeholderData: keepPreviousData,
     staleTime: 60_000,

@@ -1,25 +1,8 @@
+import { type TaxonomyEntry, TaxonomySchema } from '@hotspot/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from '../../api/api-fetch.ts';
 
-export interface TaxonomyEntry {
-  readonly code: string;
-  readonly label: string;
-}
-
-export interface Taxonomy {
-  readonly categories: readonly TaxonomyEntry[];
-  readonly placeTypes: readonly TaxonomyEntry[];
-  readonly agencies: readonly TaxonomyEntry[];
-}
-
-function entries(value: unknown): TaxonomyEntry[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((e: Record<string, unknown>) =>
-    typeof e?.code === 'string'
-      ? [{ code: e.code, label: String(e.label ?? e.name ?? e.code) }]
-      : [],
-  );
-}
+export type { Taxonomy, TaxonomyEntry } from '@hotspot/contracts';
 
 /**
  * The partnership's categories, place types and agencies for the filter lists. Without them
@@ -28,14 +11,7 @@ function entries(value: unknown): TaxonomyEntry[] {
 export function useTaxonomy() {
   return useQuery({
     queryKey: ['taxonomy'],
-    queryFn: async ({ signal }): Promise<Taxonomy> => {
-      const r = await apiFetch<Record<string, unknown>>('/api/taxonomy', { signal });
-      return {
-        categories: entries(r.categories),
-        placeTypes: entries(r.placeTypes),
-        agencies: entries(r.agencies),
-      };
-    },
+    queryFn: ({ signal }) => apiFetch('/api/taxonomy', TaxonomySchema, { signal }),
     staleTime: 30 * 60_000,
     retry: false,
   });

@@ -1,11 +1,11 @@
+import type { Bbox } from '@hotspot/contracts';
 import { useQuery } from '@tanstack/react-query';
 import type { Feature } from 'geojson';
 import { geoJSON } from 'leaflet';
 import { useEffect, useMemo } from 'react';
 import { Pane, useMap } from 'react-leaflet';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { useBoundaries } from '../../api/queries.ts';
-import type { Bbox } from '../../api/types.ts';
 import { countClassBounds } from '../../map/layer-styles.ts';
 import { BoundariesLayer } from '../../map/layers/boundaries-layer.tsx';
 import { EmergingLayer } from '../../map/layers/emerging-layer.tsx';
@@ -58,7 +58,8 @@ function cellsArea(cells: LayerResponse | undefined): Feature | null | undefined
 function useHotspotArea(id: string | null) {
   return useQuery({
     queryKey: ['hotspot', id],
-    queryFn: ({ signal }) => apiFetch<{ area: Feature | null }>(`/api/hotspots/${id}`, { signal }),
+    queryFn: ({ signal }) =>
+      apiFetchUnparsed<{ area: Feature | null }>(`/api/hotspots/${id}`, { signal }),
     enabled: id !== null,
   });
 }

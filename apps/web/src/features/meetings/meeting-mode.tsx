@@ -1,6 +1,6 @@
+import type { Me } from '@hotspot/contracts';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { usePartnership } from '../../api/queries.ts';
-import type { Me } from '../../api/types.ts';
 import { Link, navigate, useLocation } from '../../routing/router.tsx';
 import { fieldError } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';

@@ -1,5 +1,5 @@
+import type { Me } from '@hotspot/contracts';
 import { type FormEvent, useState } from 'react';
-import type { Me } from '../../api/types.ts';
 import { Link } from '../../routing/router.tsx';
 import { TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';

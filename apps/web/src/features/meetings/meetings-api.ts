@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import type { ActionPriority, ActionStatus } from '../actions/actions-api.ts';
 
-// The wire shapes of /api/meetings (apps/api/src/features/meetings/meeting-schemas.ts).
+// The wire shapes of /api/meetings (packages/contracts/src/meetings.ts).
 
 export type MeetingStatus = 'planned' | 'in_progress' | 'closed';
 
@@ -122,21 +122,22 @@ export function useMeetings() {
   return useQuery({
     queryKey: ['meetings'],
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ meetings: MeetingSummary[] }>('/api/meetings', { signal })).meetings,
+      (await apiFetchUnparsed<{ meetings: MeetingSummary[] }>('/api/meetings', { signal }))
+        .meetings,
   });
 }
 
 export function useMeeting(id: string) {
   return useQuery({
     queryKey: meetingKey(id),
-    queryFn: ({ signal }) => apiFetch<Meeting>(`/api/meetings/${id}`, { signal }),
+    queryFn: ({ signal }) => apiFetchUnparsed<Meeting>(`/api/meetings/${id}`, { signal }),
   });
 }
 
 export function useAgenda(id: string) {
   return useQuery({
     queryKey: agendaKey(id),
-    queryFn: ({ signal }) => apiFetch<Agenda>(`/api/meetings/${id}/agenda`, { signal }),
+    queryFn: ({ signal }) => apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda`, { signal }),
   });
 }
 
@@ -144,7 +145,7 @@ export function useCreateMeeting() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (meeting: NewMeeting) =>
-      apiFetch<Meeting>('/api/meetings', { method: 'POST', json: meeting }),
+      apiFetchUnparsed<Meeting>('/api/meetings', { method: 'POST', json: meeting }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['meetings'] }),
   });
 }
@@ -153,7 +154,7 @@ export function useChangeMeeting(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (change: MeetingChange) =>
-      apiFetch<Meeting>(`/api/meetings/${id}`, { method: 'PATCH', json: change }),
+      apiFetchUnparsed<Meeting>(`/api/meetings/${id}`, { method: 'PATCH', json: change }),
     onSuccess: (meeting) => {
       client.setQueryData(meetingKey(id), meeting);
       void client.invalidateQueries({ queryKey: ['meetings'] });
@@ -172,25 +173,25 @@ function useAgendaEdit<T>(id: string, request: (body: T) => Promise<Agenda>) {
 
 export function useReorderAgenda(id: string) {
   return useAgendaEdit(id, (itemIds: readonly string[]) =>
-    apiFetch<Agenda>(`/api/meetings/${id}/agenda`, { method: 'PATCH', json: { itemIds } }),
+    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda`, { method: 'PATCH', json: { itemIds } }),
   );
 }
 
 export function useAddAgendaItem(id: string) {
   return useAgendaEdit(id, (item: { title: string; hotspotId?: string }) =>
-    apiFetch<Agenda>(`/api/meetings/${id}/agenda/items`, { method: 'POST', json: item }),
+    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda/items`, { method: 'POST', json: item }),
   );
 }
 
 export function useRemoveAgendaItem(id: string) {
   return useAgendaEdit(id, (itemId: string) =>
-    apiFetch<Agenda>(`/api/meetings/${id}/agenda/items/${itemId}`, { method: 'DELETE' }),
+    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda/items/${itemId}`, { method: 'DELETE' }),
   );
 }
 
 export function useRegenerateAgenda(id: string) {
   return useAgendaEdit(id, (_: undefined) =>
-    apiFetch<Agenda>(`/api/meetings/${id}/agenda/generate`, { method: 'POST' }),
+    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda/generate`, { method: 'POST' }),
   );
 }
 
@@ -198,7 +199,7 @@ export function useRecordDecision(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ itemId, text }: { itemId: string; text: string }) =>
-      apiFetch<{ item: AgendaItem }>(`/api/meetings/${id}/items/${itemId}/decision`, {
+      apiFetchUnparsed<{ item: AgendaItem }>(`/api/meetings/${id}/items/${itemId}/decision`, {
         method: 'POST',
         json: { text },
       }),
@@ -220,7 +221,7 @@ export function useCreateMeetingAction(meetingId: string) {
       title: string;
       dueOn: string;
     }) =>
-      apiFetch<unknown>(`/api/hotspots/${hotspotId}/actions`, {
+      apiFetchUnparsed<unknown>(`/api/hotspots/${hotspotId}/actions`, {
         method: 'POST',
         json: { ...body, meetingId },
       }),

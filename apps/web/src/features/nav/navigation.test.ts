@@ -1,5 +1,5 @@
+import { ROLES } from '@hotspot/contracts';
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../../api/types.ts';
 import { landingPathFor, mayVisit, navItemForPath, navItemsFor } from './navigation.ts';
 
 const labels = (role: (typeof ROLES)[number]) => navItemsFor(role).map((i) => i.label);

@@ -1,4 +1,4 @@
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@hotspot/contracts';
 
 export interface NavItem {
   readonly path: string;

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { fieldError, SavedNotice, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
 import { formatDay } from '../actions/actions-api.ts';
@@ -35,7 +35,7 @@ function useDueRecords(before: string) {
   return useQuery({
     queryKey: [...DUE_KEY, before],
     queryFn: ({ signal }) =>
-      apiFetch<{ before: string; records: DueRecord[]; batches: DueBatch[] }>(
+      apiFetchUnparsed<{ before: string; records: DueRecord[]; batches: DueBatch[] }>(
         `/api/records/review-due?before=${encodeURIComponent(before)}`,
         { signal },
       ),
@@ -46,7 +46,7 @@ function useRetain() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, reason, reviewOn }: { id: string; reason: string; reviewOn: string }) =>
-      apiFetch(`/api/records/${id}/retain`, { method: 'POST', json: { reason, reviewOn } }),
+      apiFetchUnparsed(`/api/records/${id}/retain`, { method: 'POST', json: { reason, reviewOn } }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
@@ -55,7 +55,7 @@ function useErase() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, reason }: { id: string; reason: string }) =>
-      apiFetch(`/api/records/${id}`, { method: 'DELETE', json: { reason } }),
+      apiFetchUnparsed(`/api/records/${id}`, { method: 'DELETE', json: { reason } }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
@@ -68,7 +68,7 @@ function useBatchDecision() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ batchId, ...body }: BatchDecision & { batchId: string }) =>
-      apiFetch<{ decision: 'retain' | 'erase'; records: number; reviewOn: string | null }>(
+      apiFetchUnparsed<{ decision: 'retain' | 'erase'; records: number; reviewOn: string | null }>(
         `/api/records/review-due/batches/${batchId}`,
         { method: 'POST', json: body },
       ),

@@ -1,5 +1,5 @@
+import type { Me } from '@hotspot/contracts';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import type { Me } from '../../api/types.ts';
 import { signInPath } from '../../routing/return-path.ts';
 import { Link, navigate, useLocation } from '../../routing/router.tsx';
 import { labelTableCells } from '../../ui/card-tables.ts';

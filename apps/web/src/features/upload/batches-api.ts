@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FeatureCollection, Point } from 'geojson';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { ApiProblem, PROBLEM_TYPES, toApiProblem } from '../../api/api-problem.ts';
 
 export const UPLOAD_PROFILES = ['native-csv', 'geojson', 'police-uk'] as const;
@@ -113,14 +113,14 @@ const KEYS = {
 export function useBatches() {
   return useQuery({
     queryKey: KEYS.batches,
-    queryFn: ({ signal }) => apiFetch<{ batches: Batch[] }>('/api/batches', { signal }),
+    queryFn: ({ signal }) => apiFetchUnparsed<{ batches: Batch[] }>('/api/batches', { signal }),
   });
 }
 
 export function useBatch(id: string | undefined) {
   return useQuery({
     queryKey: KEYS.batch(id ?? ''),
-    queryFn: ({ signal }) => apiFetch<BatchDetail>(`/api/batches/${id}`, { signal }),
+    queryFn: ({ signal }) => apiFetchUnparsed<BatchDetail>(`/api/batches/${id}`, { signal }),
     enabled: id !== undefined,
   });
 }
@@ -129,7 +129,8 @@ export function useBatch(id: string | undefined) {
 export function useBatchPreview(id: string | undefined) {
   return useQuery({
     queryKey: KEYS.preview(id ?? ''),
-    queryFn: ({ signal }) => apiFetch<BatchPreview>(`/api/batches/${id}/preview`, { signal }),
+    queryFn: ({ signal }) =>
+      apiFetchUnparsed<BatchPreview>(`/api/batches/${id}/preview`, { signal }),
     enabled: id !== undefined,
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -138,7 +139,7 @@ export function useBatchPreview(id: string | undefined) {
 export function useTemplateDocs() {
   return useQuery({
     queryKey: KEYS.docs,
-    queryFn: ({ signal }) => apiFetch<TemplateDocs>('/api/batches/columns', { signal }),
+    queryFn: ({ signal }) => apiFetchUnparsed<TemplateDocs>('/api/batches/columns', { signal }),
     staleTime: 10 * 60_000,
   });
 }
@@ -157,7 +158,7 @@ export function useCommitBatch() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      apiFetch<CommitResult>(`/api/batches/${id}/commit`, { method: 'POST' }),
+      apiFetchUnparsed<CommitResult>(`/api/batches/${id}/commit`, { method: 'POST' }),
     onSettled: () => client.invalidateQueries({ queryKey: KEYS.batches }),
   });
 }
@@ -166,7 +167,7 @@ export function useWithdrawBatch() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, reason }: { id: string; reason: string }) =>
-      apiFetch<{ status: 'withdrawn'; recordsRemoved: number }>(`/api/batches/${id}`, {
+      apiFetchUnparsed<{ status: 'withdrawn'; recordsRemoved: number }>(`/api/batches/${id}`, {
         method: 'DELETE',
         json: { reason },
       }),
@@ -197,7 +198,7 @@ export function useCreateRecord() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (concern: Concern) =>
-      apiFetch<{ id: string; batchId: string; reviewOn: string }>('/api/records', {
+      apiFetchUnparsed<{ id: string; batchId: string; reviewOn: string }>('/api/records', {
         method: 'POST',
         json: concern,
       }),

@@ -1,8 +1,8 @@
+import type { Bbox } from '@hotspot/contracts';
 import type { LatLngBoundsExpression, LeafletMouseEvent } from 'leaflet';
 import { useEffect } from 'react';
 import { CircleMarker, GeoJSON, MapContainer, Tooltip, useMap, useMapEvents } from 'react-leaflet';
 import { useBoundaries } from '../../api/queries.ts';
-import type { Bbox } from '../../api/types.ts';
 import { bboxToBounds } from '../../map/map-view.tsx';
 import '../../map/leaflet-setup.ts';
 

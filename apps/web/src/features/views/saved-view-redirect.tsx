@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { apiFetch } from '../../api/api-fetch.ts';
+import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { navigate, useLocation } from '../../routing/router.tsx';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
 import { type SavedView, savedViewToSearch } from './saved-view.ts';
@@ -12,7 +12,7 @@ export function SavedViewRedirect() {
   const view = useQuery({
     queryKey: ['view', id],
     queryFn: ({ signal }) =>
-      apiFetch<SavedView>(`/api/views/${encodeURIComponent(id)}`, { signal }),
+      apiFetchUnparsed<SavedView>(`/api/views/${encodeURIComponent(id)}`, { signal }),
     retry: false,
   });
   useEffect(() => {

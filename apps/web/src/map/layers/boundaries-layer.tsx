@@ -1,6 +1,6 @@
+import type { BoundaryCollection, BoundaryKind } from '@hotspot/contracts';
 import type { Layer, PathOptions } from 'leaflet';
 import { GeoJSON } from 'react-leaflet';
-import type { BoundaryCollection, BoundaryKind } from '../../api/types.ts';
 
 const STYLES: Record<Exclude<BoundaryKind, 'partnership'>, PathOptions> = {
   district: { color: '#1d3557', weight: 3, opacity: 0.9, fillColor: '#1d3557', fillOpacity: 0.04 },

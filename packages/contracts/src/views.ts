@@ -1,4 +1,5 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
+import type { NoteCheck } from './wire.ts';
 
 /**
  * A saved map view, version 1: the same state the map keeps in its URL (centre, zoom, layers,
@@ -10,7 +11,7 @@ const code = z.string().regex(/^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/);
 export const SavedViewConfigV1Schema = z
   .strictObject({
     v: z.literal(1),
-    center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).openapi({
+    center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).meta({
       description: '[lng, lat]',
     }),
     zoom: z.number().min(0).max(22),
@@ -27,7 +28,7 @@ export const SavedViewConfigV1Schema = z
     /** The hotspot the view is about, if any (meeting mode fits the map to it). */
     hotspotId: z.uuid().optional(),
   })
-  .openapi('SavedViewConfigV1');
+  .meta({ id: 'SavedViewConfigV1' });
 
 export const SavedViewConfigSchema = SavedViewConfigV1Schema;
 export type SavedViewConfig = z.infer<typeof SavedViewConfigSchema>;
@@ -40,4 +41,19 @@ export const SavedViewSchema = z
     createdBy: z.string(),
     createdAt: z.string(),
   })
-  .openapi('SavedView');
+  .meta({ id: 'SavedView' });
+
+export const SavedViewListSchema = z.object({ views: z.array(SavedViewSchema) });
+export type SavedView = z.infer<typeof SavedViewSchema>;
+
+/** The request body, with the server's note check on the name (see NoteCheck). */
+export function viewRequestSchemas(note: NoteCheck) {
+  const NewViewSchema = z
+    .strictObject({
+      name: note(z.string().trim().min(1).max(200)),
+      config: SavedViewConfigSchema,
+    })
+    .meta({ id: 'NewSavedView' });
+  return { NewViewSchema };
+}
+export type NewViewInput = z.input<ReturnType<typeof viewRequestSchemas>['NewViewSchema']>;
