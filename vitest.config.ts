@@ -13,6 +13,8 @@ export default defineConfig({
       './packages/db/src/testing/global-setup.ts',
       './apps/web/src/testing/build-web.ts',
     ],
+    // Each PostGIS library is compiled once per worker, not once per database opened.
+    setupFiles: ['./packages/db/src/testing/compiled-wasm-cache.ts'],
     testTimeout: 240_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -1,6 +1,5 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -11,6 +10,7 @@ import {
 } from 'kysely';
 import { PostgresJSDialect, PostgresJSDriver } from 'kysely-postgres-js';
 import postgres from 'postgres';
+import { postgisExtension } from './postgis-bundle.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -139,7 +139,7 @@ async function openPglite(
       }
     }
     pglite = await PGlite.create({
-      extensions: { postgis },
+      extensions: { postgis: await postgisExtension() },
       parsers,
       ...('dataDir' in options ? { dataDir: options.dataDir } : {}),
       ...('pgliteDump' in options ? { loadDataDir: options.pgliteDump } : {}),

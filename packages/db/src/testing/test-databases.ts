@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createDb, type DatabaseKind, type Db } from '../create-db.ts';
+import { postgisExtension } from '../postgis-bundle.ts';
 import { withDatabase } from './global-setup.ts';
 
 export interface TestDatabase {
@@ -59,7 +59,7 @@ export function testDatabases(): TestDatabase[] {
 export async function migratedPgliteFolder(dataDir: string): Promise<void> {
   const pglite = await PGlite.create({
     dataDir,
-    extensions: { postgis },
+    extensions: { postgis: await postgisExtension() },
     loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]),
   });
   await pglite.close();
