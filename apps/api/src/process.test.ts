@@ -74,8 +74,12 @@ describe('the server process on the embedded database', () => {
 
   it('leaves no half-seeded demo when stopped during the first start', async () => {
     const dataDir = tempFolder();
+    // Migrated already (an empty folder's initdb and migrations are covered by
+    // setup-process.test.ts): what must not be left half done is the demo, seeded next.
+    await migratedPgliteFolder(dataDir);
     const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
-    await server.waitFor(/migrations applied/);
+    // The first audit checkpoint is written just before the demo is seeded.
+    await server.waitFor(/audit checkpoint/);
     server.child.kill('SIGTERM');
     await server.exited;
     const db = await createDb({ dataDir });
