@@ -15,6 +15,7 @@ const CHUNK_ROWS = 2000;
 const SKIPPED_TABLES = new Set([
   'published_cell',
   'published_area_part',
+  'published_area_square',
   'published_cell_total',
   'session',
   'login_throttle',

@@ -11,6 +11,7 @@ import * as m0010 from './migrations/0010-separation-of-duties.ts';
 import * as m0011 from './migrations/0011-batch-grain.ts';
 import * as m0012 from './migrations/0012-published-areas.ts';
 import * as m0013 from './migrations/0013-batch-outside-rows.ts';
+import * as m0014 from './migrations/0014-published-upkeep.ts';
 import type { Database } from './schema.ts';
 
 /** Numbered, frozen migrations, shared by PGlite and PostgreSQL. */
@@ -26,6 +27,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-batch-grain': m0011,
   '0012-published-areas': m0012,
   '0013-batch-outside-rows': m0013,
+  '0014-published-upkeep': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

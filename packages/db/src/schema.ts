@@ -250,6 +250,17 @@ export interface PublishedAreaPartTable {
   geom: string;
 }
 
+/**
+ * 250 m BNG squares whose district is the same for every point in them (null: no district), so
+ * most records take their district from a join instead of a point lookup (migration 0014).
+ */
+export interface PublishedAreaSquareTable {
+  partnership_id: string;
+  i: number;
+  j: number;
+  code: string | null;
+}
+
 export interface RecordRetentionTable {
   id: string;
   partnership_id: string;
@@ -506,6 +517,7 @@ export interface Database {
   record_retention: RecordRetentionTable;
   published_cell: PublishedCellTable;
   published_area_part: PublishedAreaPartTable;
+  published_area_square: PublishedAreaSquareTable;
   published_cell_total: PublishedCellTotalTable;
   hotspot: HotspotTable;
   hotspot_status_change: HotspotStatusChangeTable;

@@ -187,6 +187,77 @@ describe.each(testDatabases())('districts as a published geography on $kind', (t
     );
   });
 
+  it("gives every record migration 0012's district, on borders and 250 m square edges too", async () => {
+    // Points where the squares that skip the point lookup (migration 0014) could go wrong: shared
+    // borders (the first district by code wins), square edges and corners, a district's corner,
+    // just either side of a border, and outside every district.
+    const { e, n } = CENTRE;
+    const points: readonly [number, number][] = [
+      [e - 3000, n],
+      [e + 3000, n],
+      [e - 3000, n + 9000],
+      [e - 9000, n - 9000],
+      [e - 3000.000001, n + 250],
+      [e - 2999.999999, n + 250],
+      [e + 2999.999999, n - 250],
+      [e + 3000.000001, n - 250],
+      [e, n + 250],
+      [e + 250, n + 250],
+      [e + 250.5, n - 1000],
+      [e - 8999.75, n + 8999.75],
+      [e + 9000, n + 9000],
+      [e + 9000.5, n],
+      [e + 12_000, n + 250],
+      [e - 1234.567, n + 4321.5],
+    ];
+    await insertRecords(
+      db,
+      seed.partnershipId,
+      seed.users.analyst.id,
+      seed.agencies.POL!,
+      points.map((_, i) => ({
+        easting: e,
+        northing: n,
+        handlingCode: 'P',
+        reportedOn: `2023-01-${String(i + 1).padStart(2, '0')}`,
+      })),
+      deps.newId,
+    );
+    // Exact coordinates (insertRecords derives them from WGS84), set by an update, which the
+    // triggers count as a removal and an addition.
+    for (const [i, [easting, northing]] of points.entries()) {
+      await sql`update intelligence_record set easting = ${easting}, northing = ${northing}
+        where partnership_id = ${seed.partnershipId}
+          and reported_on = ${`2023-01-${String(i + 1).padStart(2, '0')}`}::date`.execute(
+        db.kysely,
+      );
+    }
+    const probed = await sql<{ code: string; n: string }>`
+      select a.code, count(*)::text as n from intelligence_record r
+      cross join lateral (
+        select a.code from published_area_part a
+        where a.partnership_id = r.partnership_id
+          and ST_Covers(a.geom, ST_SetSRID(ST_MakePoint(r.easting, r.northing), 27700))
+        order by a.code limit 1) a
+      where r.partnership_id = ${seed.partnershipId} and r.handling_code = 'P'
+      group by a.code order by a.code`.execute(db.kysely);
+    const kept = await sql<{ code: string; n: string }>`
+      select cell as code, sum(n)::text as n from published_cell
+      where partnership_id = ${seed.partnershipId} and lattice = ${AREA_LATTICE}
+      group by cell order by cell`.execute(db.kysely);
+    expect(kept.rows).toEqual(probed.rows);
+    // The districts are drawn in WGS84, so their borders are not quite these BNG lines: the
+    // check is the equality above; this one only shows the points reach into more than one
+    // district and outside every district.
+    const january = await sql<{ code: string; n: string }>`
+      select cell as code, n::text as n from published_cell
+      where partnership_id = ${seed.partnershipId} and lattice = ${AREA_LATTICE}
+        and month = '2023-01-01' order by cell`.execute(db.kysely);
+    expect(january.rows.length).toBeGreaterThan(1);
+    const inside = january.rows.reduce((sum, r) => sum + Number(r.n), 0);
+    expect(inside).toBeLessThan(points.length);
+  });
+
   it('answers day ranges, unknown districts and source agencies as the published surface does', async () => {
     expect((await summary('chair', 'T', { from: '2024-01-05' })).status).toBe(422);
     expect((await summary('chair', 'T', { sourceAgency: ['POL'] })).status).toBe(422);
