@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium())('every page passes axe', () => {
         if (role !== 'admin' && role !== 'partner') {
           await page.goto(`${server.url}/meetings/${ids.meeting}/present`);
           await page.locator('.meeting-item__title').waitFor();
-          await page.waitForLoadState('networkidle');
+          await pageDrawn(page);
           await check('meeting mode');
         }
         expect(found).toEqual([]);

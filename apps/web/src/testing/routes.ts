@@ -47,6 +47,17 @@ export function routesFor(role: Role, ids: RouteIds): readonly string[] {
 /** Waits until the page has drawn its content: a heading in the main area, or the map. */
 export async function pageDrawn(page: Page): Promise<void> {
   await page.locator('main h1, main .leaflet-container').first().waitFor();
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('main .page-status[role="status"]'));
+  // Drawn once no data is on the way (main is aria-busy while any query fetches) and no
+  // loading notice is left, still so two frames later (queries start in effects after the first
+  // paint): a condition, not playwright's 500 ms of network silence.
+  await page.waitForFunction(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const settled = () =>
+          !document.querySelector('main[aria-busy="true"]') &&
+          !document.querySelector('main .page-status[role="status"]');
+        if (!settled()) return resolve(false);
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(settled())));
+      }),
+  );
 }

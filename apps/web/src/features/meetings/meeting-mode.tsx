@@ -1,4 +1,5 @@
 import type { Me } from '@hotspot/contracts';
+import { useIsFetching } from '@tanstack/react-query';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { usePartnership } from '../../api/queries.ts';
 import { Link, navigate, useLocation } from '../../routing/router.tsx';
@@ -58,6 +59,8 @@ export function MeetingMode({ id, me }: { id: string; me: Me }) {
   const meeting = useMeeting(id);
   const agenda = useAgenda(id);
   const partnership = usePartnership();
+  // The screen says it is still loading while any of its data is on the way.
+  const fetching = useIsFetching() > 0;
   const location = useLocation();
   const [showAttendance, setShowAttendance] = useState(false);
   const count = agenda.data?.items.length ?? 0;
@@ -125,7 +128,12 @@ export function MeetingMode({ id, me }: { id: string; me: Me }) {
           <AttendanceList meeting={m} editable={runs} />
         </section>
       )}
-      <main id="main" className="meeting-mode__main" tabIndex={-1}>
+      <main
+        id="main"
+        className="meeting-mode__main"
+        tabIndex={-1}
+        aria-busy={fetching || undefined}
+      >
         <div className="meeting-mode__map">
           <MeetingMap
             bbox={partnership.data.bbox}

@@ -1,4 +1,5 @@
 import type { Me } from '@hotspot/contracts';
+import { useIsFetching } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { signInPath } from '../../routing/return-path.ts';
 import { Link, navigate, useLocation } from '../../routing/router.tsx';
@@ -17,6 +18,8 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
   const menuOpen = menuOpenOn === location.pathname;
   const main = useRef<HTMLElement>(null);
+  // The page says it is still loading while any of its data is on the way.
+  const fetching = useIsFetching() > 0;
   useEffect(() => (main.current ? labelTableCells(main.current) : undefined), []);
   const signOut = () =>
     logout.mutate(undefined, {
@@ -85,7 +88,13 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           </div>
         </nav>
       </header>
-      <main id="main" tabIndex={-1} className="app-main" ref={main}>
+      <main
+        id="main"
+        tabIndex={-1}
+        className="app-main"
+        ref={main}
+        aria-busy={fetching || undefined}
+      >
         {children}
       </main>
     </div>
