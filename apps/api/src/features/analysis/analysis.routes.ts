@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { aggregateToHexes, EXPLANATIONS, summariseRecords } from '@hotspot/analysis';
-import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
+import { LayerSchema } from '@hotspot/contracts';
 import { lngLatToBng } from '@hotspot/ingest';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
@@ -167,7 +167,7 @@ const analysisResponses = {
   200: {
     description:
       'GeoJSON (WGS84) with `method`, `parameters` (defaults filled in) and `explanation`; aggregate only for chairs',
-    content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+    content: { 'application/geo+json': { schema: LayerSchema } },
   },
   304: { description: 'Not modified' },
   ...problemResponses(401, 403, 422, 429, 503),

@@ -25,7 +25,12 @@ import {
   scoreCells,
   squareLattice,
 } from '@hotspot/analysis';
-import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
+import {
+  BacktestSchema,
+  DefaultForecastMethodSchema,
+  type ForecastMethodName,
+  ForecastSchema,
+} from '@hotspot/contracts';
 import type { Position } from 'geojson';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
@@ -141,7 +146,13 @@ const BacktestQuery = z
   })
   .superRefine(monthOrder);
 
-const DefaultMethodBody = z.strictObject({ method: z.enum(FORECAST_METHODS) });
+// The contracts name the methods for the web; packages/analysis holds them for the code.
+const sameMethods: [ForecastMethod] extends [ForecastMethodName]
+  ? [ForecastMethodName] extends [ForecastMethod]
+    ? true
+    : false
+  : false = true;
+void sameMethods;
 
 const forecastRoute = createRoute({
   method: 'get',
@@ -152,7 +163,7 @@ const forecastRoute = createRoute({
     200: {
       description:
         'GeoJSON (WGS84) squares with `rank` and `score`; `method`, `parameters` and `areaFraction` echoed',
-      content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+      content: { 'application/geo+json': { schema: ForecastSchema } },
     },
     304: { description: 'Not modified' },
     ...problemResponses(401, 403, 422),
@@ -167,7 +178,7 @@ const backtestRoute = createRoute({
   responses: {
     200: {
       description: 'Rows with naive prior counts beside each, totals and a one-line summary',
-      content: { 'application/json': { schema: z.object({}).passthrough() } },
+      content: { 'application/json': { schema: BacktestSchema } },
     },
     304: { description: 'Not modified' },
     ...problemResponses(401, 403, 422),
@@ -179,12 +190,15 @@ const defaultMethodRoute = createRoute({
   path: '/api/analysis/forecast/default-method',
   summary: 'Set the partnership’s default forecast method',
   request: {
-    body: { content: { 'application/json': { schema: DefaultMethodBody } }, required: true },
+    body: {
+      content: { 'application/json': { schema: DefaultForecastMethodSchema } },
+      required: true,
+    },
   },
   responses: {
     200: {
       description: 'The method now used when a forecast names none',
-      content: { 'application/json': { schema: DefaultMethodBody } },
+      content: { 'application/json': { schema: DefaultForecastMethodSchema } },
     },
     ...problemResponses(401, 403, 422),
   },

@@ -4,8 +4,8 @@ import {
   BatchCommittedSchema,
   BatchDetailSchema,
   BatchListSchema,
+  BatchPreviewSchema,
   BatchWithdrawnSchema,
-  GeoJsonFeatureCollectionSchema,
   UploadProfileSchema,
   UploadResultSchema,
   UuidParamSchema,
@@ -158,7 +158,7 @@ const previewRoute = createRoute({
   responses: {
     200: {
       description: 'Points with their fields',
-      content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+      content: { 'application/geo+json': { schema: BatchPreviewSchema } },
     },
     ...problemResponses(401, 403, 404, 422),
   },

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
+import { LayerSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { analysisRateLimit } from '../../compute/rate-limit.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
@@ -114,7 +114,7 @@ const ExportQuery = z.object({
 const geoJsonResponse = {
   200: {
     description: 'GeoJSON (WGS84); disclosure-controlled for non-analysts',
-    content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+    content: { 'application/geo+json': { schema: LayerSchema } },
   },
   304: { description: 'Not modified (If-None-Match matched the ETag)' },
   ...problemResponses(401, 403, 422, 429, 503),

@@ -1,33 +1,18 @@
+import {
+  BatchReviewDecidedSchema,
+  type DueBatch,
+  type DueRecord,
+  ErasedRecordSchema,
+  RetainedRecordSchema,
+  ReviewDueSchema,
+} from '@hotspot/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
+import { apiFetch } from '../../api/api-fetch.ts';
 import { fieldError, SavedNotice, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
 import { formatDay } from '../actions/actions-api.ts';
 import { labelFor, useTaxonomy } from '../map/taxonomy-api.ts';
-
-export interface DueRecord {
-  readonly id: string;
-  readonly batchId: string;
-  readonly reportedOn: string;
-  readonly reviewOn: string;
-  readonly category: string;
-  readonly placeType: string;
-  readonly precision: string;
-  readonly sourceAgency: string;
-  readonly summary: string | null;
-  readonly retainedTimes: number;
-}
-
-/** A batch with records due for review: decided as a whole with one reason. */
-export interface DueBatch {
-  readonly id: string;
-  readonly fileName: string;
-  readonly uploadedAt: string;
-  readonly due: number;
-  readonly firstReviewOn: string;
-  readonly lastReviewOn: string;
-}
 
 const DUE_KEY = ['records', 'review-due'] as const;
 
@@ -35,10 +20,9 @@ function useDueRecords(before: string) {
   return useQuery({
     queryKey: [...DUE_KEY, before],
     queryFn: ({ signal }) =>
-      apiFetchUnparsed<{ before: string; records: DueRecord[]; batches: DueBatch[] }>(
-        `/api/records/review-due?before=${encodeURIComponent(before)}`,
-        { signal },
-      ),
+      apiFetch(`/api/records/review-due?before=${encodeURIComponent(before)}`, ReviewDueSchema, {
+        signal,
+      }),
   });
 }
 
@@ -46,7 +30,10 @@ function useRetain() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, reason, reviewOn }: { id: string; reason: string; reviewOn: string }) =>
-      apiFetchUnparsed(`/api/records/${id}/retain`, { method: 'POST', json: { reason, reviewOn } }),
+      apiFetch(`/api/records/${id}/retain`, RetainedRecordSchema, {
+        method: 'POST',
+        json: { reason, reviewOn },
+      }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
@@ -55,7 +42,7 @@ function useErase() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, reason }: { id: string; reason: string }) =>
-      apiFetchUnparsed(`/api/records/${id}`, { method: 'DELETE', json: { reason } }),
+      apiFetch(`/api/records/${id}`, ErasedRecordSchema, { method: 'DELETE', json: { reason } }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
@@ -68,10 +55,10 @@ function useBatchDecision() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ batchId, ...body }: BatchDecision & { batchId: string }) =>
-      apiFetchUnparsed<{ decision: 'retain' | 'erase'; records: number; reviewOn: string | null }>(
-        `/api/records/review-due/batches/${batchId}`,
-        { method: 'POST', json: body },
-      ),
+      apiFetch(`/api/records/review-due/batches/${batchId}`, BatchReviewDecidedSchema, {
+        method: 'POST',
+        json: body,
+      }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
