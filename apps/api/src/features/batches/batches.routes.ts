@@ -20,17 +20,16 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses, serialisedJson } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit, csvLine } from '../audit/index.ts';
+import { audit } from '../audit/index.ts';
 import { partnershipVocabulary } from '../partnership/index.ts';
+import { commitBatch, withdrawBatch } from './batches.commands.ts';
 import {
-  batchProblems,
-  commitBatch,
+  batchErrorsCsv,
+  batchFileName,
   getBatchDetail,
   listBatches,
-  notFound,
   PREVIEW_ROWS,
   previewBatch,
-  withdrawBatch,
 } from './batches.queries.ts';
 import { stageUpload, toUploadProblem } from './upload.ts';
 import { RAW_UPLOAD_TYPES, readUploadRequest } from './upload-body.ts';
@@ -318,13 +317,7 @@ export function batchRoutes(deps: AppDeps) {
       .openapi(errorsRoute, async (c) => {
         const user = currentUser(c);
         const { id } = c.req.valid('param');
-        const batch = await deps.db.kysely
-          .selectFrom('batch')
-          .select('file_name')
-          .where('id', '=', id)
-          .where('partnership_id', '=', user.partnershipId)
-          .executeTakeFirst();
-        if (!batch) throw notFound();
+        const fileName = await batchFileName(deps.db, user.partnershipId, id);
         // Audited before the first byte: the report names rows and columns of the file.
         await audit(deps, c, {
           category: 'consultation',
@@ -332,36 +325,8 @@ export function batchRoutes(deps: AppDeps) {
           objectType: 'batch',
           objectId: id,
         });
-        const problems = batchProblems(deps.db, id);
-        const encoder = new TextEncoder();
-        const body = new ReadableStream<Uint8Array>({
-          start(controller) {
-            controller.enqueue(
-              encoder.encode(csvLine(['row', 'column', 'code', 'message', 'kind'])),
-            );
-          },
-          async pull(controller) {
-            const next = await problems.next();
-            if (next.done) return controller.close();
-            const p = next.value;
-            controller.enqueue(
-              encoder.encode(
-                csvLine([
-                  p.row_no,
-                  p.column_name,
-                  p.code,
-                  p.message,
-                  p.skipped ? 'skipped' : 'error',
-                ]),
-              ),
-            );
-          },
-          async cancel() {
-            await problems.return(undefined);
-          },
-        });
-        const base = batch.file_name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
-        return c.body(body, 200, {
+        const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
+        return c.body(batchErrorsCsv(deps.db, id), 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="errors-${base.slice(0, 80) || 'batch'}.csv"`,
         });

@@ -16,8 +16,12 @@ import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/index.ts';
-import { decideDueRecordsOfBatch, eraseRecord, retainRecord } from './batches.commands.ts';
-import { commitBatch } from './batches.queries.ts';
+import {
+  commitBatch,
+  decideDueRecordsOfBatch,
+  eraseRecord,
+  retainRecord,
+} from './batches.commands.ts';
 import { ReasonSchema } from './batches.routes.ts';
 import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
 import { stageUpload } from './upload.ts';
