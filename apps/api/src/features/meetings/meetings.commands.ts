@@ -1,3 +1,5 @@
+// Over 400 lines because it is the meetings feature's one commands file: every write of meetings
+// and their agendas, each in its own transaction, with the agenda generation they call.
 import type { z } from '@hono/zod-openapi';
 import type { MeetingStatus } from '@hotspot/contracts';
 import type { Database } from '@hotspot/db';
