@@ -10,16 +10,12 @@ import {
   UploadResultSchema,
   UuidParamSchema,
 } from '@hotspot/contracts';
-import {
-  findPersonalData,
-  NATIVE_CSV_COLUMNS,
-  NATIVE_CSV_EXAMPLE,
-  NATIVE_CSV_TEMPLATE,
-} from '@hotspot/ingest';
+import { NATIVE_CSV_COLUMNS, NATIVE_CSV_EXAMPLE, NATIVE_CSV_TEMPLATE } from '@hotspot/ingest';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses, serialisedJson } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { ReasonOnlySchema } from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
 import { partnershipVocabulary } from '../partnership/index.ts';
 import { commitBatch, withdrawBatch } from './batches.commands.ts';
@@ -33,16 +29,6 @@ import {
 } from './batches.queries.ts';
 import { stageUpload, toUploadProblem } from './upload.ts';
 import { RAW_UPLOAD_TYPES, readUploadRequest } from './upload-body.ts';
-
-/** A reason is kept (batch) or audited (record): it must not carry personal data itself. */
-export const ReasonSchema = z
-  .string()
-  .trim()
-  .min(3, 'Give a reason of at least 3 characters.')
-  .max(500)
-  .refine((v) => findPersonalData(v).length === 0, {
-    message: 'The reason looks like it holds personal data; describe why without it.',
-  });
 
 const COLUMN_DOCS = NATIVE_CSV_COLUMNS.map(
   (c) =>
@@ -198,7 +184,7 @@ const withdrawRoute = createRoute({
     params: UuidParamSchema,
     body: {
       required: true,
-      content: { 'application/json': { schema: z.strictObject({ reason: ReasonSchema }) } },
+      content: { 'application/json': { schema: ReasonOnlySchema } },
     },
   },
   responses: {

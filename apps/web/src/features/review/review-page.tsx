@@ -1,9 +1,12 @@
 import {
   BatchReviewDecidedSchema,
+  type BatchReviewDecisionInput,
   type DueBatch,
   type DueRecord,
   ErasedRecordSchema,
+  type ReasonOnlyInput,
   RetainedRecordSchema,
+  type RetainRecordInput,
   ReviewDueSchema,
 } from '@hotspot/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -29,11 +32,8 @@ function useDueRecords(before: string) {
 function useRetain() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason, reviewOn }: { id: string; reason: string; reviewOn: string }) =>
-      apiFetch(`/api/records/${id}/retain`, RetainedRecordSchema, {
-        method: 'POST',
-        json: { reason, reviewOn },
-      }),
+    mutationFn: ({ id, ...body }: { id: string } & RetainRecordInput) =>
+      apiFetch(`/api/records/${id}/retain`, RetainedRecordSchema, { method: 'POST', json: body }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
@@ -41,20 +41,16 @@ function useRetain() {
 function useErase() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
-      apiFetch(`/api/records/${id}`, ErasedRecordSchema, { method: 'DELETE', json: { reason } }),
+    mutationFn: ({ id, ...body }: { id: string } & ReasonOnlyInput) =>
+      apiFetch(`/api/records/${id}`, ErasedRecordSchema, { method: 'DELETE', json: body }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
 
-type BatchDecision =
-  | { decision: 'retain'; reason: string; reviewOn: string; before: string }
-  | { decision: 'erase'; reason: string; before: string };
-
 function useBatchDecision() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ batchId, ...body }: BatchDecision & { batchId: string }) =>
+    mutationFn: ({ batchId, ...body }: BatchReviewDecisionInput & { batchId: string }) =>
       apiFetch(`/api/records/review-due/batches/${batchId}`, BatchReviewDecidedSchema, {
         method: 'POST',
         json: body,
@@ -368,7 +364,7 @@ function DueBatchRow({
           pending={decide.isPending}
           error={decide.error}
           decide={(choice, done) => {
-            const body: BatchDecision =
+            const body: BatchReviewDecisionInput =
               choice.mode === 'retain'
                 ? { decision: 'retain', reason: choice.reason, reviewOn: choice.reviewOn, before }
                 : { decision: 'erase', reason: choice.reason, before };

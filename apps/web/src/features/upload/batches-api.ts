@@ -6,6 +6,7 @@ import {
   BatchPreviewSchema,
   BatchWithdrawnSchema,
   type Concern,
+  type ReasonOnlyInput,
   RecordedConcernSchema,
   type UploadProfile,
   type UploadResult,
@@ -84,11 +85,8 @@ export function useCommitBatch() {
 export function useWithdrawBatch() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
-      apiFetch(`/api/batches/${id}`, BatchWithdrawnSchema, {
-        method: 'DELETE',
-        json: { reason },
-      }),
+    mutationFn: ({ id, ...body }: { id: string } & ReasonOnlyInput) =>
+      apiFetch(`/api/batches/${id}`, BatchWithdrawnSchema, { method: 'DELETE', json: body }),
     onSettled: () => client.invalidateQueries({ queryKey: KEYS.batches }),
   });
 }
