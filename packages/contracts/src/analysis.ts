@@ -71,3 +71,93 @@ export type ParameterName = keyof typeof PARAMETERS;
  * others: the area summary, the forecast backtest); declared open, each reader narrows it.
  */
 export const OpenObjectSchema = z.object({}).passthrough();
+
+/**
+ * The forecast methods, as the API names them (packages/analysis holds their code and imports no
+ * workspace package, so the API checks at compile time that its list is this one).
+ */
+export const FORECAST_METHOD_NAMES = ['naive', 'recency', 'prospective', 'blended'] as const;
+export type ForecastMethodName = (typeof FORECAST_METHOD_NAMES)[number];
+
+/** One flagged square (analysts) or published hexagon (everyone else) of a forecast. */
+export const ForecastCellSchema = z.object({
+  type: z.literal('Feature'),
+  id: z.string(),
+  properties: z.object({ rank: z.number().int(), score: z.number(), cell: z.string() }),
+  geometry: z.object({
+    type: z.literal('Polygon'),
+    coordinates: z.array(z.array(z.array(z.number()))),
+  }),
+});
+
+/**
+ * Next month's forecast as GeoJSON with the method and how it was chosen; the parameters echoed
+ * and the disclosure block (published forecasts) are open: each kind of forecast adds its own.
+ */
+export const ForecastSchema = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    method: z.enum(FORECAST_METHOD_NAMES),
+    methodChosenBy: z.string(),
+    explanation: z.string(),
+    methodExplanation: z.string(),
+    parameters: z
+      .object({
+        forecastMonth: z.string(),
+        coverage: z.number(),
+        /** Blended forecasts: the weight used, tuned on the training months. */
+        blendWeight: z.number().optional(),
+      })
+      .passthrough(),
+    areaFraction: z.number(),
+    cellsFlagged: z.number().int(),
+    cellsInArea: z.number().int(),
+    features: z.array(ForecastCellSchema),
+  })
+  .passthrough()
+  .meta({ id: 'Forecast' });
+
+const ForecastFiguresSchema = z.object({
+  hitRate: z.number(),
+  pai: z.number().nullable(),
+  pei: z.number().nullable(),
+  areaFraction: z.number(),
+  hits: z.number().int(),
+  reports: z.number().int(),
+});
+
+export const BacktestRowSchema = ForecastFiguresSchema.extend({
+  method: z.enum(FORECAST_METHOD_NAMES),
+  testMonth: z.string(),
+  trainFrom: z.string(),
+  trainTo: z.string(),
+  coverage: z.number(),
+  /** Blended rows: the weight used, tuned on the earlier test months. */
+  blendWeight: z.number().optional(),
+  naive: ForecastFiguresSchema,
+});
+
+/** The rolling backtest (analysts); the parameters echoed and the totals are open. */
+export const BacktestSchema = z
+  .object({
+    method: z.literal('backtest'),
+    explanation: z.string(),
+    methodExplanations: z.record(z.enum(FORECAST_METHOD_NAMES), z.string()),
+    bestMethod: z.enum(FORECAST_METHOD_NAMES),
+    partnershipMethod: z.enum(FORECAST_METHOD_NAMES).nullable(),
+    summary: z.string(),
+    cellsInArea: z.number().int(),
+    rows: z.array(BacktestRowSchema),
+  })
+  .passthrough()
+  .meta({ id: 'Backtest' });
+
+/** The body and the answer of setting the partnership's default forecast method. */
+export const DefaultForecastMethodSchema = z.strictObject({
+  method: z.enum(FORECAST_METHOD_NAMES),
+});
+
+export type ForecastCell = z.infer<typeof ForecastCellSchema>;
+export type Forecast = z.infer<typeof ForecastSchema>;
+export type BacktestRow = z.infer<typeof BacktestRowSchema>;
+export type Backtest = z.infer<typeof BacktestSchema>;

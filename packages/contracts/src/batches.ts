@@ -106,6 +106,34 @@ export const BatchWithdrawnSchema = z.object({
   recordsRemoved: z.number().int(),
 });
 
+/** The first valid rows of a batch as GeoJSON points with their fields, for the map preview. */
+export const BatchPreviewSchema = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(
+      z.object({
+        type: z.literal('Feature'),
+        geometry: z.object({ type: z.literal('Point'), coordinates: z.array(z.number()) }),
+        properties: z.object({
+          row: z.number().int(),
+          reportedOn: z.string(),
+          occurredFrom: z.string().nullable(),
+          occurredTo: z.string().nullable(),
+          precision: z.string(),
+          placeType: z.string(),
+          category: z.string(),
+          sourceAgency: z.string(),
+          sourceGrade: z.string(),
+          intelligenceGrade: z.string(),
+          handlingCode: z.string(),
+          summary: z.string().nullable(),
+          externalRef: z.string().nullable(),
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'BatchPreview' });
+
 export type BatchRowError = z.infer<typeof BatchRowErrorSchema>;
 export type Batch = z.infer<typeof BatchSchema>;
 export type BatchDetail = z.infer<typeof BatchDetailSchema>;
@@ -113,3 +141,4 @@ export type UploadResult = z.infer<typeof UploadResultSchema>;
 export type BatchColumns = z.infer<typeof BatchColumnsSchema>;
 export type BatchCommitted = z.infer<typeof BatchCommittedSchema>;
 export type BatchWithdrawn = z.infer<typeof BatchWithdrawnSchema>;
+export type BatchPreview = z.infer<typeof BatchPreviewSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCATION_PRECISIONS } from './domain.ts';
+import type { NoteCheck } from './wire.ts';
 
 // The wire format of single records: a concern recorded by hand, and the records due for review
 // under the retention period.
@@ -91,3 +92,39 @@ export type DueRecord = z.infer<typeof DueRecordSchema>;
 export type DueBatch = z.infer<typeof DueBatchSchema>;
 export type ReviewDue = z.infer<typeof ReviewDueSchema>;
 export type BatchReviewDecided = z.infer<typeof BatchReviewDecidedSchema>;
+
+/**
+ * The request bodies of retention review and withdrawal, with the server's check that a reason
+ * carries no personal data (a reason is kept with the batch or audited): the API passes it, the
+ * web uses the types only (see NoteCheck).
+ */
+export function recordRequestSchemas(reasonCheck: NoteCheck) {
+  const ReasonSchema = reasonCheck(
+    z.string().trim().min(3, 'Give a reason of at least 3 characters.').max(500),
+  );
+  const IsoDate = z.iso.date();
+  const RetainRecordSchema = z.strictObject({ reason: ReasonSchema, reviewOn: IsoDate });
+  const ReasonOnlySchema = z.strictObject({ reason: ReasonSchema });
+  const BatchReviewDecisionSchema = z
+    .discriminatedUnion('decision', [
+      z.strictObject({
+        decision: z.literal('retain'),
+        reason: ReasonSchema,
+        reviewOn: IsoDate,
+        before: IsoDate.optional(),
+      }),
+      z.strictObject({
+        decision: z.literal('erase'),
+        reason: ReasonSchema,
+        before: IsoDate.optional(),
+      }),
+    ])
+    .meta({ id: 'BatchReviewDecision' });
+  return { ReasonSchema, RetainRecordSchema, ReasonOnlySchema, BatchReviewDecisionSchema };
+}
+
+type RecordRequests = ReturnType<typeof recordRequestSchemas>;
+export type RetainRecordInput = z.input<RecordRequests['RetainRecordSchema']>;
+/** The body of erasing a record and of withdrawing a batch: the reason alone. */
+export type ReasonOnlyInput = z.input<RecordRequests['ReasonOnlySchema']>;
+export type BatchReviewDecisionInput = z.input<RecordRequests['BatchReviewDecisionSchema']>;

@@ -35,6 +35,26 @@ export const GeoJsonFeatureCollectionSchema = z
   .meta({ id: 'FeatureCollection' });
 export type GeoJsonFeatureCollection = z.infer<typeof GeoJsonFeatureCollectionSchema>;
 
+/**
+ * A map layer or analysis as served: GeoJSON with the metadata every layer may carry (the
+ * parameters used, a one-sentence explanation, the disclosure applied for non-analysts); the
+ * rest stays open, each layer adds its own. The features' geometry is not parsed: checking
+ * every coordinate of a large layer would cost more than drawing it.
+ */
+export const LayerSchema = GeoJsonFeatureCollectionSchema.extend({
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  explanation: z.string().optional(),
+  disclosure: z
+    .object({
+      suppressionK: z.number(),
+      /** Published layers: no count is further than this from the truth. */
+      perturbationBound: z.number().optional(),
+    })
+    .passthrough()
+    .optional(),
+}).meta({ id: 'Layer' });
+export type Layer = z.infer<typeof LayerSchema>;
+
 /** A path parameter `{id}`. */
 export const UuidParamSchema = z.object({ id: z.uuid() });
 

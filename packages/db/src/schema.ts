@@ -1,3 +1,5 @@
+// Over 400 lines because it is the one Database interface kysely types every query with: a table
+// type for each table the migrations create.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 // Types of the tables created by the migrations. Geometry columns are read through PostGIS

@@ -1,3 +1,5 @@
+// Over 400 lines because the streaming pipeline (read, detect the profile, validate, emit) is one
+// async generator with the file-level errors it raises.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type {

@@ -1,3 +1,5 @@
+// Over 400 lines because the upload profiles' column mappings (native CSV, GeoJSON, police.uk) sit
+// side by side so their differences show.
 import type {
   HandlingCode,
   IngestRecord,

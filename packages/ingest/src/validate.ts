@@ -1,3 +1,5 @@
+// Over 400 lines because each field's row validation and message, in the template's column order,
+// is one table to check against the documented template.
 import { hash } from 'node:crypto';
 import {
   HANDLING_CODES,

@@ -2,8 +2,10 @@ import {
   actionRequestSchemas,
   hotspotRequestSchemas,
   meetingRequestSchemas,
+  recordRequestSchemas,
   viewRequestSchemas,
 } from '@hotspot/contracts';
+import { findPersonalData } from '@hotspot/ingest';
 import { staffNote } from './staff-note.ts';
 
 // The request bodies of packages/contracts that hold free text staff write, built once with the
@@ -32,3 +34,11 @@ export const {
 } = actionRequestSchemas(staffNote);
 
 export const { NewViewSchema } = viewRequestSchemas(staffNote);
+
+/** A reason is kept (batch) or audited (record): it must not carry personal data itself. */
+export const { ReasonSchema, RetainRecordSchema, ReasonOnlySchema, BatchReviewDecisionSchema } =
+  recordRequestSchemas((schema) =>
+    schema.refine((v) => findPersonalData(v).length === 0, {
+      message: 'The reason looks like it holds personal data; describe why without it.',
+    }),
+  );

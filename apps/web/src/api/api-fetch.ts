@@ -1,5 +1,5 @@
 import { CLIENT_PROBLEM } from '@hotspot/contracts/problem';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiProblem, toApiProblem } from './api-problem.ts';
 
 export interface ApiRequest {
@@ -49,8 +49,21 @@ export async function apiFetch<S extends z.ZodType>(
     throw toApiProblem(body, response.status);
   }
   const body: unknown = response.status === 204 ? undefined : await response.json();
+  return parseAnswer(path, response.status, schema, body);
+}
+
+/**
+ * A 2xx answer's body parsed with its route's schema, or an ApiProblem of type
+ * unexpected-response (for answers that do not come through apiFetch: the upload's XHR).
+ */
+export function parseAnswer<S extends z.ZodType>(
+  path: string,
+  status: number,
+  schema: S,
+  body: unknown,
+): z.output<S> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw unexpectedShape(path, response.status, parsed.error);
+  if (!parsed.success) throw unexpectedShape(path, status, parsed.error);
   return parsed.data;
 }
 
@@ -68,12 +81,4 @@ function unexpectedShape(path: string, status: number, error: z.ZodError): ApiPr
     undefined,
     [],
   );
-}
-
-/**
- * @deprecated The calls not yet moved to `apiFetch(path, schema)`: the answer is trusted, not
- * parsed. Every call is to move to a contracts schema (issue 19); no new call may use this.
- */
-export async function apiFetchUnparsed<T>(path: string, request: ApiRequest = {}): Promise<T> {
-  return (await apiFetch(path, z.unknown(), request)) as T;
 }

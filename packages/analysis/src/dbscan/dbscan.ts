@@ -1,3 +1,5 @@
+// Over 400 lines because the grid DBSCAN, the plain graph version it is checked against and the
+// comparison with PostGIS's clustering belong in one reading.
 import { bngCollection } from '../common/geojson.ts';
 import { buildIndex } from '../common/spatial-index.ts';
 import type { PointXY } from '../common/types.ts';

@@ -1,3 +1,5 @@
+// Over 400 lines because the time slicing, the space-time Gi* and the pattern classification follow
+// ArcGIS's definitions step by step, in one reading.
 import { toEpochMs } from '../common/time.ts';
 import type { TimedPoint } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';

@@ -1,3 +1,6 @@
+// Over 400 lines because the forecast methods, the backtest and the blend tuning share one
+// representation (month layers over a lattice) and its helpers; split, each part would reach
+// into the others' internals.
 import { toEpochMs } from '../common/time.ts';
 import type { TimedPoint } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';

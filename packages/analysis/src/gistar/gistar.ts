@@ -1,3 +1,5 @@
+// Over 400 lines because the distance band, the neighbourhoods and Gi* itself are one method,
+// shared by the hexagon layer and the emerging analysis.
 import { buildIndex } from '../common/spatial-index.ts';
 import type { PointXY } from '../common/types.ts';
 import { AnalysisInputError, requireNumberInRange } from '../errors.ts';

@@ -1,6 +1,11 @@
+import type { z } from '@hono/zod-openapi';
 import type { ActionStatus } from '@hotspot/contracts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import type {
+  NewSuggestedActionSchema,
+  SuggestedActionChangeSchema,
+} from '../../http/request-schemas.ts';
 import { type ActionRow, notFound } from '../hotspots/index.ts';
 import { notifyActionEvent } from '../notifications/index.ts';
 import { bumpDataVersion } from '../partnership/index.ts';
@@ -85,4 +90,70 @@ export function applyActionStep(
     }
     return status;
   });
+}
+
+const noSuchSuggestion = () => new ProblemError(PROBLEM.notFound, 'No such suggested action.');
+
+/** Adds a suggested action to the partnership's list; returns its id. */
+export async function createSuggestion(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'newId'>,
+  partnershipId: string,
+  body: z.infer<typeof NewSuggestedActionSchema>,
+): Promise<string> {
+  const id = deps.newId();
+  const now = deps.clock();
+  await deps.db.kysely
+    .insertInto('suggested_action')
+    .values({
+      id,
+      partnership_id: partnershipId,
+      place_type: body.placeType,
+      priority: body.priority,
+      title: body.title,
+      detail: body.detail ?? null,
+      agency_kind: body.agencyKind ?? null,
+      position: body.position ?? 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+/** Changes the fields given of one of the partnership's suggested actions (404 otherwise). */
+export async function changeSuggestion(
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  partnershipId: string,
+  id: string,
+  body: z.infer<typeof SuggestedActionChangeSchema>,
+): Promise<void> {
+  const updated = await deps.db.kysely
+    .updateTable('suggested_action')
+    .set({
+      ...(body.placeType !== undefined ? { place_type: body.placeType } : {}),
+      ...(body.priority !== undefined ? { priority: body.priority } : {}),
+      ...(body.title !== undefined ? { title: body.title } : {}),
+      ...(body.detail !== undefined ? { detail: body.detail } : {}),
+      ...(body.agencyKind !== undefined ? { agency_kind: body.agencyKind } : {}),
+      ...(body.position !== undefined ? { position: body.position } : {}),
+      updated_at: deps.clock(),
+    })
+    .where('id', '=', id)
+    .where('partnership_id', '=', partnershipId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) throw noSuchSuggestion();
+}
+
+/** Removes one of the partnership's suggested actions (404 otherwise). */
+export async function deleteSuggestion(
+  deps: Pick<AppDeps, 'db'>,
+  partnershipId: string,
+  id: string,
+): Promise<void> {
+  const deleted = await deps.db.kysely
+    .deleteFrom('suggested_action')
+    .where('id', '=', id)
+    .where('partnership_id', '=', partnershipId)
+    .executeTakeFirst();
+  if (Number(deleted.numDeletedRows) === 0) throw noSuchSuggestion();
 }

@@ -1,14 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  ACTION_PRIORITY_LABELS,
   ACTION_STATUSES,
   ActionDetailSchema,
   ActionListSchema,
   UuidParamSchema,
 } from '@hotspot/contracts';
 import type { Context } from 'hono';
-import { isoDay } from '../../dates.ts';
-import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
+import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
@@ -17,16 +15,27 @@ import {
   ActionDeclineSchema,
   ActionUpdateSchema,
 } from '../../http/request-schemas.ts';
-import { audit, csvLine } from '../audit/index.ts';
-import { type ActionFilters, selectActions, toActionSummary } from '../hotspots/index.ts';
+import { audit } from '../audit/index.ts';
 import { markActionNoticesRead } from '../notifications/index.ts';
 import { assignAction, assignActionRoute } from './action-assignment.ts';
 import { actionDetailFor, actionForUser } from './action-detail.ts';
 import { reassignAction, reassignRoute } from './action-reassignment.ts';
 import { applyActionStep, type StepChange } from './actions.commands.ts';
+import { type ActionListFilter, actionsCsv, listActions } from './actions.queries.ts';
 
 const flag = z.enum(['1', 'true', '0', 'false']).optional();
 const isOn = (v: string | undefined) => v === '1' || v === 'true';
+
+/** The list's query as the queries take it (the flags read). */
+function actionListFilter(query: z.infer<typeof ActionListQuery>): ActionListFilter {
+  return {
+    mine: isOn(query.mine),
+    status: query.status,
+    agencyCode: query.agency,
+    hotspotId: query.hotspot,
+    overdue: isOn(query.overdue),
+  };
+}
 
 const ActionListQuery = z.object({
   mine: flag.openapi({
@@ -143,33 +152,6 @@ const declineRoute = createRoute({
   responses: stepResponses,
 });
 
-async function filtersFor(
-  deps: AppDeps,
-  user: SessionUser,
-  query: z.infer<typeof ActionListQuery>,
-): Promise<ActionFilters> {
-  let agencyId: string | undefined;
-  if (user.role === 'partner' || isOn(query.mine)) {
-    agencyId = user.agencyId;
-  } else if (query.agency) {
-    const agency = await deps.db.kysely
-      .selectFrom('agency')
-      .select('id')
-      .where('partnership_id', '=', user.partnershipId)
-      .where('code', '=', query.agency)
-      .executeTakeFirst();
-    // An unknown code matches nothing, like any other filter.
-    agencyId = agency?.id ?? '00000000-0000-4000-8000-000000000000';
-  }
-  return {
-    partnershipId: user.partnershipId,
-    agencyId,
-    hotspotId: query.hotspot,
-    status: query.status,
-    overdue: isOn(query.overdue),
-  };
-}
-
 /**
  * Applies one step of the workflow: visibility first (a partner of another agency gets a 404 and
  * an audited refusal), then the status check under a row lock, the change, the timeline entry, the
@@ -217,50 +199,13 @@ export function actionRoutes(deps: AppDeps) {
       .openapi(exportRoute, async (c) => {
         const user = currentUser(c);
         const query = c.req.valid('query');
-        const today = isoDay(deps.clock());
-        const actions = await selectActions(deps.db, await filtersFor(deps, user, query), today);
-        let csv = csvLine([
-          'hotspot',
-          'priority',
-          'agency',
-          'title',
-          'detail',
-          'due_on',
-          'status',
-          'overdue',
-          'acknowledged_by',
-          'acknowledged_at',
-          'completed_at',
-          'outcome',
-          'decline_reason',
-          'assigned_by',
-          'created_at',
-        ]);
-        for (const a of actions) {
-          csv += csvLine([
-            a.hotspotName,
-            ACTION_PRIORITY_LABELS[a.priority],
-            a.agency.code,
-            a.title,
-            a.detail,
-            a.dueOn,
-            a.status,
-            a.overdue ? 'yes' : 'no',
-            a.acknowledgedBy,
-            a.acknowledgedAt,
-            a.completedAt,
-            a.outcome,
-            a.declineReason,
-            a.createdBy,
-            a.createdAt,
-          ]);
-        }
+        const { csv, rows, today } = await actionsCsv(deps, user, actionListFilter(query));
         await audit(deps, c, {
           category: 'disclosure',
           action: 'action.export',
-          query: { ...query, rows: actions.length },
+          query: { ...query, rows },
         });
-        return c.body(`\uFEFF${csv}`, 200, {
+        return c.body(csv, 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="actions-${today}.csv"`,
         });
@@ -268,15 +213,13 @@ export function actionRoutes(deps: AppDeps) {
       .openapi(listRoute, async (c) => {
         const user = currentUser(c);
         const query = c.req.valid('query');
-        const today = isoDay(deps.clock());
-        const filters = await filtersFor(deps, user, query);
-        const actions = await selectActions(deps.db, filters, today);
+        const { actions, today } = await listActions(deps, user, actionListFilter(query));
         await audit(deps, c, {
           category: 'consultation',
           action: 'action.list',
           query: { ...query, results: actions.length },
         });
-        return c.json({ actions: actions.map(toActionSummary), today }, 200);
+        return c.json({ actions, today }, 200);
       })
       .openapi(detailRoute, async (c) => {
         const user = currentUser(c);

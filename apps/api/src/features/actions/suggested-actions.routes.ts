@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  type AGENCY_KINDS,
   AgencyOptionListSchema,
   SuggestedActionListSchema,
   SuggestedActionSchema,
@@ -11,12 +10,13 @@ import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
-import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import {
   NewSuggestedActionSchema,
   SuggestedActionChangeSchema,
 } from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
+import { changeSuggestion, createSuggestion, deleteSuggestion } from './actions.commands.ts';
+import { agencyOptions, listSuggestions, oneSuggestion } from './actions.queries.ts';
 
 const listSchema = {
   'application/json': { schema: SuggestedActionListSchema },
@@ -86,39 +86,6 @@ const adminDeleteRoute = createRoute({
   responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 422) },
 });
 
-async function listSuggestions(
-  deps: AppDeps,
-  partnershipId: string,
-  placeType?: string,
-  id?: string,
-) {
-  let query = deps.db.kysely
-    .selectFrom('suggested_action')
-    .selectAll()
-    .where('partnership_id', '=', partnershipId)
-    .orderBy('place_type')
-    .orderBy('position')
-    .orderBy('title');
-  if (placeType) query = query.where('place_type', '=', placeType);
-  if (id) query = query.where('id', '=', id);
-  const rows = await query.execute();
-  return rows.map((r) => ({
-    id: r.id,
-    placeType: r.place_type,
-    priority: r.priority,
-    title: r.title,
-    detail: r.detail,
-    agencyKind: r.agency_kind as (typeof AGENCY_KINDS)[number] | null,
-    position: r.position,
-  }));
-}
-
-async function oneSuggestion(deps: AppDeps, partnershipId: string, id: string) {
-  const [row] = await listSuggestions(deps, partnershipId, undefined, id);
-  if (!row) throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
-  return row;
-}
-
 function auditAdmin(
   deps: AppDeps,
   c: Context<AppEnv>,
@@ -147,16 +114,7 @@ export function suggestedActionRoutes(deps: AppDeps) {
     })
     .openapi(agenciesRoute, async (c) => {
       const user = currentUser(c);
-      const rows = await deps.db.kysely
-        .selectFrom('agency')
-        .select(['id', 'code', 'name', 'kind'])
-        .where('partnership_id', '=', user.partnershipId)
-        .orderBy('code')
-        .execute();
-      return c.json(
-        { agencies: rows.map((r) => ({ ...r, kind: r.kind as (typeof AGENCY_KINDS)[number] })) },
-        200,
-      );
+      return c.json({ agencies: await agencyOptions(deps, user.partnershipId) }, 200);
     })
     .openapi(adminListRoute, async (c) => {
       const user = currentUser(c);
@@ -165,23 +123,7 @@ export function suggestedActionRoutes(deps: AppDeps) {
     .openapi(adminCreateRoute, async (c) => {
       const user = currentUser(c);
       const body = c.req.valid('json');
-      const id = deps.newId();
-      const now = deps.clock();
-      await deps.db.kysely
-        .insertInto('suggested_action')
-        .values({
-          id,
-          partnership_id: user.partnershipId,
-          place_type: body.placeType,
-          priority: body.priority,
-          title: body.title,
-          detail: body.detail ?? null,
-          agency_kind: body.agencyKind ?? null,
-          position: body.position ?? 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      const id = await createSuggestion(deps, user.partnershipId, body);
       await auditAdmin(deps, c, 'suggested-action.create', id, Object.keys(body));
       return c.json(await oneSuggestion(deps, user.partnershipId, id), 201);
     })
@@ -189,35 +131,14 @@ export function suggestedActionRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const updated = await deps.db.kysely
-        .updateTable('suggested_action')
-        .set({
-          ...(body.placeType !== undefined ? { place_type: body.placeType } : {}),
-          ...(body.priority !== undefined ? { priority: body.priority } : {}),
-          ...(body.title !== undefined ? { title: body.title } : {}),
-          ...(body.detail !== undefined ? { detail: body.detail } : {}),
-          ...(body.agencyKind !== undefined ? { agency_kind: body.agencyKind } : {}),
-          ...(body.position !== undefined ? { position: body.position } : {}),
-          updated_at: deps.clock(),
-        })
-        .where('id', '=', id)
-        .where('partnership_id', '=', user.partnershipId)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0)
-        throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
+      await changeSuggestion(deps, user.partnershipId, id, body);
       await auditAdmin(deps, c, 'suggested-action.update', id, Object.keys(body));
       return c.json(await oneSuggestion(deps, user.partnershipId, id), 200);
     })
     .openapi(adminDeleteRoute, async (c) => {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
-      const deleted = await deps.db.kysely
-        .deleteFrom('suggested_action')
-        .where('id', '=', id)
-        .where('partnership_id', '=', user.partnershipId)
-        .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0)
-        throw new ProblemError(PROBLEM.notFound, 'No such suggested action.');
+      await deleteSuggestion(deps, user.partnershipId, id);
       await auditAdmin(deps, c, 'suggested-action.delete', id, []);
       return c.body(null, 204);
     });

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   AgencyChangeSchema,
-  AgencyKindSchema,
   AgencyListSchema,
   AgencySchema,
   NewAgencySchema,
@@ -17,14 +16,27 @@ import {
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { jsonBody, problemResponses } from '../../http/openapi.ts';
-import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/index.ts';
-import { changePartnershipSettings } from './admin.commands.ts';
-import { withConstraintProblems } from './database-errors.ts';
+import {
+  changeAgency,
+  changePartnershipSettings,
+  changeTaxonomyItem,
+  createAgency,
+  createTaxonomyItem,
+  replacePoliceUkMapping,
+} from './admin.commands.ts';
+import {
+  agencies,
+  partnershipSettings,
+  policeUkMapping,
+  TAXONOMIES,
+  type Taxonomy,
+  taxonomyItems,
+} from './admin.queries.ts';
 
 // ---- agencies ---------------------------------------------------------------------------
 
-const listAgencies = createRoute({
+const listAgenciesRoute = createRoute({
   method: 'get',
   path: '/api/admin/agencies',
   summary: "The partnership's agencies (admin)",
@@ -36,7 +48,7 @@ const listAgencies = createRoute({
     ...problemResponses(401, 403),
   },
 });
-const createAgency = createRoute({
+const createAgencyRoute = createRoute({
   method: 'post',
   path: '/api/admin/agencies',
   summary: 'Add an agency (admin)',
@@ -46,7 +58,7 @@ const createAgency = createRoute({
     ...problemResponses(400, 401, 403, 409, 422),
   },
 });
-const changeAgency = createRoute({
+const changeAgencyRoute = createRoute({
   method: 'patch',
   path: '/api/admin/agencies/{id}',
   summary: "Change an agency's name, kind or email (admin); the code is permanent",
@@ -87,11 +99,6 @@ const changeSettings = createRoute({
 
 // ---- taxonomy ---------------------------------------------------------------------------
 
-const TAXONOMIES = [
-  { table: 'category', path: 'categories', noun: 'category' },
-  { table: 'place_type', path: 'place-types', noun: 'place type' },
-] as const;
-
 const getMapping = createRoute({
   method: 'get',
   path: '/api/admin/police-uk-mapping',
@@ -119,49 +126,7 @@ const putMapping = createRoute({
   },
 });
 
-function toAgency(r: {
-  id: string;
-  code: string;
-  name: string;
-  kind: string;
-  email: string | null;
-}) {
-  return {
-    id: r.id,
-    code: r.code,
-    name: r.name,
-    kind: AgencyKindSchema.parse(r.kind),
-    email: r.email,
-  };
-}
-
-async function settingsOf(deps: AppDeps, partnershipId: string) {
-  const row = await deps.db.kysely
-    .selectFrom('partnership')
-    .select(['suppression_k', 'retention_months', 'mfa_required', 'published_hex_sizes'])
-    .where('id', '=', partnershipId)
-    .executeTakeFirstOrThrow();
-  return {
-    suppressionK: row.suppression_k,
-    retentionMonths: row.retention_months,
-    mfaRequired: row.mfa_required,
-    publishedHexSizes: [...row.published_hex_sizes].map(Number).sort((a, b) => a - b),
-  };
-}
-
-async function mappingOf(deps: AppDeps, partnershipId: string) {
-  const rows = await deps.db.kysely
-    .selectFrom('police_uk_mapping')
-    .select(['crime_type', 'category_code'])
-    .where('partnership_id', '=', partnershipId)
-    .orderBy('crime_type')
-    .execute();
-  return {
-    mappings: rows.map((r) => ({ crimeType: r.crime_type, categoryCode: r.category_code })),
-  };
-}
-
-function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
+function taxonomyRoutes(deps: AppDeps, taxonomy: Taxonomy) {
   const { table, path, noun } = taxonomy;
   const list = createRoute({
     method: 'get',
@@ -203,35 +168,15 @@ function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
       ...problemResponses(400, 401, 403, 404, 422),
     },
   });
-  const columns = ['code', 'label', 'description', 'retired'] as const;
   return new OpenAPIHono<AppEnv>()
     .openapi(list, async (c) => {
       const admin = currentUser(c);
-      const items = await deps.db.kysely
-        .selectFrom(table)
-        .select(columns)
-        .where('partnership_id', '=', admin.partnershipId)
-        .orderBy('label')
-        .execute();
-      return c.json({ items }, 200);
+      return c.json({ items: await taxonomyItems(deps.db, table, admin.partnershipId) }, 200);
     })
     .openapi(create, async (c) => {
       const admin = currentUser(c);
       const input = c.req.valid('json');
-      const item = await withConstraintProblems(
-        () =>
-          deps.db.kysely
-            .insertInto(table)
-            .values({
-              partnership_id: admin.partnershipId,
-              code: input.code,
-              label: input.label,
-              description: input.description ?? null,
-            })
-            .returning(columns)
-            .executeTakeFirstOrThrow(),
-        { duplicate: `A ${noun} with code ${input.code} already exists.` },
-      );
+      const item = await createTaxonomyItem(deps.db, taxonomy, admin.partnershipId, input);
       await audit(deps, c, {
         category: 'admin',
         action: `${table}.create`,
@@ -244,18 +189,7 @@ function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
       const admin = currentUser(c);
       const { code } = c.req.valid('param');
       const input = c.req.valid('json');
-      const item = await deps.db.kysely
-        .updateTable(table)
-        .set({
-          ...(input.label !== undefined ? { label: input.label } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          ...(input.retired !== undefined ? { retired: input.retired } : {}),
-        })
-        .where('partnership_id', '=', admin.partnershipId)
-        .where('code', '=', code)
-        .returning(columns)
-        .executeTakeFirst();
-      if (!item) throw new ProblemError(PROBLEM.notFound, `No ${noun} with code ${code}.`);
+      const item = await changeTaxonomyItem(deps.db, taxonomy, admin.partnershipId, code, input);
       await audit(deps, c, {
         category: 'admin',
         action: input.retired === true ? `${table}.retire` : `${table}.change`,
@@ -270,70 +204,38 @@ function taxonomyRoutes(deps: AppDeps, taxonomy: (typeof TAXONOMIES)[number]) {
 /** Agencies, settings and taxonomy of the admin's own partnership. */
 export function partnershipAdminRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>()
-    .openapi(listAgencies, async (c) => {
+    .openapi(listAgenciesRoute, async (c) => {
       const admin = currentUser(c);
-      const rows = await deps.db.kysely
-        .selectFrom('agency')
-        .select(['id', 'code', 'name', 'kind', 'email'])
-        .where('partnership_id', '=', admin.partnershipId)
-        .orderBy('code')
-        .execute();
-      return c.json({ agencies: rows.map(toAgency) }, 200);
+      return c.json({ agencies: await agencies(deps.db, admin.partnershipId) }, 200);
     })
-    .openapi(createAgency, async (c) => {
+    .openapi(createAgencyRoute, async (c) => {
       const admin = currentUser(c);
       const input = c.req.valid('json');
-      const row = await withConstraintProblems(
-        () =>
-          deps.db.kysely
-            .insertInto('agency')
-            .values({
-              id: deps.newId(),
-              partnership_id: admin.partnershipId,
-              code: input.code,
-              name: input.name,
-              kind: input.kind,
-              email: input.email ?? null,
-            })
-            .returning(['id', 'code', 'name', 'kind', 'email'])
-            .executeTakeFirstOrThrow(),
-        { duplicate: `An agency with code ${input.code} already exists.` },
-      );
+      const agency = await createAgency(deps, admin.partnershipId, input);
       await audit(deps, c, {
         category: 'admin',
         action: 'agency.create',
         objectType: 'agency',
-        objectId: row.id,
-        query: { code: row.code },
+        objectId: agency.id,
+        query: { code: agency.code },
       });
-      return c.json(toAgency(row), 201);
+      return c.json(agency, 201);
     })
-    .openapi(changeAgency, async (c) => {
+    .openapi(changeAgencyRoute, async (c) => {
       const admin = currentUser(c);
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      const row = await deps.db.kysely
-        .updateTable('agency')
-        .set({
-          ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(input.kind !== undefined ? { kind: input.kind } : {}),
-          ...(input.email !== undefined ? { email: input.email } : {}),
-        })
-        .where('partnership_id', '=', admin.partnershipId)
-        .where('id', '=', id)
-        .returning(['id', 'code', 'name', 'kind', 'email'])
-        .executeTakeFirst();
-      if (!row) throw new ProblemError(PROBLEM.notFound, 'No such agency in this partnership.');
+      const agency = await changeAgency(deps.db, admin.partnershipId, id, input);
       await audit(deps, c, {
         category: 'admin',
         action: 'agency.change',
         objectType: 'agency',
         objectId: id,
       });
-      return c.json(toAgency(row), 200);
+      return c.json(agency, 200);
     })
     .openapi(getSettings, async (c) => {
-      const settings = await settingsOf(deps, currentUser(c).partnershipId);
+      const settings = await partnershipSettings(deps.db, currentUser(c).partnershipId);
       await audit(deps, c, { category: 'admin', action: 'settings.read' });
       return c.json(settings, 200);
     })
@@ -348,41 +250,15 @@ export function partnershipAdminRoutes(deps: AppDeps) {
         objectId: admin.partnershipId,
         query: input,
       });
-      return c.json(await settingsOf(deps, admin.partnershipId), 200);
+      return c.json(await partnershipSettings(deps.db, admin.partnershipId), 200);
     })
     .openapi(getMapping, async (c) =>
-      c.json(await mappingOf(deps, currentUser(c).partnershipId), 200),
+      c.json(await policeUkMapping(deps.db, currentUser(c).partnershipId), 200),
     )
     .openapi(putMapping, async (c) => {
       const admin = currentUser(c);
       const { mappings } = c.req.valid('json');
-      await withConstraintProblems(
-        () =>
-          deps.db.kysely.transaction().execute(async (trx) => {
-            await trx
-              .deleteFrom('police_uk_mapping')
-              .where('partnership_id', '=', admin.partnershipId)
-              .execute();
-            if (mappings.length === 0) return;
-            await trx
-              .insertInto('police_uk_mapping')
-              .values(
-                mappings.map((m) => ({
-                  partnership_id: admin.partnershipId,
-                  crime_type: m.crimeType,
-                  category_code: m.categoryCode,
-                })),
-              )
-              .execute();
-          }),
-        {
-          duplicate: 'Each crime type may appear once.',
-          missingReference: {
-            pointer: '/body/mappings',
-            detail: 'Every categoryCode must be one of the partnership’s categories.',
-          },
-        },
-      );
+      await replacePoliceUkMapping(deps.db, admin.partnershipId, mappings);
       await audit(deps, c, {
         category: 'admin',
         action: 'police-uk-mapping.replace',
@@ -390,7 +266,7 @@ export function partnershipAdminRoutes(deps: AppDeps) {
         objectId: admin.partnershipId,
         query: { count: mappings.length },
       });
-      return c.json(await mappingOf(deps, admin.partnershipId), 200);
+      return c.json(await policeUkMapping(deps.db, admin.partnershipId), 200);
     });
   for (const taxonomy of TAXONOMIES) app.route('/', taxonomyRoutes(deps, taxonomy));
   return app;

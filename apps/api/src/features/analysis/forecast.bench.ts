@@ -13,7 +13,7 @@ import {
 } from '@hotspot/analysis';
 import { sql } from 'kysely';
 import { openBenchDatabase } from '../layers/bench-database.ts';
-import { forecastFeatures, latticeFor } from './forecast.routes.ts';
+import { forecastFeatures, latticeFor } from './forecast.queries.ts';
 import { loadLayerState, studyAreaBng } from './layer-response.ts';
 import { resolveFilters, selectRecordMonths } from './record-query.ts';
 

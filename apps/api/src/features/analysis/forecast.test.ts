@@ -177,7 +177,7 @@ describe.each(testDatabases())('forecast and backtest API on $kind', (target) =>
     expect(second.tuning).toEqual({ dataVersion: first.tuning!.dataVersion, reused: true });
     expect(second.method).toBe(first.method);
     expect(second.parameters.blendWeight).toBe(first.parameters.blendWeight);
-    // A batch commit moves the data version (batches.queries.ts): the backtest is run again.
+    // A batch commit moves the data version (batches.commands.ts): the backtest is run again.
     await sql`update partnership set data_version = data_version + 1, analysis_defaults = '{}'::jsonb
       where id = ${seed.partnershipId}`.execute(db.kysely);
     const third = (await (await get('analyst', path)).json()) as Tuned;

@@ -30,7 +30,7 @@ export {
   studyAreaBng,
   withAnalysisErrors,
 } from './layer-response.ts';
-export { numberParam, PARAMETERS } from './parameters.ts';
+export { numberParam } from './parameters.ts';
 export { publishedEmerging } from './published-emerging.ts';
 export {
   publishedCells,

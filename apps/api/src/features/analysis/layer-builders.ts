@@ -1,3 +1,5 @@
+// Over 400 lines because the four map layers' builders (hexagons, density, hotspots, points) share
+// the selection, cost and parameter helpers at its top; apart, each would import them back.
 import { aggregateToHexes, EXPLANATIONS } from '@hotspot/analysis';
 import { lngLatToBng } from '@hotspot/ingest';
 import { sql } from 'kysely';

@@ -1,3 +1,5 @@
+// Over 400 lines because the chained fields, the hash, the writer and the verifier must agree byte
+// for byte; kept in one file, a change to one is made beside the others.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditCategory, Database } from '@hotspot/db';
 import type { Context } from 'hono';

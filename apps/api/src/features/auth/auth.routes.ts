@@ -1,3 +1,5 @@
+// Over 400 lines because sign-in, the second factor, its enrolment and sign-out share the throttle,
+// lock and session-state helpers above the routes, and are reviewed together for security.
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import {
   LoginRequestSchema,

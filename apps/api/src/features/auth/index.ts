@@ -11,6 +11,6 @@ export {
   totpFor,
 } from './mfa.ts';
 export type { PasswordHashOptions } from './passwords.ts';
-export { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
+export { checkPasswordStrength, hashPassword } from './passwords.ts';
 export { sessionAccess } from './session-access.ts';
 export { endUserSessions, sha256Hex } from './sessions.ts';

@@ -4,46 +4,31 @@ import {
   BatchCommittedSchema,
   BatchDetailSchema,
   BatchListSchema,
+  BatchPreviewSchema,
   BatchWithdrawnSchema,
-  GeoJsonFeatureCollectionSchema,
   UploadProfileSchema,
   UploadResultSchema,
   UuidParamSchema,
 } from '@hotspot/contracts';
-import {
-  findPersonalData,
-  NATIVE_CSV_COLUMNS,
-  NATIVE_CSV_EXAMPLE,
-  NATIVE_CSV_TEMPLATE,
-} from '@hotspot/ingest';
+import { NATIVE_CSV_COLUMNS, NATIVE_CSV_EXAMPLE, NATIVE_CSV_TEMPLATE } from '@hotspot/ingest';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses, serialisedJson } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
-import { audit, csvLine } from '../audit/index.ts';
+import { ReasonOnlySchema } from '../../http/request-schemas.ts';
+import { audit } from '../audit/index.ts';
 import { partnershipVocabulary } from '../partnership/index.ts';
+import { commitBatch, withdrawBatch } from './batches.commands.ts';
 import {
-  batchProblems,
-  commitBatch,
+  batchErrorsCsv,
+  batchFileName,
   getBatchDetail,
   listBatches,
-  notFound,
   PREVIEW_ROWS,
   previewBatch,
-  withdrawBatch,
 } from './batches.queries.ts';
 import { stageUpload, toUploadProblem } from './upload.ts';
 import { RAW_UPLOAD_TYPES, readUploadRequest } from './upload-body.ts';
-
-/** A reason is kept (batch) or audited (record): it must not carry personal data itself. */
-export const ReasonSchema = z
-  .string()
-  .trim()
-  .min(3, 'Give a reason of at least 3 characters.')
-  .max(500)
-  .refine((v) => findPersonalData(v).length === 0, {
-    message: 'The reason looks like it holds personal data; describe why without it.',
-  });
 
 const COLUMN_DOCS = NATIVE_CSV_COLUMNS.map(
   (c) =>
@@ -158,7 +143,7 @@ const previewRoute = createRoute({
   responses: {
     200: {
       description: 'Points with their fields',
-      content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+      content: { 'application/geo+json': { schema: BatchPreviewSchema } },
     },
     ...problemResponses(401, 403, 404, 422),
   },
@@ -199,7 +184,7 @@ const withdrawRoute = createRoute({
     params: UuidParamSchema,
     body: {
       required: true,
-      content: { 'application/json': { schema: z.strictObject({ reason: ReasonSchema }) } },
+      content: { 'application/json': { schema: ReasonOnlySchema } },
     },
   },
   responses: {
@@ -318,13 +303,7 @@ export function batchRoutes(deps: AppDeps) {
       .openapi(errorsRoute, async (c) => {
         const user = currentUser(c);
         const { id } = c.req.valid('param');
-        const batch = await deps.db.kysely
-          .selectFrom('batch')
-          .select('file_name')
-          .where('id', '=', id)
-          .where('partnership_id', '=', user.partnershipId)
-          .executeTakeFirst();
-        if (!batch) throw notFound();
+        const fileName = await batchFileName(deps.db, user.partnershipId, id);
         // Audited before the first byte: the report names rows and columns of the file.
         await audit(deps, c, {
           category: 'consultation',
@@ -332,36 +311,8 @@ export function batchRoutes(deps: AppDeps) {
           objectType: 'batch',
           objectId: id,
         });
-        const problems = batchProblems(deps.db, id);
-        const encoder = new TextEncoder();
-        const body = new ReadableStream<Uint8Array>({
-          start(controller) {
-            controller.enqueue(
-              encoder.encode(csvLine(['row', 'column', 'code', 'message', 'kind'])),
-            );
-          },
-          async pull(controller) {
-            const next = await problems.next();
-            if (next.done) return controller.close();
-            const p = next.value;
-            controller.enqueue(
-              encoder.encode(
-                csvLine([
-                  p.row_no,
-                  p.column_name,
-                  p.code,
-                  p.message,
-                  p.skipped ? 'skipped' : 'error',
-                ]),
-              ),
-            );
-          },
-          async cancel() {
-            await problems.return(undefined);
-          },
-        });
-        const base = batch.file_name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
-        return c.body(body, 200, {
+        const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
+        return c.body(batchErrorsCsv(deps.db, id), 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="errors-${base.slice(0, 80) || 'batch'}.csv"`,
         });

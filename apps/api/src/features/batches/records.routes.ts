@@ -15,10 +15,18 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import {
+  BatchReviewDecisionSchema,
+  ReasonOnlySchema,
+  RetainRecordSchema,
+} from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
-import { decideDueRecordsOfBatch, eraseRecord, retainRecord } from './batches.commands.ts';
-import { commitBatch } from './batches.queries.ts';
-import { ReasonSchema } from './batches.routes.ts';
+import {
+  commitBatch,
+  decideDueRecordsOfBatch,
+  eraseRecord,
+  retainRecord,
+} from './batches.commands.ts';
 import { PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
 import { stageUpload } from './upload.ts';
 
@@ -124,7 +132,7 @@ const retainRoute = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: z.strictObject({ reason: ReasonSchema, reviewOn: IsoDate }),
+          schema: RetainRecordSchema,
         },
       },
     },
@@ -147,7 +155,7 @@ const eraseRoute = createRoute({
     params: RecordIdParamSchema,
     body: {
       required: true,
-      content: { 'application/json': { schema: z.strictObject({ reason: ReasonSchema }) } },
+      content: { 'application/json': { schema: ReasonOnlySchema } },
     },
   },
   responses: {
@@ -160,21 +168,6 @@ const eraseRoute = createRoute({
 });
 
 const BatchIdParamSchema = z.object({ batchId: z.uuid('a batch id') });
-const BatchDecisionSchema = z
-  .discriminatedUnion('decision', [
-    z.strictObject({
-      decision: z.literal('retain'),
-      reason: ReasonSchema,
-      reviewOn: IsoDate,
-      before: IsoDate.optional(),
-    }),
-    z.strictObject({
-      decision: z.literal('erase'),
-      reason: ReasonSchema,
-      before: IsoDate.optional(),
-    }),
-  ])
-  .openapi('BatchReviewDecision');
 const batchDecisionRoute = createRoute({
   method: 'post',
   path: '/api/records/review-due/batches/{batchId}',
@@ -182,7 +175,10 @@ const batchDecisionRoute = createRoute({
     'Keep or erase, with one reason, every record of a batch due for review on or before `before` (default today): all of them or none (audited once, as the single decisions are)',
   request: {
     params: BatchIdParamSchema,
-    body: { required: true, content: { 'application/json': { schema: BatchDecisionSchema } } },
+    body: {
+      required: true,
+      content: { 'application/json': { schema: BatchReviewDecisionSchema } },
+    },
   },
   responses: {
     200: {

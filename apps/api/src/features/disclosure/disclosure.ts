@@ -1,3 +1,5 @@
+// Over 400 lines because every rule of disclosure control for a layer (suppression, rounding,
+// vertex clearance, generalisation) is here in one place, to review against DESIGN.md section 5.
 /**
  * Disclosure control. Version 2 (DESIGN.md section 5, docs/SECURITY.md): everything a non-analyst
  * receives is computed from the published table (`published.ts`) and rendered here as a layer

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { GeoJsonFeatureCollectionSchema } from '@hotspot/contracts';
+import { LayerSchema } from '@hotspot/contracts';
 import type { Context } from 'hono';
 import { analysisRateLimit } from '../../compute/rate-limit.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
@@ -26,7 +26,6 @@ import {
   resolveHexagonParams,
   serveCached,
 } from '../analysis/index.ts';
-import { csvLine } from '../audit/index.ts';
 import {
   type LayerCollection,
   publishedContext,
@@ -35,6 +34,7 @@ import {
   renderLayer,
   resolvePublishedRequest,
 } from '../disclosure/index.ts';
+import { layerToCsv } from './layer-csv.ts';
 
 const booleanParam = z
   .enum(['true', 'false'])
@@ -114,7 +114,7 @@ const ExportQuery = z.object({
 const geoJsonResponse = {
   200: {
     description: 'GeoJSON (WGS84); disclosure-controlled for non-analysts',
-    content: { 'application/geo+json': { schema: GeoJsonFeatureCollectionSchema } },
+    content: { 'application/geo+json': { schema: LayerSchema } },
   },
   304: { description: 'Not modified (If-None-Match matched the ETag)' },
   ...problemResponses(401, 403, 422, 429, 503),
@@ -313,27 +313,6 @@ const EXPORT_DEFAULTS: Pick<ExportParams, 'statistic' | 'fdr' | 'status' | 'zoom
   status: [],
   zoom: 12,
 };
-
-/** CSV: one row per feature; disclosed counts as numbers or "fewer than k"; geometry as GeoJSON. */
-export function layerToCsv(collection: LayerCollection): string {
-  const keys = [...new Set(collection.features.flatMap((f) => Object.keys(f.properties ?? {})))];
-  const cell = (value: unknown) => {
-    if (value && typeof value === 'object' && 'suppressed' in value) {
-      return `fewer than ${(value as unknown as { fewerThan: number }).fewerThan}`;
-    }
-    if (value && typeof value === 'object' && 'count' in value)
-      return (value as { count: number }).count;
-    return value;
-  };
-  let out = csvLine([...keys, 'geometry']);
-  for (const f of collection.features) {
-    out += csvLine([
-      ...keys.map((k) => cell(f.properties?.[k])),
-      f.geometry ? JSON.stringify(f.geometry) : '',
-    ]);
-  }
-  return out;
-}
 
 /** Layer requests that run a statistic in the compute pool: rate-limited like the analyses. */
 function heavyLayer(url: URL): boolean {

@@ -11,12 +11,7 @@ import { isoDay } from '../../dates.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { type ActionRow, selectActions } from '../hotspots/index.ts';
-import {
-  AGENDA_RULES,
-  type AgendaCandidate,
-  agendaCandidates,
-  agendaPeriod,
-} from './agenda-generation.ts';
+import { AGENDA_RULES, agendaPeriod } from './agenda-generation.ts';
 
 type Executor = Kysely<Database>;
 
@@ -144,80 +139,6 @@ export async function meetingDetail(db: Executor, meeting: MeetingRow) {
       present: a.present,
     })),
   };
-}
-
-/**
- * Adds generated items for everything the data calls for that the agenda does not hold yet.
- * The first generation fills an empty agenda; a regeneration first drops generated items that
- * have no decision (the data may have moved on) and keeps custom items, decided items and the
- * chair's order, appending what is new at the end.
- */
-export async function generateAgenda(
-  deps: Pick<AppDeps, 'clock' | 'newId'>,
-  trx: Executor,
-  meeting: MeetingRow,
-  emergingCells: number,
-): Promise<number> {
-  await sql`
-    delete from agenda_item i where i.meeting_id = ${meeting.id} and i.kind <> 'custom'
-      and not exists (select 1 from agenda_decision d where d.agenda_item_id = i.id)`.execute(trx);
-  const kept = await trx
-    .selectFrom('agenda_item')
-    .select(['id', 'kind', 'hotspot_id', 'action_id'])
-    .where('meeting_id', '=', meeting.id)
-    .orderBy('position')
-    .orderBy('id')
-    .execute();
-  const keyOf = (c: { kind: string; hotspot_id?: string | null; action_id?: string | null }) =>
-    `${c.kind}|${c.hotspot_id ?? ''}|${c.action_id ?? ''}`;
-  const present = new Set(kept.map(keyOf));
-  const period = await agendaPeriod(trx, meeting);
-  const candidates = (
-    await agendaCandidates(trx, meeting.partnershipId, period, emergingCells)
-  ).filter(
-    (c: AgendaCandidate) =>
-      !present.has(keyOf({ kind: c.kind, hotspot_id: c.hotspotId, action_id: c.actionId })),
-  );
-  for (const [index, item] of kept.entries()) {
-    await trx
-      .updateTable('agenda_item')
-      .set({ position: index })
-      .where('id', '=', item.id)
-      .execute();
-  }
-  if (candidates.length > 0) {
-    await trx
-      .insertInto('agenda_item')
-      .values(
-        candidates.map((c, index) => ({
-          id: deps.newId(),
-          partnership_id: meeting.partnershipId,
-          meeting_id: meeting.id,
-          position: kept.length + index,
-          kind: c.kind,
-          hotspot_id: c.hotspotId,
-          action_id: c.actionId,
-          title: c.title,
-          decision: null,
-        })),
-      )
-      .execute();
-  }
-  await trx
-    .updateTable('meeting')
-    .set({ agenda_generated_at: deps.clock() })
-    .where('id', '=', meeting.id)
-    .execute();
-  return candidates.length;
-}
-
-/** Positions 0..n-1 in the current order (after an insert or a removal). */
-export async function renumberAgenda(trx: Executor, meetingId: string): Promise<void> {
-  await sql`
-    update agenda_item i set position = o.n
-    from (select id, (row_number() over (order by position, id) - 1)::int as n
-          from agenda_item where meeting_id = ${meetingId}) o
-    where i.id = o.id and i.position <> o.n`.execute(trx);
 }
 
 /** Arrays are mutable because the route's zod-inferred response type (what Hono checks) is. */

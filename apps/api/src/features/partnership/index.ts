@@ -18,7 +18,4 @@ export {
   requireAgency,
   resolvePartnership,
 } from './setup/partnership-setup.ts';
-export {
-  DEFAULT_SUGGESTED_ACTIONS,
-  seedSuggestedActions,
-} from './setup/suggested-action-defaults.ts';
+export { seedSuggestedActions } from './setup/suggested-action-defaults.ts';

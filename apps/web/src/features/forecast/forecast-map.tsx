@@ -1,13 +1,8 @@
+import type { ForecastCell } from '@hotspot/contracts';
 import type { LatLngBoundsExpression } from 'leaflet';
 import { MapContainer, Polygon, Tooltip } from 'react-leaflet';
 import { AccessibleName } from '../upload/points-map.tsx';
 import '../../map/leaflet-setup.ts';
-
-export interface ForecastCell {
-  readonly type: 'Feature';
-  readonly geometry: { readonly type: 'Polygon'; readonly coordinates: number[][][] };
-  readonly properties: { readonly rank: number; readonly score: number; readonly cell: string };
-}
 
 /** Darker for the higher-ranked squares: the top tenth, the next fifth, the rest. */
 function colourFor(rank: number, count: number): string {

@@ -1,50 +1,18 @@
+import {
+  type BacktestRow,
+  BacktestSchema,
+  DefaultForecastMethodSchema,
+  type ForecastMethodName,
+  ForecastSchema,
+} from '@hotspot/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
+import { apiFetch } from '../../api/api-fetch.ts';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
-import { type ForecastCell, ForecastMap } from './forecast-map.tsx';
+import { ForecastMap } from './forecast-map.tsx';
 import { type ChartSeries, LineChart } from './line-chart.tsx';
 
-type Method = 'naive' | 'recency' | 'prospective' | 'blended';
-
-interface Figures {
-  readonly hitRate: number;
-  readonly pai: number | null;
-  readonly pei: number | null;
-  readonly areaFraction: number;
-  readonly hits: number;
-  readonly reports: number;
-}
-
-interface BacktestRow extends Figures {
-  readonly method: Method;
-  readonly testMonth: string;
-  readonly coverage: number;
-  /** Blended rows: the weight used, tuned on the earlier test months. */
-  readonly blendWeight?: number;
-  readonly naive: Figures;
-}
-
-interface Backtest {
-  readonly bestMethod: Method;
-  readonly partnershipMethod: Method | null;
-  readonly summary: string;
-  readonly methodExplanations: Record<Method, string>;
-  readonly rows: readonly BacktestRow[];
-}
-
-interface Forecast {
-  readonly method: Method;
-  readonly methodChosenBy: string;
-  readonly methodExplanation: string;
-  readonly areaFraction: number;
-  readonly parameters: {
-    readonly forecastMonth: string;
-    readonly coverage: number;
-    readonly blendWeight: number;
-  };
-  readonly features: readonly ForecastCell[];
-}
+type Method = ForecastMethodName;
 
 const COLOURS: Record<Method, string> = {
   naive: '#555555',
@@ -97,22 +65,24 @@ export function ForecastPage() {
   const backtest = useQuery({
     queryKey: ['analysis', 'backtest', query],
     queryFn: ({ signal }) =>
-      apiFetchUnparsed<Backtest>(
+      apiFetch(
         `/api/analysis/backtest?from=${query.from}&to=${query.to}&coverages=0.01,0.05,0.1&sizeMeters=${query.sizeMeters}`,
+        BacktestSchema,
         { signal },
       ),
   });
   const forecast = useQuery({
     queryKey: ['analysis', 'forecast', query],
     queryFn: ({ signal }) =>
-      apiFetchUnparsed<Forecast>(
+      apiFetch(
         `/api/analysis/forecast?from=${query.from}&to=${query.to}&coverage=0.05&sizeMeters=${query.sizeMeters}`,
+        ForecastSchema,
         { signal },
       ),
   });
   const setDefault = useMutation({
     mutationFn: (method: Method) =>
-      apiFetchUnparsed<{ method: Method }>('/api/analysis/forecast/default-method', {
+      apiFetch('/api/analysis/forecast/default-method', DefaultForecastMethodSchema, {
         method: 'PUT',
         json: { method },
       }),
@@ -124,7 +94,7 @@ export function ForecastPage() {
     setQuery(form);
   };
   const data = backtest.data;
-  const methods = data ? ([...new Set(data.rows.map((r) => r.method))] as Method[]) : [];
+  const methods = data ? [...new Set(data.rows.map((r) => r.method))] : [];
   const series = (pick: (r: BacktestRow) => number | null): ChartSeries[] =>
     methods.map((m) => ({
       name: LABELS[m],

@@ -1,7 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import type { AnalysisParameters } from '../../url-state/map-view-state.ts';
-import { type LayerResponse, type RecordQuery, recordQueryParams } from './layer-api.ts';
+import { fetchLayer, type RecordQuery, recordQueryParams } from './layer-api.ts';
 
 /**
  * DBSCAN clusters from the analysis API (analysts and chairs): the response repeats the
@@ -19,13 +18,7 @@ export function useDbscanLayer(
   const url = `/api/analysis/dbscan?${params.toString()}`;
   return useQuery({
     queryKey: ['layer', url],
-    queryFn: async ({ signal }) => {
-      const body = await apiFetchUnparsed<LayerResponse>(url, { signal });
-      if (body?.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-        throw new Error('Unexpected response from the server (clusters).');
-      }
-      return body;
-    },
+    queryFn: ({ signal }) => fetchLayer(url, signal),
     enabled,
     placeholderData: keepPreviousData,
     staleTime: 60_000,
@@ -46,13 +39,7 @@ export function useEmergingLayer(
   const url = `/api/analysis/emerging?${params.toString()}`;
   return useQuery({
     queryKey: ['layer', url],
-    queryFn: async ({ signal }) => {
-      const body = await apiFetchUnparsed<LayerResponse>(url, { signal });
-      if (body?.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-        throw new Error('Unexpected response from the server (emerging hot spots).');
-      }
-      return body;
-    },
+    queryFn: ({ signal }) => fetchLayer(url, signal),
     enabled,
     placeholderData: keepPreviousData,
     staleTime: 60_000,

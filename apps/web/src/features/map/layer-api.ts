@@ -1,6 +1,7 @@
+import { type Layer, LayerSchema } from '@hotspot/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
+import type { Feature, Geometry } from 'geojson';
+import { apiFetch } from '../../api/api-fetch.ts';
 import {
   type AnalysisParameters,
   FILTER_KEYS,
@@ -40,26 +41,41 @@ export function formatShownCount(count: ShownCount): string {
   }
 }
 
-/** A map layer as served: GeoJSON plus response-level metadata (parameters, explanation...). */
-export type LayerResponse = FeatureCollection<Geometry | null, Record<string, unknown>> & {
-  readonly parameters?: Record<string, unknown>;
-  readonly explanation?: string;
-  readonly disclosure?: {
-    readonly suppressionK: number;
-    /** Published layers: no count is further than this from the truth. */
-    readonly perturbationBound?: number;
-  };
-  readonly [key: string]: unknown;
-};
-
 export type LayerFeature = Feature<Geometry | null, Record<string, unknown>>;
 
-function parseLayer(value: unknown): LayerResponse {
-  const r = value as Record<string, unknown> | null;
-  if (r?.type !== 'FeatureCollection' || !Array.isArray(r.features)) {
+/** A map layer as served (LayerSchema of @hotspot/contracts), its features' geometry typed. */
+export interface LayerResponse {
+  readonly type: 'FeatureCollection';
+  readonly features: LayerFeature[];
+  readonly parameters?: Layer['parameters'];
+  readonly explanation?: Layer['explanation'];
+  readonly disclosure?: Layer['disclosure'];
+  readonly [key: string]: unknown;
+}
+
+type ParsedFeature = Layer['features'][number];
+
+/**
+ * The schema leaves a feature's geometry open (parsing every coordinate of a large layer would
+ * cost more than drawing it); a feature is taken as GeoJSON when its geometry is null or names
+ * its type and its properties are an object.
+ */
+function isLayerFeature(feature: ParsedFeature): feature is ParsedFeature & LayerFeature {
+  const g = feature.geometry;
+  return (
+    feature.properties !== null &&
+    (g === null || (typeof g === 'object' && 'type' in g && typeof g.type === 'string'))
+  );
+}
+
+/** One layer request, parsed with the layer schema shared by every layer and analysis route. */
+export async function fetchLayer(url: string, signal: AbortSignal): Promise<LayerResponse> {
+  const layer = await apiFetch(url, LayerSchema, { signal });
+  const { features } = layer;
+  if (!features.every(isLayerFeature)) {
     throw new Error('Unexpected response from the server (layer).');
   }
-  return value as LayerResponse;
+  return { ...layer, features };
 }
 
 export interface RecordQuery {
@@ -113,7 +129,7 @@ interface LayerHookOptions {
 function useLayer(url: string, { enabled }: LayerHookOptions) {
   return useQuery({
     queryKey: ['layer', url],
-    queryFn: async ({ signal }) => parseLayer(await apiFetchUnparsed<unknown>(url, { signal })),
+    queryFn: ({ signal }) => fetchLayer(url, signal),
     enabled,
     placeholderData: keepPreviousData,
     staleTime: 60_000,

@@ -1,10 +1,8 @@
 import type { Bbox } from '@hotspot/contracts';
-import { useQuery } from '@tanstack/react-query';
 import type { Feature } from 'geojson';
 import { geoJSON } from 'leaflet';
 import { useEffect, useMemo } from 'react';
 import { Pane, useMap } from 'react-leaflet';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
 import { useBoundaries } from '../../api/queries.ts';
 import { countClassBounds } from '../../map/layer-styles.ts';
 import { BoundariesLayer } from '../../map/layers/boundaries-layer.tsx';
@@ -14,6 +12,7 @@ import { HotspotsLayer } from '../../map/layers/hotspots-layer.tsx';
 import { BaseTileLayer } from '../../map/layers/tile-layer.tsx';
 import { bboxToBounds, MapView } from '../../map/map-view.tsx';
 import { addMonths } from '../../url-state/period.ts';
+import { useHotspot } from '../hotspots/hotspots-api.ts';
 import { useEmergingLayer } from '../map/analysis-api.ts';
 import {
   type LayerResponse,
@@ -54,16 +53,6 @@ function cellsArea(cells: LayerResponse | undefined): Feature | null | undefined
   };
 }
 
-/** The hotspot's outline as this user receives it (generalised for non-analysts). */
-function useHotspotArea(id: string | null) {
-  return useQuery({
-    queryKey: ['hotspot', id],
-    queryFn: ({ signal }) =>
-      apiFetchUnparsed<{ area: Feature | null }>(`/api/hotspots/${id}`, { signal }),
-    enabled: id !== null,
-  });
-}
-
 /**
  * Fits the map to the item's hotspot with its surroundings, or to the partnership when the item
  * has none. The hotspot is fitted into the middle two thirds of the map (a sixth of each side
@@ -99,7 +88,8 @@ export function MeetingMap({
   const meetingQuery = { ...query, audience: 'meeting' as const };
   const hexagons = useHexagonLayer(meetingQuery, 'count', {}, { enabled: showHexagons });
   const hotspots = useHotspotLayer(meetingQuery, { enabled: true });
-  const area = useHotspotArea(hotspotId);
+  // The hotspot's outline as this user receives it (generalised for non-analysts).
+  const area = useHotspot(hotspotId);
   // The agenda's analysis: the published table's 12 whole months to the meeting's month.
   const emerging = useEmergingLayer(
     { ...meetingQuery, period: { from: addMonths(query.period.to, -11), to: query.period.to } },

@@ -1,25 +1,37 @@
+import {
+  ActionDetailSchema,
+  type Agenda,
+  type AgendaKind,
+  AgendaSchema,
+  type MeetingChangeInput,
+  MeetingListSchema,
+  MeetingSchema,
+  type MeetingStatus,
+  type MeetingSummary,
+  type NewActionInput,
+  type NewAgendaItemInput,
+  type NewMeetingInput,
+  RecordedDecisionSchema,
+} from '@hotspot/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
-import type { ActionPriority, ActionStatus } from '../actions/actions-api.ts';
+import { apiFetch } from '../../api/api-fetch.ts';
 
-// The wire shapes of /api/meetings (packages/contracts/src/meetings.ts).
-
-export type MeetingStatus = 'planned' | 'in_progress' | 'closed';
+// The wire shapes of /api/meetings are packages/contracts/src/meetings.ts.
+export type {
+  Agenda,
+  AgendaAction,
+  AgendaItem,
+  AgendaKind,
+  Meeting,
+  MeetingStatus,
+  MeetingSummary,
+} from '@hotspot/contracts';
 
 export const MEETING_STATUS_LABELS: Readonly<Record<MeetingStatus, string>> = {
   planned: 'Planned',
   in_progress: 'In progress',
   closed: 'Closed',
 };
-
-export type AgendaKind =
-  | 'new-hotspot'
-  | 'emerging-hotspot'
-  | 'review-due'
-  | 'overdue-action'
-  | 'awaiting-acknowledgement'
-  | 'completed-action'
-  | 'custom';
 
 export const AGENDA_KIND_LABELS: Readonly<Record<AgendaKind, string>> = {
   'new-hotspot': 'New hotspot',
@@ -31,90 +43,6 @@ export const AGENDA_KIND_LABELS: Readonly<Record<AgendaKind, string>> = {
   custom: 'Item',
 };
 
-export interface MeetingSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly startsAt: string;
-  readonly place: string | null;
-  readonly online: boolean;
-  readonly status: MeetingStatus;
-  readonly createdBy: string;
-  readonly closedAt: string | null;
-  readonly agendaGenerated: boolean;
-}
-
-export interface Attendee {
-  readonly agency: { readonly id: string; readonly code: string; readonly name: string };
-  readonly user: { readonly id: string; readonly name: string } | null;
-  readonly present: boolean;
-}
-
-export interface Meeting extends MeetingSummary {
-  readonly previousMeeting: { readonly id: string; readonly startsAt: string } | null;
-  readonly attendees: readonly Attendee[];
-}
-
-export interface AgendaAction {
-  readonly id: string;
-  readonly hotspotId: string;
-  readonly hotspotName: string;
-  readonly priority: ActionPriority;
-  readonly agency: { readonly id: string; readonly code: string; readonly name: string };
-  readonly title: string;
-  readonly dueOn: string;
-  readonly status: ActionStatus;
-  readonly overdue: boolean;
-  readonly acknowledgedAt: string | null;
-  readonly completedAt: string | null;
-  readonly outcome: string | null;
-  readonly meetingId: string | null;
-}
-
-export interface AgendaItem {
-  readonly id: string;
-  readonly position: number;
-  readonly kind: AgendaKind;
-  readonly title: string;
-  readonly hotspot: {
-    readonly id: string;
-    readonly name: string;
-    readonly status: string;
-    readonly risk: string | null;
-    readonly reviewOn: string | null;
-  } | null;
-  readonly action: AgendaAction | null;
-  readonly hotspotActions: readonly AgendaAction[];
-  readonly decisions: readonly {
-    readonly id: string;
-    readonly text: string;
-    readonly by: string;
-    readonly at: string;
-  }[];
-  readonly viewId: string | null;
-}
-
-export interface Agenda {
-  readonly meetingId: string;
-  readonly since: string | null;
-  readonly until: string;
-  readonly generatedAt: string | null;
-  readonly rules: Readonly<Record<string, string>>;
-  readonly items: readonly AgendaItem[];
-}
-
-export interface NewMeeting {
-  readonly title: string;
-  readonly startsAt: string;
-  readonly place?: string;
-  readonly online: boolean;
-  readonly attendeeAgencyIds: readonly string[];
-}
-
-export interface MeetingChange {
-  readonly status?: MeetingStatus;
-  readonly attendance?: readonly { agencyId: string; present: boolean }[];
-}
-
 const meetingKey = (id: string) => ['meeting', id] as const;
 const agendaKey = (id: string) => ['meeting', id, 'agenda'] as const;
 
@@ -122,30 +50,29 @@ export function useMeetings() {
   return useQuery({
     queryKey: ['meetings'],
     queryFn: async ({ signal }) =>
-      (await apiFetchUnparsed<{ meetings: MeetingSummary[] }>('/api/meetings', { signal }))
-        .meetings,
+      (await apiFetch('/api/meetings', MeetingListSchema, { signal })).meetings,
   });
 }
 
 export function useMeeting(id: string) {
   return useQuery({
     queryKey: meetingKey(id),
-    queryFn: ({ signal }) => apiFetchUnparsed<Meeting>(`/api/meetings/${id}`, { signal }),
+    queryFn: ({ signal }) => apiFetch(`/api/meetings/${id}`, MeetingSchema, { signal }),
   });
 }
 
 export function useAgenda(id: string) {
   return useQuery({
     queryKey: agendaKey(id),
-    queryFn: ({ signal }) => apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda`, { signal }),
+    queryFn: ({ signal }) => apiFetch(`/api/meetings/${id}/agenda`, AgendaSchema, { signal }),
   });
 }
 
 export function useCreateMeeting() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (meeting: NewMeeting) =>
-      apiFetchUnparsed<Meeting>('/api/meetings', { method: 'POST', json: meeting }),
+    mutationFn: (meeting: NewMeetingInput) =>
+      apiFetch('/api/meetings', MeetingSchema, { method: 'POST', json: meeting }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['meetings'] }),
   });
 }
@@ -153,8 +80,8 @@ export function useCreateMeeting() {
 export function useChangeMeeting(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (change: MeetingChange) =>
-      apiFetchUnparsed<Meeting>(`/api/meetings/${id}`, { method: 'PATCH', json: change }),
+    mutationFn: (change: MeetingChangeInput) =>
+      apiFetch(`/api/meetings/${id}`, MeetingSchema, { method: 'PATCH', json: change }),
     onSuccess: (meeting) => {
       client.setQueryData(meetingKey(id), meeting);
       void client.invalidateQueries({ queryKey: ['meetings'] });
@@ -173,25 +100,25 @@ function useAgendaEdit<T>(id: string, request: (body: T) => Promise<Agenda>) {
 
 export function useReorderAgenda(id: string) {
   return useAgendaEdit(id, (itemIds: readonly string[]) =>
-    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda`, { method: 'PATCH', json: { itemIds } }),
+    apiFetch(`/api/meetings/${id}/agenda`, AgendaSchema, { method: 'PATCH', json: { itemIds } }),
   );
 }
 
 export function useAddAgendaItem(id: string) {
-  return useAgendaEdit(id, (item: { title: string; hotspotId?: string }) =>
-    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda/items`, { method: 'POST', json: item }),
+  return useAgendaEdit(id, (item: NewAgendaItemInput) =>
+    apiFetch(`/api/meetings/${id}/agenda/items`, AgendaSchema, { method: 'POST', json: item }),
   );
 }
 
 export function useRemoveAgendaItem(id: string) {
   return useAgendaEdit(id, (itemId: string) =>
-    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda/items/${itemId}`, { method: 'DELETE' }),
+    apiFetch(`/api/meetings/${id}/agenda/items/${itemId}`, AgendaSchema, { method: 'DELETE' }),
   );
 }
 
 export function useRegenerateAgenda(id: string) {
   return useAgendaEdit(id, (_: undefined) =>
-    apiFetchUnparsed<Agenda>(`/api/meetings/${id}/agenda/generate`, { method: 'POST' }),
+    apiFetch(`/api/meetings/${id}/agenda/generate`, AgendaSchema, { method: 'POST' }),
   );
 }
 
@@ -199,7 +126,7 @@ export function useRecordDecision(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ itemId, text }: { itemId: string; text: string }) =>
-      apiFetchUnparsed<{ item: AgendaItem }>(`/api/meetings/${id}/items/${itemId}/decision`, {
+      apiFetch(`/api/meetings/${id}/items/${itemId}/decision`, RecordedDecisionSchema, {
         method: 'POST',
         json: { text },
       }),
@@ -211,19 +138,10 @@ export function useRecordDecision(id: string) {
 export function useCreateMeetingAction(meetingId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({
-      hotspotId,
-      ...body
-    }: {
-      hotspotId: string;
-      priority: ActionPriority;
-      agencyId: string;
-      title: string;
-      dueOn: string;
-    }) =>
-      apiFetchUnparsed<unknown>(`/api/hotspots/${hotspotId}/actions`, {
+    mutationFn: ({ hotspotId, ...body }: { hotspotId: string } & NewActionInput) =>
+      apiFetch(`/api/hotspots/${hotspotId}/actions`, ActionDetailSchema, {
         method: 'POST',
-        json: { ...body, meetingId },
+        json: { ...body, meetingId } satisfies NewActionInput,
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: agendaKey(meetingId) });

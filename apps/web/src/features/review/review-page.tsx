@@ -1,33 +1,21 @@
+import {
+  BatchReviewDecidedSchema,
+  type BatchReviewDecisionInput,
+  type DueBatch,
+  type DueRecord,
+  ErasedRecordSchema,
+  type ReasonOnlyInput,
+  RetainedRecordSchema,
+  type RetainRecordInput,
+  ReviewDueSchema,
+} from '@hotspot/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
+import { apiFetch } from '../../api/api-fetch.ts';
 import { fieldError, SavedNotice, TextField } from '../../ui/fields.tsx';
 import { ErrorNotice, FormError, LoadingNotice } from '../../ui/notices.tsx';
 import { formatDay } from '../actions/actions-api.ts';
 import { labelFor, useTaxonomy } from '../map/taxonomy-api.ts';
-
-export interface DueRecord {
-  readonly id: string;
-  readonly batchId: string;
-  readonly reportedOn: string;
-  readonly reviewOn: string;
-  readonly category: string;
-  readonly placeType: string;
-  readonly precision: string;
-  readonly sourceAgency: string;
-  readonly summary: string | null;
-  readonly retainedTimes: number;
-}
-
-/** A batch with records due for review: decided as a whole with one reason. */
-export interface DueBatch {
-  readonly id: string;
-  readonly fileName: string;
-  readonly uploadedAt: string;
-  readonly due: number;
-  readonly firstReviewOn: string;
-  readonly lastReviewOn: string;
-}
 
 const DUE_KEY = ['records', 'review-due'] as const;
 
@@ -35,18 +23,17 @@ function useDueRecords(before: string) {
   return useQuery({
     queryKey: [...DUE_KEY, before],
     queryFn: ({ signal }) =>
-      apiFetchUnparsed<{ before: string; records: DueRecord[]; batches: DueBatch[] }>(
-        `/api/records/review-due?before=${encodeURIComponent(before)}`,
-        { signal },
-      ),
+      apiFetch(`/api/records/review-due?before=${encodeURIComponent(before)}`, ReviewDueSchema, {
+        signal,
+      }),
   });
 }
 
 function useRetain() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason, reviewOn }: { id: string; reason: string; reviewOn: string }) =>
-      apiFetchUnparsed(`/api/records/${id}/retain`, { method: 'POST', json: { reason, reviewOn } }),
+    mutationFn: ({ id, ...body }: { id: string } & RetainRecordInput) =>
+      apiFetch(`/api/records/${id}/retain`, RetainedRecordSchema, { method: 'POST', json: body }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
@@ -54,24 +41,20 @@ function useRetain() {
 function useErase() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
-      apiFetchUnparsed(`/api/records/${id}`, { method: 'DELETE', json: { reason } }),
+    mutationFn: ({ id, ...body }: { id: string } & ReasonOnlyInput) =>
+      apiFetch(`/api/records/${id}`, ErasedRecordSchema, { method: 'DELETE', json: body }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
 
-type BatchDecision =
-  | { decision: 'retain'; reason: string; reviewOn: string; before: string }
-  | { decision: 'erase'; reason: string; before: string };
-
 function useBatchDecision() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ batchId, ...body }: BatchDecision & { batchId: string }) =>
-      apiFetchUnparsed<{ decision: 'retain' | 'erase'; records: number; reviewOn: string | null }>(
-        `/api/records/review-due/batches/${batchId}`,
-        { method: 'POST', json: body },
-      ),
+    mutationFn: ({ batchId, ...body }: BatchReviewDecisionInput & { batchId: string }) =>
+      apiFetch(`/api/records/review-due/batches/${batchId}`, BatchReviewDecidedSchema, {
+        method: 'POST',
+        json: body,
+      }),
     onSuccess: () => client.invalidateQueries({ queryKey: DUE_KEY }),
   });
 }
@@ -381,7 +364,7 @@ function DueBatchRow({
           pending={decide.isPending}
           error={decide.error}
           decide={(choice, done) => {
-            const body: BatchDecision =
+            const body: BatchReviewDecisionInput =
               choice.mode === 'retain'
                 ? { decision: 'retain', reason: choice.reason, reviewOn: choice.reviewOn, before }
                 : { decision: 'erase', reason: choice.reason, before };

@@ -1,9 +1,10 @@
+import { SavedViewSchema } from '@hotspot/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { apiFetchUnparsed } from '../../api/api-fetch.ts';
+import { apiFetch } from '../../api/api-fetch.ts';
 import { navigate, useLocation } from '../../routing/router.tsx';
 import { ErrorNotice, LoadingNotice } from '../../ui/notices.tsx';
-import { type SavedView, savedViewToSearch } from './saved-view.ts';
+import { savedViewToSearch } from './saved-view.ts';
 
 /** /map?view=<id>: loads the saved view and replaces the address with the map's URL state. */
 export function SavedViewRedirect() {
@@ -12,7 +13,7 @@ export function SavedViewRedirect() {
   const view = useQuery({
     queryKey: ['view', id],
     queryFn: ({ signal }) =>
-      apiFetchUnparsed<SavedView>(`/api/views/${encodeURIComponent(id)}`, { signal }),
+      apiFetch(`/api/views/${encodeURIComponent(id)}`, SavedViewSchema, { signal }),
     retry: false,
   });
   useEffect(() => {

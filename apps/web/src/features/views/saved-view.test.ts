@@ -5,8 +5,6 @@ import { savedViewToSearch } from './saved-view.ts';
 describe('a saved view as map URL state', () => {
   it('carries the viewport, layers and filters, and drops what the map does not know', () => {
     const search = savedViewToSearch({
-      id: 'x',
-      name: 'Town centre, last quarter',
       config: {
         v: 1,
         center: [-2.2458, 52.3881],

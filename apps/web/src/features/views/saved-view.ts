@@ -1,25 +1,12 @@
+import type { SavedView } from '@hotspot/contracts';
 import { parseMapViewState, withMapViewState } from '../../url-state/map-view-state.ts';
-
-/** A saved map view as GET /api/views/:id sends it (config version 1). */
-export interface SavedView {
-  readonly id: string;
-  readonly name: string;
-  readonly config: {
-    readonly v: 1;
-    readonly center: readonly [number, number];
-    readonly zoom: number;
-    readonly layers: readonly string[];
-    readonly filters: Readonly<Record<string, string | readonly string[] | undefined>>;
-    readonly hotspotId?: string;
-  };
-}
 
 /**
  * The map's URL state for a saved view: written as the map's own query parameters and read
  * back through its parser, so anything the map does not know is dropped exactly as a
  * hand-edited link would be.
  */
-export function savedViewToSearch(view: SavedView): string {
+export function savedViewToSearch(view: Pick<SavedView, 'config'>): string {
   const { center, zoom, layers, filters } = view.config;
   const params = new URLSearchParams({
     v: '1',

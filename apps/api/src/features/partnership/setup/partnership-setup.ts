@@ -1,3 +1,5 @@
+// Over 400 lines because creating a partnership checks and writes its area, districts, agencies and
+// taxonomy in one transaction, with the file checks each step needs, read top to bottom.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Database } from '@hotspot/db';

@@ -1,0 +1,190 @@
+// The forecast's and backtest's reads and shapes: the square lattice within the cost ceiling,
+// the analyst's selection as month columns on it, and the rows and features the answers carry.
+import { createHash } from 'node:crypto';
+import {
+  type BacktestRow,
+  FORECAST_METHODS,
+  FORECAST_SIZES,
+  type ForecastMethod,
+  type ForecastScore,
+  latticeCellId,
+  latticeCellRing,
+  latticeSize,
+  prepareColumns,
+  type SquareLattice,
+  squareLattice,
+} from '@hotspot/analysis';
+import type { Position } from 'geojson';
+import type { AppDeps, SessionUser } from '../../deps.ts';
+import { BoundedCache } from '../../http/bounded-cache.ts';
+import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { toWgs84Position } from '../disclosure/index.ts';
+import { type LayerState, studyAreaBng } from './layer-response.ts';
+import { resolveFilters, selectRecordMonths } from './record-query.ts';
+
+/**
+ * Cost ceiling: lattice cells in the area × months read (training months for a forecast, every
+ * month of the range for a backtest). 4,000,000 is a 50 m lattice over a 500 km² partnership for
+ * 16 months, or 250 m over 5,000 km² for 50; past it the request is refused with a 422 naming
+ * `sizeMeters`, before any record is read.
+ */
+export const MAX_CELL_MONTHS = 4_000_000;
+
+export function includes<T>(list: readonly T[], value: unknown): value is T {
+  return (list as readonly unknown[]).includes(value);
+}
+
+export function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+const sizeProblem = (detail: string) =>
+  new ProblemError(PROBLEM.validation, detail, {
+    errors: [{ pointer: '/query/sizeMeters', detail }],
+  });
+
+// Built lattices by size and area: a 50 m lattice over a district takes tens of milliseconds to
+// build and a few megabytes to keep, and every forecast and backtest of the area reuses it.
+const latticeCache = new BoundedCache<string, SquareLattice>(4);
+
+/**
+ * The lattice at the given size (or the default), refused before it is built when cells ×
+ * months would pass MAX_CELL_MONTHS (the bounding box bounds the cells in the area).
+ * Default cell size: the first of FORECAST_SIZES (50 m, where the forecast did best on West
+ * Mercia; the figures are beside it in the package). When 50 m would pass the cost ceiling, the
+ * smallest of the coarser sizes that does not.
+ */
+export function latticeFor(
+  state: LayerState,
+  given: number | undefined,
+  months: number,
+): SquareLattice {
+  const area = studyAreaBng(state);
+  if (!area) {
+    throw new ProblemError(
+      PROBLEM.validation,
+      'The partnership has no area set, so the share of the area a forecast covers cannot be measured.',
+    );
+  }
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
+  for (const polygon of polygons) {
+    for (const [x, y] of polygon[0] ?? []) {
+      xs.push(x!);
+      ys.push(y!);
+    }
+  }
+  const boxCells = (size: number) =>
+    (Math.ceil((Math.max(...xs) - Math.min(...xs)) / size) + 1) *
+    (Math.ceil((Math.max(...ys) - Math.min(...ys)) / size) + 1);
+  const sizes = given === undefined ? FORECAST_SIZES : [given];
+  for (const size of sizes) {
+    // The box holds the area's cells and more; build only when the box itself could pass.
+    if (boxCells(size) * months > MAX_CELL_MONTHS * 4) continue;
+    const key = `${size}|${createHash('sha256')
+      .update(state.areaGeoJson ?? '')
+      .digest('hex')}`;
+    const lattice = latticeCache.get(key) ?? squareLattice(area, size);
+    latticeCache.set(key, lattice);
+    if (latticeSize(lattice) * months <= MAX_CELL_MONTHS) return lattice;
+  }
+  throw sizeProblem(
+    `${given === undefined ? 'Every default cell size' : `${given} m squares`} over ${months} months would pass the ceiling of ${MAX_CELL_MONTHS.toLocaleString('en-GB')} cells × months; choose larger squares or fewer months.`,
+  );
+}
+
+/** The record filters of a forecast or backtest request, beside its months. */
+type ListFilters = Omit<Parameters<typeof resolveFilters>[0], 'from' | 'to'>;
+
+/** The analyst's selection over the months, as packed columns ready for the lattice. */
+export async function monthRecords(
+  deps: AppDeps,
+  user: SessionUser,
+  lattice: SquareLattice,
+  q: ListFilters & { from: string; to: string },
+) {
+  const filters = resolveFilters({ ...q, from: `${q.from}-01`, to: lastDayOf(q.to) }, deps.clock());
+  const columns = await selectRecordMonths(deps.db, {
+    partnershipId: user.partnershipId,
+    filters,
+    includeHandlingC: true,
+  });
+  return prepareColumns(lattice, columns);
+}
+
+export const round = (v: number | null, digits = 4) =>
+  v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits;
+
+const figures = (s: ForecastScore) => ({
+  hitRate: round(s.hitRate),
+  pai: round(s.pai, 3),
+  pei: round(s.pei),
+  areaFraction: round(s.areaFraction),
+  hits: s.hits,
+  reports: s.reports,
+});
+
+export function rowJson(r: BacktestRow) {
+  return {
+    method: r.method,
+    testMonth: r.testMonth,
+    trainFrom: r.trainFrom,
+    trainTo: r.trainTo,
+    coverage: r.coverage,
+    ...figures(r.score),
+    ...(r.blendWeight === undefined ? {} : { blendWeight: r.blendWeight }),
+    naive: figures(r.naive),
+  };
+}
+
+/**
+ * The flagged squares as GeoJSON features in WGS84, in rank order, with rank and score. Squares
+ * share corners (17,461 corners for 9,332 squares in the bench's forecast), so each corner is
+ * projected once: projecting five corners a square took as long as scoring them. Only with
+ * whole-metre squares, where a corner's coordinates are exact whichever square computes them.
+ */
+export function forecastFeatures(
+  lattice: SquareLattice,
+  flagged: readonly number[],
+  scores: Float64Array,
+) {
+  const shared = Number.isInteger(lattice.sizeMeters);
+  const corners: (Position | undefined)[] = [];
+  // Corners of the lattice's box run one past its last column and row.
+  const corner = ([x, y]: readonly [number, number], i: number, j: number) => {
+    if (!shared) return toWgs84Position(x, y);
+    const k = i - lattice.i0 + (j - lattice.j0) * (lattice.cols + 1);
+    let lngLat = corners[k];
+    if (!lngLat) {
+      lngLat = toWgs84Position(x, y);
+      corners[k] = lngLat;
+    }
+    return lngLat;
+  };
+  return flagged.map((p, rank) => {
+    const cell = latticeCellId(lattice, p);
+    const i = lattice.is[p]!;
+    const j = lattice.js[p]!;
+    // Counter-clockwise from the south-west corner, closed.
+    const [sw, se, ne, nw] = latticeCellRing(lattice, p);
+    const start = corner(sw!, i, j);
+    return {
+      type: 'Feature',
+      id: cell,
+      properties: { rank: rank + 1, score: round(scores[p]!), cell },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [start, corner(se!, i + 1, j), corner(ne!, i + 1, j + 1), corner(nw!, i, j + 1), start],
+        ],
+      },
+    };
+  });
+}
+
+export function partnershipMethod(state: LayerState): ForecastMethod | undefined {
+  const m = state.analysisDefaults.forecastMethod;
+  return (FORECAST_METHODS as readonly unknown[]).includes(m) ? (m as ForecastMethod) : undefined;
+}
