@@ -13,7 +13,7 @@ import {
   arrangeMeeting,
   isoDayFromNow,
 } from '../testing/confirmed-hotspot.ts';
-import { pageDrawn, type RouteIds, routesFor } from '../testing/routes.ts';
+import { openInApp, pageDrawn, type RouteIds, routesFor } from '../testing/routes.ts';
 import { signInThroughForm } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -61,7 +61,7 @@ describe.skipIf(!hasChromium())('every page passes axe', () => {
           if (violations.length > 0) found.push({ route, violations });
         };
         for (const route of [first!, ...rest]) {
-          if (route !== first) await page.goto(`${server.url}${route}`);
+          if (route !== first) await openInApp(page, route);
           await pageDrawn(page);
           if (route.startsWith('/meetings/') && role !== 'viewer') {
             // The agenda's reorder buttons are in the page when axe looks.

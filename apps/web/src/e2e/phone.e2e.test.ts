@@ -12,7 +12,7 @@ import {
   arrangeMeeting,
   isoDayFromNow,
 } from '../testing/confirmed-hotspot.ts';
-import { pageDrawn, type RouteIds, routesFor } from '../testing/routes.ts';
+import { openInApp, pageDrawn, type RouteIds, routesFor } from '../testing/routes.ts';
 import { signInThroughForm } from '../testing/sign-in.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium())('every page on a phone', () => {
       await signInThroughForm(page, server.url, server.user(role), first);
       const tooWide: { route: string; document: number; main: number }[] = [];
       for (const route of [first!, ...rest]) {
-        if (route !== first) await page.goto(`${server.url}${route}`);
+        if (route !== first) await openInApp(page, route);
         await pageDrawn(page);
         const overflow = await sidewaysOverflow(page);
         if (overflow.document > 0 || overflow.main > 0) tooWide.push({ route, ...overflow });
