@@ -11,7 +11,8 @@ import { type ServerProcess, startServerProcess } from './testing/server-process
 
 // Issue 16: one viewer's Gi* request blocked the event loop for minutes and a chair's emerging
 // hot spot request killed the process. Against the real entry point (npm start's tsx, the demo
-// data on the embedded database): requests over a ceiling are refused with 422 before any
+// data on the embedded database, from an empty folder: the whole first start,
+// initdb and every migration included): requests over a ceiling are refused with 422 before any
 // work, and the heaviest permitted one runs in a worker while /api/health keeps answering.
 // A worker out of memory: features/analysis/limits.test.ts.
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@hotspot/db';
-import { testDatabases } from '@hotspot/db/testing';
+import { migratedPgliteFolder, testDatabases } from '@hotspot/db/testing';
 import { SOUTH_WORCESTERSHIRE_CODES } from '@hotspot/fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_AUDIT_KEY } from '../../../testing/audit-key.ts';
@@ -26,8 +26,11 @@ describe.each(testDatabases())(
     it('start refuses an empty database with the next steps; the commands set it up', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'hotspot-setup-'));
       folders.push(dir);
-      // A fresh PGlite folder, or a fresh migrated PostgreSQL database.
+      // A fresh migrated database with nothing in it, on either kind: a PGlite folder made from
+      // the migrated template (a first start on an empty folder, initdb and every
+      // migration included, is bounded-cost.test.ts's), or a PostgreSQL database cloned from it.
       // The server and the commands sign the audit chain with one key, as in a deployment.
+      if (target.kind === 'pglite') await migratedPgliteFolder(join(dir, 'data'));
       const env: Record<string, string> = {
         AUDIT_KEY: TEST_AUDIT_KEY,
         ...(target.kind === 'pglite'
