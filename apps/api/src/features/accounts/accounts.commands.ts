@@ -5,10 +5,10 @@ import {
   checkPasswordStrength,
   endUserSessions,
   hashPassword,
-  hashRecoveryCode,
   newRecoveryCodes,
   newTotpSecret,
   qrCodeDataUrl,
+  replaceRecoveryCodes,
   totpFor,
 } from '../auth/index.ts';
 import {
@@ -91,17 +91,7 @@ export async function completeEnrolment(
       .where('id', '=', user.user_id)
       .execute();
     if (settingUpFactor) {
-      await trx.deleteFrom('recovery_code').where('user_id', '=', user.user_id).execute();
-      await trx
-        .insertInto('recovery_code')
-        .values(
-          recoveryCodes.map((rc) => ({
-            user_id: user.user_id,
-            code_hash: hashRecoveryCode(rc),
-            used_at: null,
-          })),
-        )
-        .execute();
+      await replaceRecoveryCodes(trx, user.user_id, recoveryCodes);
     }
   });
   await endUserSessions(deps, user.user_id);
