@@ -1,8 +1,17 @@
 // The forecast's and backtest's reads and shapes: the square lattice within the cost ceiling,
-// the analyst's selection as month columns on it, and the rows and features the answers carry.
+// the analyst's selection as month columns on it, the rows and features the answers carry, and
+// the record-level answers themselves (the handlers cache them with serveCached).
 import { createHash } from 'node:crypto';
 import {
   type BacktestRow,
+  backtest,
+  backtestSummary,
+  backtestTotals,
+  bestMethod,
+  chooseForecast,
+  DEFAULT_FORECAST_PARAMS,
+  FORECAST_EXPLANATION,
+  FORECAST_METHOD_EXPLANATIONS,
   FORECAST_METHODS,
   FORECAST_SIZES,
   type ForecastMethod,
@@ -10,8 +19,12 @@ import {
   latticeCellId,
   latticeCellRing,
   latticeSize,
+  monthOfOrdinal,
+  monthRange,
   prepareColumns,
+  rankCells,
   type SquareLattice,
+  scoreCells,
   squareLattice,
 } from '@hotspot/analysis';
 import type { Position } from 'geojson';
@@ -19,7 +32,8 @@ import type { AppDeps, SessionUser } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { toWgs84Position } from '../disclosure/index.ts';
-import { type LayerState, studyAreaBng } from './layer-response.ts';
+import type { ForecastTuningCache } from './forecast-tuning.ts';
+import { type LayerState, studyAreaBng, withAnalysisErrors } from './layer-response.ts';
 import { resolveFilters, selectRecordMonths } from './record-query.ts';
 
 /**
@@ -187,4 +201,158 @@ export function forecastFeatures(
 export function partnershipMethod(state: LayerState): ForecastMethod | undefined {
   const m = state.analysisDefaults.forecastMethod;
   return (FORECAST_METHODS as readonly unknown[]).includes(m) ? (m as ForecastMethod) : undefined;
+}
+
+/** A forecast request as validated: the record filters, the months and the forecast's options. */
+export type ForecastRequest = ListFilters & {
+  from: string;
+  to: string;
+  coverage: number;
+  method?: ForecastMethod | undefined;
+  sizeMeters?: number | undefined;
+};
+
+/** A backtest request as validated. */
+export type BacktestRequest = ListFilters & {
+  from: string;
+  to: string;
+  coverages: number[];
+  methods: ForecastMethod[];
+  sizeMeters?: number | undefined;
+};
+
+/** The lattice and months a record-level forecast runs on, and the parameters it is cached by. */
+export function forecastPlan(deps: Pick<AppDeps, 'clock'>, state: LayerState, q: ForecastRequest) {
+  const { first, last } = monthRange(q.from, q.to);
+  const lattice = latticeFor(state, q.sizeMeters, last - first + 1);
+  const filters = resolveFilters({ ...q, from: `${q.from}-01`, to: lastDayOf(q.to) }, deps.clock());
+  const requested = q.method ?? partnershipMethod(state);
+  const params = {
+    ...filters,
+    from: q.from,
+    to: q.to,
+    forecastMonth: monthOfOrdinal(last + 1),
+    coverage: q.coverage,
+    sizeMeters: lattice.sizeMeters,
+    requestedMethod: requested ?? null,
+    ...DEFAULT_FORECAST_PARAMS,
+  };
+  return { first, last, lattice, requested, params };
+}
+
+/**
+ * The record-level forecast as GeoJSON text. The default method, and the blend weight, come from
+ * a backtest of the training months, kept until the data change (forecast-tuning.ts).
+ */
+export async function forecastAnswer(
+  deps: AppDeps,
+  user: SessionUser,
+  state: LayerState,
+  q: ForecastRequest,
+  plan: ReturnType<typeof forecastPlan>,
+  tuning: ForecastTuningCache,
+): Promise<string> {
+  const { first, last, lattice, requested, params } = plan;
+  const prepared = await monthRecords(deps, user, lattice, q);
+  const tuned =
+    requested === undefined || requested === 'blended'
+      ? await withAnalysisErrors(() =>
+          tuning.choose(
+            user.partnershipId,
+            state.dataVersion,
+            { ...params, area: state.areaGeoJson, requestedMethod: null },
+            () => chooseForecast(lattice, prepared, q),
+          ),
+        )
+      : undefined;
+  const method = requested ?? tuned!.choice.method;
+  const chosenBy = q.method
+    ? 'request'
+    : requested
+      ? 'partnership setting'
+      : tuned!.choice.chosenBy;
+  const forecastParams = tuned?.choice.params ?? DEFAULT_FORECAST_PARAMS;
+  const scores = scoreCells(lattice, prepared, {
+    method,
+    targetMonth: last + 1,
+    firstMonth: first,
+    params: forecastParams,
+  });
+  const flagged = rankCells(scores, q.coverage);
+  const cells = latticeSize(lattice);
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    method,
+    methodChosenBy: chosenBy,
+    explanation: FORECAST_EXPLANATION,
+    methodExplanation: FORECAST_METHOD_EXPLANATIONS[method],
+    parameters: { ...params, ...forecastParams, method },
+    tuning: tuned ? { dataVersion: state.dataVersion, reused: tuned.reused } : null,
+    areaFraction: cells === 0 ? 0 : flagged.length / cells,
+    cellsFlagged: flagged.length,
+    cellsInArea: cells,
+    reportsUsed: prepared.months.length,
+    features: forecastFeatures(lattice, flagged, scores),
+  });
+}
+
+/**
+ * The lattice, methods and coverages a backtest runs on, and the parameters it is cached by; a
+ * single month is a 422 (there is nothing to test on).
+ */
+export function backtestPlan(deps: Pick<AppDeps, 'clock'>, state: LayerState, q: BacktestRequest) {
+  const { first, last } = monthRange(q.from, q.to);
+  if (last === first) {
+    const detail = 'A backtest needs at least two months: one to train on and one to test.';
+    throw new ProblemError(PROBLEM.validation, detail, {
+      errors: [{ pointer: '/query/to', detail }],
+    });
+  }
+  const lattice = latticeFor(state, q.sizeMeters, last - first + 1);
+  const methods = [...new Set<ForecastMethod>(['naive', ...q.methods])];
+  const coverages = [...new Set(q.coverages)].sort((a, b) => a - b);
+  const filters = resolveFilters({ ...q, from: `${q.from}-01`, to: lastDayOf(q.to) }, deps.clock());
+  const params = {
+    ...filters,
+    from: q.from,
+    to: q.to,
+    coverages,
+    methods,
+    sizeMeters: lattice.sizeMeters,
+    ...DEFAULT_FORECAST_PARAMS,
+  };
+  return { lattice, methods, coverages, params };
+}
+
+/** The backtest of each method over the months, as JSON text. */
+export async function backtestAnswer(
+  deps: AppDeps,
+  user: SessionUser,
+  state: LayerState,
+  q: BacktestRequest,
+  plan: ReturnType<typeof backtestPlan>,
+): Promise<string> {
+  const { lattice, methods, coverages, params } = plan;
+  const prepared = await monthRecords(deps, user, lattice, q);
+  const rows = await withAnalysisErrors(() =>
+    backtest(lattice, prepared, { from: q.from, to: q.to, coverages, methods }),
+  );
+  const best = bestMethod(rows);
+  const summaryCoverage = coverages.includes(0.05) ? 0.05 : coverages[0]!;
+  return JSON.stringify({
+    method: 'backtest',
+    explanation: FORECAST_EXPLANATION,
+    methodExplanations: FORECAST_METHOD_EXPLANATIONS,
+    parameters: params,
+    bestMethod: best,
+    partnershipMethod: partnershipMethod(state) ?? null,
+    summary: backtestSummary(rows, best, summaryCoverage),
+    cellsInArea: latticeSize(lattice),
+    rows: rows.map(rowJson),
+    totals: backtestTotals(rows).map((t) => ({
+      ...t,
+      hitRate: round(t.hitRate),
+      naiveHitRate: round(t.naiveHitRate),
+    })),
+  });
 }

@@ -1,22 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  backtest,
-  backtestSummary,
-  backtestTotals,
-  bestMethod,
-  chooseForecast,
-  DEFAULT_FORECAST_PARAMS,
-  FORECAST_EXPLANATION,
-  FORECAST_METHOD_EXPLANATIONS,
-  FORECAST_METHODS,
-  FORECAST_SIZES,
-  type ForecastMethod,
-  latticeSize,
-  monthOfOrdinal,
-  monthRange,
-  rankCells,
-  scoreCells,
-} from '@hotspot/analysis';
+import { FORECAST_METHODS, FORECAST_SIZES, type ForecastMethod } from '@hotspot/analysis';
 import {
   BacktestSchema,
   DefaultForecastMethodSchema,
@@ -36,23 +19,22 @@ import {
 } from '../disclosure/index.ts';
 import { setDefaultForecastMethod } from './analysis.commands.ts';
 import {
-  forecastFeatures,
+  backtestAnswer,
+  backtestPlan,
+  forecastAnswer,
+  forecastPlan,
   includes,
   lastDayOf,
-  latticeFor,
-  monthRecords,
   partnershipMethod,
-  round,
-  rowJson,
 } from './forecast.queries.ts';
 import { ForecastTuningCache } from './forecast-tuning.ts';
-import { loadLayerState, serveCached, withAnalysisErrors } from './layer-response.ts';
+import { loadLayerState, serveCached } from './layer-response.ts';
 import {
   PUBLISHED_COVERAGES,
   PUBLISHED_FORECAST_METHODS,
   publishedForecast,
 } from './published-forecast.ts';
-import { RecordFilterShape, resolveFilters } from './record-query.ts';
+import { RecordFilterShape } from './record-query.ts';
 
 const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
 const { from: _from, to: _to, ...ListFilterShape } = RecordFilterShape;
@@ -253,131 +235,26 @@ export function forecastRoutes(deps: AppDeps) {
       if (!receivesRecordLevel(currentUser(c))) return servePublishedForecast(deps, c, q);
       const user = requireAnalyst(c);
       const state = await loadLayerState(deps.db, user.partnershipId);
-      const { first, last } = monthRange(q.from, q.to);
-      const lattice = latticeFor(state, q.sizeMeters, last - first + 1);
-      const filters = resolveFilters(
-        { ...q, from: `${q.from}-01`, to: lastDayOf(q.to) },
-        deps.clock(),
-      );
-      const requested = q.method ?? partnershipMethod(state);
-      const params = {
-        ...filters,
-        from: q.from,
-        to: q.to,
-        forecastMonth: monthOfOrdinal(last + 1),
-        coverage: q.coverage,
-        sizeMeters: lattice.sizeMeters,
-        requestedMethod: requested ?? null,
-        ...DEFAULT_FORECAST_PARAMS,
-      };
+      const plan = forecastPlan(deps, state, q);
       return serveCached(deps, c, user, {
         name: 'analysis.forecast',
-        params,
+        params: plan.params,
         state,
         contentType: 'application/geo+json',
-        compute: async () => {
-          const prepared = await monthRecords(deps, user, lattice, q);
-          // The default, and the blend weight, come from a backtest of the training months,
-          // kept until the data change (forecast-tuning.ts).
-          const tuned =
-            requested === undefined || requested === 'blended'
-              ? await withAnalysisErrors(() =>
-                  tuning.choose(
-                    user.partnershipId,
-                    state.dataVersion,
-                    { ...params, area: state.areaGeoJson, requestedMethod: null },
-                    () => chooseForecast(lattice, prepared, q),
-                  ),
-                )
-              : undefined;
-          const method = requested ?? tuned!.choice.method;
-          const chosenBy = q.method
-            ? 'request'
-            : requested
-              ? 'partnership setting'
-              : tuned!.choice.chosenBy;
-          const forecastParams = tuned?.choice.params ?? DEFAULT_FORECAST_PARAMS;
-          const scores = scoreCells(lattice, prepared, {
-            method,
-            targetMonth: last + 1,
-            firstMonth: first,
-            params: forecastParams,
-          });
-          const flagged = rankCells(scores, q.coverage);
-          const cells = latticeSize(lattice);
-          return JSON.stringify({
-            type: 'FeatureCollection',
-            method,
-            methodChosenBy: chosenBy,
-            explanation: FORECAST_EXPLANATION,
-            methodExplanation: FORECAST_METHOD_EXPLANATIONS[method],
-            parameters: { ...params, ...forecastParams, method },
-            tuning: tuned ? { dataVersion: state.dataVersion, reused: tuned.reused } : null,
-            areaFraction: cells === 0 ? 0 : flagged.length / cells,
-            cellsFlagged: flagged.length,
-            cellsInArea: cells,
-            reportsUsed: prepared.months.length,
-            features: forecastFeatures(lattice, flagged, scores),
-          });
-        },
+        compute: () => forecastAnswer(deps, user, state, q, plan, tuning),
       });
     })
     .openapi(backtestRoute, async (c) => {
       const user = requireAnalyst(c);
       const q = c.req.valid('query') as z.infer<typeof BacktestQuery>;
       const state = await loadLayerState(deps.db, user.partnershipId);
-      const { first, last } = monthRange(q.from, q.to);
-      if (last === first) {
-        const detail = 'A backtest needs at least two months: one to train on and one to test.';
-        throw new ProblemError(PROBLEM.validation, detail, {
-          errors: [{ pointer: '/query/to', detail }],
-        });
-      }
-      const lattice = latticeFor(state, q.sizeMeters, last - first + 1);
-      const methods = [...new Set<ForecastMethod>(['naive', ...q.methods])];
-      const coverages = [...new Set(q.coverages)].sort((a, b) => a - b);
-      const filters = resolveFilters(
-        { ...q, from: `${q.from}-01`, to: lastDayOf(q.to) },
-        deps.clock(),
-      );
-      const params = {
-        ...filters,
-        from: q.from,
-        to: q.to,
-        coverages,
-        methods,
-        sizeMeters: lattice.sizeMeters,
-        ...DEFAULT_FORECAST_PARAMS,
-      };
+      const plan = backtestPlan(deps, state, q);
       return serveCached(deps, c, user, {
         name: 'analysis.backtest',
-        params,
+        params: plan.params,
         state,
         contentType: 'application/json',
-        compute: async () => {
-          const prepared = await monthRecords(deps, user, lattice, q);
-          const rows = await withAnalysisErrors(() =>
-            backtest(lattice, prepared, { from: q.from, to: q.to, coverages, methods }),
-          );
-          const best = bestMethod(rows);
-          const summaryCoverage = coverages.includes(0.05) ? 0.05 : coverages[0]!;
-          return JSON.stringify({
-            method: 'backtest',
-            explanation: FORECAST_EXPLANATION,
-            methodExplanations: FORECAST_METHOD_EXPLANATIONS,
-            parameters: params,
-            bestMethod: best,
-            partnershipMethod: partnershipMethod(state) ?? null,
-            summary: backtestSummary(rows, best, summaryCoverage),
-            cellsInArea: latticeSize(lattice),
-            rows: rows.map(rowJson),
-            totals: backtestTotals(rows).map((t) => ({
-              ...t,
-              hitRate: round(t.hitRate),
-              naiveHitRate: round(t.naiveHitRate),
-            })),
-          });
-        },
+        compute: () => backtestAnswer(deps, user, state, q, plan),
       });
     })
     .openapi(defaultMethodRoute, async (c) => {

@@ -1,6 +1,7 @@
-// Over 400 lines because sign-in, the second factor, its enrolment and sign-out share the throttle,
-// lock and session-state helpers above the routes, and are reviewed together for security.
-import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+// Sign-in, the second factor, its enrolment, sign-out and the password change. The handlers keep
+// the order of throttle, check, audit and delay (the security protocol, reviewed in one place);
+// the reads are in auth.queries.ts and the writes in auth.commands.ts.
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   LoginRequestSchema,
   LoginResultSchema,
@@ -16,13 +17,14 @@ import { jsonBody, problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit, requestAddress } from '../audit/index.ts';
 import {
-  acceptTotp,
-  hashRecoveryCode,
-  newRecoveryCodes,
-  newTotpSecret,
-  qrCodeDataUrl,
-  totpFor,
-} from './mfa.ts';
+  confirmMfaEnrolment,
+  endSession,
+  setPassword,
+  startMfaEnrolment,
+  useSecondFactorCode,
+} from './auth.commands.ts';
+import { findLoginUser, loadMe, sessionState } from './auth.queries.ts';
+import { acceptTotp, qrCodeDataUrl, totpFor } from './mfa.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
 import { clearSessionCookie, endUserSessions, rotateSession, startSession } from './sessions.ts';
 import {
@@ -139,70 +141,6 @@ function codeProblem(): ProblemError {
   });
 }
 
-/** The user, agency and partnership for GET /api/auth/me. */
-export async function loadMe(
-  deps: Pick<AppDeps, 'db'>,
-  userId: string,
-): Promise<z.infer<typeof MeSchema>> {
-  const row = await deps.db.kysely
-    .selectFrom('app_user')
-    .innerJoin('agency', 'agency.id', 'app_user.agency_id')
-    .innerJoin('partnership', 'partnership.id', 'app_user.partnership_id')
-    .select([
-      'app_user.id',
-      'app_user.email',
-      'app_user.display_name',
-      'app_user.role',
-      'app_user.mfa_enrolled_at',
-      'agency.id as agency_id',
-      'agency.code as agency_code',
-      'agency.name as agency_name',
-      'partnership.id as partnership_id',
-      'partnership.name as partnership_name',
-      'partnership.synthetic',
-      'partnership.mfa_required',
-    ])
-    .where('app_user.id', '=', userId)
-    .executeTakeFirst();
-  if (!row) throw new ProblemError(PROBLEM.unauthenticated);
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.display_name,
-    role: row.role,
-    agency: { id: row.agency_id, code: row.agency_code, name: row.agency_name },
-    mfaEnrolled: row.mfa_enrolled_at !== null,
-    partnership: {
-      id: row.partnership_id,
-      name: row.partnership_name,
-      synthetic: row.synthetic,
-      mfaRequired: row.mfa_required,
-    },
-  };
-}
-
-async function sessionState(deps: AppDeps, c: Context<AppEnv>) {
-  const idHash = c.get('sessionIdHash');
-  if (!idHash) throw new ProblemError(PROBLEM.unauthenticated);
-  const row = await deps.db.kysely
-    .selectFrom('session')
-    .innerJoin('app_user', 'app_user.id', 'session.user_id')
-    .select([
-      'session.mfa_passed',
-      'app_user.id',
-      'app_user.email',
-      'app_user.display_name',
-      'app_user.password_hash',
-      'app_user.mfa_secret',
-      'app_user.mfa_enrolled_at',
-      'app_user.totp_last_counter',
-    ])
-    .where('session.id_hash', '=', idHash)
-    .executeTakeFirst();
-  if (!row) throw new ProblemError(PROBLEM.unauthenticated);
-  return { idHash, ...row };
-}
-
 export function authRoutes(deps: AppDeps) {
   // Unknown emails are checked against this hash so they cost the same time as a wrong
   // password. Made once per app instance, with the same cost parameters as real hashes.
@@ -231,22 +169,7 @@ export function authRoutes(deps: AppDeps) {
       const { email, password } = c.req.valid('json');
       const normalisedEmail = email.trim().toLowerCase();
       const address = requestAddress(c);
-      const user = await deps.db.kysely
-        .selectFrom('app_user')
-        .innerJoin('agency', 'agency.id', 'app_user.agency_id')
-        .innerJoin('partnership', 'partnership.id', 'app_user.partnership_id')
-        .select([
-          'app_user.id',
-          'app_user.partnership_id',
-          'app_user.role',
-          'app_user.password_hash',
-          'app_user.disabled',
-          'app_user.mfa_enrolled_at',
-          'agency.code as agency_code',
-          'partnership.mfa_required',
-        ])
-        .where('app_user.email', '=', normalisedEmail)
-        .executeTakeFirst();
+      const user = await findLoginUser(deps, normalisedEmail);
       // The attempted email is recorded only as the id of an existing user: never free text.
       const attempted = {
         partnershipId: user?.partnership_id ?? null,
@@ -309,7 +232,7 @@ export function authRoutes(deps: AppDeps) {
     })
     .openapi(mfaRoute, async (c) => {
       const { code } = c.req.valid('json');
-      const state = await sessionState(deps, c);
+      const state = await sessionState(deps, c.get('sessionIdHash'));
       if (state.mfa_passed)
         throw new ProblemError(PROBLEM.conflict, 'The second factor was already given.');
       if (!state.mfa_secret || !state.mfa_enrolled_at) {
@@ -317,35 +240,11 @@ export function authRoutes(deps: AppDeps) {
       }
       const key = secondFactorKey(state.id);
       const attempts = await admitCode(c, key, 'second-factor');
-      const compact = code.replace(/\s/g, '');
-      let method: 'totp' | 'recovery-code' | undefined;
-      if (/^\d{6}$/.test(compact)) {
-        const step = acceptTotp(deps, { ...state, mfa_secret: state.mfa_secret }, compact);
-        if (step !== null) {
-          // The conditional update makes a replay racing in another process lose.
-          const updated = await deps.db.kysely
-            .updateTable('app_user')
-            .set({ totp_last_counter: step })
-            .where('id', '=', state.id)
-            .where((eb) =>
-              eb.or([
-                eb('totp_last_counter', 'is', null),
-                eb('totp_last_counter', '<', String(step)),
-              ]),
-            )
-            .executeTakeFirst();
-          if (updated.numUpdatedRows > 0n) method = 'totp';
-        }
-      } else {
-        const used = await deps.db.kysely
-          .updateTable('recovery_code')
-          .set({ used_at: deps.clock() })
-          .where('user_id', '=', state.id)
-          .where('code_hash', '=', hashRecoveryCode(compact))
-          .where('used_at', 'is', null)
-          .executeTakeFirst();
-        if (used.numUpdatedRows > 0n) method = 'recovery-code';
-      }
+      const method = await useSecondFactorCode(
+        deps,
+        { ...state, mfa_secret: state.mfa_secret },
+        code.replace(/\s/g, ''),
+      );
       if (!method) {
         await audit(deps, c, {
           category: 'authentication',
@@ -367,7 +266,7 @@ export function authRoutes(deps: AppDeps) {
       return c.json(await loadMe(deps, state.id), 200);
     })
     .openapi(enrolRoute, async (c) => {
-      const state = await sessionState(deps, c);
+      const state = await sessionState(deps, c.get('sessionIdHash'));
       // Replacing an enrolled factor needs an admin reset: otherwise a stolen password alone
       // (a pending session) could swap in the thief's authenticator.
       if (state.mfa_enrolled_at) {
@@ -376,26 +275,7 @@ export function authRoutes(deps: AppDeps) {
           'An authenticator app is already set up. Ask an administrator to reset it.',
         );
       }
-      const secret = newTotpSecret();
-      const recoveryCodes = newRecoveryCodes();
-      await deps.db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('app_user')
-          .set({ mfa_secret: secret, mfa_enrolled_at: null, totp_last_counter: null })
-          .where('id', '=', state.id)
-          .execute();
-        await trx.deleteFrom('recovery_code').where('user_id', '=', state.id).execute();
-        await trx
-          .insertInto('recovery_code')
-          .values(
-            recoveryCodes.map((code) => ({
-              user_id: state.id,
-              code_hash: hashRecoveryCode(code),
-              used_at: null,
-            })),
-          )
-          .execute();
-      });
+      const { secret, recoveryCodes } = await startMfaEnrolment(deps, state.id);
       const otpauthUri = totpFor(secret, state.email).toString();
       await audit(deps, c, {
         category: 'authentication',
@@ -409,7 +289,7 @@ export function authRoutes(deps: AppDeps) {
     })
     .openapi(enrolConfirmRoute, async (c) => {
       const { code } = c.req.valid('json');
-      const state = await sessionState(deps, c);
+      const state = await sessionState(deps, c.get('sessionIdHash'));
       if (state.mfa_enrolled_at) throw new ProblemError(PROBLEM.conflict, 'Already set up.');
       if (!state.mfa_secret) throw new ProblemError(PROBLEM.conflict, 'Start the set-up first.');
       const key = secondFactorKey(state.id);
@@ -429,11 +309,7 @@ export function authRoutes(deps: AppDeps) {
         throw codeProblem();
       }
       await settleSuccess(deps, { clear: [key] });
-      await deps.db.kysely
-        .updateTable('app_user')
-        .set({ mfa_enrolled_at: deps.clock(), totp_last_counter: step })
-        .where('id', '=', state.id)
-        .execute();
+      await confirmMfaEnrolment(deps, state.id, step);
       const newHash = await rotateSession(deps, c, state.idHash, { mfaPassed: true });
       c.set('sessionIdHash', newHash);
       await audit(deps, c, {
@@ -445,8 +321,7 @@ export function authRoutes(deps: AppDeps) {
     })
     .openapi(logoutRoute, async (c) => {
       const idHash = c.get('sessionIdHash');
-      if (idHash)
-        await deps.db.kysely.deleteFrom('session').where('id_hash', '=', idHash).execute();
+      if (idHash) await endSession(deps, idHash);
       clearSessionCookie(c, deps);
       await audit(deps, c, { category: 'authentication', action: 'logout' });
       return c.body(null, 204);
@@ -454,7 +329,7 @@ export function authRoutes(deps: AppDeps) {
     .openapi(meRoute, async (c) => c.json(await loadMe(deps, currentUser(c).id), 200))
     .openapi(passwordRoute, async (c) => {
       const { currentPassword, newPassword } = c.req.valid('json');
-      const state = await sessionState(deps, c);
+      const state = await sessionState(deps, c.get('sessionIdHash'));
       const address = requestAddress(c);
       const admission = await admitAttempt(deps, passwordSteps(state.email, address));
       if (!admission.admitted) {
@@ -485,14 +360,7 @@ export function authRoutes(deps: AppDeps) {
           errors: [{ pointer: '/body/newPassword', detail: strength.reason }],
         });
       }
-      await deps.db.kysely
-        .updateTable('app_user')
-        .set({
-          password_hash: await hashPassword(newPassword, deps.passwordHashOptions),
-          updated_at: deps.clock(),
-        })
-        .where('id', '=', state.id)
-        .execute();
+      await setPassword(deps, state.id, newPassword);
       // Whoever else held a session (perhaps the reason for the change) is signed out.
       await endUserSessions(deps, state.id, { keepIdHash: state.idHash });
       const newHash = await rotateSession(deps, c, state.idHash);

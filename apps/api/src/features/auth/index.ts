@@ -1,9 +1,9 @@
 // The auth feature's front door: what other features, app.ts and the CLI may use.
 // Nothing outside features/auth/ imports its other files (see .dependency-cruiser.cjs).
+export { replaceRecoveryCodes } from './auth.commands.ts';
 export { authRoutes } from './auth.routes.ts';
 export {
   acceptTotp,
-  hashRecoveryCode,
   newRecoveryCodes,
   newTotpSecret,
   qrCodeDataUrl,

@@ -1,9 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { HealthSchema, ProblemSchema } from '@hotspot/contracts';
-import { postgisVersion } from '@hotspot/db';
-import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { databaseHealth } from './health.queries.ts';
 
 const route = createRoute({
   method: 'get',
@@ -24,9 +23,7 @@ const route = createRoute({
 export function healthRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
     try {
-      await sql`select 1`.execute(deps.db.kysely);
-      const postgis = await postgisVersion(deps.db);
-      return c.json({ status: 'ok' as const, database: deps.db.kind, postgis }, 200);
+      return c.json(await databaseHealth(deps), 200);
     } catch {
       throw new ProblemError(PROBLEM.databaseUnavailable, 'The database cannot be reached.');
     }

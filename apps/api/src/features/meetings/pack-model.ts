@@ -23,7 +23,7 @@ import {
   type AgendaAction,
   type AgendaItemView,
   loadAgendaItems,
-  type MeetingRow,
+  loadMeeting,
   meetingDetail,
 } from './meetings.queries.ts';
 import { type MapHexagon, renderPackMapSvg } from './pack-map-svg.ts';
@@ -70,11 +70,13 @@ export function packAudience(user: SessionUser): SessionUser {
   return user.role === 'partner' ? user : { ...user, role: 'viewer' };
 }
 
+/** The pack of one meeting of the user's partnership (404 otherwise), as the user may see it. */
 export async function buildPackModel(
   deps: AppDeps,
   user: SessionUser,
-  meeting: MeetingRow,
+  meetingId: string,
 ): Promise<PackModel> {
+  const meeting = await loadMeeting(deps.db.kysely, user.partnershipId, meetingId);
   const audience = packAudience(user);
   const state = await loadPartnershipState(deps.db, user.partnershipId);
   const ctx = publishedContext(state.k);

@@ -5,7 +5,6 @@ import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { audit } from '../audit/index.ts';
-import { loadMeeting } from './meetings.queries.ts';
 import { renderPackHtml } from './pack-html.ts';
 import { buildPackModel } from './pack-model.ts';
 import { DEFAULT_CHROMIUM_PATH, PdfUnavailableError, renderPdf } from './pdf-renderer.ts';
@@ -41,8 +40,7 @@ const PRINTABLE_CSP =
 export function packRoutes(deps: AppDeps) {
   const build = async (c: Context<AppEnv>, id: string, format: 'pdf' | 'html') => {
     const user = currentUser(c);
-    const meeting = await loadMeeting(deps.db.kysely, user.partnershipId, id);
-    const model = await buildPackModel(deps, user, meeting);
+    const model = await buildPackModel(deps, user, id);
     // Circulated outside the room: a disclosure, whoever asks (the content is aggregate-only).
     await audit(deps, c, {
       category: 'disclosure',

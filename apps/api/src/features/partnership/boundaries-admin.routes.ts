@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { audit } from '../audit/index.ts';
+import { replaceBoundaries } from './partnership.commands.ts';
 
 const Position = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
@@ -100,41 +99,8 @@ const replaceRoute = createRoute({
 /** Admins replace a whole boundary set in one transaction (the shipped 2013 wards are out of date). */
 export function boundaryAdminRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>().openapi(replaceRoute, async (c) => {
-    const user = currentUser(c);
     const { kind } = c.req.valid('query');
-    const upload = c.req.valid('json');
-    const source =
-      upload.source ?? `uploaded by an administrator on ${deps.clock().toISOString().slice(0, 10)}`;
-    const counts = await deps.db.kysely.transaction().execute(async (trx) => {
-      const removed = await trx
-        .deleteFrom('boundary')
-        .where('partnership_id', '=', user.partnershipId)
-        .where('kind', '=', kind)
-        .executeTakeFirst();
-      for (const feature of upload.features) {
-        const geom = sql<string>`ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(${JSON.stringify(feature.geometry)})), 4326)), 3))`;
-        await trx
-          .insertInto('boundary')
-          .values({
-            id: deps.newId(),
-            partnership_id: user.partnershipId,
-            kind,
-            code: feature.properties.code,
-            name: feature.properties.name,
-            geom,
-            source,
-          })
-          .execute();
-      }
-      const empty = await sql<{ n: string }>`select count(*)::text as n from boundary
-        where partnership_id = ${user.partnershipId} and kind = ${kind} and ST_IsEmpty(geom)`.execute(
-        trx,
-      );
-      if (Number(empty.rows[0]?.n ?? 0) > 0) {
-        throw new ProblemError(PROBLEM.validation, 'A boundary has no area after repair.');
-      }
-      return { replaced: Number(removed.numDeletedRows), loaded: upload.features.length };
-    });
+    const counts = await replaceBoundaries(deps, currentUser(c), kind, c.req.valid('json'));
     await audit(deps, c, {
       category: 'admin',
       action: 'boundaries.replace',

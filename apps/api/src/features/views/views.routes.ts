@@ -1,12 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { SavedViewConfigSchema, SavedViewListSchema, SavedViewSchema } from '@hotspot/contracts';
-import { sql } from 'kysely';
+import { SavedViewListSchema, SavedViewSchema } from '@hotspot/contracts';
 import type { AppDeps, AppEnv } from '../../deps.ts';
 import { currentUser } from '../../http/current-user.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import { NewViewSchema } from '../../http/request-schemas.ts';
 import { audit } from '../audit/index.ts';
+import { createView } from './views.commands.ts';
+import { findView, listViews } from './views.queries.ts';
 
 const createViewRoute = createRoute({
   method: 'post',
@@ -42,87 +43,39 @@ const getViewRoute = createRoute({
   },
 });
 
-type ViewRow = {
-  id: string;
-  name: string;
-  config_version: number;
-  config: unknown;
-  created_at: Date | string;
-  display_name: string;
-};
-
-function toSavedView(row: ViewRow) {
-  const raw = typeof row.config === 'string' ? JSON.parse(row.config) : row.config;
-  return {
-    id: row.id,
-    name: row.name,
-    // Parsed on the way out too: rows are an edge, and an old version is upgraded here.
-    config: SavedViewConfigSchema.parse(raw),
-    createdBy: row.display_name,
-    createdAt: new Date(row.created_at).toISOString(),
-  };
-}
-
 export function viewRoutes(deps: AppDeps) {
-  const db = deps.db.kysely;
-  const select = (partnershipId: string) =>
-    db
-      .selectFrom('saved_view as v')
-      .innerJoin('app_user as u', 'u.id', 'v.created_by')
-      .select(['v.id', 'v.name', 'v.config_version', 'v.config', 'v.created_at', 'u.display_name'])
-      .where('v.partnership_id', '=', partnershipId);
   return new OpenAPIHono<AppEnv>()
     .openapi(createViewRoute, async (c) => {
-      const user = currentUser(c);
       const body = c.req.valid('json');
-      const id = deps.newId();
-      await db
-        .insertInto('saved_view')
-        .values({
-          id,
-          partnership_id: user.partnershipId,
-          name: body.name,
-          config_version: body.config.v,
-          config: sql<string>`cast(${JSON.stringify(body.config)}::text as jsonb)`,
-          created_by: user.id,
-          created_at: deps.clock(),
-        })
-        .execute();
+      const view = await createView(deps, currentUser(c), body);
       await audit(deps, c, {
         category: 'alteration',
         action: 'view.create',
         objectType: 'saved_view',
-        objectId: id,
+        objectId: view.id,
         query: { layers: body.config.layers },
       });
-      const row = await select(user.partnershipId).where('v.id', '=', id).executeTakeFirstOrThrow();
-      return c.json(toSavedView(row as ViewRow), 201);
+      return c.json(view, 201);
     })
     .openapi(listViewsRoute, async (c) => {
-      const user = currentUser(c);
-      const rows = await select(user.partnershipId)
-        .orderBy('v.created_at', 'desc')
-        .orderBy('v.id')
-        .limit(500)
-        .execute();
+      const views = await listViews(deps, currentUser(c).partnershipId);
       await audit(deps, c, {
         category: 'consultation',
         action: 'view.list',
-        query: { results: rows.length },
+        query: { results: views.length },
       });
-      return c.json({ views: rows.map((r) => toSavedView(r as ViewRow)) }, 200);
+      return c.json({ views }, 200);
     })
     .openapi(getViewRoute, async (c) => {
-      const user = currentUser(c);
       const { id } = c.req.valid('param');
-      const row = await select(user.partnershipId).where('v.id', '=', id).executeTakeFirst();
-      if (!row) throw new ProblemError(PROBLEM.notFound, 'No such saved view.');
+      const view = await findView(deps, currentUser(c).partnershipId, id);
+      if (!view) throw new ProblemError(PROBLEM.notFound, 'No such saved view.');
       await audit(deps, c, {
         category: 'consultation',
         action: 'view.read',
         objectType: 'saved_view',
         objectId: id,
       });
-      return c.json(toSavedView(row as ViewRow), 200);
+      return c.json(view, 200);
     });
 }
