@@ -7,11 +7,19 @@
  * modules), on every open: about 0.6 s and 300 MB of memory per database spent on raster and
  * topology, which no migration creates. This keeps PostGIS itself, its install script and the
  * PROJ data that ST_Transform reads, in a bundle built once from the installed one and kept in
- * node_modules/.cache, keyed by the installed bundle's size and time. Should the cache be
+ * node_modules/.cache, keyed by a hash of the installed bundle. Should the cache be
  * unwritable, the full bundle is used: slower, the same database.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -63,9 +71,11 @@ export function trimmedPostgisBundle(): Promise<URL | null> {
   trimmed ??= (async () => {
     try {
       const source = installedBundle();
-      const { size, mtimeMs } = statSync(source);
+      // Keyed by the installed bundle's bytes (npm gives every installed file the same time, so
+      // size and time would not tell two versions apart) and by what is kept: about 50 ms.
       const key = createHash('sha256')
-        .update(`${size}:${mtimeMs}:${KEEP.join(',')}`)
+        .update(readFileSync(source))
+        .update(KEEP.join(','))
         .digest('hex')
         .slice(0, 16);
       // node_modules/.cache beside the installed package: private to this install, unlike /tmp,
@@ -76,8 +86,14 @@ export function trimmedPostgisBundle(): Promise<URL | null> {
       const cache = join(nodeModules, '.cache', 'hotspot-postgis');
       const target = join(cache, `postgis-${key}.tar.gz`);
       if (!existsSync(target)) {
-        mkdirSync(dirname(target), { recursive: true });
+        mkdirSync(cache, { recursive: true });
         await buildTrimmed(source, target);
+        // A bundle trimmed from an earlier install is not needed again.
+        for (const name of readdirSync(cache)) {
+          if (/^postgis-[0-9a-f]{16}\.tar\.gz$/.test(name) && join(cache, name) !== target) {
+            rmSync(join(cache, name), { force: true });
+          }
+        }
       }
       return pathToFileURL(target);
     } catch {
