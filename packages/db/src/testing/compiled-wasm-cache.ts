@@ -2,10 +2,10 @@
  * Test setup (vitest `setupFiles`): compiles each distinct WebAssembly binary once per test
  * process. Every PGlite database loads PostGIS as a 16 MB WebAssembly library and compiles it
  * again (about half a second of CPU, and the optimised code of earlier databases is thrown
- * away); a suite opens hundreds of databases in the same two processes. PGlite already keeps its
- * own main module compiled this way; this does the same for the libraries it loads, keyed by a
- * hash of their bytes, so what runs is exactly what would have been compiled. Production opens
- * one database per process and does not use it.
+ * away); a suite opens dozens of databases in each of its two worker processes. PGlite already
+ * keeps its own main module compiled this way; this does the same for the libraries it loads,
+ * keyed by a hash of their bytes, so what runs is exactly what would have been compiled.
+ * Production opens one database per process and does not use it.
  */
 import { createHash } from 'node:crypto';
 
@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 type WasmModule = object;
 type Imports = object;
 interface WebAssemblyApi {
-  Module: abstract new (...args: never[]) => WasmModule;
   compile(bytes: Uint8Array): Promise<WasmModule>;
   instantiate(source: unknown, imports?: Imports): Promise<unknown>;
 }
