@@ -251,7 +251,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults on PostgreSQL', () => {
       for (const path of paths) {
         await expect
           .poll(
-            () => answers.some((a) => a.path === path && a.at > restartedAt && a.status === 200),
+            // 'exited' names the failure when the API process died (it must not).
+            () =>
+              server.child.exitCode !== null
+                ? 'exited'
+                : answers.some((a) => a.path === path && a.at > restartedAt && a.status === 200),
             {
               timeout: 60_000,
               interval: 100,
