@@ -1,7 +1,7 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb } from './create-db.ts';
+import { startTcpProxy } from './testing/tcp-proxy.ts';
 
 // postgres.js fetches the array types as the first query on every new connection. When the
 // server ended that connection during the fetch (as a restart does: 57P01, then the socket
@@ -27,57 +27,6 @@ function errorResponse(code: string, message: string): Buffer {
   return Buffer.concat([header, fields, Buffer.from([0])]);
 }
 
-interface KillingProxy {
-  readonly url: string;
-  /** Ends the next connection that sends the array-types query, as a server shutdown would. */
-  arm(): void;
-  readonly killed: () => number;
-  close(): Promise<void>;
-}
-
-async function startKillingProxy(target: URL): Promise<KillingProxy> {
-  let armed = false;
-  let killed = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client).add(upstream);
-    upstream.on('data', (chunk) => client.write(chunk));
-    client.on('data', (chunk) => {
-      if (armed && chunk.includes('pg_catalog.pg_type')) {
-        armed = false;
-        killed++;
-        client.end(errorResponse('57P01', 'terminating connection due to administrator command'));
-        upstream.destroy();
-        return;
-      }
-      upstream.write(chunk);
-    });
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', drop).on('error', drop);
-    upstream.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const url = new URL(target);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    arm: () => {
-      armed = true;
-    },
-    killed: () => killed,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a connection ended while it fetches types', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -87,16 +36,22 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a connection ended while it fet
 
   it('fails or retries only the waiting work, never the process, and the pool works on', async () => {
     process.on('unhandledRejection', onUnhandled);
-    const proxy = await startKillingProxy(new URL(process.env.TEST_DATABASE_URL!));
+    const target = new URL(process.env.TEST_DATABASE_URL!);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const endNextTypesQuery = () =>
+      proxy.endNext(
+        (chunk) => chunk.includes('pg_catalog.pg_type'),
+        errorResponse('57P01', 'terminating connection due to administrator command'),
+      );
     // The pool's first connection (a plain query, retried on a new connection) is ended too:
     // the stale 57P01 must not fail the retry, so the database opens.
-    proxy.arm();
-    const db = await createDb({ databaseUrl: proxy.url, maxConnections: 4 });
+    endNextTypesQuery();
+    const db = await createDb({ databaseUrl: proxy.url(target.toString()), maxConnections: 4 });
     try {
-      expect(proxy.killed()).toBe(1);
+      expect(proxy.ended).toBe(1);
       // Transactions hold connections at once, so new ones open (reserved, as Kysely takes
       // them) and the first of them is ended during its types query.
-      proxy.arm();
+      endNextTypesQuery();
       const outcomes = await Promise.allSettled(
         Array.from({ length: 3 }, () =>
           db.kysely
@@ -107,7 +62,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a connection ended while it fet
             ),
         ),
       );
-      expect(proxy.killed()).toBe(2);
+      expect(proxy.ended).toBe(2);
       // Each transaction either ran or failed with the connection-class error it can retry.
       for (const outcome of outcomes) {
         if (outcome.status === 'rejected') {

@@ -11,6 +11,13 @@ export interface TcpProxy {
   /** Drops every connection and refuses new ones until `resume()`. */
   cut(): Promise<void>;
   resume(): Promise<void>;
+  /**
+   * Answers, once, the next client message that `matches` with `reply` instead of forwarding
+   * it, and ends that connection (as a server ending a session mid-query does).
+   */
+  endNext(matches: (chunk: Buffer) => boolean, reply: Buffer): void;
+  /** How many connections `endNext` has ended. */
+  readonly ended: number;
   close(): Promise<void>;
 }
 
@@ -18,6 +25,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  let ending: { matches: (chunk: Buffer) => boolean; reply: Buffer } | undefined;
+  let ended = 0;
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server = createServer((client) => {
@@ -31,7 +40,15 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         };
         client.on('error', drop).on('close', drop);
         upstream.on('error', drop).on('close', drop);
-        client.pipe(upstream).pipe(client);
+        upstream.pipe(client);
+        client.on('data', (chunk: Buffer) => {
+          if (ending?.matches(chunk)) {
+            client.end(ending.reply);
+            upstream.destroy();
+            ending = undefined;
+            ended++;
+          } else upstream.write(chunk);
+        });
       });
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
@@ -61,6 +78,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     cut: stop,
     resume: listen,
+    endNext(matches, reply) {
+      ending = { matches, reply };
+    },
+    get ended() {
+      return ended;
+    },
     close: stop,
   };
 }
