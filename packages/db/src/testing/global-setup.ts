@@ -15,16 +15,17 @@ declare module 'vitest' {
 }
 
 // Opening PGlite with PostGIS and migrating takes ~15 s; test files instead load a migrated
-// dump (~4 s). The dump is cached in the temp folder, keyed by the migrations' source.
+// dump (~1.2 s). The dump is cached in the temp folder, keyed by the migrations' source, and
+// kept uncompressed (67 MB rather than 6.5): dozens of opens a run each skip ~0.3 s of gunzip.
 async function buildPgliteTemplate(): Promise<string> {
   const dir = join(import.meta.dirname, '..', 'migrations');
   const hash = createHash('sha256');
   for (const file of readdirSync(dir).sort()) hash.update(readFileSync(join(dir, file)));
-  const path = join(tmpdir(), `hotspot-pglite-template-${hash.digest('hex').slice(0, 16)}.tar.gz`);
+  const path = join(tmpdir(), `hotspot-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
   if (existsSync(path)) return path;
   const db = await createDb({ memory: true });
   await migrateToLatest(db.kysely);
-  const dump = await db.pglite!.dumpDataDir('gzip');
+  const dump = await db.pglite!.dumpDataDir('none');
   await db.close();
   const partial = `${path}.${process.pid}.part`;
   writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));

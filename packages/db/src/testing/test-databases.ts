@@ -18,12 +18,16 @@ export interface TestDatabase {
   createUrl?(): Promise<string>;
 }
 
+// Read once per test process: a Blob cannot change, so every open can load the same one.
+let template: Blob | undefined;
+function migratedTemplate(): Blob {
+  template ??= new Blob([readFileSync(inject('pgliteTemplatePath'))]);
+  return template;
+}
+
 const pglite: TestDatabase = {
   kind: 'pglite',
-  open: async () => {
-    const dump = new Blob([readFileSync(inject('pgliteTemplatePath'))]);
-    return createDb({ pgliteDump: dump });
-  },
+  open: () => createDb({ pgliteDump: migratedTemplate() }),
 };
 
 function postgresFrom(template: { url: string; database: string }): TestDatabase {
@@ -60,7 +64,7 @@ export async function migratedPgliteFolder(dataDir: string): Promise<void> {
   const pglite = await PGlite.create({
     dataDir,
     extensions: { postgis: await postgisExtension() },
-    loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]),
+    loadDataDir: migratedTemplate(),
   });
   await pglite.close();
 }
