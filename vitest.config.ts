@@ -12,6 +12,7 @@ export default defineConfig({
     globalSetup: [
       './packages/db/src/testing/global-setup.ts',
       './apps/web/src/testing/build-web.ts',
+      './apps/api/src/testing/built-api.ts',
     ],
     // Each PostGIS library is compiled once per worker, not once per database opened.
     setupFiles: ['./packages/db/src/testing/compiled-wasm-cache.ts'],

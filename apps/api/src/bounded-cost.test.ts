@@ -10,7 +10,7 @@ import { loadDemoBoundaries } from './features/demo/index.ts';
 import { type ServerProcess, startServerProcess } from './testing/server-process.ts';
 
 // Issue 16: one viewer's Gi* request blocked the event loop for minutes and a chair's emerging
-// hot spot request killed the process. Against the real entry point (npm start's tsx, the demo
+// hot spot request killed the process. Against the real entry point (compiled as npm start runs it, the demo
 // data on the embedded database, from an empty folder: the whole first start,
 // initdb and every migration included): requests over a ceiling are refused with 422 before any
 // work, and the heaviest permitted one runs in a worker while /api/health keeps answering.
@@ -155,7 +155,7 @@ describe.each(testDatabases())('bounded cost against the running API on $kind', 
       [demo.cookies.analyst, '/api/analysis/gistar?sizeMeters=25'],
     ] as const;
 
-    // Warm the one-off work first: a compute worker (a thread loading tsx and the analyses).
+    // Warm the one-off work first: a compute worker (a thread loading the analyses).
     const warm = '/api/layers/hexagons?statistic=gistar&sizeMeters=2000&from=2000-01-01';
     expect((await get(demo.base, demo.cookies.analyst, warm)).status).toBe(200);
 

@@ -6,10 +6,9 @@ import { createDb, type Db } from '@hotspot/db';
 import { migratedPgliteFolder, testDatabases } from '@hotspot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolmentTokenHash } from './features/accounts/index.ts';
+import { builtApi } from './testing/built-api.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(import.meta.dirname, 'cli.ts');
 
 /** Runs the command-line tool as an operator would, with `input` on standard input. */
 function cli(
@@ -21,7 +20,10 @@ function cli(
     const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', ...env };
     for (const name of ['PUBLIC_ORIGIN', 'DATABASE_URL', 'PORT'])
       if (!(name in env)) delete childEnv[name];
-    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env: childEnv });
+    const child = spawn(process.execPath, [...builtApi('cli'), ...args], {
+      cwd: ROOT,
+      env: childEnv,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

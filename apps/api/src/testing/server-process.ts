@@ -3,9 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_AUDIT_KEY } from './audit-key.ts';
-
-// The real entry point, as `npm start` runs it, in a child process.
-const MAIN = join(import.meta.dirname, '..', 'main.ts');
+import { builtApi } from './built-api.ts';
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -18,12 +16,12 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `apps/api/src/main.ts` with `env` on a free port (PORT=0) and the embedded database
+ * Starts the compiled server (`main.js`, as `npm start` runs it) with `env` on a free port (PORT=0) and the embedded database
  * unless DATABASE_URL is given, signing the audit chain with TEST_AUDIT_KEY. Example:
  * `const server = startServerProcess({ DATA_DIR: dir }); const base = await baseUrlOf(server);`
  */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, builtApi('main'), {
     env: {
       ...process.env,
       PORT: '0',

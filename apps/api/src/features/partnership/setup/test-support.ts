@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { worcestershireDistrictsPath } from '@hotspot/fixtures';
 import { ProblemError } from '../../../http/problem.ts';
+import { builtApi } from '../../../testing/built-api.ts';
 
 /** A closed square ring of side `d` degrees from (x, y), as GeoJSON Polygon coordinates. */
 export const square = (x: number, y: number, d = 0.01) => [
@@ -50,16 +51,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-// The real command line, as `npm run cli --` runs it.
-const CLI = join(import.meta.dirname, '..', '..', '..', 'cli.ts');
-
-/** Runs `apps/api/src/cli.ts` with `args` and `env` in a child process; `stdin` is piped in. */
+/** Runs the compiled command line (as `npm run cli --` does) with `args` and `env` in a child process; `stdin` is piped in. */
 export function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   stdin = '',
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, [...builtApi('cli'), ...args], {
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
