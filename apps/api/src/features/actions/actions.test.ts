@@ -155,6 +155,29 @@ describe.each(testDatabases())('partnership response flow on $kind', (target) =>
     expect(body.statusHistory).toEqual([
       expect.objectContaining({ to: 'proposed', by: 'Test analyst' }),
     ]);
+    // Cluster 0 names the same ten reports in the DBSCAN layer and the panel's summary.
+    const layer = (await (
+      await request(
+        app,
+        'GET',
+        '/api/analysis/dbscan?epsMeters=60&minPoints=5&from=2024-03-01&to=2025-03-01',
+        { cookie: cookies.analyst },
+      )
+    ).json()) as {
+      features: { properties: { clusterId: number; recordIds: string[] } }[];
+    };
+    const first = layer.features.find((f) => f.properties.clusterId === 0);
+    expect(first?.properties.recordIds).toHaveLength(10);
+    const summary = await request(app, 'POST', '/api/analysis/summary', {
+      cookie: cookies.analyst,
+      json: {
+        from: '2024-03-01',
+        to: '2025-03-01',
+        cluster: { epsMeters: 60, minPoints: 5, clusterId: 0 },
+      },
+    });
+    expect(summary.status, await summary.clone().text()).toBe(200);
+    expect(((await summary.json()) as { count: number }).count).toBe(10);
 
     // Chairs cannot start from a cluster: it is record-level.
     const refused = await request(app, 'POST', '/api/hotspots', {

@@ -24,25 +24,54 @@ import {
   trueCells,
   unionOf,
 } from '../disclosure/index.ts';
+import type { PartnershipState } from '../partnership/index.ts';
 import { clusterOutline } from './cluster-outline.ts';
-import { emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
+import { areaShape, emergingCost, neighbourhoodCost, refuseOverCeiling } from './cost.ts';
 import { checkEmergingGrain, SNAP_POINT_NOTE } from './grain.ts';
-import { costBasis, type LayerInput } from './layer-builders.ts';
+import { costBasis, type LayerInput, selectionOf } from './layer-builders.ts';
 import { type LayerState, studyAreaBng, withAnalysisErrors } from './layer-response.ts';
 import { GENERALISE_HEX_METERS } from './parameters.ts';
-import { selectionGrain, selectRecords } from './record-query.ts';
+import {
+  countRecords,
+  type RecordSelection,
+  selectionGrain,
+  selectRecords,
+} from './record-query.ts';
 import type { SummaryRequest } from './summary-request.ts';
 
 // The analyses' reads: the layers DBSCAN, emerging hot spots and repeat locations build from
 // the records, and the hotspot panel's area summary (records for analysts, the published
 // table for everyone else). The handlers in analysis.routes.ts serve them through the cache.
 
-export function selectionOf(input: LayerInput) {
-  return {
-    partnershipId: input.user.partnershipId,
-    filters: input.filters,
-    includeHandlingC: receivesRecordLevel(input.user),
-  };
+/**
+ * DBSCAN over the selected records, after the cost ceiling. The one place clusters are numbered:
+ * the layer, the hotspot panel's cluster summary and a hotspot made from a cluster all call it
+ * with the same selection, so a cluster id names the same records in each. Example:
+ * `const { records, result } = await clusterRecords(deps, selection, state, { epsMeters: 100, minPoints: 5 })`.
+ */
+export async function clusterRecords(
+  deps: AppDeps,
+  selection: RecordSelection,
+  state: PartnershipState,
+  options: { readonly epsMeters: number; readonly minPoints: number },
+) {
+  refuseOverCeiling(
+    neighbourhoodCost({
+      area: areaShape(studyAreaBng(state)),
+      points: await countRecords(deps.db, selection),
+      radiusMeters: options.epsMeters,
+      radiusName: 'epsMeters',
+    }),
+  );
+  const records = await selectRecords(deps.db, selection);
+  const result = await withAnalysisErrors(() =>
+    compute(deps, {
+      kind: 'dbscan',
+      points: toCoordinates(records),
+      options: { epsMeters: options.epsMeters, minPoints: options.minPoints },
+    }),
+  );
+  return { records, result };
 }
 
 /** DBSCAN: analysts get member record ids; chairs get generalised cluster areas of >= k reports. */
@@ -51,21 +80,10 @@ export async function dbscanLayer(
   epsMeters: number,
   minPoints: number,
 ): Promise<AggregateLayer> {
-  refuseOverCeiling(
-    neighbourhoodCost({
-      ...(await costBasis(input)),
-      radiusMeters: epsMeters,
-      radiusName: 'epsMeters',
-    }),
-  );
-  const records = await selectRecords(input.deps.db, selectionOf(input));
-  const result = await withAnalysisErrors(() =>
-    compute(input.deps, {
-      kind: 'dbscan',
-      points: toCoordinates(records),
-      options: { epsMeters, minPoints },
-    }),
-  );
+  const { records, result } = await clusterRecords(input.deps, selectionOf(input), input.state, {
+    epsMeters,
+    minPoints,
+  });
   const analyst = receivesRecordLevel(input.user);
   const features: AggregateFeature[] = result.clusters.map((cluster) => {
     const members = cluster.pointIndices.map((i) => records[i]!);
@@ -212,21 +230,11 @@ export async function areaSummary(
     records = await selectRecords(deps.db, { ...selection, withinGeoJson: district.geometry });
     query = { ...input.filters, district: body.district };
   } else {
-    const { epsMeters, minPoints } = body.cluster;
-    refuseOverCeiling(
-      neighbourhoodCost({
-        ...(await costBasis(input)),
-        radiusMeters: epsMeters,
-        radiusName: 'epsMeters',
-      }),
-    );
-    const all = await selectRecords(deps.db, selection);
-    const result = await withAnalysisErrors(() =>
-      compute(deps, {
-        kind: 'dbscan',
-        points: toCoordinates(all),
-        options: { epsMeters, minPoints },
-      }),
+    const { records: all, result } = await clusterRecords(
+      deps,
+      selection,
+      input.state,
+      body.cluster,
     );
     const cluster = result.clusters.find((cl) => cl.id === body.cluster.clusterId);
     if (!cluster) throw new ProblemError(PROBLEM.notFound, 'No such cluster for these parameters.');

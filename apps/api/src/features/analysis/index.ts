@@ -1,5 +1,6 @@
 // The analysis feature's front door: what other features, app.ts and the CLI may use.
 // Nothing outside features/analysis/ imports its other files (see .dependency-cruiser.cjs).
+export { clusterRecords } from './analysis.queries.ts';
 export { analysisRoutes } from './analysis.routes.ts';
 export { CLUSTER_POINT_BUFFER_METERS } from './cluster-outline.ts';
 export {

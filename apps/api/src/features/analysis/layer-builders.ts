@@ -34,6 +34,7 @@ import {
 import {
   countRecords,
   type RecordFilters,
+  type RecordSelection,
   selectRecordGridClusters,
   selectRecordPoints,
   selectRecords,
@@ -50,7 +51,8 @@ export interface LayerInput {
   readonly filters: RecordFilters;
 }
 
-function selection(input: LayerInput) {
+/** The records a layer input selects: its partnership and filters, C records for analysts only. */
+export function selectionOf(input: LayerInput): RecordSelection {
   return {
     partnershipId: input.user.partnershipId,
     filters: input.filters,
@@ -63,7 +65,7 @@ function selection(input: LayerInput) {
 export async function costBasis(input: LayerInput) {
   return {
     area: areaShape(studyAreaBng(input.state)),
-    points: await countRecords(input.deps.db, selection(input)),
+    points: await countRecords(input.deps.db, selectionOf(input)),
   };
 }
 
@@ -99,7 +101,7 @@ export async function buildHexagonLayer(
     refuseOverCeiling(gistarCost({ ...(await costBasis(input)), ...params }));
   }
   // Counting in cells needs the locations only (order does not change a count).
-  const records = await selectRecordPoints(input.deps.db, selection(input));
+  const records = await selectRecordPoints(input.deps.db, selectionOf(input));
   const { sizeMeters } = params;
   if (params.statistic === 'count') {
     const cells = aggregateToHexes(records, { sizeMeters });
@@ -180,7 +182,7 @@ export async function buildDensityLayer(
 ): Promise<AggregateLayer> {
   const analyst = receivesRecordLevel(input.user);
   refuseOverCeiling(densityCost({ ...(await costBasis(input)), ...params, supportTest: !analyst }));
-  const records = await selectRecordPoints(input.deps.db, selection(input));
+  const records = await selectRecordPoints(input.deps.db, selectionOf(input));
   // Default bandwidth, the support test (non-analysts) and the surface, in a worker.
   const { bandwidthMeters, pointsUsed, result } = await withAnalysisErrors(() =>
     compute(input.deps, {
@@ -306,7 +308,7 @@ export async function buildHotspotLayer(
       : null;
     const reports = figures
       ? 0
-      : await countRecords(input.deps.db, { ...selection(input), withinGeoJson: h.area });
+      : await countRecords(input.deps.db, { ...selectionOf(input), withinGeoJson: h.area });
     const labels: Record<string, LabelValue> = {
       hotspotId: h.id,
       name: h.name,
@@ -383,7 +385,7 @@ export async function buildPointLayer(
   if (!receivesRecordLevel(input.user)) {
     throw new ProblemError(PROBLEM.forbidden, 'Record-level points are for analysts only.');
   }
-  const sel = { ...selection(input), ...(params.bbox ? { bbox: params.bbox } : {}) };
+  const sel = { ...selectionOf(input), ...(params.bbox ? { bbox: params.bbox } : {}) };
   const meta = {
     layer: 'points',
     parameters: { bbox: params.bbox ?? null, zoom: params.zoom, ...input.filters },

@@ -1,21 +1,14 @@
 import { hexRing, type PointXY, summariseRecords } from '@hotspot/analysis';
 import type { NewHotspot } from '@hotspot/contracts';
 import { sql } from 'kysely';
-import { compute } from '../../compute/pool.ts';
-import { toCoordinates } from '../../compute/tasks.ts';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
 import {
-  areaShape,
   CLUSTER_POINT_BUFFER_METERS,
-  countRecords,
-  neighbourhoodCost,
+  clusterRecords,
   type RecordFilters,
-  refuseOverCeiling,
   resolveFilters,
   selectRecords,
-  studyAreaBng,
-  withAnalysisErrors,
 } from '../analysis/index.ts';
 import { receivesRecordLevel } from '../disclosure/index.ts';
 import { loadPartnershipState } from '../partnership/index.ts';
@@ -160,23 +153,12 @@ async function clusterMembers(
     const points = found.rows.map((p) => ({ x: Number(p.x), y: Number(p.y) }));
     return { points, cluster: { size: points.length, from: 'memberRecordIds' } };
   }
-  // Same selection and order as the analysis that numbered the clusters, so the id matches.
-  const selection = { partnershipId: user.partnershipId, filters, includeHandlingC: true };
-  refuseOverCeiling(
-    neighbourhoodCost({
-      area: areaShape(studyAreaBng(await loadPartnershipState(deps.db, user.partnershipId))),
-      points: await countRecords(deps.db, selection),
-      radiusMeters: body.parameters.epsMeters,
-      radiusName: 'epsMeters',
-    }),
-  );
-  const records = await selectRecords(deps.db, selection);
-  const result = await withAnalysisErrors(() =>
-    compute(deps, {
-      kind: 'dbscan',
-      points: toCoordinates(records),
-      options: body.parameters,
-    }),
+  // Numbered by the same function and selection as the layer the analyst picked from.
+  const { records, result } = await clusterRecords(
+    deps,
+    { partnershipId: user.partnershipId, filters, includeHandlingC: true },
+    await loadPartnershipState(deps.db, user.partnershipId),
+    body.parameters,
   );
   const cluster = result.clusters.find((c) => c.id === body.clusterId);
   if (!cluster) {
