@@ -6,7 +6,9 @@ import type { Db } from './create-db.ts';
  * `string_agg(float8send(...))` into one bytea (8 big-endian bytes a value), so the driver hands
  * over two buffers instead of parsing 100,000s of numbers from text arrays (postgres.js's array
  * parser took most of a cold layer request's client time). Both aggregates read the rows in the
- * same order, so `xs[i]` and `ys[i]` come from the same row.
+ * same order, so `xs[i]` and `ys[i]` come from the same row. The bytes travel base64-encoded as
+ * text: PGlite decodes a bytea's hex text in JavaScript (115-148 ms for 60,000 pairs, most of a
+ * cold hexagon layer's database time), base64 text is decoded natively (21-29 ms).
  * @example const { xs, ys } = await selectFloat8Pairs(db, sql`easting`, sql`northing`, sql`intelligence_record where ...`)
  */
 export async function selectFloat8Pairs(
@@ -15,11 +17,17 @@ export async function selectFloat8Pairs(
   y: RawBuilder<unknown>,
   fromWhere: RawBuilder<unknown>,
 ): Promise<{ xs: Float64Array; ys: Float64Array }> {
-  const result = await sql<{ xs: Uint8Array | null; ys: Uint8Array | null }>`
-    select string_agg(float8send(${x}), ''::bytea) as xs, string_agg(float8send(${y}), ''::bytea) as ys
+  const result = await sql<{ xs: string | null; ys: string | null }>`
+    select encode(string_agg(float8send(${x}), ''::bytea), 'base64') as xs,
+      encode(string_agg(float8send(${y}), ''::bytea), 'base64') as ys
     from ${fromWhere}`.execute(db.kysely);
   const row = result.rows[0];
-  return { xs: unpackFloat8(row?.xs ?? null), ys: unpackFloat8(row?.ys ?? null) };
+  return { xs: unpackFloat8(fromBase64(row?.xs)), ys: unpackFloat8(fromBase64(row?.ys)) };
+}
+
+// PostgreSQL's base64 breaks lines every 76 characters; Node's decoder skips the newlines.
+function fromBase64(text: string | null | undefined): Uint8Array | null {
+  return text == null ? null : Buffer.from(text, 'base64');
 }
 
 /** Big-endian float8 values packed end to end (as `float8send` writes them). */
