@@ -194,11 +194,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults on PostgreSQL', () => {
       const cookie = await signIn(base, 'chair@demo.invalid', password);
       const paths = ['/api/health', '/api/layers/hexagons?sizeMeters=250', '/api/hotspots'];
       const answers: Answer[] = [];
+      const inFlight = new Map<symbol, { path: string; sent: number }>();
       let running = true;
       const client = async (index: number) => {
         while (running) {
           const path = paths[index % paths.length]!;
           const sent = Date.now();
+          const ticket = Symbol(path);
+          inFlight.set(ticket, { path, sent });
           try {
             const response = await fetch(`${base}${path}`, {
               headers: { cookie },
@@ -224,6 +227,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults on PostgreSQL', () => {
               sent,
               at: Date.now(),
             });
+          } finally {
+            inFlight.delete(ticket);
           }
         }
       };
@@ -251,11 +256,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults on PostgreSQL', () => {
       for (const path of paths) {
         await expect
           .poll(
-            // 'exited' names the failure when the API process died (it must not).
+            // On failure: whether the API process died (it must not), else what this path was
+            // answered since the restart (statuses and problem types: no data).
             () =>
               server.child.exitCode !== null
                 ? 'exited'
-                : answers.some((a) => a.path === path && a.at > restartedAt && a.status === 200),
+                : answers.some((a) => a.path === path && a.at > restartedAt && a.status === 200) ||
+                  `${path}: ${answers
+                    .filter((a) => a.path === path && a.at > restartedAt)
+                    .slice(-5)
+                    .map((a) => `${a.status} ${a.type ?? ''} after ${a.at - a.sent} ms`)
+                    .join('; ')}; waiting: ${[...inFlight.values()]
+                    .filter((w) => w.path === path)
+                    .map((w) => `${Date.now() - w.sent} ms`)
+                    .join(', ')}`,
             {
               timeout: 60_000,
               interval: 100,
