@@ -28,10 +28,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a reserved connection that clos
         code: 'CONNECTION_CLOSED',
       });
       first.release();
-      // Releasing the stale handle leaves the second reservation's connection alone.
+      // Releasing the stale handle leaves the second reservation's connection alone: a pool
+      // query waits for the second reservation's release instead of sharing its session.
+      let pooledDone = false;
+      const pooled = sql`select 2 as n`.then((rows) => {
+        pooledDone = true;
+        return rows;
+      });
       expect(await second`select 1 as n`).toEqual([{ n: 1 }]);
+      // Answers come in the order queries were sent: had the pool query gone to this
+      // connection, it would have been answered by now.
+      expect(await second`select 1 as n`).toEqual([{ n: 1 }]);
+      expect(pooledDone).toBe(false);
       second.release();
-      expect(await sql`select 2 as n`).toEqual([{ n: 2 }]);
+      expect(await pooled).toEqual([{ n: 2 }]);
     } finally {
       await sql.end({ timeout: 1 });
       await killer.end({ timeout: 1 });
