@@ -16,8 +16,8 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the compiled server (`main.js`, as `npm start` runs it) with `env` on a free port (PORT=0) and the embedded database
- * unless DATABASE_URL is given, signing the audit chain with TEST_AUDIT_KEY. Example:
+ * Starts the compiled server (`main.js`, as `npm start` runs it) with `env` on a free port
+ * (PORT=0) and the embedded database unless DATABASE_URL is given, signing the audit chain with TEST_AUDIT_KEY. Example:
  * `const server = startServerProcess({ DATA_DIR: dir }); const base = await baseUrlOf(server);`
  */
 export function startServerProcess(env: Record<string, string>): ServerProcess {

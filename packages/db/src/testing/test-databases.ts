@@ -19,10 +19,10 @@ export interface TestDatabase {
 }
 
 // Read once per test process: a Blob cannot change, so every open can load the same one.
-let template: Blob | undefined;
+let migratedDump: Blob | undefined;
 function migratedTemplate(): Blob {
-  template ??= new Blob([readFileSync(inject('pgliteTemplatePath'))]);
-  return template;
+  migratedDump ??= new Blob([readFileSync(inject('pgliteTemplatePath'))]);
+  return migratedDump;
 }
 
 const pglite: TestDatabase = {

@@ -51,7 +51,10 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the compiled command line (as `npm run cli --` does) with `args` and `env` in a child process; `stdin` is piped in. */
+/**
+ * Runs the compiled command line (as `npm run cli --` does) with `args` and `env` in a child
+ * process; `stdin` is piped in.
+ */
 export function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
