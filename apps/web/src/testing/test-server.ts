@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Role } from '@hotspot/contracts';
-import { createDb, type Db } from '@hotspot/db';
-import { testDatabases } from '@hotspot/db/testing';
+import type { Db } from '@hotspot/db';
+import { pooledPglite, testDatabases, testRunDir } from '@hotspot/db/testing';
 import { createApp } from '../../../api/src/app.ts';
 import type { AppDeps } from '../../../api/src/deps.ts';
 import { loadEnv } from '../../../api/src/env.ts';
@@ -57,33 +67,17 @@ interface SeededDemo {
   readonly demo: Pick<DemoResult, 'partnershipId' | 'users'>;
 }
 
-// Seeding the demo on PGlite takes seconds, and a test process (vitest runs files without
-// isolation) starts many test servers with the same record counts: seed each count once per
-// process, keep the database's dump, and give every later server a fresh copy of it. The
-// records sit where they would have been seeded today, so a copy made minutes later is the same.
+// Seeding the demo on PGlite takes seconds, and a run starts many test servers with the same
+// record counts: each count is seeded once per run (by whichever test process asks first, the
+// others wait for its dump in the run's folder), and every server gets that database's dump.
+// The records sit where they would have been seeded today, so a copy made minutes later is the
+// same.
 const seededDemos = new Map<number, Promise<SeededDemo>>();
 
 function seededDemo(recordCount: number): Promise<SeededDemo> {
   let entry = seededDemos.get(recordCount);
   if (!entry) {
-    entry = (async () => {
-      const db = await openEmptyDatabase();
-      try {
-        const demo = await ensureDemo(
-          {
-            db,
-            clock: () => new Date(),
-            newId: randomUUID,
-            passwordHashOptions: TEST_PASSWORD_HASH,
-          },
-          { recordCount },
-        );
-        if (!db.pglite) throw new Error('the test server runs on PGlite');
-        return { dump: await db.pglite.dumpDataDir('none'), demo };
-      } finally {
-        await db.close();
-      }
-    })();
+    entry = sharedSeededDemo(recordCount);
     // A failed seed is not remembered: the next server tries again and reports its own error.
     entry.catch(() => seededDemos.delete(recordCount));
     seededDemos.set(recordCount, entry);
@@ -91,10 +85,75 @@ function seededDemo(recordCount: number): Promise<SeededDemo> {
   return entry;
 }
 
+// Another process seeding the same count has this long to finish before waiting gives up.
+const SEED_WAIT_MS = 10 * 60_000;
+
+async function sharedSeededDemo(recordCount: number): Promise<SeededDemo> {
+  const base = join(testRunDir(), `demo-${recordCount}`);
+  const started = Date.now();
+  for (;;) {
+    // The description is written last: once it exists, the dump beside it is whole.
+    if (existsSync(`${base}.json`)) {
+      return {
+        dump: new Blob([readFileSync(`${base}.tar`)]),
+        demo: JSON.parse(readFileSync(`${base}.json`, 'utf8')) as SeededDemo['demo'],
+      };
+    }
+    let lock: number;
+    try {
+      lock = openSync(`${base}.lock`, 'wx');
+    } catch {
+      if (Date.now() - started > SEED_WAIT_MS) {
+        throw new Error(`another test process did not finish seeding ${base} in time`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    try {
+      const seeded = await seedDemo(recordCount);
+      writeFileSync(`${base}.tar.part`, Buffer.from(await seeded.dump.arrayBuffer()));
+      renameSync(`${base}.tar.part`, `${base}.tar`);
+      writeFileSync(`${base}.json.part`, JSON.stringify(seeded.demo));
+      renameSync(`${base}.json.part`, `${base}.json`);
+      return seeded;
+    } catch (error) {
+      // Another process may seed it instead.
+      rmSync(`${base}.lock`, { force: true });
+      throw error;
+    } finally {
+      closeSync(lock);
+    }
+  }
+}
+
+async function seedDemo(recordCount: number): Promise<SeededDemo> {
+  const db = await openEmptyDatabase();
+  try {
+    const demo = await ensureDemo(
+      {
+        db,
+        clock: () => new Date(),
+        newId: randomUUID,
+        passwordHashOptions: TEST_PASSWORD_HASH,
+      },
+      { recordCount },
+    );
+    if (!db.pglite) throw new Error('the test server runs on PGlite');
+    return {
+      dump: await db.pglite.dumpDataDir('none'),
+      demo: { partnershipId: demo.partnershipId, users: demo.users },
+    };
+  } finally {
+    await db.close();
+  }
+}
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const seed = options.seed ?? 'demo';
   const seeded = seed === 'demo' ? await seededDemo(options.recordCount ?? 300) : undefined;
-  const db = seeded ? await createDb({ pgliteDump: seeded.dump }) : await openEmptyDatabase();
+  const db = seeded
+    ? await pooledPglite(`demo:${options.recordCount ?? 300}`, () => seeded.dump)
+    : await openEmptyDatabase();
   try {
     const env = loadEnv({
       ...process.env,

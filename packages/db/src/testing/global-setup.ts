@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -11,6 +19,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplatePath: string;
     postgresTemplate: { url: string; database: string } | null;
+    /** A folder of this run's own, removed after it: what its test processes share. */
+    testRunDir: string;
   }
 }
 
@@ -60,7 +70,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ]);
   project.provide('pgliteTemplatePath', pgliteTemplatePath);
   project.provide('postgresTemplate', postgresTemplate);
+  const testRunDir = mkdtempSync(join(tmpdir(), 'hotspot-test-run-'));
+  project.provide('testRunDir', testRunDir);
   return async () => {
+    rmSync(testRunDir, { recursive: true, force: true });
     if (!url || !postgresTemplate) return;
     const admin = postgres(url, { max: 1, onnotice: () => undefined });
     const rows = await admin<{ datname: string }[]>`

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { createDb, type DatabaseKind, type Db } from '../create-db.ts';
 import { postgisExtension } from '../postgis-bundle.ts';
 import { withDatabase } from './global-setup.ts';
+import { pooledPglite } from './pglite-pool.ts';
 
 export interface TestDatabase {
   readonly kind: DatabaseKind;
@@ -27,7 +28,7 @@ function migratedTemplate(): Blob {
 
 const pglite: TestDatabase = {
   kind: 'pglite',
-  open: () => createDb({ pgliteDump: migratedTemplate() }),
+  open: () => pooledPglite('migrated', migratedTemplate),
 };
 
 function postgresFrom(template: { url: string; database: string }): TestDatabase {
@@ -43,6 +44,11 @@ function postgresFrom(template: { url: string; database: string }): TestDatabase
     open: async () => createDb({ databaseUrl: await createUrl(), maxConnections: 10 }),
     createUrl,
   };
+}
+
+/** This test run's own folder, removed after it: for what its test processes share. */
+export function testRunDir(): string {
+  return inject('testRunDir');
 }
 
 /**
