@@ -88,10 +88,12 @@ export async function ensureDemo(
       ['district', districts, 'ONS LAD 2013 (demo data)'],
       ['ward', wards, 'ONS electoral wards 2013 (demo data; out of date)'],
     ] as const) {
-      for (const feature of collection.features) {
-        await trx
-          .insertInto('boundary')
-          .values({
+      // One statement per kind: each statement that inserts districts rebuilds the published
+      // area rows (migration 0012's trigger), once, rather than once per district.
+      await trx
+        .insertInto('boundary')
+        .values(
+          collection.features.map((feature) => ({
             id: deps.newId(),
             partnership_id: partnershipId,
             kind,
@@ -99,9 +101,9 @@ export async function ensureDemo(
             name: feature.properties.name,
             geom: sql<string>`ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(feature.geometry)}), 4326)), 3))`,
             source,
-          })
-          .execute();
-      }
+          })),
+        )
+        .execute();
     }
     await trx
       .insertInto('agency')
@@ -193,35 +195,42 @@ async function insertDemoRecords(
       committed_by: analystId,
     })
     .execute();
-  const chunk = 500;
-  for (let start = 0; start < records.length; start += chunk) {
-    const rows = records.slice(start, start + chunk).map((r, i) => ({
-      partnership_id: partnershipId,
-      batch_id: batchId,
-      row_no: start + i + 2,
-      reported_on: r.reportedOn,
-      occurred_from: null,
-      occurred_to: null,
-      location: sql<string>`ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326)`,
-      // British National Grid derived by PostGIS, the one place that projects; in the INSERT,
-      // not a second pass, which would leave a dead version of every row behind.
-      easting: sql<number>`ST_X(ST_Transform(ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326), 27700))`,
-      northing: sql<number>`ST_Y(ST_Transform(ST_SetSRID(ST_MakePoint(${r.lng}, ${r.lat}), 4326), 27700))`,
-      precision: r.precision,
-      place_type: r.placeType,
-      category: r.category,
-      source_agency_id: agencyId.get(r.sourceAgency)!,
-      source_grade: r.sourceGrade,
-      intelligence_grade: r.intelligenceGrade,
-      handling_code: r.handlingCode,
-      summary: r.summary,
-      external_ref: null,
-      fingerprint: createHash('sha256').update(JSON.stringify(r)).digest('hex'),
-      review_on: sql<string>`(${r.reportedOn}::date + make_interval(months => (select retention_months from partnership where id = ${partnershipId})))::date`,
-      synthetic: true,
-    }));
-    await db.insertInto('intelligence_record').values(rows).execute();
-  }
+  // One statement for all of them: the rows travel as one JSON parameter (typed text: the
+  // PostgreSQL driver would encode a jsonb parameter a second time) and PostGIS derives British
+  // National Grid in the INSERT (the one place that projects, and no second pass, which would
+  // leave a dead version of every row behind).
+  const rows = records.map((r, i) => ({
+    row_no: i + 2,
+    reported_on: r.reportedOn,
+    lng: r.lng,
+    lat: r.lat,
+    precision: r.precision,
+    place_type: r.placeType,
+    category: r.category,
+    source_agency_id: agencyId.get(r.sourceAgency)!,
+    source_grade: r.sourceGrade,
+    intelligence_grade: r.intelligenceGrade,
+    handling_code: r.handlingCode,
+    summary: r.summary,
+    fingerprint: createHash('sha256').update(JSON.stringify(r)).digest('hex'),
+  }));
+  await sql`
+    insert into intelligence_record (partnership_id, batch_id, row_no, reported_on, occurred_from,
+      occurred_to, location, easting, northing, precision, place_type, category, source_agency_id,
+      source_grade, intelligence_grade, handling_code, summary, external_ref, fingerprint,
+      review_on, synthetic)
+    select ${partnershipId}::uuid, ${batchId}::uuid, r.row_no, r.reported_on, null, null, p.geom,
+      ST_X(p.bng), ST_Y(p.bng), r.precision, r.place_type, r.category, r.source_agency_id,
+      r.source_grade, r.intelligence_grade, r.handling_code, r.summary, null, r.fingerprint,
+      (r.reported_on + make_interval(months => k.retention_months))::date, true
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(row_no integer,
+      reported_on date, lng float8, lat float8, precision text, place_type text, category text,
+      source_agency_id uuid, source_grade text, intelligence_grade text, handling_code text,
+      summary text, fingerprint text)
+    cross join (select retention_months from partnership where id = ${partnershipId}::uuid) k
+    cross join lateral (select ST_SetSRID(ST_MakePoint(r.lng, r.lat), 4326) as geom) g
+    cross join lateral (select g.geom, ST_Transform(g.geom, 27700) as bng) p
+    order by r.row_no`.execute(db);
   // Planner statistics for the freshly loaded tables, as after a batch commit.
   await sql`analyze intelligence_record, published_cell, published_cell_total`.execute(db);
 }
