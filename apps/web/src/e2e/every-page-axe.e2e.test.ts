@@ -19,14 +19,18 @@ import { startTestServer, type TestServer } from '../testing/test-server.ts';
 
 reportMissingChromium();
 
-// axe-core's WCAG 2.2 A and AA rules on every page each role can reach, at a laptop's size and
-// a phone's, the agenda's reorder buttons and meeting mode included.
+// axe-core's WCAG 2.2 A and AA rules on every page each role can reach at a laptop's size, the
+// agenda's reorder buttons and meeting mode included, and on every page at a phone's size.
+// At the phone's size the admin, the analyst and the partner between them reach every route and
+// meeting mode: the chair's and the viewer's pages are the analyst's routes with fewer
+// controls, each checked for their role at the laptop's size, and the phone layout (the
+// collapsed navigation, stacked panels) does not depend on the role.
 
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-] as const;
 const ROLES: readonly Role[] = ['admin', 'analyst', 'chair', 'partner', 'viewer'];
+const SIZES = [
+  { width: 1440, height: 900, roles: ROLES },
+  { width: 390, height: 844, roles: ['admin', 'analyst', 'partner'] as readonly Role[] },
+] as const;
 
 describe.skipIf(!hasChromium())('every page passes axe', () => {
   let server: TestServer;
@@ -49,8 +53,10 @@ describe.skipIf(!hasChromium())('every page passes axe', () => {
   });
 
   for (const size of SIZES) {
-    it.each(ROLES)(`for the %s at ${size.width}x${size.height}`, async (role) => {
-      const browser: TestBrowser = await launchBrowser({ viewport: size });
+    it.each(size.roles)(`for the %s at ${size.width}x${size.height}`, async (role) => {
+      const browser: TestBrowser = await launchBrowser({
+        viewport: { width: size.width, height: size.height },
+      });
       try {
         const page: Page = await browser.newPage();
         const [first, ...rest] = routesFor(role, ids);
