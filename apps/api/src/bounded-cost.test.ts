@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexAreaSquareMeters } from '@hotspot/analysis';
-import { testDatabases } from '@hotspot/db/testing';
+import { migratedPgliteFolder, testDatabases } from '@hotspot/db/testing';
 import { lngLatToBng } from '@hotspot/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areaSquareMeters, COST_CEILINGS, extentMeters } from './features/analysis/index.ts';
@@ -11,9 +11,9 @@ import { type ServerProcess, startServerProcess } from './testing/server-process
 
 // Issue 16: one viewer's Gi* request blocked the event loop for minutes and a chair's emerging
 // hot spot request killed the process. Against the real entry point (compiled as npm start runs it, the demo
-// data on the embedded database, from an empty folder: the whole first start,
-// initdb and every migration included): requests over a ceiling are refused with 422 before any
-// work, and the heaviest permitted one runs in a worker while /api/health keeps answering.
+// seeded on the embedded database in a migrated folder; process.test.ts starts from an empty
+// one): requests over a ceiling are refused with 422 before any work, and the heaviest permitted
+// one runs in a worker while /api/health keeps answering.
 // A worker out of memory: features/analysis/limits.test.ts.
 
 const folders: string[] = [];
@@ -33,6 +33,7 @@ interface Demo {
 async function startDemo(env: Record<string, string>): Promise<Demo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hotspot-cost-'));
   folders.push(dataDir);
+  if (!env.DATABASE_URL) await migratedPgliteFolder(dataDir);
   const server = startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: 'true', ...env });
   servers.push(server);
   // Seeding the demo takes a while on a busy machine.

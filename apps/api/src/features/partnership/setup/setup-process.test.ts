@@ -28,7 +28,7 @@ describe.each(testDatabases())(
       folders.push(dir);
       // A fresh migrated database with nothing in it, on either kind: a PGlite folder made from
       // the migrated template (a first start on an empty folder, initdb and every
-      // migration included, is bounded-cost.test.ts's), or a PostgreSQL database cloned from it.
+      // migration included, is process.test.ts's), or a PostgreSQL database cloned from it.
       // The server and the commands sign the audit chain with one key, as in a deployment.
       if (target.kind === 'pglite') await migratedPgliteFolder(join(dir, 'data'));
       const env: Record<string, string> = {
