@@ -150,9 +150,10 @@ async function seedDemo(recordCount: number): Promise<SeededDemo> {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const seed = options.seed ?? 'demo';
-  const seeded = seed === 'demo' ? await seededDemo(options.recordCount ?? 300) : undefined;
+  const recordCount = options.recordCount ?? 300;
+  const seeded = seed === 'demo' ? await seededDemo(recordCount) : undefined;
   const db = seeded
-    ? await pooledPglite(`demo:${options.recordCount ?? 300}`, () => seeded.dump)
+    ? await pooledPglite(`demo:${recordCount}`, () => seeded.dump)
     : await openEmptyDatabase();
   try {
     const env = loadEnv({
