@@ -5,7 +5,8 @@ import databases from './packages/db/src/testing/global-setup.ts';
 
 // vitest runs globalSetup files one after another; these three (migrated database templates,
 // the web build, the API build) are independent, so they run side by side: on a clean clone
-// they are the first 25 s of a run before any test file starts. vitest also calls this once per
+// they are the first 15 s of a run before any test file starts (most of it the PGlite
+// template: initdb, PostGIS and every migration). vitest also calls this once per
 // project (vitest.config.ts has two, and the root): the work is done once per run, each project
 // is given its results, and the last teardown removes them.
 

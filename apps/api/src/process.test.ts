@@ -79,7 +79,7 @@ describe('the server process on the embedded database', () => {
     const dataDir = tempFolder();
     const server = start({ DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info' });
     // The first audit checkpoint is written after migrating, just before the demo is seeded.
-    await server.waitFor(/audit checkpoint/, 300_000);
+    await server.waitFor(/audit checkpoint/);
     server.child.kill('SIGTERM');
     await server.exited;
     const db = await createDb({ dataDir });
