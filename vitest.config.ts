@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongestFirst from './scripts/test-sequencer.ts';
 
 // One runner for the whole repository, with long timeouts for the database suites. Three
 // workers on the two-core machine: while one waits on a child process (the real server, the
@@ -24,6 +25,8 @@ export default defineConfig({
     // Tests keep no state in modules: each opens its own database and app.
     isolate: false,
     reporters: ['default'],
+    // Longest files first, from durations measured in the repository (scripts/test-sequencer.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
