@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { RoleSchema } from '@hotspot/contracts';
+import { type Role, RoleSchema } from '@hotspot/contracts';
 import {
   BackupError,
   backupTo,
@@ -17,6 +17,8 @@ import { createUser, inviteUser } from './features/accounts/index.ts';
 import { AuditKeyError, type AuditKeyring, loadAuditKeyring } from './features/audit/index.ts';
 import { ensureDemo } from './features/demo/index.ts';
 import {
+  checkImportFile,
+  checkPartnershipInput,
   createPartnership,
   describeCreated,
   describeTaxonomy,
@@ -50,6 +52,9 @@ The database is DATABASE_URL when set, otherwise the PGlite folder DATA_DIR (def
 
 class UsageError extends Error {}
 
+/** A command whose arguments and files have been checked: what is left needs the database. */
+type Prepared = (db: Db, applied: readonly string[]) => Promise<void>;
+
 async function run(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -57,43 +62,52 @@ async function run(argv: readonly string[]): Promise<void> {
     return;
   }
   const env = loadEnv();
+  // Arguments and files first: a typo or a bad file is refused at once, without opening (or
+  // migrating) the database, which takes seconds on the embedded one.
+  const prepared = await prepare(command, rest);
   const db = await createDb(
     env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR },
   );
   try {
-    const applied = await migrateToLatest(db.kysely);
-    switch (command) {
-      case 'migrate':
+    await prepared(db, await migrateToLatest(db.kysely));
+  } finally {
+    await db.close();
+  }
+}
+
+async function prepare(command: string, rest: readonly string[]): Promise<Prepared> {
+  switch (command) {
+    case 'migrate':
+      return async (_db, applied) => {
         process.stdout.write(
           applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n',
         );
-        return;
-      case 'seed-demo':
-        return await seedDemo(db);
-      case 'create-partnership':
-        return await createPartnershipCommand(db, rest);
-      case 'import-agencies':
-      case 'import-taxonomy':
-        return await importCommand(db, command, rest);
-      case 'create-user':
-        return await createUserCommand(db, rest);
-      case 'backup': {
-        const file = single(rest, 'backup FILE');
+      };
+    case 'seed-demo':
+      return (db) => seedDemo(db);
+    case 'create-partnership':
+      return await prepareCreatePartnership(rest);
+    case 'import-agencies':
+    case 'import-taxonomy':
+      return prepareImport(command, rest);
+    case 'create-user':
+      return prepareCreateUser(rest);
+    case 'backup': {
+      const file = single(rest, 'backup FILE');
+      return async (db) => {
         const counts = await backupTo(db, file, new Date());
         process.stdout.write(`backup written to ${file}: ${summarise(counts)}\n`);
-        return;
-      }
-      case 'restore': {
-        const file = single(rest, 'restore FILE');
+      };
+    }
+    case 'restore': {
+      const file = single(rest, 'restore FILE');
+      return async (db) => {
         const counts = await restoreFrom(db, file);
         process.stdout.write(`restored from ${file}: ${summarise(counts)}\n`);
-        return;
-      }
-      default:
-        throw new UsageError(`unknown command: ${command}`);
+      };
     }
-  } finally {
-    await db.close();
+    default:
+      throw new UsageError(`unknown command: ${command}`);
   }
 }
 
@@ -117,7 +131,7 @@ function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof p
   }
 }
 
-async function createPartnershipCommand(db: Db, args: readonly string[]): Promise<void> {
+async function prepareCreatePartnership(args: readonly string[]): Promise<Prepared> {
   const { values } = parseOptions({
     args: [...args],
     options: {
@@ -134,26 +148,28 @@ async function createPartnershipCommand(db: Db, args: readonly string[]): Promis
   if (!values.name || !values.districts) {
     throw new UsageError('create-partnership needs --name and --districts');
   }
-  const created = await createPartnership(
-    { db, clock: () => new Date(), newId: randomUUID, auditKeys: auditKeyring() },
-    {
-      name: values.name,
-      slug: values.slug,
-      districts: readSetupFile(values.districts),
-      codeProperty: values['code-property'],
-      nameProperty: values['name-property'],
-      agencies: values.agencies ? readSetupFile(values.agencies) : undefined,
-      taxonomy: values.taxonomy ? readSetupFile(values.taxonomy) : undefined,
-    },
-  );
-  process.stdout.write(`${describeCreated(created).join('\n')}\n`);
+  const checked = await checkPartnershipInput({
+    name: values.name,
+    slug: values.slug,
+    districts: readSetupFile(values.districts),
+    codeProperty: values['code-property'],
+    nameProperty: values['name-property'],
+    agencies: values.agencies ? readSetupFile(values.agencies) : undefined,
+    taxonomy: values.taxonomy ? readSetupFile(values.taxonomy) : undefined,
+  });
+  return async (db) => {
+    const created = await createPartnership(
+      { db, clock: () => new Date(), newId: randomUUID, auditKeys: auditKeyring() },
+      checked,
+    );
+    process.stdout.write(`${describeCreated(created).join('\n')}\n`);
+  };
 }
 
-async function importCommand(
-  db: Db,
+function prepareImport(
   command: 'import-agencies' | 'import-taxonomy',
   args: readonly string[],
-): Promise<void> {
+): Prepared {
   const { values, positionals } = parseOptions({
     args: [...args],
     options: { partnership: { type: 'string' } },
@@ -161,20 +177,23 @@ async function importCommand(
     strict: true,
   });
   const file = readSetupFile(single(positionals, `${command} FILE.csv [--partnership SLUG]`));
-  const deps = { db, clock: () => new Date(), newId: randomUUID, auditKeys: auditKeyring() };
-  if (command === 'import-agencies') {
-    const done = await importAgencies(deps, values.partnership, file);
-    process.stdout.write(`imported ${done.agencies} agencies into ${done.partnership.slug}\n`);
-  } else {
-    const done = await importTaxonomy(deps, values.partnership, file);
-    process.stdout.write(
-      `imported into ${done.partnership.slug}: ${describeTaxonomy(done.taxonomy)}\n`,
-    );
-  }
+  checkImportFile(command === 'import-agencies' ? 'agencies' : 'taxonomy', file);
+  return async (db) => {
+    const deps = { db, clock: () => new Date(), newId: randomUUID, auditKeys: auditKeyring() };
+    if (command === 'import-agencies') {
+      const done = await importAgencies(deps, values.partnership, file);
+      process.stdout.write(`imported ${done.agencies} agencies into ${done.partnership.slug}\n`);
+    } else {
+      const done = await importTaxonomy(deps, values.partnership, file);
+      process.stdout.write(
+        `imported into ${done.partnership.slug}: ${describeTaxonomy(done.taxonomy)}\n`,
+      );
+    }
+  };
 }
 
-async function createUserCommand(db: Db, args: readonly string[]): Promise<void> {
-  const { values } = parseArgs({
+function prepareCreateUser(args: readonly string[]): Prepared {
+  const { values } = parseOptions({
     args: [...args],
     options: {
       email: { type: 'string' },
@@ -185,18 +204,39 @@ async function createUserCommand(db: Db, args: readonly string[]): Promise<void>
     },
     strict: true,
   });
-  if (!values.email || !values.role || !values.agency) {
+  const { email, agency } = values;
+  if (!email || !values.role || !agency) {
     throw new UsageError('create-user needs --email, --role and --agency');
   }
   const role = RoleSchema.safeParse(values.role);
   if (!role.success) throw new UsageError(`--role must be one of ${RoleSchema.options.join(', ')}`);
+  return (db) =>
+    createUserCommand(db, {
+      email,
+      role: role.data,
+      agency,
+      name: values.name,
+      partnership: values.partnership,
+    });
+}
+
+async function createUserCommand(
+  db: Db,
+  values: {
+    email: string;
+    role: Role;
+    agency: string;
+    name: string | undefined;
+    partnership: string | undefined;
+  },
+): Promise<void> {
   const partnership = await resolvePartnership(db.kysely, values.partnership);
   await requireAgency(db.kysely, partnership, values.agency);
   const input = {
     partnershipId: partnership.id,
     email: values.email,
     name: values.name ?? values.email,
-    role: role.data,
+    role: values.role,
     agencyCode: values.agency,
   };
   const deps = { db, env: loadEnv(), clock: () => new Date(), newId: randomUUID };
@@ -206,7 +246,7 @@ async function createUserCommand(db: Db, args: readonly string[]): Promise<void>
     .where('partnership_id', '=', input.partnershipId)
     .where('role', '=', 'admin')
     .executeTakeFirst();
-  if (role.data !== 'admin' || anAdmin) {
+  if (values.role !== 'admin' || anAdmin) {
     // Everyone after the first admin chooses their own password through a one-time link.
     const origin = deps.env.PUBLIC_ORIGIN ?? `http://localhost:${deps.env.PORT}`;
     const invited = await inviteUser(deps, input, { requestedBy: null, origin });

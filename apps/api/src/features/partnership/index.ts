@@ -7,6 +7,8 @@ export { partnershipRoutes } from './partnership.routes.ts';
 export type { PartnershipState } from './partnership-state.ts';
 export { loadPartnershipState, readPartnershipState } from './partnership-state.ts';
 export {
+  checkImportFile,
+  checkPartnershipInput,
   createPartnership,
   describeCreated,
   describeTaxonomy,

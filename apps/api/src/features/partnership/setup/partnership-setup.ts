@@ -176,18 +176,26 @@ export interface CreatedPartnership extends PartnershipRef {
   readonly taxonomy: TaxonomyCounts & { readonly file: string };
 }
 
+/** A partnership's name, slug and files, read and checked: what needs no database. */
+export interface CheckedPartnershipInput {
+  readonly name: string;
+  readonly slug: string;
+  readonly districtsFile: string;
+  readonly parsed: Awaited<ReturnType<typeof parseDistricts>>;
+  readonly agencies: ReturnType<typeof parseAgenciesCsv>;
+  readonly taxonomyFile: string;
+  readonly taxonomy: ReturnType<typeof parseTaxonomyCsv>;
+}
+
 /**
- * Creates a partnership from a districts GeoJSON file: the area is the union of the districts
- * (each made valid by PostGIS), the districts are its district boundaries, with agencies and the
- * taxonomy from CSV files (the default CSE taxonomy when none is given) and the default
- * suggested actions. Every file is checked before anything is written, and everything is
- * written in one transaction: a bad file leaves the database as it was.
+ * Checks a new partnership's name, slug and files without touching any database (the command
+ * line does this before opening one, so a bad file is refused at once): one ProblemError naming
+ * the file and the problem. PostGIS's own check of the geometries and the slug's uniqueness are
+ * createPartnership's.
  */
-export async function createPartnership(
-  deps: SetupDeps,
+export async function checkPartnershipInput(
   input: CreatePartnershipInput,
-): Promise<CreatedPartnership> {
-  const db = deps.db.kysely;
+): Promise<CheckedPartnershipInput> {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 200) {
     throw new ProblemError(PROBLEM.validation, 'the name must be 1 to 200 characters');
@@ -213,7 +221,32 @@ export async function createPartnership(
     text: readFileSync(DEFAULT_TAXONOMY_PATH, 'utf8'),
   };
   const taxonomy = parseTaxonomyCsv(taxonomyFile.text, taxonomyFile.name);
-  const repaired = await inFile(input.districts.name, () => checkGeometries(db, parsed.districts));
+  return {
+    name,
+    slug,
+    districtsFile: input.districts.name,
+    parsed,
+    agencies,
+    taxonomyFile: taxonomyFile.name,
+    taxonomy,
+  };
+}
+
+/**
+ * Creates a partnership from a districts GeoJSON file: the area is the union of the districts
+ * (each made valid by PostGIS), the districts are its district boundaries, with agencies and the
+ * taxonomy from CSV files (the default CSE taxonomy when none is given) and the default
+ * suggested actions. Every file is checked before anything is written, and everything is
+ * written in one transaction: a bad file leaves the database as it was.
+ */
+export async function createPartnership(
+  deps: SetupDeps,
+  input: CreatePartnershipInput | CheckedPartnershipInput,
+): Promise<CreatedPartnership> {
+  const db = deps.db.kysely;
+  const { name, slug, districtsFile, parsed, agencies, taxonomyFile, taxonomy } =
+    'parsed' in input ? input : await checkPartnershipInput(input);
+  const repaired = await inFile(districtsFile, () => checkGeometries(db, parsed.districts));
   const taken = await db
     .selectFrom('partnership')
     .select('name')
@@ -240,7 +273,7 @@ export async function createPartnership(
           from unnest(${geometries}::text[]) as g)), 3))`,
       })
       .execute();
-    const source = `${input.districts.name.split(/[\\/]/).pop()} (${parsed.codeProperty}, ${parsed.nameProperty})`;
+    const source = `${districtsFile.split(/[\\/]/).pop()} (${parsed.codeProperty}, ${parsed.nameProperty})`;
     for (const district of parsed.districts) {
       await trx
         .insertInto('boundary')
@@ -279,7 +312,7 @@ export async function createPartnership(
     repaired,
     areaKm2: area,
     agencies: agencies.length,
-    taxonomy: { file: taxonomyFile.name, ...countTaxonomy(taxonomy) },
+    taxonomy: { file: taxonomyFile, ...countTaxonomy(taxonomy) },
   };
 }
 
@@ -442,6 +475,12 @@ export async function importAgencies(
     },
   );
   return { partnership, agencies: rows.length };
+}
+
+/** Parses an agencies or taxonomy CSV without any database: throws the bad file's one-line problem. */
+export function checkImportFile(kind: 'agencies' | 'taxonomy', file: SetupFile): void {
+  if (kind === 'agencies') parseAgenciesCsv(file.text, file.name);
+  else parseTaxonomyCsv(file.text, file.name);
 }
 
 /**

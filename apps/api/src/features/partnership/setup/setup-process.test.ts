@@ -20,6 +20,55 @@ afterAll(() => {
 
 const ADMIN_PASSWORD = 'Setup-kestrel-rhubarb-58';
 
+// Arguments and files are checked before any database is opened: a bad file is refused at once,
+// in one line, even with the database out of reach (and so nothing can have been written).
+describe('the setup commands refuse bad input before opening the database', () => {
+  const unreachable = { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' };
+
+  it('refuses a districts file in metres and an agencies file without its kind column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hotspot-setup-'));
+    folders.push(dir);
+    const bngFile = join(dir, 'bng.geojson');
+    writeFileSync(
+      bngFile,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { code: 'X', name: 'Metres' },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [383000, 273000],
+                  [384000, 273000],
+                  [384000, 274000],
+                  [383000, 273000],
+                ],
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    const agenciesFile = join(dir, 'agencies.csv');
+    writeFileSync(agenciesFile, 'code,name\nPOL,Police\n');
+    const [metres, agencies] = await Promise.all([
+      runCli(['create-partnership', '--name', 'Metres CSP', '--districts', bngFile], unreachable),
+      runCli(['import-agencies', agenciesFile], unreachable),
+    ]);
+    expect(metres).toMatchObject({ code: 1, stdout: '' });
+    expect(metres.stderr).toBe(
+      `hotspot-map: ${bngFile}: feature 1 (X Metres): the position [383000, 273000] is outside WGS84 (longitude -180..180, latitude -90..90); it looks like British National Grid metres: convert the file to WGS84 first, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson\n`,
+    );
+    expect(agencies).toMatchObject({ code: 1, stdout: '' });
+    expect(agencies.stderr).toBe(
+      `hotspot-map: ${agenciesFile}: 1 problem, nothing imported:\n  ${agenciesFile} line 1: the column kind is missing\n`,
+    );
+  });
+});
+
 describe.each(testDatabases())(
   'setting up a partnership from the command line on $kind',
   (target) => {
@@ -48,40 +97,6 @@ describe.each(testDatabases())(
         /npm run cli -- create-partnership --name "Your CSP" --districts districts\.geojson/,
       );
       expect(empty.output()).not.toMatch(/listening on/);
-
-      // A file in British National Grid metres: one line, exit 1, nothing written.
-      const bngFile = join(dir, 'bng.geojson');
-      writeFileSync(
-        bngFile,
-        JSON.stringify({
-          type: 'FeatureCollection',
-          features: [
-            {
-              type: 'Feature',
-              properties: { code: 'X', name: 'Metres' },
-              geometry: {
-                type: 'Polygon',
-                coordinates: [
-                  [
-                    [383000, 273000],
-                    [384000, 273000],
-                    [384000, 274000],
-                    [383000, 273000],
-                  ],
-                ],
-              },
-            },
-          ],
-        }),
-      );
-      const refused = await runCli(
-        ['create-partnership', '--name', 'Metres CSP', '--districts', bngFile],
-        env,
-      );
-      expect(refused).toMatchObject({ code: 1, stdout: '' });
-      expect(refused.stderr).toBe(
-        `hotspot-map: ${bngFile}: feature 1 (X Metres): the position [383000, 273000] is outside WGS84 (longitude -180..180, latitude -90..90); it looks like British National Grid metres: convert the file to WGS84 first, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson\n`,
-      );
 
       const created = await runCli(
         [
@@ -136,7 +151,7 @@ describe.each(testDatabases())(
         env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR! },
       );
       try {
-        // The refused file left nothing behind; the admin is of the new partnership's WCC.
+        // One partnership, and the admin is of its WCC.
         const partnerships = await db.kysely
           .selectFrom('partnership')
           .select(['id', 'slug'])
