@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import {
@@ -48,6 +49,23 @@ export interface Db {
   /** The PGlite instance when kind is 'pglite' (used for backups); otherwise undefined. */
   readonly pglite: PGlite | undefined;
   close(): Promise<void>;
+}
+
+const instances = new WeakMap<Db, string>();
+
+/**
+ * A name for this open database, unique in the process. Per-process caches key on it besides a
+ * partnership and its data version: two open databases can hold the same partnership at the same
+ * version with different data (two copies of one dump, as tests make; a restore into a new
+ * database while another is open). Example: `cache.get(\`${databaseInstance(db)}|${key}\`)`.
+ */
+export function databaseInstance(db: Db): string {
+  let name = instances.get(db);
+  if (!name) {
+    name = randomUUID();
+    instances.set(db, name);
+  }
+  return name;
 }
 
 export type CreateDbOptions =

@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { AnalysisInputError } from '@hotspot/analysis';
-import type { Db } from '@hotspot/db';
+import { type Db, databaseInstance } from '@hotspot/db';
 import { lngLatToBng } from '@hotspot/ingest';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv, SessionUser } from '../../deps.ts';
@@ -157,13 +157,14 @@ interface CachedBody {
   readonly bytesEtag: string;
 }
 
-// Computed bodies keyed by ETag: safe to share between users because the ETag includes the role
-// (and the agency for partners) and the database state the body was computed from. The promise
-// is cached, so concurrent first requests compute once.
+// Computed bodies keyed by database and ETag: safe to share between users because the ETag
+// includes the role (and the agency for partners) and the database state the body was computed
+// from. The promise is cached, so concurrent first requests compute once.
 const bodyCache = new BoundedCache<string, Promise<CachedBody>>(64);
 
-function cachedBody(etag: string, compute: () => Promise<string>): Promise<CachedBody> {
-  const cached = bodyCache.get(etag);
+function cachedBody(db: Db, etag: string, compute: () => Promise<string>): Promise<CachedBody> {
+  const key = `${databaseInstance(db)} ${etag}`;
+  const cached = bodyCache.get(key);
   if (cached) return cached;
   // Compressed on libuv's thread pool: a large layer would otherwise hold the event loop.
   const computing = compute().then(async (text) => {
@@ -171,8 +172,8 @@ function cachedBody(etag: string, compute: () => Promise<string>): Promise<Cache
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 32);
     return { identity, gzip: await gzipAsync(identity), bytesEtag: `W/"${hash}"` };
   });
-  bodyCache.set(etag, computing);
-  computing.catch(() => bodyCache.delete(etag));
+  bodyCache.set(key, computing);
+  computing.catch(() => bodyCache.delete(key));
   return computing;
 }
 
@@ -234,7 +235,7 @@ export async function serveCached(
   // Non-analysts get the hash of the published bytes as the ETag, so nothing they can observe
   // moves unless what they are shown does (a C record, or a change elsewhere, changes nothing).
   const recordLevel = receivesRecordLevel(user);
-  const body = recordLevel ? undefined : await cachedBody(etag, options.compute);
+  const body = recordLevel ? undefined : await cachedBody(deps.db, etag, options.compute);
   const headers = {
     etag: body ? body.bytesEtag : etag,
     'cache-control': 'private, no-cache',
@@ -245,7 +246,7 @@ export async function serveCached(
   if (ifNoneMatch?.split(',').some((t) => t.trim() === headers.etag)) {
     return new Response(null, { status: 304, headers });
   }
-  const served = body ?? (await cachedBody(etag, options.compute));
+  const served = body ?? (await cachedBody(deps.db, etag, options.compute));
   const gzip = acceptsGzip(c.req.header('accept-encoding'));
   const bytes = gzip ? served.gzip : served.identity;
   return new Response(bytes, {

@@ -41,7 +41,7 @@
  * some P report, of any date or kind, lies within about 25 m of that public grid point.
  */
 import { hexIndexAt, hexRing } from '@hotspot/analysis';
-import { type Db, selectFloat8Pairs } from '@hotspot/db';
+import { type Db, databaseInstance, selectFloat8Pairs } from '@hotspot/db';
 import { bngToLngLat, lngLatToBng } from '@hotspot/ingest';
 import { booleanIntersects, featureCollection, polygon as turfPolygon, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
@@ -113,7 +113,7 @@ export function loadVertexGuard(
   partnershipId: string,
   dataVersion: string,
 ): Promise<VertexGuard> {
-  const key = `${partnershipId}:${dataVersion}`;
+  const key = `${databaseInstance(db)}:${partnershipId}:${dataVersion}`;
   const cached = guardCache.get(key);
   if (cached) return cached;
   // Two packed columns: a row object (or a parsed text number) per record costs far more.

@@ -18,6 +18,7 @@ import {
   hexLattice,
   parsePerturbationTable,
   publicationSettings,
+  publishedDataVersion,
   publishedValue,
   trueCells,
   unionOf,
@@ -309,5 +310,35 @@ describe.each(testDatabases())('the published table on $kind', (target) => {
     await sql`update partnership set published_hex_sizes = '{250,500,1000}' where id = ${partnershipId}`.execute(
       db.kysely,
     );
+  });
+});
+
+// Caches of the process key on the database too: two databases can hold one partnership at one
+// data version with different data (copies of one dump, as the tests' pooled databases are).
+describe.each(testDatabases())('the published data version per database on $kind', (target) => {
+  const partnershipId = '00000000-0000-4000-8000-0000000a7001';
+  const opened: Db[] = [];
+  afterAll(async () => {
+    for (const db of opened) await db.close();
+  });
+
+  async function copyWith(n: number): Promise<Db> {
+    const db = await target.open();
+    opened.push(db);
+    await db.kysely
+      .insertInto('partnership')
+      .values({ id: partnershipId, slug: 'copy', name: 'Copy', area: null })
+      .execute();
+    await sql`insert into published_cell_total (partnership_id, lattice, month, cell, n, key_sum)
+      values (${partnershipId}, 'hex:250', '2024-03-01', '10:20', ${n}, 0.5)`.execute(db.kysely);
+    return db;
+  }
+
+  it('differs between two databases holding the same partnership and version', async () => {
+    const [twelve, twenty] = [await copyWith(12), await copyWith(20)];
+    const first = await publishedDataVersion(twelve, partnershipId, '7');
+    expect(await publishedDataVersion(twenty, partnershipId, '7')).not.toBe(first);
+    // The same database at the same version answers the same.
+    expect(await publishedDataVersion(twelve, partnershipId, '7')).toBe(first);
   });
 });

@@ -10,7 +10,7 @@
  * unions get unrelated noise. Counts below k publish nothing ("fewer than k"), the same as zero.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '@hotspot/db';
+import { type Db, databaseInstance } from '@hotspot/db';
 import { sql } from 'kysely';
 import { BoundedCache } from '../../http/bounded-cache.ts';
 
@@ -241,7 +241,8 @@ export async function publicationSettings(
   };
 }
 
-// Per process, keyed by partnership and data version (a commit, withdrawal or erasure moves it).
+// Per process, keyed by database, partnership and data version (a commit, withdrawal or erasure
+// moves it).
 const versionCache = new BoundedCache<string, Promise<string>>(16);
 
 /**
@@ -254,7 +255,7 @@ export function publishedDataVersion(
   partnershipId: string,
   dataVersion: string,
 ): Promise<string> {
-  const key = `${partnershipId}:${dataVersion}`;
+  const key = `${databaseInstance(db)}:${partnershipId}:${dataVersion}`;
   const cached = versionCache.get(key);
   if (cached) return cached;
   const computing = (async () => {
