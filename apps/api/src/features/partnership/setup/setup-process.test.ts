@@ -25,7 +25,7 @@ const ADMIN_PASSWORD = 'Setup-kestrel-rhubarb-58';
 describe('the setup commands refuse bad input before opening the database', () => {
   const unreachable = { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' };
 
-  it('refuses a districts file in metres and an agencies file without its kind column', async () => {
+  it('refuses a districts file in metres, an agencies file without its kind column and a mistyped option', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotspot-setup-'));
     folders.push(dir);
     const bngFile = join(dir, 'bng.geojson');
@@ -54,10 +54,15 @@ describe('the setup commands refuse bad input before opening the database', () =
     );
     const agenciesFile = join(dir, 'agencies.csv');
     writeFileSync(agenciesFile, 'code,name\nPOL,Police\n');
-    const [metres, agencies] = await Promise.all([
+    const [metres, agencies, unknownOption] = await Promise.all([
       runCli(['create-partnership', '--name', 'Metres CSP', '--districts', bngFile], unreachable),
       runCli(['import-agencies', agenciesFile], unreachable),
+      runCli(['create-user', '--email', 'a@example.org', '--rol', 'admin'], unreachable),
     ]);
+    // A mistyped option is a usage error: exit 2 and the usage, as for every command.
+    expect(unknownOption).toMatchObject({ code: 2, stdout: '' });
+    expect(unknownOption.stderr).toMatch(/^Unknown option '--rol'/);
+    expect(unknownOption.stderr).toContain('usage: npm run cli -- <command>');
     expect(metres).toMatchObject({ code: 1, stdout: '' });
     expect(metres.stderr).toBe(
       `hotspot-map: ${bngFile}: feature 1 (X Metres): the position [383000, 273000] is outside WGS84 (longitude -180..180, latitude -90..90); it looks like British National Grid metres: convert the file to WGS84 first, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson\n`,
