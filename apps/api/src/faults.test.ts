@@ -252,30 +252,50 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults on PostgreSQL', () => {
       await new Promise((r) => setTimeout(r, 1_000));
       const restartedAt = Date.now();
       await pg.start();
-      // Every path answers 200 again from the same API process.
-      for (const path of paths) {
-        await expect
-          .poll(
-            // On failure: whether the API process died (it must not), else what this path was
-            // answered since the restart (statuses and problem types: no data).
-            () =>
-              server.child.exitCode !== null
-                ? 'exited'
-                : answers.some((a) => a.path === path && a.at > restartedAt && a.status === 200) ||
-                  `${path}: ${answers
-                    .filter((a) => a.path === path && a.at > restartedAt)
-                    .slice(-5)
-                    .map((a) => `${a.status} ${a.type ?? ''} after ${a.at - a.sent} ms`)
-                    .join('; ')}; waiting: ${[...inFlight.values()]
-                    .filter((w) => w.path === path)
-                    .map((w) => `${Date.now() - w.sent} ms`)
-                    .join(', ')}`,
-            {
-              timeout: 60_000,
-              interval: 100,
-            },
-          )
-          .toBe(true);
+      // Every path answers 200 again from the same API process. Should one not, the failure
+      // also says what the process was waiting on then (SIGUSR2: statements and connection waits,
+      // no data) and its last log lines.
+      const recovered = async () => {
+        for (const path of paths) {
+          await expect
+            .poll(
+              // On failure: whether the API process died (it must not), else what this path was
+              // answered since the restart (statuses and problem types: no data).
+              () =>
+                server.child.exitCode !== null
+                  ? 'exited'
+                  : answers.some(
+                      (a) => a.path === path && a.at > restartedAt && a.status === 200,
+                    ) ||
+                    `${path}: ${answers
+                      .filter((a) => a.path === path && a.at > restartedAt)
+                      .slice(-5)
+                      .map((a) => `${a.status} ${a.type ?? ''} after ${a.at - a.sent} ms`)
+                      .join('; ')}; waiting: ${[...inFlight.values()]
+                      .filter((w) => w.path === path)
+                      .map((w) => `${Date.now() - w.sent} ms`)
+                      .join(', ')}`,
+              {
+                timeout: 60_000,
+                interval: 100,
+              },
+            )
+            .toBe(true);
+        }
+      };
+      try {
+        await recovered();
+      } catch (error) {
+        server.child.kill('SIGUSR2');
+        const activity = await server
+          .waitFor(/\{[^\n]*"msg":"database activity"[^\n]*\}/, 10_000)
+          .then(
+            ([line]) => line,
+            () => 'no answer to SIGUSR2',
+          );
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}\n${activity}\nlast output: ${server.output().slice(-1500)}`,
+        );
       }
       const recoveredAt = Date.now();
       await new Promise((r) => setTimeout(r, 1_000));

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import {
   createDb,
   DatabaseUnavailableError,
+  databaseActivity,
   migrateToLatest,
   SchemaTooNewError,
 } from '@hotspot/db';
@@ -55,6 +56,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // For an operator (or a failing test) asking what a stalled process waits on: the database
+  // connections it is waiting for and the statements still running, oldest first (no data).
+  process.on('SIGUSR2', () => {
+    logger.warn({ database: databaseActivity(db) ?? 'embedded' }, 'database activity');
+  });
   let server: ReturnType<typeof serve> | undefined;
   let checkpoints: string | undefined;
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { databaseActivity } from './create-db.ts';
 import { testDatabases } from './testing/test-databases.ts';
 
 interface PlanJson {
@@ -31,6 +32,27 @@ describe.each(testDatabases())('connections to $kind', (target) => {
         expect(plan.Plan['Total Cost']).toBeGreaterThan(100_000);
         expect(plan.JIT).toBeUndefined();
       }
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.each(testDatabases())('what a database handle on $kind is waiting on', (target) => {
+  it('lists the statements running, oldest first, and nothing once they finish', async () => {
+    const db = await target.open();
+    try {
+      if (target.kind === 'pglite') {
+        // One statement at a time in the process: nothing to wait on, nothing listed.
+        expect(databaseActivity(db)).toBeUndefined();
+        return;
+      }
+      const slow = sql`select pg_sleep(0.5)`.execute(db.kysely);
+      await expect
+        .poll(() => databaseActivity(db)?.waits.map((w) => w.what))
+        .toEqual(['select pg_sleep(0.5)']);
+      await slow;
+      expect(databaseActivity(db)).toEqual({ waits: [] });
     } finally {
       await db.close();
     }

@@ -22,20 +22,91 @@ import type { Database } from './schema.ts';
  * drops a dead connection (see patches/postgres+3.4.9.patch), so rethrowing is all that is needed.
  */
 class ConnectionSafeDriver extends PostgresJSDriver {
+  readonly #activity: DatabaseActivityLog;
+  constructor(
+    config: ConstructorParameters<typeof PostgresJSDriver>[0],
+    activity: DatabaseActivityLog,
+  ) {
+    super(config);
+    this.#activity = activity;
+  }
+
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  // Every wait for a connection and every statement is logged while it lasts, for
+  // `databaseActivity`: what a stalled process is waiting on.
+  override async acquireConnection(
+    ...args: Parameters<PostgresJSDriver['acquireConnection']>
+  ): ReturnType<PostgresJSDriver['acquireConnection']> {
+    const done = this.#activity.start('acquire');
+    const connection = await super.acquireConnection(...args).finally(done);
+    const execute = connection.executeQuery.bind(connection);
+    connection.executeQuery = (async (query: CompiledQuery) => {
+      const finished = this.#activity.start(query.sql);
+      try {
+        return await execute(query);
+      } finally {
+        finished();
+      }
+    }) as typeof connection.executeQuery;
+    return connection;
   }
 }
 
 class ConnectionSafeDialect extends PostgresJSDialect {
   readonly #config: ConstructorParameters<typeof PostgresJSDialect>[0];
-  constructor(config: ConstructorParameters<typeof PostgresJSDialect>[0]) {
+  readonly #activity: DatabaseActivityLog;
+  constructor(
+    config: ConstructorParameters<typeof PostgresJSDialect>[0],
+    activity: DatabaseActivityLog,
+  ) {
     super(config);
     this.#config = config;
+    this.#activity = activity;
   }
   override createDriver(): Driver {
-    return new ConnectionSafeDriver(this.#config);
+    return new ConnectionSafeDriver(this.#config, this.#activity);
   }
+}
+
+/** What a database handle is waiting on: connections asked for and statements running. */
+export interface DatabaseActivity {
+  /** Oldest first: `what` is 'acquire' (waiting for a connection) or a statement's first words. */
+  readonly waits: readonly { readonly what: string; readonly ms: number }[];
+}
+
+class DatabaseActivityLog {
+  readonly #open = new Map<symbol, { what: string; since: number }>();
+
+  start(what: string): () => void {
+    const key = Symbol();
+    this.#open.set(key, {
+      what: what.slice(0, 200).replace(/\s+/g, ' ').trim().slice(0, 60),
+      since: performance.now(),
+    });
+    return () => this.#open.delete(key);
+  }
+
+  snapshot(): DatabaseActivity {
+    const now = performance.now();
+    return {
+      waits: [...this.#open.values()]
+        .map((w) => ({ what: w.what, ms: Math.round(now - w.since) }))
+        .sort((a, b) => b.ms - a.ms),
+    };
+  }
+}
+
+const activityLogs = new WeakMap<Db, DatabaseActivityLog>();
+
+/**
+ * What this PostgreSQL handle is waiting on now (the server logs it on SIGUSR2); undefined for
+ * PGlite, which runs one statement at a time in the process.
+ */
+export function databaseActivity(db: Db): DatabaseActivity | undefined {
+  return activityLogs.get(db)?.snapshot();
 }
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -124,8 +195,11 @@ async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<D
       `cannot reach PostgreSQL at ${redactUrl(databaseUrl)}: ${describeError(error)}`,
     );
   }
-  const kysely = new Kysely<Database>({ dialect: new ConnectionSafeDialect({ postgres: client }) });
-  return {
+  const activity = new DatabaseActivityLog();
+  const kysely = new Kysely<Database>({
+    dialect: new ConnectionSafeDialect({ postgres: client }, activity),
+  });
+  const db: Db = {
     kysely,
     kind: 'postgres',
     postgresClient: client,
@@ -136,6 +210,8 @@ async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<D
       await kysely.destroy();
     },
   };
+  activityLogs.set(db, activity);
+  return db;
 }
 
 async function openPglite(
