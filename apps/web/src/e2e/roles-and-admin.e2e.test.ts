@@ -127,9 +127,14 @@ describe.skipIf(!hasChromium())('role navigation and admin pages', () => {
     await page.goto(`${server.url}/admin/audit`);
     await page.getByLabel('Category').selectOption('authentication');
     await page.waitForURL(/category=authentication/);
+    // The unfiltered rows stay on screen until the filtered ones arrive: wait for those.
     const rows = page.locator('tbody tr');
-    await expect.poll(async () => (await rows.allTextContents()).length).toBeGreaterThan(0);
-    for (const text of await rows.allTextContents()) expect(text).toContain('authentication');
+    await expect
+      .poll(async () => {
+        const texts = await rows.allTextContents();
+        return texts.length > 0 && texts.every((text) => text.includes('authentication'));
+      })
+      .toBe(true);
 
     await page.getByRole('button', { name: 'Verify the audit chain' }).click();
     await page.getByText(/Intact: all [\d,]+ events link up/).waitFor();
