@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { databaseActivity } from './create-db.ts';
+import { databaseActivity, runInBackground } from './create-db.ts';
 import { testDatabases } from './testing/test-databases.ts';
 
 interface PlanJson {
@@ -66,5 +66,28 @@ describe.each(testDatabases())('what a database handle on $kind is waiting on', 
     } finally {
       await db.close();
     }
+  });
+});
+
+describe.each(testDatabases())('closing a database handle on $kind', (target) => {
+  it('lets the work started in the background finish first', async () => {
+    const db = await target.open();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const order: string[] = [];
+    runInBackground(
+      db,
+      (async () => {
+        await gate;
+        const answer = await sql<{ n: number }>`select 41 + 1 as n`.execute(db.kysely);
+        order.push(`work ${answer.rows[0]?.n}`);
+      })(),
+    );
+    const closing = db.close().then(() => order.push('closed'));
+    release();
+    await closing;
+    expect(order).toEqual(['work 42', 'closed']);
   });
 });

@@ -109,6 +109,34 @@ export function databaseActivity(db: Db): DatabaseActivity | undefined {
   return activityLogs.get(db)?.snapshot();
 }
 
+const backgroundWork = new WeakMap<Db, Set<Promise<void>>>();
+
+/**
+ * Work started on this database that no request awaits (the publication after a commit):
+ * `close()` lets it finish first, so a shutdown does not cut it off midway and the pool's end
+ * does not sit out its timeout for a connection still in use. Its outcome is the caller's to
+ * handle; here it only delays the close. Example: `runInBackground(db, publish())`.
+ */
+export function runInBackground(db: Db, work: Promise<unknown>): void {
+  let running = backgroundWork.get(db);
+  if (!running) {
+    running = new Set();
+    backgroundWork.set(db, running);
+  }
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  running.add(settled);
+  void settled.then(() => running.delete(settled));
+}
+
+/** Until no background work of this database runs (work may start more work). */
+export async function backgroundSettled(db: Db): Promise<void> {
+  const running = backgroundWork.get(db);
+  while (running && running.size > 0) await Promise.all(running);
+}
+
 export type DatabaseKind = 'pglite' | 'postgres';
 
 /** A database handle: the Kysely instance plus what only the storage layer knows. */
@@ -206,6 +234,7 @@ async function openPostgres(databaseUrl: string, maxConnections = 10): Promise<D
     pglite: undefined,
     // Bounded: a connection broken mid-query must not keep the process from shutting down.
     close: async () => {
+      await backgroundSettled(db);
       await client.end({ timeout: 5 });
       await kysely.destroy();
     },
@@ -246,16 +275,18 @@ async function openPglite(
     );
   }
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return {
+  const db: Db = {
     kysely,
     kind: 'pglite',
     postgresClient: undefined,
     pglite,
     close: async () => {
+      await backgroundSettled(db);
       await kysely.destroy();
       if (!pglite.closed) await pglite.close();
     },
   };
+  return db;
 }
 
 /** The PostGIS version string, e.g. "3.6.2". */

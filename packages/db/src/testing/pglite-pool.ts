@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
-import { createDb, type Db } from '../create-db.ts';
+import { backgroundSettled, createDb, type Db } from '../create-db.ts';
 import type { Database } from '../schema.ts';
 
 // Opening PGlite from a dump costs a second or more, and each new instance pays PostGIS's lazy
@@ -140,7 +140,7 @@ export async function pooledPglite(key: string, dump: () => Blob | Promise<Blob>
   const lease = leaseOf(pooled.pglite);
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: lease.pglite }) });
   let released = false;
-  return {
+  const db: Db = {
     kysely,
     kind: 'pglite',
     postgresClient: undefined,
@@ -148,6 +148,7 @@ export async function pooledPglite(key: string, dump: () => Blob | Promise<Blob>
     close: async () => {
       if (released) return;
       released = true;
+      await backgroundSettled(db);
       await kysely.destroy();
       lease.end();
       let reusable = false;
@@ -164,6 +165,7 @@ export async function pooledPglite(key: string, dump: () => Blob | Promise<Blob>
       while (idle.length > MAX_IDLE) await idle.shift()!.pooled.db.close();
     },
   };
+  return db;
 }
 
 /**
