@@ -16,6 +16,7 @@ import {
   writeCheckpoint,
 } from './features/audit/index.ts';
 import { ensureDemo } from './features/demo/index.ts';
+import { publishLeftovers } from './features/disclosure/index.ts';
 import { createSmtpMailer, runNotificationSweep } from './features/notifications/index.ts';
 import { hasPartnership, NO_PARTNERSHIP_HELP } from './features/partnership/index.ts';
 import { createLogger } from './http/logger.ts';
@@ -101,6 +102,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = createApp(deps);
+  // Batches committed before a stop but not yet counted into the published table: counted now
+  // rather than at each partnership's first reader.
+  void publishLeftovers(deps);
   let sweeping = false;
   setInterval(() => {
     if (sweeping || closing) return;

@@ -11,12 +11,14 @@ const FORMAT = 'hotspot-map-backup';
 const FORMAT_VERSION = 1;
 const CHUNK_ROWS = 2000;
 // Sessions and sign-in throttling are transient: a restored system starts signed out. The
-// published table is derived: triggers rebuild it as the records are restored (with their keys).
+// published table is derived: triggers rebuild it as the records are restored (with their keys),
+// which counts the records of batches still waiting for publication too.
 const SKIPPED_TABLES = new Set([
   'published_cell',
   'published_area_part',
   'published_area_square',
   'published_cell_total',
+  'published_pending',
   'session',
   'login_throttle',
   'spatial_ref_sys',

@@ -12,6 +12,7 @@ import * as m0011 from './migrations/0011-batch-grain.ts';
 import * as m0012 from './migrations/0012-published-areas.ts';
 import * as m0013 from './migrations/0013-batch-outside-rows.ts';
 import * as m0014 from './migrations/0014-published-upkeep.ts';
+import * as m0015 from './migrations/0015-deferred-publication.ts';
 import type { Database } from './schema.ts';
 
 /** Numbered, frozen migrations, shared by PGlite and PostgreSQL. */
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-published-areas': m0012,
   '0013-batch-outside-rows': m0013,
   '0014-published-upkeep': m0014,
+  '0015-deferred-publication': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

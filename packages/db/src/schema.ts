@@ -263,6 +263,13 @@ export interface PublishedAreaSquareTable {
   code: string | null;
 }
 
+/** Committed batches the published table does not count yet (migration 0015). */
+export interface PublishedPendingTable {
+  batch_id: string;
+  partnership_id: string;
+  queued_at: Generated<Timestamp>;
+}
+
 export interface RecordRetentionTable {
   id: string;
   partnership_id: string;
@@ -521,6 +528,7 @@ export interface Database {
   published_area_part: PublishedAreaPartTable;
   published_area_square: PublishedAreaSquareTable;
   published_cell_total: PublishedCellTotalTable;
+  published_pending: PublishedPendingTable;
   hotspot: HotspotTable;
   hotspot_status_change: HotspotStatusChangeTable;
   meeting: MeetingTable;

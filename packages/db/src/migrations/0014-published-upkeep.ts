@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Frozen once merged.
+// Frozen once merged (migration 0015 reuses addFrom and subtractFrom, as they are here).
 //
 // Cheaper upkeep of the published table (issue 15: keeping it current adds at most 20 % to a
 // 100,000-row commit). Same rows, same n and key sums as migration 0012; only how they are found
@@ -79,7 +79,7 @@ function staged(source: string, where?: string) {
     insert into published_delta ${contributions(source, where)};`;
 }
 
-function addFrom(source: string, where?: string) {
+export function addFrom(source: string, where?: string) {
   return `
     ${staged(source, where)}
     insert into published_cell (${KEY}, n, key_sum)
@@ -93,9 +93,9 @@ function addFrom(source: string, where?: string) {
       key_sum = published_cell_total.key_sum + excluded.key_sum;`;
 }
 
-function subtractFrom(source: string) {
+export function subtractFrom(source: string, where?: string) {
   return `
-    ${staged(source)}
+    ${staged(source, where)}
     update published_cell t set n = t.n - c.n, key_sum = t.key_sum - c.key_sum
     from published_delta c
     where (t.partnership_id, t.lattice, t.month, t.cell, t.category, t.place_type,

@@ -2,6 +2,7 @@ import type { Database } from '@hotspot/db';
 import { type Kysely, sql } from 'kysely';
 import type { AppDeps, SessionUser } from '../../deps.ts';
 import { PROBLEM, ProblemError } from '../../http/problem.ts';
+import { publishSoon } from '../disclosure/index.ts';
 import { bumpDataVersion } from '../partnership/index.ts';
 import { recordBatchGrain } from './batch-grain.ts';
 import { type BatchStatus, notFound } from './batches.queries.ts';
@@ -174,9 +175,12 @@ export interface CommitResult {
  * once the second waits, then sees status 'committed' and gets 409. Each record's review date
  * is its reported date plus the partnership's retention period; British National Grid
  * coordinates are derived by PostGIS. data_version moves on so layer caches are invalidated.
+ * The batch is published (counted into the table non-analysts' figures come from) right after,
+ * not inside the transaction: counting 100,000 records costs more than storing them, and every
+ * reader of that table waits for it (migration 0015, disclosure/published.ts).
  */
 export async function commitBatch(
-  deps: Pick<AppDeps, 'db' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'logger'>,
   partnershipId: string,
   userId: string,
   id: string,
@@ -210,6 +214,11 @@ export async function commitBatch(
           { reason: `batch-${current.status}` },
         );
       }
+      // Pending with its records, in the same transaction: a reader sees both or neither.
+      await trx
+        .insertInto('published_pending')
+        .values({ batch_id: id, partnership_id: partnershipId })
+        .execute();
       // Counted in SQL: drivers differ in how they report affected rows of raw statements.
       const inserted = await sql<{
         added: string;
@@ -275,6 +284,7 @@ export async function commitBatch(
     throw error;
   }
   await refreshRecordStatistics(db.kysely);
+  void publishSoon(deps, partnershipId);
   return committed;
 }
 
@@ -287,11 +297,9 @@ export async function commitBatch(
  * into an error the client would retry, and autovacuum analyses the table later anyway.
  */
 export async function refreshRecordStatistics(db: Kysely<Database>): Promise<void> {
-  // The published table grew in the same commit: without statistics the first published map
-  // request planned an index scan and sort for a table it thought empty.
-  await sql`analyze intelligence_record, published_cell, published_cell_total`
-    .execute(db)
-    .catch(() => undefined);
+  // The published table grows after the commit, when the batch is published, and is analysed
+  // then (disclosure/published.ts).
+  await sql`analyze intelligence_record`.execute(db).catch(() => undefined);
 }
 
 /**

@@ -2,7 +2,7 @@ import { hexIndexAt } from '@hotspot/analysis';
 import type { Db } from '@hotspot/db';
 import { testDatabases } from '@hotspot/db/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppDeps } from '../../deps.ts';
 import {
   createTestApp,
@@ -15,11 +15,13 @@ import {
 import { commitBatch, withdrawBatch } from '../batches/index.ts';
 import {
   cellKey,
+  ensurePublished,
   hexLattice,
   parsePerturbationTable,
   publicationSettings,
   publishedDataVersion,
   publishedValue,
+  publishLeftovers,
   trueCells,
   unionOf,
 } from './published.ts';
@@ -28,7 +30,14 @@ import { type CraftedRecord, insertRecords } from './testing.ts';
 const NO_FILTERS = { category: [], placeType: [], sourceGrade: [], intelligenceGrade: [] };
 const ALL_MONTHS = { from: '2000-01-01', to: '2100-12-01' };
 
+/** The published table as a reader finds it: after any pending publication. */
 async function snapshot(db: Db, partnershipId: string) {
+  await ensurePublished(db, partnershipId);
+  return storedSnapshot(db, partnershipId);
+}
+
+/** The published table as stored now, pending batches or not. */
+async function storedSnapshot(db: Db, partnershipId: string) {
   const rows = await sql<Record<string, string>>`
     select lattice, month::text as month, cell, category, place_type, source_grade,
       intelligence_grade, n::text as n, key_sum::text as key_sum
@@ -52,6 +61,21 @@ async function snapshot(db: Db, partnershipId: string) {
 async function recomputed(db: Db, partnershipId: string) {
   await sql`select published_cell_rebuild(${partnershipId}::uuid)`.execute(db.kysely);
   return snapshot(db, partnershipId);
+}
+
+/** Records counted in one lattice of the stored table. */
+async function countedIn(db: Db, partnershipId: string, lattice: string): Promise<number> {
+  const result = await sql<{ n: string | null }>`
+    select sum(n)::text as n from published_cell
+    where partnership_id = ${partnershipId} and lattice = ${lattice}`.execute(db.kysely);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+async function pendingBatches(db: Db, partnershipId: string): Promise<number> {
+  const result = await sql<{ n: string }>`
+    select count(*)::text as n from published_pending
+    where partnership_id = ${partnershipId}`.execute(db.kysely);
+  return Number(result.rows[0]?.n);
 }
 
 function scatter(count: number, seed: number, handlingCode: 'P' | 'C' = 'P'): CraftedRecord[] {
@@ -294,6 +318,57 @@ describe.each(testDatabases())('the published table on $kind', (target) => {
     expect(sum(afterWithdraw)).toBe(sum(before) - 3 * 7);
   });
 
+  it('counts a committed batch after its commit and before anyone reads the table', async () => {
+    const before = await snapshot(db, partnershipId);
+    const counted = await countedIn(db, partnershipId, hexLattice(250));
+    const batchId = await insertRecords(
+      db,
+      partnershipId,
+      analystId,
+      policeId,
+      scatter(30, 41),
+      deps.newId,
+      { unpublished: true },
+    );
+    // Stored and pending: the table does not count it yet.
+    expect(await pendingBatches(db, partnershipId)).toBe(1);
+    expect(await storedSnapshot(db, partnershipId)).toEqual(before);
+    // Erased while pending: nothing to subtract, and its publication will not find them.
+    await sql`delete from intelligence_record where batch_id = ${batchId} and row_no <= 5`.execute(
+      db.kysely,
+    );
+    expect(await storedSnapshot(db, partnershipId)).toEqual(before);
+
+    // The first reader publishes it.
+    const cells = await trueCells(db, partnershipId, hexLattice(250), ALL_MONTHS, NO_FILTERS);
+    expect(await pendingBatches(db, partnershipId)).toBe(0);
+    expect(cells.reduce((sum, c) => sum + c.n, 0)).toBe(counted + 26);
+    const after = await storedSnapshot(db, partnershipId);
+    expect(await recomputed(db, partnershipId)).toEqual(after);
+  });
+
+  it('publishes at start what an earlier run committed and did not publish', async () => {
+    const counted = await countedIn(db, partnershipId, hexLattice(250));
+    await insertRecords(db, partnershipId, analystId, policeId, scatter(9, 47), deps.newId, {
+      unpublished: true,
+    });
+    await publishLeftovers(deps);
+    expect(await pendingBatches(db, partnershipId)).toBe(0);
+    expect(await countedIn(db, partnershipId, hexLattice(250))).toBe(counted + 9);
+  });
+
+  it('leaves a pending batch to its publication when the table is rebuilt', async () => {
+    const counted = await countedIn(db, partnershipId, hexLattice(250));
+    await insertRecords(db, partnershipId, analystId, policeId, scatter(12, 43), deps.newId, {
+      unpublished: true,
+    });
+    await sql`select published_cell_rebuild(${partnershipId}::uuid)`.execute(db.kysely);
+    expect(await countedIn(db, partnershipId, hexLattice(250))).toBe(counted);
+    await ensurePublished(db, partnershipId);
+    expect(await countedIn(db, partnershipId, hexLattice(250))).toBe(counted + 12);
+    expect(await recomputed(db, partnershipId)).toEqual(await storedSnapshot(db, partnershipId));
+  });
+
   it('rebuilds when the published lattices change, and refuses one finer than 100 m', async () => {
     await sql`update partnership set published_hex_sizes = '{200,400}' where id = ${partnershipId}`.execute(
       db.kysely,
@@ -340,5 +415,88 @@ describe.each(testDatabases())('the published data version per database on $kind
     expect(await publishedDataVersion(twenty, partnershipId, '7')).not.toBe(first);
     // The same database at the same version answers the same.
     expect(await publishedDataVersion(twelve, partnershipId, '7')).toBe(first);
+  });
+});
+
+// Two transactions at once need two connections: PGlite has one. The publication and a deletion
+// of the same pending batch's records, in both orders, must leave exactly a recount.
+const onPostgres = testDatabases().find((t) => t.kind === 'postgres');
+
+describe.skipIf(!onPostgres)('publishing while records are deleted, on PostgreSQL', () => {
+  let db: Db;
+  let deps: AppDeps;
+  let partnershipId: string;
+  let analystId: string;
+  let policeId: string;
+
+  beforeAll(async () => {
+    db = await onPostgres!.open();
+    ({ deps } = createTestApp(db, { clock: createTestClock('2025-03-01T09:00:00Z') }));
+    const seed = await seedPartnership(deps, { slug: `publishing-${deps.newId().slice(0, 8)}` });
+    partnershipId = seed.partnershipId;
+    analystId = seed.users.analyst.id;
+    policeId = seed.agencies.POL!;
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** Until another transaction waits for the published table's lock. */
+  async function someoneWaitsForTheLock() {
+    await vi.waitFor(
+      async () => {
+        const waiting = await sql<{ n: string }>`
+          select count(*)::text as n from pg_locks
+          where locktype = 'advisory' and not granted`.execute(db.kysely);
+        expect(Number(waiting.rows[0]?.n)).toBeGreaterThan(0);
+      },
+      { timeout: 30_000, interval: 20 },
+    );
+  }
+
+  async function pendingBatchOf(count: number, seed: number): Promise<string> {
+    const batchId = await insertRecords(
+      db,
+      partnershipId,
+      analystId,
+      policeId,
+      scatter(count, seed),
+      deps.newId,
+      { unpublished: true },
+    );
+    return batchId!;
+  }
+
+  it('a deletion that waits for the publication subtracts what it counted', async () => {
+    const counted = await countedIn(db, partnershipId, hexLattice(250));
+    const batchId = await pendingBatchOf(30, 51);
+    let deletion: Promise<unknown> | undefined;
+    await db.postgresClient!.begin(async (tx) => {
+      await tx`select published_apply_pending(${partnershipId}::uuid)`;
+      deletion = sql`delete from intelligence_record
+        where batch_id = ${batchId} and row_no <= 7`.execute(db.kysely);
+      await someoneWaitsForTheLock();
+    });
+    await deletion;
+    expect(await pendingBatches(db, partnershipId)).toBe(0);
+    expect(await countedIn(db, partnershipId, hexLattice(250))).toBe(counted + 24);
+    const after = await storedSnapshot(db, partnershipId);
+    expect(await recomputed(db, partnershipId)).toEqual(after);
+  });
+
+  it('a publication that waits for a deletion counts what is left', async () => {
+    const counted = await countedIn(db, partnershipId, hexLattice(250));
+    const batchId = await pendingBatchOf(30, 53);
+    let publication: Promise<void> | undefined;
+    await db.postgresClient!.begin(async (tx) => {
+      await tx`delete from intelligence_record where batch_id = ${batchId} and row_no <= 9`;
+      publication = ensurePublished(db, partnershipId);
+      await someoneWaitsForTheLock();
+    });
+    await publication;
+    expect(await pendingBatches(db, partnershipId)).toBe(0);
+    expect(await countedIn(db, partnershipId, hexLattice(250))).toBe(counted + 22);
+    const after = await storedSnapshot(db, partnershipId);
+    expect(await recomputed(db, partnershipId)).toEqual(after);
   });
 });

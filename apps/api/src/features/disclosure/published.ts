@@ -1,8 +1,9 @@
 /**
  * The published table (disclosure control version 2, DESIGN.md section 5; docs/SECURITY.md):
  * true counts of P records per (lattice cell, month, category, place type, source grade,
- * intelligence grade), kept current by database triggers (migration 0007), and the one pure
- * function that turns a true count and its cell key into what a non-analyst may see.
+ * intelligence grade), kept current by database triggers (migration 0007) and, for committed
+ * batches, by a publication right after the commit (migration 0015, `ensurePublished`), and the
+ * one pure function that turns a true count and its cell key into what a non-analyst may see.
  *
  * A published value is for a cell or any union of cells (over months, filter values or several
  * cells): its true count is the sum of their counts, its cell key the fractional part of the sum
@@ -10,9 +11,105 @@
  * unions get unrelated noise. Counts below k publish nothing ("fewer than k"), the same as zero.
  */
 import { createHash } from 'node:crypto';
-import { type Db, databaseInstance } from '@hotspot/db';
+import { type Db, databaseInstance, runInBackground } from '@hotspot/db';
 import { sql } from 'kysely';
+import type { AppDeps } from '../../deps.ts';
 import { BoundedCache } from '../../http/bounded-cache.ts';
+
+// Per process, by database and partnership: the publication running now, which readers join.
+const publishing = new Map<string, Promise<void>>();
+
+/**
+ * Counts every committed batch of the partnership that the published table does not count yet
+ * (migration 0015: a commit stores its records and leaves its batch pending, so a large commit
+ * does not wait for its publication). Every reader of the published table awaits this first, so
+ * none ever sees a table without a committed batch: when nothing is pending it costs one index
+ * lookup. Readers in this process share one publication; other processes wait on the database's
+ * lock and then find nothing left to do.
+ */
+export async function ensurePublished(db: Db, partnershipId: string): Promise<void> {
+  const key = `${databaseInstance(db)}:${partnershipId}`;
+  for (;;) {
+    const running = publishing.get(key);
+    if (running) {
+      // It may have started before the latest commit, or failed: look again once it is done
+      // (and run it here if anything is still pending, so its own failure is this caller's).
+      await running.catch(() => undefined);
+      continue;
+    }
+    const pending = await db.kysely
+      .selectFrom('published_pending')
+      .select('batch_id')
+      .where('partnership_id', '=', partnershipId)
+      .limit(1)
+      .executeTakeFirst();
+    if (!pending) return;
+    if (publishing.has(key)) continue;
+    // Takes every batch pending when it runs, so every one seen above.
+    const run = (async () => {
+      const applied = await sql<{ batches: number }>`
+        select published_apply_pending(${partnershipId}::uuid) as batches`.execute(db.kysely);
+      // As after any bulk load: the planner must see the table's new size (see
+      // refreshRecordStatistics). Done with or without it, so a failure here is not one.
+      if (Number(applied.rows[0]?.batches) > 0) {
+        await sql`analyze published_cell, published_cell_total`
+          .execute(db.kysely)
+          .catch(() => undefined);
+      }
+    })().finally(() => publishing.delete(key));
+    publishing.set(key, run);
+    await run;
+    return;
+  }
+}
+
+/**
+ * Starts publishing the partnership's pending batches now: called after a commit, which does not
+ * wait for it, so the table is usually current before anyone asks for it. Never rejects: a
+ * failure is logged and left to the next reader, who tries again. Closing the database waits
+ * for it.
+ */
+export function publishSoon(
+  deps: Pick<AppDeps, 'db' | 'logger'>,
+  partnershipId: string,
+): Promise<void> {
+  const publishing = ensurePublished(deps.db, partnershipId).catch((error: unknown) =>
+    logPublicationFailure(deps, partnershipId, error),
+  );
+  runInBackground(deps.db, publishing);
+  return publishing;
+}
+
+/**
+ * Publishes what an earlier run committed and did not publish (stopped in between), for every
+ * partnership, rather than at each one's first reader. Resolves when all are done; never rejects
+ * (a failure is logged, as in `publishSoon`).
+ */
+export async function publishLeftovers(deps: Pick<AppDeps, 'db' | 'logger'>): Promise<void> {
+  const pending = await deps.db.kysely
+    .selectFrom('published_pending')
+    .select('partnership_id')
+    .distinct()
+    .execute()
+    .catch((error: unknown) => {
+      logPublicationFailure(deps, undefined, error);
+      return [];
+    });
+  await Promise.all(pending.map((p) => publishSoon(deps, p.partnership_id)));
+}
+
+function logPublicationFailure(
+  deps: Pick<AppDeps, 'logger'>,
+  partnershipId: string | undefined,
+  error: unknown,
+): void {
+  // The error's type and code only: a database message can quote values (http/errors.ts).
+  const err = error as { name?: unknown; code?: unknown };
+  deps.logger.warn(
+    { partnershipId, err: { name: err?.name, code: err?.code } },
+    'publishing committed batches failed; the next reader retries',
+  );
+}
 
 /** The smallest disclosure threshold served, whatever is stored: a count of one is a person. */
 const MIN_K = 2;
@@ -139,6 +236,7 @@ export async function trueCells(
   filters: PublishedFilters,
   cells?: readonly string[],
 ): Promise<TrueCell[]> {
+  await ensurePublished(db, partnershipId);
   const result = await sql<{ cell: string; n: string; key_sum: string }>`
     select cell, sum(n)::text as n, sum(key_sum)::text as key_sum
     from ${tableFor(filters)}
@@ -161,6 +259,7 @@ export async function trueCellMonths(
   months: MonthRange,
   filters: PublishedFilters,
 ): Promise<(TrueCell & { month: string })[]> {
+  await ensurePublished(db, partnershipId);
   const result = await sql<{ cell: string; month: string; n: string; key_sum: string }>`
     select cell, month::text as month, sum(n)::text as n, sum(key_sum)::text as key_sum
     from ${tableFor(filters)}
@@ -189,6 +288,7 @@ export async function trueBreakdown(
   cells: readonly string[],
   by: 'month' | 'category' | 'place_type',
 ): Promise<{ value: string; n: number; keySum: string }[]> {
+  await ensurePublished(db, partnershipId);
   const column = by === 'month' ? sql`to_char(month, 'YYYY-MM')` : sql.ref(by);
   const result = await sql<{ value: string; n: string; key_sum: string }>`
     select ${column} as value, sum(n)::text as n, sum(key_sum)::text as key_sum
@@ -259,6 +359,7 @@ export function publishedDataVersion(
   const cached = versionCache.get(key);
   if (cached) return cached;
   const computing = (async () => {
+    await ensurePublished(db, partnershipId);
     const { table } = await publicationSettings(db, partnershipId);
     const k = await db.kysely
       .selectFrom('partnership')

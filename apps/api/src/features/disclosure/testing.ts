@@ -52,7 +52,8 @@ export interface CraftedRecord {
 
 /**
  * Inserts records in one committed batch, as a commit would (BNG derived by PostGIS, data
- * version bumped). Returns nothing; read them back with `storedRecords`.
+ * version bumped), counted into the published table as they go in unless `unpublished`.
+ * Returns the batch's id; read the records back with `storedRecords`.
  */
 export async function insertRecords(
   db: Db,
@@ -61,8 +62,12 @@ export async function insertRecords(
   sourceAgencyId: string,
   records: readonly CraftedRecord[],
   newId: () => string,
-): Promise<void> {
-  if (records.length === 0) return;
+  options: {
+    /** Leaves the batch waiting for its publication, as a commit does (migration 0015). */
+    readonly unpublished?: boolean;
+  } = {},
+): Promise<string | undefined> {
+  if (records.length === 0) return undefined;
   // Default taxonomy codes: the partnership's first ones (fixtures and the demo differ).
   const firstCode = async (table: 'category' | 'place_type') =>
     (
@@ -97,6 +102,12 @@ export async function insertRecords(
       committed_by: uploadedBy,
     })
     .execute();
+  if (options.unpublished) {
+    await db.kysely
+      .insertInto('published_pending')
+      .values({ batch_id: batchId, partnership_id: partnershipId })
+      .execute();
+  }
   const chunk = 1000;
   for (let start = 0; start < records.length; start += chunk) {
     await db.kysely
@@ -136,6 +147,7 @@ export async function insertRecords(
     set easting = ST_X(ST_Transform(location, 27700)), northing = ST_Y(ST_Transform(location, 27700))
     where batch_id = ${batchId}`.execute(db.kysely);
   await bumpDataVersion(db.kysely, partnershipId);
+  return batchId;
 }
 
 /** Every [lng, lat] pair anywhere in a body (GeoJSON, CSV with GeoJSON cells, problem JSON). */
