@@ -22,6 +22,7 @@ import { createAreaIndex, ingest, syntheticNativeCsv } from '@hotspot/ingest';
 import { sql } from 'kysely';
 import postgres from 'postgres';
 import { createTestApp, request, signIn } from '../../testing/fixtures.ts';
+import { ensurePublished } from '../disclosure/index.ts';
 import { loadIngestSetup, PARTNERSHIP_TIME_ZONE } from './ingest-setup.ts';
 import { seedUploadPartnership, streamOf, uploadRaw } from './test-support.ts';
 
@@ -111,10 +112,13 @@ function benchLimits(rows: number): { maxRows: number; maxBytes: number } {
   return { maxRows: Math.max(rows, 500_000), maxBytes: Math.max(rows * 400, 50 * 1024 * 1024) };
 }
 
-/** Upload (streamed through the API in process) and commit; returns milliseconds of each. */
-/** The statement triggers that keep the published table current (migrations 0007, 0012). */
+/** The statement trigger that counts inserted records into the published table (migration 0015). */
 const PUBLISHED_TRIGGERS = ['published_cell_inserted'] as const;
 
+/**
+ * Upload (streamed through the API in process) and commit, then wait until the published table
+ * counts the batch (the commit starts that publication as it answers); milliseconds of each.
+ */
 async function uploadAndCommit(
   db: Db,
   rows: number,
@@ -182,10 +186,15 @@ async function uploadAndCommit(
   );
   const committed = performance.now();
   if (commit.status !== 200) throw new Error(`commit failed: ${commit.status}`);
+  // What a non-analyst's first request after the commit would wait for at most; also keeps the
+  // publication from running into the next measurement.
+  await ensurePublished(db, partnership.partnershipId);
+  const published = performance.now();
   rss.sample();
   return {
     uploadMs: uploaded - started,
     commitMs: committed - committing,
+    publishMs: published - committed,
     totalMs: committed - started,
     partnershipId: partnership.partnershipId,
     batchId: batch.id,
@@ -348,13 +357,22 @@ export async function run(opts: { quick: boolean }): Promise<BatchBenchResult[]>
       const bare = await uploadAndCommit(db, rows, 5, rss, { withoutPublishedTable: true });
       const upkeep = measured.commitMs / bare.commitMs;
       results.push({
-        name: `batches: commit ${label} rows on PostgreSQL keeping the published table current (vs the same commit without its trigger)`,
+        name: `batches: commit ${label} rows on PostgreSQL, its publication left pending (vs the same commit without the published table's trigger)`,
         value: Math.round(measured.commitMs),
         unit: 'ms',
         baseline: Math.round(bare.commitMs),
         ratio: Math.round(upkeep * 100) / 100,
         budget: '<= 1.2x (the published table adds at most 20 %)',
         pass: upkeep <= 1.2,
+      });
+      const current = (measured.commitMs + measured.publishMs) / bare.commitMs;
+      results.push({
+        name: `batches: commit ${label} rows on PostgreSQL until the published table counts them (vs the same commit without the published table's trigger)`,
+        value: Math.round(measured.commitMs + measured.publishMs),
+        unit: 'ms',
+        baseline: Math.round(bare.commitMs),
+        ratio: Math.round(current * 100) / 100,
+        note: `the publication after the commit took ${Math.round(measured.publishMs)} ms: the longest a non-analyst's first request after this commit waits (no budget: the work the 1.2x budget kept out of the commit)`,
       });
       const baseline = await bareCopyMs(db, rows, 3, measured.vocabulary, measured);
       const ratio = measured.totalMs / baseline.withForeignKeysMs;
@@ -368,7 +386,7 @@ export async function run(opts: { quick: boolean }): Promise<BatchBenchResult[]>
         budget:
           "<= 2.5x a bare COPY of the same rows into a table with intelligence_record's columns, checks, indexes and foreign keys",
         pass: ratio <= 2.5,
-        note: `upload ${Math.round(measured.uploadMs)} ms + commit ${Math.round(measured.commitMs)} ms; the same COPY without the ${baseline.foreignKeys} foreign keys takes ${Math.round(baseline.withoutForeignKeysMs)} ms (ratio ${Math.round(ratioWithoutForeignKeys * 100) / 100})`,
+        note: `upload ${Math.round(measured.uploadMs)} ms + commit ${Math.round(measured.commitMs)} ms (then publication ${Math.round(measured.publishMs)} ms, not counted); the same COPY without the ${baseline.foreignKeys} foreign keys takes ${Math.round(baseline.withoutForeignKeysMs)} ms (ratio ${Math.round(ratioWithoutForeignKeys * 100) / 100})`,
       });
     } finally {
       await drop();
@@ -391,7 +409,7 @@ export async function run(opts: { quick: boolean }): Promise<BatchBenchResult[]>
       name: `batches: upload + commit ${label} rows on PGlite`,
       value: Math.round(rows / (measured.totalMs / 1000)),
       unit: 'rows/s',
-      note: `upload ${Math.round(measured.uploadMs)} ms + commit ${Math.round(measured.commitMs)} ms`,
+      note: `upload ${Math.round(measured.uploadMs)} ms + commit ${Math.round(measured.commitMs)} ms, then publication ${Math.round(measured.publishMs)} ms`,
     });
   } finally {
     await pglite.drop();
