@@ -92,6 +92,46 @@ function scatter(count: number, seed: number, handlingCode: 'P' | 'C' = 'P'): Cr
   }));
 }
 
+/** A validated batch of `count` staged rows (every fifth C), ready for commitBatch. */
+async function stageBatch(
+  db: Db,
+  partnershipId: string,
+  analystId: string,
+  policeId: string,
+  batchId: string,
+  count: number,
+  seed: number,
+): Promise<string> {
+  await db.kysely
+    .insertInto('batch')
+    .values({
+      id: batchId,
+      partnership_id: partnershipId,
+      uploaded_by: analystId,
+      uploaded_at: new Date(),
+      file_name: 'staged.csv',
+      sha256: batchId.replaceAll('-', '').padEnd(64, '0'),
+      profile: 'native-csv',
+      size_bytes: 10,
+      rows_total: count,
+      rows_valid: count,
+      rows_invalid: 0,
+      rows_skipped: 0,
+      status: 'validated',
+    })
+    .execute();
+  for (const [index, r] of scatter(count, seed).entries()) {
+    await sql`insert into batch_row (batch_id, row_no, reported_on, location, precision,
+        place_type, category, source_agency_id, source_grade, intelligence_grade, handling_code,
+        fingerprint)
+      values (${batchId}, ${index + 2}, ${r.reportedOn},
+        ST_Transform(ST_SetSRID(ST_MakePoint(${r.easting}, ${r.northing}), 27700), 4326),
+        'exact', 'park', 'concern-premises', ${policeId}, '1', 'A', ${index % 5 === 0 ? 'C' : 'P'},
+        ${`${batchId}-${index}`})`.execute(db.kysely);
+  }
+  return batchId;
+}
+
 describe('the cell key method (pure)', () => {
   // Not the stored table (that one is checked against the database below): bound 1 here.
   const table = parsePerturbationTable({
@@ -260,35 +300,7 @@ describe.each(testDatabases())('the published table on $kind', (target) => {
   });
 
   it('maintained incrementally equals a full recount after commit, withdrawal and erasure', async () => {
-    const batchId = deps.newId();
-    await db.kysely
-      .insertInto('batch')
-      .values({
-        id: batchId,
-        partnership_id: partnershipId,
-        uploaded_by: analystId,
-        uploaded_at: new Date(),
-        file_name: 'staged.csv',
-        sha256: batchId.replaceAll('-', '').padEnd(64, '0'),
-        profile: 'native-csv',
-        size_bytes: 10,
-        rows_total: 50,
-        rows_valid: 50,
-        rows_invalid: 0,
-        rows_skipped: 0,
-        status: 'validated',
-      })
-      .execute();
-    const staged = scatter(50, 23);
-    for (const [index, r] of staged.entries()) {
-      await sql`insert into batch_row (batch_id, row_no, reported_on, location, precision,
-          place_type, category, source_agency_id, source_grade, intelligence_grade, handling_code,
-          fingerprint)
-        values (${batchId}, ${index + 2}, ${r.reportedOn},
-          ST_Transform(ST_SetSRID(ST_MakePoint(${r.easting}, ${r.northing}), 27700), 4326),
-          'exact', 'park', 'concern-premises', ${policeId}, '1', 'A', ${index % 5 === 0 ? 'C' : 'P'},
-          ${`${batchId}-${index}`})`.execute(db.kysely);
-    }
+    const batchId = await stageBatch(db, partnershipId, analystId, policeId, deps.newId(), 50, 23);
     const before = await snapshot(db, partnershipId);
     await commitBatch(deps, partnershipId, analystId, batchId);
     const afterCommit = await snapshot(db, partnershipId);
@@ -466,6 +478,25 @@ describe.skipIf(!onPostgres)('publishing while records are deleted, on PostgreSQ
     );
     return batchId!;
   }
+
+  it('answers a commit without waiting for a publication that is running', async () => {
+    const counted = await countedIn(db, partnershipId, hexLattice(250));
+    const batchId = await stageBatch(db, partnershipId, analystId, policeId, deps.newId(), 20, 57);
+    // A publication of this partnership holds the lock (here: a transaction that took it).
+    let committed: Awaited<ReturnType<typeof commitBatch>> | undefined;
+    await db.postgresClient!.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtextextended(${`published:${partnershipId}`}, 0))`;
+      committed = await commitBatch(deps, partnershipId, analystId, batchId);
+      // Stored, not yet counted: the publication it started waits for the lock.
+      expect(await countedIn(db, partnershipId, hexLattice(250))).toBe(counted);
+      await someoneWaitsForTheLock();
+    });
+    expect(committed?.recordsAdded).toBe(20);
+    await ensurePublished(db, partnershipId);
+    expect(await pendingBatches(db, partnershipId)).toBe(0);
+    expect(await countedIn(db, partnershipId, hexLattice(250))).toBe(counted + 16);
+    expect(await recomputed(db, partnershipId)).toEqual(await storedSnapshot(db, partnershipId));
+  });
 
   it('a deletion that waits for the publication subtracts what it counted', async () => {
     const counted = await countedIn(db, partnershipId, hexLattice(250));
