@@ -453,13 +453,16 @@ describe.skipIf(!onPostgres)('publishing while records are deleted, on PostgreSQ
     await db?.close();
   });
 
-  /** Until another transaction waits for the published table's lock. */
+  /** Until another transaction on this test's database waits for the published table's lock. */
   async function someoneWaitsForTheLock() {
     await vi.waitFor(
       async () => {
         const waiting = await sql<{ n: string }>`
           select count(*)::text as n from pg_locks
-          where locktype = 'advisory' and not granted`.execute(db.kysely);
+          where locktype = 'advisory' and not granted
+            and database = (select oid from pg_database where datname = current_database())`.execute(
+          db.kysely,
+        );
         expect(Number(waiting.rows[0]?.n)).toBeGreaterThan(0);
       },
       { timeout: 30_000, interval: 20 },
